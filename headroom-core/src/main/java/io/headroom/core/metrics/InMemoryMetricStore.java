@@ -370,6 +370,12 @@ final class InMemoryMetricStore implements MetricStore {
             Arrays.sort(order, (x, y) -> Double.compare(values[x], values[y]));
             // p * count / 100 (not p / 100 * count) keeps 90 * 100 / 100 exact; the epsilon absorbs 99.9-style rounding
             long rank = Math.max(1, (long) Math.ceil(p * count / 100.0 - 1e-9));
+            if (rank == 1) {
+                return min; // the extremes are known exactly
+            }
+            if (rank >= count) {
+                return max;
+            }
             long seen = 0;
             for (int j : order) {
                 seen += counts[j];
