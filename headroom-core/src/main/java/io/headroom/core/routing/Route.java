@@ -1,0 +1,77 @@
+package io.headroom.core.routing;
+
+import io.headroom.core.config.StickinessConfig;
+import java.util.List;
+import java.util.Objects;
+import java.util.random.RandomGenerator;
+
+/**
+ * What the listener does with one request: the action of the first matching rule, or the default action.
+ * {@link Forward} and {@link FixedResponse} routes are built once at config load and shared by all requests;
+ * a {@link Redirect} carries the Location already rendered for the request.
+ *
+ * @param <G> the runtime target group type
+ */
+public sealed interface Route<G> {
+
+    /**
+     * Forward to one of {@code groups}, chosen by {@code weights} (same length, each {@code >= 0}).
+     * The {@code weights} array is shared: callers must not modify it.
+     *
+     * @param stickiness   target-group stickiness of the forward action (never null; disabled when not configured)
+     * @param rulePriority the priority of the matched rule, 0 for the listener's default action
+     */
+    record Forward<G>(List<G> groups, int[] weights, StickinessConfig stickiness, int rulePriority)
+            implements Route<G> {
+
+        public Forward {
+            groups = List.copyOf(groups);
+            Objects.requireNonNull(weights, "weights");
+            Objects.requireNonNull(stickiness, "stickiness");
+            if (groups.isEmpty()) {
+                throw new IllegalArgumentException("forward: no target groups");
+            }
+            if (weights.length != groups.size()) {
+                throw new IllegalArgumentException(
+                        "forward: " + weights.length + " weights for " + groups.size() + " target groups");
+            }
+            for (int w : weights) {
+                if (w < 0) {
+                    throw new IllegalArgumentException("forward: weight " + w + " (expected: >= 0)");
+                }
+            }
+            weights = weights.clone();
+        }
+
+        /**
+         * A weighted random choice: group {@code i} with probability {@code weights[i] / sum(weights)}. A group
+         * of weight 0 is never chosen, unless all weights are 0, in which case the choice is uniform.
+         */
+        public G pick(RandomGenerator rnd) {
+            if (weights.length == 1) {
+                return groups.get(0);
+            }
+            long total = 0;
+            for (int w : weights) {
+                total += w;
+            }
+            if (total == 0) {
+                return groups.get(rnd.nextInt(weights.length));
+            }
+            long r = rnd.nextLong(total);
+            for (int i = 0; i < weights.length; i++) {
+                r -= weights[i];
+                if (r < 0) {
+                    return groups.get(i);
+                }
+            }
+            return groups.get(weights.length - 1); // unreachable: r < total
+        }
+    }
+
+    /** Redirect with {@code statusCode} (301 or 302) to {@code location}, rendered for this request. */
+    record Redirect<G>(int statusCode, String location) implements Route<G> {}
+
+    /** Answer directly with the configured status code, content type (may be null) and body (may be null). */
+    record FixedResponse<G>(int statusCode, String contentType, String body) implements Route<G> {}
+}
