@@ -1,10 +1,35 @@
 package io.headroom.server;
 
+import io.headroom.server.demo.DemoAppCommand;
+import io.headroom.server.load.LoadCommand;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
 /** Entry point of the {@code headroom} program. */
-public final class Main {
-    private Main() {}
+@Command(name = "headroom", mixinStandardHelpOptions = true, version = "headroom 0.1.0",
+        description = "Load balancing and auto scaling for your own machines.",
+        subcommands = {DemoAppCommand.class, LoadCommand.class})
+public final class Main implements Runnable {
 
     public static void main(String[] args) {
-        System.out.println("headroom: not yet wired");
+        System.exit(commandLine().execute(args));
+    }
+
+    /** The command line with every subcommand; errors from options are printed as one clear line. */
+    public static CommandLine commandLine() {
+        CommandLine cl = new CommandLine(new Main());
+        cl.setExecutionExceptionHandler((ex, cmd, parsed) -> {
+            if (ex instanceof IllegalArgumentException) {
+                cmd.getErr().println("headroom " + cmd.getCommandName() + ": " + ex.getMessage());
+                return 2;
+            }
+            throw ex;
+        });
+        return cl;
+    }
+
+    @Override
+    public void run() {
+        CommandLine.usage(this, System.out);
     }
 }
