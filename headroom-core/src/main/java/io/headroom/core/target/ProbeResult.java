@@ -1,0 +1,59 @@
+package io.headroom.core.target;
+
+/**
+ * The outcome of one active health check of one target.
+ *
+ * @param outcome    pass, or how it failed
+ * @param statusCode the HTTP status received, 0 when none was (TCP checks, timeouts, connection errors)
+ * @param detail     what went wrong in words (e.g. "Connection refused"), null when passed
+ */
+public record ProbeResult(Outcome outcome, int statusCode, String detail) {
+
+    /** Pass or the AWS failure class of a health check; each failure maps to a reason code. */
+    public enum Outcome {
+        PASSED(null),
+        /** An HTTP status the matcher does not accept. */
+        RESPONSE_CODE_MISMATCH("Target.ResponseCodeMismatch"),
+        /** No (complete) answer within the health check timeout. */
+        TIMEOUT("Target.Timeout"),
+        /** Connection refused or reset, TLS failure, malformed response. */
+        FAILED("Target.FailedHealthChecks");
+
+        private final String reason;
+
+        Outcome(String reason) {
+            this.reason = reason;
+        }
+
+        /** AWS's reason code for a target failing this way; null for {@link #PASSED}. */
+        public String reason() {
+            return reason;
+        }
+    }
+
+    private static final ProbeResult PASSED = new ProbeResult(Outcome.PASSED, 0, null);
+
+    public static ProbeResult passed() {
+        return PASSED;
+    }
+
+    public static ProbeResult passed(int statusCode) {
+        return new ProbeResult(Outcome.PASSED, statusCode, null);
+    }
+
+    public static ProbeResult codeMismatch(int statusCode) {
+        return new ProbeResult(Outcome.RESPONSE_CODE_MISMATCH, statusCode, null);
+    }
+
+    public static ProbeResult timeout() {
+        return new ProbeResult(Outcome.TIMEOUT, 0, null);
+    }
+
+    public static ProbeResult failed(String detail) {
+        return new ProbeResult(Outcome.FAILED, 0, detail);
+    }
+
+    public boolean isPassed() {
+        return outcome == Outcome.PASSED;
+    }
+}

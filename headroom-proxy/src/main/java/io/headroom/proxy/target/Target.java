@@ -1,0 +1,99 @@
+package io.headroom.proxy.target;
+
+import io.headroom.core.target.Candidate;
+import io.headroom.core.target.HealthStateMachine;
+import io.headroom.core.target.TargetAddress;
+import io.headroom.core.target.TargetHealth;
+import io.headroom.core.target.TargetState;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * One registered target of one {@link TargetGroup}. The data plane calls {@link #requestStarted()} when it
+ * sends a request to the target and {@link #requestFinished()} exactly once when that request is over (response
+ * complete, failed or aborted); the in-flight count feeds least outstanding requests and draining. Both are
+ * lock-free.
+ */
+public final class Target implements Candidate {
+    private final TargetAddress address;
+    private final TargetGroup group;
+    private final AtomicInteger inFlight = new AtomicInteger();
+    /** Relative weight for selection; slow start may lower it while the target warms up. */
+    private volatile double weight = 1.0;
+    private volatile boolean draining;
+
+    // Guarded by the group's lock.
+    final HealthStateMachine health;
+    CompletableFuture<Void> drained;
+    io.netty.util.concurrent.Future<?> drainTimer;
+    AutoCloseable probing;
+    boolean staticTarget;
+    boolean runtimeRegistered;
+
+    Target(TargetAddress address, TargetGroup group, HealthStateMachine health) {
+        this.address = address;
+        this.group = group;
+        this.health = health;
+    }
+
+    public TargetAddress address() {
+        return address;
+    }
+
+    /** A request was sent to this target: in flight +1. */
+    public void requestStarted() {
+        inFlight.incrementAndGet();
+    }
+
+    /** A request to this target ended: in flight -1; the last one of a draining target completes deregistration. */
+    public void requestFinished() {
+        int left = inFlight.decrementAndGet();
+        if (left <= 0 && draining) {
+            group.drainIfIdle(this);
+        }
+    }
+
+    /** Requests sent and not yet finished. */
+    @Override
+    public int outstanding() {
+        return inFlight.get();
+    }
+
+    @Override
+    public double weight() {
+        return weight;
+    }
+
+    /** Sets the selection weight (&gt; 0; slow start). Takes effect on the next selection. */
+    public void weight(double w) {
+        if (!(w > 0) || Double.isInfinite(w)) {
+            throw new IllegalArgumentException("weight: " + w + " (expected: a finite number > 0)");
+        }
+        this.weight = w;
+    }
+
+    public TargetState state() {
+        synchronized (group.lock) {
+            return health.state();
+        }
+    }
+
+    public TargetHealth describe() {
+        synchronized (group.lock) {
+            return health.health(address);
+        }
+    }
+
+    boolean draining() {
+        return draining;
+    }
+
+    void draining(boolean d) {
+        draining = d;
+    }
+
+    @Override
+    public String toString() {
+        return group.name() + "/" + address;
+    }
+}

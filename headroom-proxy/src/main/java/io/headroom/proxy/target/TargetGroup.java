@@ -1,0 +1,419 @@
+package io.headroom.proxy.target;
+
+import io.headroom.core.config.HealthCheckConfig;
+import io.headroom.core.config.TargetGroupConfig;
+import io.headroom.core.target.HealthStateMachine;
+import io.headroom.core.target.ProbeResult;
+import io.headroom.core.target.SelectionStrategy;
+import io.headroom.core.target.TargetAddress;
+import io.headroom.core.target.TargetHealth;
+import io.headroom.core.target.TargetState;
+import io.headroom.proxy.health.HealthChecker;
+import io.netty.channel.EventLoopGroup;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.random.RandomGenerator;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A target group at run time: its members (registered targets), their health, and the selection of a target
+ * for each new request. Three pieces kept apart:
+ *
+ * <pre>
+ *  membership (register / deregister / drain)  ─┐
+ *  health (HealthChecker → HealthStateMachine)  ─┼─► rebuild ─► volatile Selectable {healthy[], failOpen[]}
+ *                                                │                         │
+ *  config (algorithm → SelectionStrategy)       ─┘                         ▼
+ *                                                   select(exclude): strategy over healthy[], else failOpen[]
+ * </pre>
+ *
+ * <p>Selection reads one volatile snapshot and never locks or allocates. Membership and health changes take
+ * the group's lock (rare, never on the request path) and publish a new snapshot.
+ *
+ * <p><b>Fail-open</b> (ALB): when no target is healthy, requests go to every registered target that is not
+ * draining, whatever its health; that includes {@code initial} targets, so a group whose targets are all still
+ * being checked (e.g. just after start) serves rather than answering 503. As soon as one target is healthy,
+ * only healthy targets get traffic: a new target gets none until its first check passes.
+ *
+ * <p><b>Metrics</b>: {@link #healthyCount()} and {@link #unhealthyCount()} are the HealthyHostCount and
+ * UnHealthyHostCount gauges. The data plane calls {@link #countRequest()} once per request forwarded to this
+ * group; the 1-second sampler calls {@link #takeRequestCount()} and {@link #requestCountPerTarget(long)} to
+ * record RequestCountPerTarget.
+ */
+public final class TargetGroup {
+    private static final Logger log = LoggerFactory.getLogger(TargetGroup.class);
+    private static final Target[] NONE = new Target[0];
+
+    /** What select() reads: one immutable pair, published as a unit. */
+    private record Selectable(Target[] healthy, Target[] failOpen, int healthyCount, int unhealthyCount) {
+    }
+
+    final Object lock = new Object();
+    private final String name;
+    private final Clock clock;
+    private final EventLoopGroup loops;
+    private final HealthChecker checker;
+    private final Duration second;
+    private final RandomGenerator random;
+    private final LongAdder requests = new LongAdder();
+
+    private volatile TargetGroupConfig config;
+    private volatile SelectionStrategy strategy;
+    private volatile Selectable selectable = new Selectable(NONE, NONE, 0, 0);
+
+    // Guarded by lock.
+    private final Map<TargetAddress, Target> targets = new LinkedHashMap<>();
+    private boolean closed;
+
+    TargetGroup(TargetGroupConfig config, Clock clock, EventLoopGroup loops, HealthChecker checker, Duration second,
+                RandomGenerator random) {
+        this.name = config.name();
+        this.config = config;
+        this.clock = clock;
+        this.loops = loops;
+        this.checker = checker;
+        this.second = second;
+        this.random = random;
+        this.strategy = SelectionStrategy.of(config.algorithm(), random);
+    }
+
+    public String name() {
+        return name;
+    }
+
+    public TargetGroupConfig config() {
+        return config;
+    }
+
+    /**
+     * A target for a new request, by the group's algorithm among healthy targets; if none is healthy, among all
+     * registered targets that are not draining (fail-open). Never a draining target.
+     *
+     * @param exclude a target to avoid (it just failed; retry elsewhere), or null; chosen only if it is the
+     *                only candidate
+     * @return the target, or null when the group has no registered non-draining target (answer 503)
+     */
+    public Target select(Target exclude) {
+        Selectable s = selectable;
+        Target[] c = s.healthy.length > 0 ? s.healthy : s.failOpen;
+        int n = c.length;
+        if (n == 0) {
+            return null;
+        }
+        if (n == 1) {
+            return c[0];
+        }
+        int ex = -1;
+        if (exclude != null) {
+            for (int i = 0; i < n; i++) {
+                if (c[i] == exclude) {
+                    ex = i;
+                    break;
+                }
+            }
+        }
+        return c[strategy.select(c, ex)];
+    }
+
+    /** Registered targets, draining ones excluded. */
+    public int registeredCount() {
+        return selectable.failOpen.length;
+    }
+
+    /** Targets in state healthy (HealthyHostCount). */
+    public int healthyCount() {
+        return selectable.healthyCount;
+    }
+
+    /** Targets in state unhealthy (UnHealthyHostCount). */
+    public int unhealthyCount() {
+        return selectable.unhealthyCount;
+    }
+
+    /** Counts one request forwarded to this group (lock-free; called by the data plane). */
+    public void countRequest() {
+        requests.increment();
+    }
+
+    /** Requests counted since the previous call (the 1-second sampler's RequestCount for this group). */
+    public long takeRequestCount() {
+        return requests.sumThenReset();
+    }
+
+    /**
+     * RequestCountPerTarget for a period: the group's request count divided by its healthy targets, or by its
+     * registered targets when none is healthy; 0 when it has none.
+     */
+    public double requestCountPerTarget(long requestCount) {
+        Selectable s = selectable;
+        int n = s.healthyCount > 0 ? s.healthyCount : s.failOpen.length;
+        return n == 0 ? 0 : (double) requestCount / n;
+    }
+
+    /** The registered target at this address (draining included), or null. */
+    public Target target(TargetAddress address) {
+        synchronized (lock) {
+            return targets.get(address);
+        }
+    }
+
+    /** The health of every registered target, draining ones included, in registration order. */
+    public List<TargetHealth> describe() {
+        synchronized (lock) {
+            List<TargetHealth> out = new ArrayList<>(targets.size());
+            for (Target t : targets.values()) {
+                out.add(t.health.health(t.address()));
+            }
+            return out;
+        }
+    }
+
+    // ---- membership ----
+
+    void register(TargetAddress address, boolean fromConfig) {
+        CompletableFuture<Void> superseded = null;
+        register:
+        synchronized (lock) {
+            if (closed) {
+                return;
+            }
+            Target t = targets.get(address);
+            if (t != null) {
+                if (fromConfig) {
+                    t.staticTarget = true;
+                } else {
+                    t.runtimeRegistered = true;
+                }
+                if (t.draining()) {
+                    // Registered again while draining: the deregistration is superseded (its future completes,
+                    // the target stays) and the target is checked anew from initial (ALB).
+                    cancelDrainTimer(t);
+                    superseded = t.drained;
+                    t.drained = null;
+                    t.draining(false);
+                    t.health.reset();
+                    startProbing(t);
+                    rebuild();
+                }
+                break register;
+            }
+            HealthCheckConfig hc = config.healthCheck();
+            t = new Target(address, this, new HealthStateMachine(clock, hc.healthyThreshold(), hc.unhealthyThreshold()));
+            t.staticTarget = fromConfig;
+            t.runtimeRegistered = !fromConfig;
+            targets.put(address, t);
+            startProbing(t);
+            rebuild();
+        }
+        if (superseded != null) {
+            superseded.complete(null);
+        }
+    }
+
+    CompletableFuture<Void> deregister(TargetAddress address) {
+        Target t;
+        synchronized (lock) {
+            t = targets.get(address);
+            if (t == null) {
+                return CompletableFuture.completedFuture(null);
+            }
+            if (t.draining()) {
+                return t.drained;
+            }
+            t.staticTarget = false;
+            t.runtimeRegistered = false;
+            t.drained = new CompletableFuture<>();
+            t.draining(true);
+            t.health.drain();
+            stopProbing(t);
+            rebuild();
+            long delayNanos = second.toNanos() * Math.max(0, config.deregistrationDelaySeconds());
+            if (delayNanos > 0) {
+                Target drainingTarget = t;
+                t.drainTimer = loops.next().schedule(() -> finishDrain(drainingTarget), delayNanos, TimeUnit.NANOSECONDS);
+            }
+        }
+        CompletableFuture<Void> f = t.drained;
+        drainIfIdle(t);
+        if (config.deregistrationDelaySeconds() <= 0) {
+            finishDrain(t);
+        }
+        return f;
+    }
+
+    /** Completes the deregistration of a draining target that has nothing in flight. */
+    void drainIfIdle(Target t) {
+        if (t.draining() && t.outstanding() <= 0) {
+            finishDrain(t);
+        }
+    }
+
+    private void finishDrain(Target t) {
+        CompletableFuture<Void> f;
+        synchronized (lock) {
+            if (!t.draining() || targets.get(t.address()) != t) {
+                return;
+            }
+            targets.remove(t.address());
+            cancelDrainTimer(t);
+            t.health.unused();
+            f = t.drained;
+            t.drained = null;
+        }
+        log.debug("target group {}: {} deregistered", name, t.address());
+        if (f != null) {
+            f.complete(null);
+        }
+    }
+
+    private static void cancelDrainTimer(Target t) {
+        if (t.drainTimer != null) {
+            t.drainTimer.cancel(false);
+            t.drainTimer = null;
+        }
+    }
+
+    // ---- config ----
+
+    /** A reload: new settings in place; members and their health are kept. Static targets are handled by the caller. */
+    void update(TargetGroupConfig newConfig) {
+        synchronized (lock) {
+            TargetGroupConfig old = config;
+            config = newConfig;
+            if (old.algorithm() != newConfig.algorithm()) {
+                strategy = SelectionStrategy.of(newConfig.algorithm(), random);
+            }
+            HealthCheckConfig hc = newConfig.healthCheck();
+            for (Target t : targets.values()) {
+                t.health.setThresholds(hc.healthyThreshold(), hc.unhealthyThreshold());
+            }
+        }
+    }
+
+    /** Addresses registered from config (static targets) that are not draining. */
+    List<TargetAddress> staticTargets() {
+        synchronized (lock) {
+            List<TargetAddress> out = new ArrayList<>();
+            for (Target t : targets.values()) {
+                if (t.staticTarget && !t.draining()) {
+                    out.add(t.address());
+                }
+            }
+            return out;
+        }
+    }
+
+    /** A static target left the config: drain it unless the controller registered it too. */
+    void removeStatic(TargetAddress address) {
+        boolean keep;
+        synchronized (lock) {
+            Target t = targets.get(address);
+            if (t == null) {
+                return;
+            }
+            t.staticTarget = false;
+            keep = t.runtimeRegistered;
+        }
+        if (!keep) {
+            deregister(address);
+        }
+    }
+
+    /** The group left the config: stop checking, forget members, complete pending deregistrations. */
+    void close() {
+        List<CompletableFuture<Void>> pending = new ArrayList<>();
+        synchronized (lock) {
+            closed = true;
+            for (Target t : targets.values()) {
+                stopProbing(t);
+                if (t.drainTimer != null) {
+                    t.drainTimer.cancel(false);
+                }
+                if (t.drained != null) {
+                    pending.add(t.drained);
+                }
+                t.health.unused();
+            }
+            targets.clear();
+            rebuild();
+        }
+        pending.forEach(f -> f.complete(null));
+    }
+
+    // ---- health ----
+
+    private void startProbing(Target t) {
+        stopProbing(t);
+        t.probing = checker.watch(t.address(), () -> config.healthCheck(), new HealthChecker.Listener() {
+            @Override
+            public void probeStarted() {
+                synchronized (lock) {
+                    t.health.probeStarted();
+                }
+            }
+
+            @Override
+            public void probeCompleted(ProbeResult result) {
+                onProbe(t, result);
+            }
+        });
+    }
+
+    private void stopProbing(Target t) {
+        if (t.probing != null) {
+            try {
+                t.probing.close();
+            } catch (Exception e) {
+                log.warn("target group {}: stopping health checks of {} failed", name, t.address(), e);
+            }
+            t.probing = null;
+        }
+    }
+
+    private void onProbe(Target t, ProbeResult result) {
+        synchronized (lock) {
+            if (targets.get(t.address()) != t) {
+                return;
+            }
+            TargetState before = t.health.state();
+            if (t.health.onResult(result)) {
+                log.info("target group {}: {} is {} (was {}){}", name, t.address(), t.health.state(), before,
+                        t.health.reason() == null ? "" : ": " + t.health.reason() + " " + t.health.description());
+                rebuild();
+            }
+        }
+    }
+
+    /** Publishes a new selectable snapshot; called with the lock held after any membership or health change. */
+    private void rebuild() {
+        List<Target> healthy = new ArrayList<>();
+        List<Target> all = new ArrayList<>();
+        int unhealthy = 0;
+        for (Target t : targets.values()) {
+            if (t.draining()) {
+                continue;
+            }
+            all.add(t);
+            TargetState s = t.health.state();
+            if (s == TargetState.HEALTHY) {
+                healthy.add(t);
+            } else if (s == TargetState.UNHEALTHY) {
+                unhealthy++;
+            }
+        }
+        selectable = new Selectable(healthy.toArray(NONE), all.toArray(NONE), healthy.size(), unhealthy);
+    }
+
+    @Override
+    public String toString() {
+        return "TargetGroup[" + name + "]";
+    }
+}
