@@ -1,0 +1,61 @@
+package io.headroom.scaling.provider;
+
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Consumer;
+
+/**
+ * What actually starts and stops instances: {@code process} (local child processes), later {@code docker} and
+ * {@code kubernetes}. The ASG controller only talks to this interface.
+ *
+ * <p>Implementations are thread-safe: the controller thread and its action executor call them concurrently.
+ * Nothing here blocks for long except {@link #launch}, which returns once the instance has been started
+ * (not once it is healthy: health is the controller's business).
+ */
+public interface InstanceProvider extends AutoCloseable {
+
+    /** The provider's config name, e.g. {@code "process"}. */
+    String name();
+
+    /**
+     * Starts one instance and returns once it has been started.
+     *
+     * @throws LaunchException when it could not be started (bad command or directory, duplicate id, provider closed);
+     *                         the message names the instance and the cause
+     */
+    ProviderInstance launch(LaunchSpec spec) throws LaunchException;
+
+    /**
+     * Terminates an instance: SIGTERM to all its processes, SIGKILL after the spec's termination grace period.
+     * Idempotent: calling it again returns a future for the same termination.
+     *
+     * @return completes with the EXITED instance once all its processes are gone; fails with
+     *         {@link java.util.NoSuchElementException} when the id is unknown to this provider
+     */
+    CompletableFuture<ProviderInstance> terminate(String instanceId);
+
+    /** The instance's current snapshot; exited instances stay visible for a while (see the implementation). */
+    Optional<ProviderInstance> describe(String instanceId);
+
+    /** Snapshots of all instances this provider knows, running and recently exited. */
+    List<ProviderInstance> describeAll();
+
+    /**
+     * Samples CPU and memory of a running instance. CPU is measured since the previous sample of the same
+     * instance (since launch for the first one).
+     *
+     * @return empty when the instance is unknown, exited, or the platform does not support sampling
+     */
+    Optional<InstanceStats> sample(String instanceId);
+
+    /**
+     * Registers a listener called once per instance when it has EXITED, whether by itself or by
+     * {@link #terminate}. Listeners run on a provider thread and must not block.
+     */
+    void onExit(Consumer<ProviderInstance> listener);
+
+    /** Terminates every instance this provider launched and waits (bounded) until they are gone. */
+    @Override
+    void close();
+}
