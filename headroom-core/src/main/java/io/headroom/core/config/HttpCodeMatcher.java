@@ -20,11 +20,11 @@ public record HttpCodeMatcher(String spec, List<int[]> ranges) {
                 int lo = Integer.parseInt(dash < 0 ? p : p.substring(0, dash).trim());
                 int hi = dash < 0 ? lo : Integer.parseInt(p.substring(dash + 1).trim());
                 if (lo < 200 || hi > 499 || lo > hi) {
-                    throw new NumberFormatException();
+                    throw new IllegalArgumentException("\"" + spec + "\" (expected: codes within 200-499, low-high)");
                 }
                 ranges.add(new int[] {lo, hi});
             } catch (NumberFormatException e) {
-                throw new IllegalArgumentException("\"" + spec + "\" (expected: " + EXPECTED + ", each within 200-499)");
+                throw new IllegalArgumentException("\"" + spec + "\" (expected: " + EXPECTED + ")");
             }
         }
         return new HttpCodeMatcher(spec, List.copyOf(ranges));

@@ -1,0 +1,1400 @@
+package io.headroom.core.config;
+
+import static io.headroom.core.config.Node.quote;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.headroom.core.config.ActionConfig.FixedResponse;
+import io.headroom.core.config.ActionConfig.Forward;
+import io.headroom.core.config.ActionConfig.Redirect;
+import io.headroom.core.config.ActionConfig.WeightedTargetGroup;
+import io.headroom.core.config.AlarmConfig.ComparisonOperator;
+import io.headroom.core.config.AutoScalingGroupConfig.HealthCheckType;
+import io.headroom.core.config.AutoScalingGroupConfig.TerminationPolicy;
+import io.headroom.core.config.ConditionsConfig.HttpHeaderCondition;
+import io.headroom.core.config.ConditionsConfig.QueryStringCondition;
+import io.headroom.core.config.ListenerConfig.CertificateConfig;
+import io.headroom.core.config.LoadBalancerConfig.AccessLogConfig;
+import io.headroom.core.config.LoadBalancerConfig.DesyncMitigationMode;
+import io.headroom.core.config.ScalingPolicyConfig.AdjustmentType;
+import io.headroom.core.config.ScalingPolicyConfig.MetricSpec;
+import io.headroom.core.config.ScalingPolicyConfig.PredefinedMetricType;
+import io.headroom.core.config.ScalingPolicyConfig.StepAdjustment;
+import io.headroom.core.config.TargetGroupConfig.Algorithm;
+import io.headroom.core.config.TargetGroupConfig.TargetConfig;
+import java.net.Inet6Address;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
+import java.time.DateTimeException;
+import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.OffsetDateTime;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/** Walks the YAML tree and builds the config records, reporting every problem to {@link Errors}. */
+final class ConfigBinder {
+    // AWS name rules: load balancers and target groups 1-32 alphanumerics and hyphens, not at either end.
+    private static final Pattern ELB_NAME = Pattern.compile("[A-Za-z0-9](?:[A-Za-z0-9-]{0,30}[A-Za-z0-9])?");
+    private static final String ELB_NAME_EXPECTED = "1-32 letters, digits and hyphens, not starting or ending with a hyphen";
+    // Launch templates: 3-128 of letters, digits and ( ) . / _ -
+    private static final Pattern LT_NAME = Pattern.compile("[A-Za-z0-9()./_-]{3,128}");
+    // Auto scaling groups, policies, scheduled actions: 1-255 characters, no colon (AWS forbids it in names).
+    private static final Pattern ASG_NAME = Pattern.compile("[^:\\s][^:]{0,254}");
+    private static final Pattern HOST_NAME = Pattern.compile(
+            "(?=.{1,253}$)[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*");
+    private static final Pattern PERCENTILE = Pattern.compile("p(\\d{1,2}(\\.\\d{1,10})?|100)");
+    private static final List<String> STATISTICS = List.of("Sum", "Average", "Minimum", "Maximum", "SampleCount");
+    private static final Set<String> FIXED_RESPONSE_TYPES =
+            Set.of("text/plain", "text/css", "text/html", "application/javascript", "application/json");
+
+    private static final Map<String, LoadBalancerConfig.Type> LB_TYPES = Map.of(
+            "application", LoadBalancerConfig.Type.APPLICATION, "network", LoadBalancerConfig.Type.NETWORK);
+    private static final Map<String, ListenerConfig.Protocol> LISTENER_PROTOCOLS =
+            Node.names(ListenerConfig.Protocol.class, Enum::name);
+    private static final Map<String, TargetGroupConfig.Protocol> TG_PROTOCOLS =
+            Node.names(TargetGroupConfig.Protocol.class, Enum::name);
+    private static final Map<String, HealthCheckConfig.Protocol> HC_PROTOCOLS =
+            Node.names(HealthCheckConfig.Protocol.class, Enum::name);
+    private static final Map<String, DesyncMitigationMode> DESYNC_MODES =
+            Node.names(DesyncMitigationMode.class, e -> e.name().toLowerCase(Locale.ROOT));
+    private static final Map<String, AccessLogConfig.Format> ACCESS_LOG_FORMATS =
+            Node.names(AccessLogConfig.Format.class, e -> e.name().toLowerCase(Locale.ROOT));
+    private static final Map<String, Algorithm> ALGORITHMS =
+            Node.names(Algorithm.class, e -> e.name().toLowerCase(Locale.ROOT));
+    private static final Map<String, StickinessConfig.Type> STICKINESS_TYPES =
+            Node.names(StickinessConfig.Type.class, e -> e.name().toLowerCase(Locale.ROOT));
+    private static final Map<String, HealthCheckType> HEALTH_CHECK_TYPES = Node.names(HealthCheckType.class, Enum::name);
+    private static final Map<String, TerminationPolicy> TERMINATION_POLICIES =
+            Node.names(TerminationPolicy.class, ConfigBinder::pascal);
+    private static final Map<String, AdjustmentType> ADJUSTMENT_TYPES = Node.names(AdjustmentType.class, ConfigBinder::pascal);
+    private static final Map<String, ComparisonOperator> COMPARISON_OPERATORS =
+            Node.names(ComparisonOperator.class, ConfigBinder::pascal);
+    private static final Map<String, PredefinedMetricType> PREDEFINED_METRICS = Map.of(
+            "ASGAverageCPUUtilization", PredefinedMetricType.ASG_AVERAGE_CPU_UTILIZATION,
+            "ALBRequestCountPerTarget", PredefinedMetricType.ALB_REQUEST_COUNT_PER_TARGET,
+            "ASGAverageNetworkIn", PredefinedMetricType.ASG_AVERAGE_NETWORK_IN);
+    private static final Map<String, String> METRIC_AGGREGATION_TYPES =
+            ordered("Minimum", "Minimum", "Maximum", "Maximum", "Average", "Average");
+    private static final Map<String, String> PROTOCOL_VERSIONS = ordered("HTTP1", "HTTP1", "HTTP2", "HTTP2", "GRPC", "GRPC");
+    private static final Map<String, String> SSL_POLICIES = ordered("recommended", "recommended", "tls13", "tls13");
+    private static final Map<String, Integer> REDIRECT_CODES = ordered("HTTP_301", 301, "HTTP_302", 302);
+    private static final Map<String, String> POLICY_TYPES = ordered(
+            "TargetTrackingScaling", "TargetTrackingScaling", "StepScaling", "StepScaling", "SimpleScaling", "SimpleScaling");
+
+    private final Errors errors;
+    /** Target group name → protocol (null when the protocol was wrong), in file order. */
+    private final Map<String, TargetGroupConfig.Protocol> targetGroups = new LinkedHashMap<>();
+    /** Launch template name → number of versions. */
+    private final Map<String, Integer> launchTemplates = new LinkedHashMap<>();
+    /** address:port → the path of the listener that took it. */
+    private final List<Bound> bound = new ArrayList<>();
+
+    private record Bound(String address, int port, String path) {}
+
+    ConfigBinder(Errors errors) {
+        this.errors = errors;
+    }
+
+    HeadroomConfig bind(JsonNode root) {
+        Node top = Node.open(errors, "", root, "admin", "stateDir", "workerThreads", "loadBalancers", "targetGroups",
+                "launchTemplates", "autoScalingGroups");
+        if (root != null && !Node.absent(root) && !root.isObject()) {
+            return empty();
+        }
+        AdminConfig admin = admin(top.obj("admin", "listen", "token"));
+        Path stateDir = stateDir(top);
+        int workerThreads = top.integer("workerThreads", 0, 0, 4096);
+
+        List<TargetGroupConfig> tgs = new ArrayList<>();
+        Map<String, String> tgNames = new HashMap<>();
+        List<JsonNode> tgNodes = top.list("targetGroups");
+        for (int i = 0; i < tgNodes.size(); i++) {
+            TargetGroupConfig tg = targetGroup("targetGroups[" + i + "]", tgNodes.get(i), tgNames);
+            if (tg != null) {
+                tgs.add(tg);
+            }
+        }
+        List<LaunchTemplateConfig> lts = new ArrayList<>();
+        Map<String, String> ltNames = new HashMap<>();
+        List<JsonNode> ltNodes = top.list("launchTemplates");
+        for (int i = 0; i < ltNodes.size(); i++) {
+            LaunchTemplateConfig lt = launchTemplate("launchTemplates[" + i + "]", ltNodes.get(i), ltNames);
+            if (lt != null) {
+                lts.add(lt);
+            }
+        }
+        if (admin.port() != 0) {
+            bound.add(new Bound(admin.host(), admin.port(), "admin.listen"));
+        }
+        List<LoadBalancerConfig> lbs = new ArrayList<>();
+        Map<String, String> lbNames = new HashMap<>();
+        List<JsonNode> lbNodes = top.list("loadBalancers");
+        for (int i = 0; i < lbNodes.size(); i++) {
+            LoadBalancerConfig lb = loadBalancer("loadBalancers[" + i + "]", lbNodes.get(i), lbNames);
+            if (lb != null) {
+                lbs.add(lb);
+            }
+        }
+        List<AutoScalingGroupConfig> asgs = new ArrayList<>();
+        Map<String, String> asgNames = new HashMap<>();
+        List<JsonNode> asgNodes = top.list("autoScalingGroups");
+        for (int i = 0; i < asgNodes.size(); i++) {
+            AutoScalingGroupConfig asg = autoScalingGroup("autoScalingGroups[" + i + "]", asgNodes.get(i), asgNames);
+            if (asg != null) {
+                asgs.add(asg);
+            }
+        }
+        return new HeadroomConfig(admin, stateDir, workerThreads, lbs, tgs, lts, asgs);
+    }
+
+    private static HeadroomConfig empty() {
+        return new HeadroomConfig(new AdminConfig("127.0.0.1", 9900, null), Path.of(".headroom"), 0,
+                List.of(), List.of(), List.of(), List.of());
+    }
+
+    // ------------------------------------------------------------------ top level
+
+    private AdminConfig admin(Node n) {
+        String listen = n.str("listen", AdminConfig.DEFAULT_LISTEN);
+        String token = n.str("token", null);
+        if (token != null && token.isEmpty()) {
+            token = null;
+        }
+        HostPort hp = hostPort(listen);
+        if (hp == null) {
+            errors.add("admin.listen", quote(listen) + " (expected: host:port, e.g. 127.0.0.1:9900 or [::1]:9900, port 0..65535)");
+            return new AdminConfig("127.0.0.1", 9900, token);
+        }
+        if (!isLoopback(hp.host) && token == null) {
+            errors.add("admin.token", "required when admin.listen is not a loopback address (" + listen + ")");
+        }
+        return new AdminConfig(hp.host, hp.port, token);
+    }
+
+    private Path stateDir(Node top) {
+        String s = top.str("stateDir", ".headroom");
+        try {
+            if (s.isBlank()) {
+                errors.add("stateDir", "\"\" (expected: a directory path)");
+                return Path.of(".headroom");
+            }
+            return Path.of(s);
+        } catch (InvalidPathException e) {
+            errors.add("stateDir", quote(s) + " (expected: a directory path: " + e.getReason() + ")");
+            return Path.of(".headroom");
+        }
+    }
+
+    private record HostPort(String host, int port) {}
+
+    private static HostPort hostPort(String s) {
+        String host;
+        String port;
+        if (s.startsWith("[")) {
+            int close = s.indexOf("]:");
+            if (close < 0) {
+                return null;
+            }
+            host = s.substring(1, close);
+            port = s.substring(close + 2);
+        } else {
+            int colon = s.lastIndexOf(':');
+            if (colon <= 0 || s.indexOf(':') != colon) {
+                return null;
+            }
+            host = s.substring(0, colon);
+            port = s.substring(colon + 1);
+        }
+        if (!isAddress(host)) {
+            return null;
+        }
+        try {
+            int p = Integer.parseInt(port);
+            return p < 0 || p > 65535 ? null : new HostPort(host, p);
+        } catch (NumberFormatException e) {
+            return null;
+        }
+    }
+
+    /** An IPv4 or IPv6 literal or a host name; never looked up. */
+    private static boolean isAddress(String s) {
+        if (s.isEmpty()) {
+            return false;
+        }
+        if (s.contains(":")) {
+            return ipLiteral(s) instanceof Inet6Address;
+        }
+        if (s.matches("[0-9.]+")) {
+            return ipLiteral(s) != null;
+        }
+        return HOST_NAME.matcher(s).matches();
+    }
+
+    /** Parses an IP literal without DNS (only digits, dots, hex and colons reach InetAddress). */
+    private static InetAddress ipLiteral(String s) {
+        if (!s.matches("[0-9A-Fa-f:.]+")) {
+            return null;
+        }
+        if (!s.contains(":")) {
+            String[] parts = s.split("\\.", -1);
+            if (parts.length != 4) {
+                return null;
+            }
+            for (String p : parts) {
+                if (p.isEmpty() || p.length() > 3 || Integer.parseInt(p) > 255) {
+                    return null;
+                }
+            }
+        }
+        try {
+            return InetAddress.getByName(s);
+        } catch (UnknownHostException e) {
+            return null;
+        }
+    }
+
+    private static boolean isLoopback(String host) {
+        if (host.equalsIgnoreCase("localhost")) {
+            return true;
+        }
+        InetAddress a = ipLiteral(host);
+        return a != null && a.isLoopbackAddress();
+    }
+
+    private static boolean isWildcard(String address) {
+        return address.equals("0.0.0.0") || address.equals("::") || address.equals("0:0:0:0:0:0:0:0");
+    }
+
+    private String uniqueName(Node n, Pattern pattern, String expected, Map<String, String> seen) {
+        String name = n.reqStr("name");
+        if (name == null) {
+            return null;
+        }
+        if (!pattern.matcher(name).matches()) {
+            errors.add(n.at("name"), quote(name) + " (expected: " + expected + ")");
+        }
+        String before = seen.putIfAbsent(name, n.path);
+        if (before != null) {
+            errors.add(n.at("name"), quote(name) + " is already used by " + before);
+        }
+        return name;
+    }
+
+    // ------------------------------------------------------------------ target groups
+
+    private TargetGroupConfig targetGroup(String path, JsonNode value, Map<String, String> names) {
+        Node n = Node.open(errors, path, value, "name", "protocol", "protocolVersion", "algorithm", "healthCheck",
+                "deregistrationDelaySeconds", "slowStartSeconds", "stickiness", "proxyProtocolV2", "targets");
+        if (!n.present()) {
+            errors.add(path, Node.describe(value) + " (expected: a target group mapping)");
+            return null;
+        }
+        String name = uniqueName(n, ELB_NAME, ELB_NAME_EXPECTED, names);
+        TargetGroupConfig.Protocol protocol = n.choice("protocol", TG_PROTOCOLS, TargetGroupConfig.Protocol.HTTP);
+        boolean tcp = protocol == TargetGroupConfig.Protocol.TCP;
+        if (name != null && !targetGroups.containsKey(name)) {
+            targetGroups.put(name, n.has("protocol") && !TG_PROTOCOLS.containsKey(n.str("protocol", "")) ? null : protocol);
+        }
+        String protocolVersion = null;
+        if (tcp) {
+            onlyFor(n, "protocolVersion", "HTTP and HTTPS target groups");
+            onlyFor(n, "algorithm", "HTTP and HTTPS target groups (a network load balancer hashes each connection)");
+            onlyFor(n, "slowStartSeconds", "HTTP and HTTPS target groups");
+        } else {
+            protocolVersion = n.choice("protocolVersion", PROTOCOL_VERSIONS, "HTTP1");
+            onlyFor(n, "proxyProtocolV2", "TCP target groups");
+        }
+        Algorithm algorithm = n.choice("algorithm", ALGORITHMS, Algorithm.ROUND_ROBIN);
+        HealthCheckConfig healthCheck = healthCheck(n.obj("healthCheck", "protocol", "path", "port", "intervalSeconds",
+                "timeoutSeconds", "healthyThreshold", "unhealthyThreshold", "matcher"), protocol);
+        int deregistrationDelay = n.integer("deregistrationDelaySeconds", 300, 0, 3600);
+        int slowStart = 0;
+        if (!tcp) {
+            Integer s = n.optInt("slowStartSeconds", 0, 900);
+            if (s != null && s != 0 && s < 30) {
+                errors.add(n.at("slowStartSeconds"), s + " (expected: 0 or 30..900)");
+            } else if (s != null) {
+                slowStart = s;
+            }
+        }
+        StickinessConfig stickiness = stickiness(n.obj("stickiness", "enabled", "type", "durationSeconds", "cookieName"));
+        if (tcp && stickiness.enabled()) {
+            errors.add(n.at("stickiness.enabled"), "true (expected: false; stickiness needs an HTTP or HTTPS target group)");
+        }
+        boolean proxyProtocolV2 = tcp && n.bool("proxyProtocolV2", false);
+        List<TargetConfig> targets = new ArrayList<>();
+        Map<String, String> seen = new HashMap<>();
+        List<JsonNode> items = n.list("targets");
+        for (int i = 0; i < items.size(); i++) {
+            String p = n.at("targets") + "[" + i + "]";
+            Node t = Node.open(errors, p, items.get(i), "host", "port");
+            if (!t.present()) {
+                errors.add(p, Node.describe(items.get(i)) + " (expected: { host, port })");
+                continue;
+            }
+            String host = t.reqStr("host");
+            Integer port = t.reqInt("port", 1, 65535);
+            if (host != null && !isAddress(host)) {
+                errors.add(t.at("host"), quote(host) + " (expected: an IP address or host name)");
+            }
+            if (host != null && port != null) {
+                String before = seen.putIfAbsent(host + ":" + port, p);
+                if (before != null) {
+                    errors.add(p, host + ":" + port + " is already a target at " + before);
+                }
+                targets.add(new TargetConfig(host, port));
+            }
+        }
+        return new TargetGroupConfig(name, protocol, protocolVersion, algorithm, healthCheck, deregistrationDelay,
+                slowStart, stickiness, proxyProtocolV2, targets);
+    }
+
+    private void onlyFor(Node n, String key, String what) {
+        if (n.has(key)) {
+            errors.add(n.at(key), "only allowed for " + what);
+        }
+    }
+
+    private HealthCheckConfig healthCheck(Node n, TargetGroupConfig.Protocol tgProtocol) {
+        HealthCheckConfig.Protocol def = HealthCheckConfig.Protocol.valueOf(tgProtocol.name());
+        HealthCheckConfig.Protocol protocol = n.choice("protocol", HC_PROTOCOLS, def);
+        boolean tcp = protocol == HealthCheckConfig.Protocol.TCP;
+        String path = "/";
+        HttpCodeMatcher matcher = HttpCodeMatcher.parse("200");
+        if (tcp) {
+            onlyFor(n, "path", "HTTP and HTTPS health checks");
+            onlyFor(n, "matcher", "HTTP and HTTPS health checks");
+            path = null;
+        } else {
+            path = n.str("path", "/");
+            if (!path.startsWith("/") || path.length() > 1024) {
+                errors.add(n.at("path"), quote(path) + " (expected: a path starting with /, at most 1024 characters)");
+            }
+            String spec = n.scalar("matcher", "200");
+            try {
+                matcher = HttpCodeMatcher.parse(spec);
+            } catch (IllegalArgumentException e) {
+                errors.add(n.at("matcher"), e.getMessage());
+            }
+        }
+        int port = 0;
+        JsonNode rawPort = n.raw("port");
+        if (rawPort != null && !(rawPort.isTextual() && rawPort.textValue().equals("traffic-port"))) {
+            Integer p = n.intValue(n.at("port"), rawPort, 1, 65535, "traffic-port or 1..65535");
+            port = p == null ? 0 : p;
+        }
+        int interval = n.integer("intervalSeconds", 30, 5, 300);
+        // AWS's default timeout, lowered below a short interval so that a fast check needs only intervalSeconds.
+        int timeout = n.integer("timeoutSeconds", Math.max(2, Math.min(tcp ? 10 : 5, interval - 1)), 2, 120);
+        if (timeout >= interval) {
+            errors.add(n.at("timeoutSeconds"), timeout + " (expected: less than intervalSeconds " + interval + ")");
+        }
+        int healthy = n.integer("healthyThreshold", 5, 2, 10);
+        int unhealthy = n.integer("unhealthyThreshold", 2, 2, 10);
+        return new HealthCheckConfig(protocol, path, port, interval, timeout, healthy, unhealthy, matcher);
+    }
+
+    private StickinessConfig stickiness(Node n) {
+        boolean enabled = n.bool("enabled", false);
+        StickinessConfig.Type type = n.choice("type", STICKINESS_TYPES, StickinessConfig.Type.LB_COOKIE);
+        int duration = n.integer("durationSeconds", 86400, 1, 604800);
+        String cookieName = null;
+        if (type == StickinessConfig.Type.APP_COOKIE) {
+            cookieName = n.has("cookieName") ? n.reqStr("cookieName") : null;
+            if (!n.has("cookieName")) {
+                errors.add(n.at("cookieName"), "required when type is app_cookie");
+            } else if (cookieName != null && (cookieName.startsWith("AWSALB") || !cookieName.matches("[!#$%&'*+.^_`|~0-9A-Za-z-]{1,255}"))) {
+                errors.add(n.at("cookieName"), quote(cookieName)
+                        + " (expected: a cookie name, not starting with AWSALB, AWSALBAPP or AWSALBTG)");
+            }
+        } else {
+            onlyFor(n, "cookieName", "type app_cookie");
+        }
+        return new StickinessConfig(enabled, type, duration, cookieName);
+    }
+
+    // ------------------------------------------------------------------ launch templates
+
+    private LaunchTemplateConfig launchTemplate(String path, JsonNode value, Map<String, String> names) {
+        Node n = Node.open(errors, path, value, "name", "versions");
+        if (!n.present()) {
+            errors.add(path, Node.describe(value) + " (expected: a launch template mapping)");
+            return null;
+        }
+        String name = uniqueName(n, LT_NAME, "3-128 letters, digits and ( ) . / _ -", names);
+        List<JsonNode> items = n.list("versions");
+        if (items.isEmpty() && n.raw("versions") == null) {
+            n.missing("versions");
+        } else if (items.isEmpty()) {
+            errors.add(n.at("versions"), "empty (expected: at least one version)");
+        }
+        List<LaunchTemplateConfig.Version> versions = new ArrayList<>();
+        for (int i = 0; i < items.size(); i++) {
+            Node v = Node.open(errors, n.at("versions") + "[" + i + "]", items.get(i), "command", "environment",
+                    "workingDirectory", "vcpus", "terminationGracePeriodSeconds");
+            if (!v.present()) {
+                errors.add(v.path, Node.describe(items.get(i)) + " (expected: a launch template version mapping)");
+                continue;
+            }
+            List<String> command = v.strings("command");
+            if (!v.has("command")) {
+                v.missing("command");
+            } else if (command.isEmpty() && v.raw("command").isArray() && v.raw("command").isEmpty()) {
+                errors.add(v.at("command"), "empty (expected: a program and its arguments)");
+            } else if (!command.isEmpty() && command.get(0).isBlank()) {
+                errors.add(v.at("command") + "[0]", "\"\" (expected: a program)");
+            }
+            Map<String, String> environment = v.stringMap("environment");
+            for (String key : environment.keySet()) {
+                if (!key.matches("[A-Za-z_][A-Za-z0-9_]*")) {
+                    errors.add(v.at("environment") + "." + key, "is not a variable name (expected: letters, digits and _)");
+                }
+            }
+            String workingDirectory = v.str("workingDirectory", null);
+            Double vcpus = v.optDouble("vcpus");
+            if (vcpus != null && vcpus <= 0) {
+                errors.add(v.at("vcpus"), v.raw("vcpus").asText() + " (expected: a number > 0)");
+                vcpus = null;
+            }
+            int grace = v.integer("terminationGracePeriodSeconds", 30, 0, 3600);
+            versions.add(new LaunchTemplateConfig.Version(i + 1, command, environment, workingDirectory,
+                    vcpus == null ? 1 : vcpus, grace));
+        }
+        if (name != null && !launchTemplates.containsKey(name)) {
+            launchTemplates.put(name, items.size());
+        }
+        return new LaunchTemplateConfig(name, versions);
+    }
+
+    // ------------------------------------------------------------------ load balancers and listeners
+
+    private LoadBalancerConfig loadBalancer(String path, JsonNode value, Map<String, String> names) {
+        Node n = Node.open(errors, path, value, "name", "type", "idleTimeoutSeconds", "desyncMitigationMode",
+                "accessLog", "listeners");
+        if (!n.present()) {
+            errors.add(path, Node.describe(value) + " (expected: a load balancer mapping)");
+            return null;
+        }
+        String name = uniqueName(n, ELB_NAME, ELB_NAME_EXPECTED, names);
+        LoadBalancerConfig.Type type = n.choice("type", LB_TYPES, LoadBalancerConfig.Type.APPLICATION);
+        boolean network = type == LoadBalancerConfig.Type.NETWORK;
+        int idle = n.integer("idleTimeoutSeconds", network ? 350 : 60, 1, 4000);
+        DesyncMitigationMode desync = DesyncMitigationMode.DEFENSIVE;
+        if (network) {
+            onlyFor(n, "desyncMitigationMode", "application load balancers");
+        } else {
+            desync = n.choice("desyncMitigationMode", DESYNC_MODES, DesyncMitigationMode.DEFENSIVE);
+        }
+        Node log = n.obj("accessLog", "enabled", "format", "path");
+        AccessLogConfig accessLog = new AccessLogConfig(log.bool("enabled", false),
+                log.choice("format", ACCESS_LOG_FORMATS, AccessLogConfig.Format.ALB), log.str("path", "access.log"));
+        List<ListenerConfig> listeners = new ArrayList<>();
+        List<JsonNode> items = n.list("listeners");
+        for (int i = 0; i < items.size(); i++) {
+            ListenerConfig l = listener(n.at("listeners") + "[" + i + "]", items.get(i), type);
+            if (l != null) {
+                listeners.add(l);
+            }
+        }
+        return new LoadBalancerConfig(name, type, idle, desync, accessLog, listeners);
+    }
+
+    private ListenerConfig listener(String path, JsonNode value, LoadBalancerConfig.Type lbType) {
+        boolean network = lbType == LoadBalancerConfig.Type.NETWORK;
+        Node n = network
+                ? Node.open(errors, path, value, "address", "port", "protocol", "certificates", "sslPolicy", "defaultAction")
+                : Node.open(errors, path, value, "address", "port", "protocol", "certificates", "sslPolicy",
+                        "defaultAction", "rules");
+        if (!n.present()) {
+            errors.add(path, Node.describe(value) + " (expected: a listener mapping)");
+            return null;
+        }
+        String address = n.str("address", "127.0.0.1");
+        if (!isAddress(address)) {
+            errors.add(n.at("address"), quote(address) + " (expected: an IP address such as 127.0.0.1, 0.0.0.0 or ::1)");
+        }
+        Integer port = n.reqInt("port", 1, 65535);
+        if (port != null) {
+            for (Bound b : bound) {
+                if (b.port == port && (b.address.equals(address) || isWildcard(b.address) || isWildcard(address))) {
+                    errors.add(n.at("port"), port + " on " + address + " is already used by " + b.path + " (" + b.address + ")");
+                    break;
+                }
+            }
+            bound.add(new Bound(address, port, path));
+        }
+        ListenerConfig.Protocol protocol = n.choice("protocol", LISTENER_PROTOCOLS,
+                network ? ListenerConfig.Protocol.TCP : ListenerConfig.Protocol.HTTP);
+        boolean l4 = protocol == ListenerConfig.Protocol.TCP || protocol == ListenerConfig.Protocol.TLS;
+        if (network != l4) {
+            errors.add(n.at("protocol"), quote(protocol.name()) + " (expected: "
+                    + (network ? "TCP | TLS for a network load balancer" : "HTTP | HTTPS for an application load balancer") + ")");
+        }
+        boolean secure = protocol == ListenerConfig.Protocol.HTTPS || protocol == ListenerConfig.Protocol.TLS;
+        List<CertificateConfig> certificates = new ArrayList<>();
+        String sslPolicy = "recommended";
+        if (secure) {
+            certificates = certificates(n);
+            sslPolicy = n.choice("sslPolicy", SSL_POLICIES, "recommended");
+        } else {
+            onlyFor(n, "certificates", "HTTPS and TLS listeners");
+            onlyFor(n, "sslPolicy", "HTTPS and TLS listeners");
+        }
+        ActionConfig defaultAction = null;
+        if (!n.has("defaultAction")) {
+            n.missing("defaultAction");
+        } else {
+            defaultAction = action(n.at("defaultAction"), n.raw("defaultAction"), lbType);
+        }
+        List<RuleConfig> rules = new ArrayList<>();
+        Map<Integer, String> priorities = new HashMap<>();
+        List<JsonNode> items = n.list("rules");
+        for (int i = 0; i < items.size(); i++) {
+            String p = n.at("rules") + "[" + i + "]";
+            Node r = Node.open(errors, p, items.get(i), "priority", "conditions", "action");
+            if (!r.present()) {
+                errors.add(p, Node.describe(items.get(i)) + " (expected: a rule mapping)");
+                continue;
+            }
+            Integer priority = r.reqInt("priority", 1, 50000);
+            if (priority != null) {
+                String before = priorities.putIfAbsent(priority, p);
+                if (before != null) {
+                    errors.add(r.at("priority"), priority + " is already used by " + before + " (expected: unique per listener)");
+                }
+            }
+            ConditionsConfig conditions = ConditionsConfig.none();
+            if (!r.has("conditions")) {
+                r.missing("conditions");
+            } else {
+                conditions = conditions(r.obj("conditions", "hostHeader", "pathPattern", "httpHeader",
+                        "httpRequestMethod", "queryString", "sourceIp"));
+            }
+            ActionConfig action = null;
+            if (!r.has("action")) {
+                r.missing("action");
+            } else {
+                action = action(r.at("action"), r.raw("action"), lbType);
+            }
+            if (priority != null && action != null) {
+                rules.add(new RuleConfig(priority, conditions, action));
+            }
+        }
+        rules.sort(Comparator.comparingInt(RuleConfig::priority));
+        return new ListenerConfig(address, port == null ? 0 : port, protocol, certificates, sslPolicy, defaultAction, rules);
+    }
+
+    private List<CertificateConfig> certificates(Node n) {
+        List<CertificateConfig> out = new ArrayList<>();
+        List<JsonNode> items = n.list("certificates");
+        if (items.isEmpty()) {
+            errors.add(n.at("certificates"), "required for HTTPS and TLS listeners (expected: a list of "
+                    + "{ certificateFile, privateKeyFile } or { selfSigned: { commonName } })");
+        }
+        for (int i = 0; i < items.size(); i++) {
+            Node c = Node.open(errors, n.at("certificates") + "[" + i + "]", items.get(i), "certificateFile",
+                    "privateKeyFile", "selfSigned");
+            if (!c.present()) {
+                errors.add(c.path, Node.describe(items.get(i)) + " (expected: { certificateFile, privateKeyFile } or { selfSigned: { commonName } })");
+                continue;
+            }
+            if (c.has("selfSigned")) {
+                if (c.has("certificateFile") || c.has("privateKeyFile")) {
+                    errors.add(c.path, "has both selfSigned and files (expected: one of them)");
+                }
+                Node s = c.obj("selfSigned", "commonName");
+                String cn = s.reqStr("commonName");
+                out.add(new CertificateConfig(null, null, cn));
+            } else if (c.has("certificateFile") || c.has("privateKeyFile")) {
+                out.add(new CertificateConfig(c.reqStr("certificateFile"), c.reqStr("privateKeyFile"), null));
+            } else {
+                errors.add(c.path, "empty (expected: { certificateFile, privateKeyFile } or { selfSigned: { commonName } })");
+            }
+        }
+        return out;
+    }
+
+    // ------------------------------------------------------------------ conditions
+
+    private ConditionsConfig conditions(Node n) {
+        if (n.present() && !n.has("hostHeader") && !n.has("pathPattern") && !n.has("httpHeader")
+                && !n.has("httpRequestMethod") && !n.has("queryString") && !n.has("sourceIp")) {
+            errors.add(n.path, "empty (expected: at least one of hostHeader, pathPattern, httpHeader, "
+                    + "httpRequestMethod, queryString, sourceIp)");
+        }
+        List<String> hostHeader = values(n, "hostHeader", "[A-Za-z0-9.*?-]{1,128}",
+                "host names with letters, digits, - . * ?, at most 128 characters");
+        List<String> pathPattern = values(n, "pathPattern", "[A-Za-z0-9_\\-.$/~\"'@:+&()!,;=*?%]{1,128}",
+                "paths of at most 128 characters: letters, digits and _ - . $ / ~ \" ' @ : + & ( ) ! , ; = * ? %");
+        List<String> methods = values(n, "httpRequestMethod", "[A-Z_-]{1,40}",
+                "methods in upper case such as GET, HEAD, POST (A-Z, - and _, at most 40 characters)");
+        List<String> sourceIp = values(n, "sourceIp", null, null);
+        for (int i = 0; i < sourceIp.size(); i++) {
+            String problem = cidrProblem(sourceIp.get(i));
+            if (problem != null) {
+                errors.add(n.at("sourceIp") + "[" + i + "]", quote(sourceIp.get(i)) + " (expected: " + problem + ")");
+            }
+        }
+        List<HttpHeaderCondition> headers = new ArrayList<>();
+        JsonNode rawHeaders = n.raw("httpHeader");
+        if (rawHeaders != null && rawHeaders.isObject()) {
+            headers.add(httpHeader(n.at("httpHeader"), rawHeaders));
+        } else if (rawHeaders != null && rawHeaders.isArray()) {
+            List<JsonNode> items = n.list("httpHeader");
+            if (items.isEmpty()) {
+                errors.add(n.at("httpHeader"), "empty (expected: at least one { name, values })");
+            }
+            for (int i = 0; i < items.size(); i++) {
+                HttpHeaderCondition h = httpHeader(n.at("httpHeader") + "[" + i + "]", items.get(i));
+                if (h != null) {
+                    headers.add(h);
+                }
+            }
+        } else if (rawHeaders != null) {
+            errors.add(n.at("httpHeader"), Node.describe(rawHeaders) + " (expected: { name, values } or a list of them)");
+        }
+        List<QueryStringCondition> query = new ArrayList<>();
+        List<JsonNode> items = n.list("queryString");
+        if (n.has("queryString") && n.raw("queryString").isArray()) {
+            checkCount(n.at("queryString"), items.size(), "key/value pairs");
+        }
+        for (int i = 0; i < items.size(); i++) {
+            Node q = Node.open(errors, n.at("queryString") + "[" + i + "]", items.get(i), "key", "value");
+            if (!q.present()) {
+                errors.add(q.path, Node.describe(items.get(i)) + " (expected: { key, value })");
+                continue;
+            }
+            String key = q.str("key", null);
+            String val = q.reqStr("value");
+            if (key != null && (key.isEmpty() || key.length() > 128)) {
+                errors.add(q.at("key"), quote(key) + " (expected: 1..128 characters)");
+            }
+            if (val != null && val.length() > 128) {
+                errors.add(q.at("value"), quote(val) + " (expected: at most 128 characters)");
+            }
+            if (val != null) {
+                query.add(new QueryStringCondition(key, val));
+            }
+        }
+        return new ConditionsConfig(hostHeader, pathPattern, headers, methods, query, sourceIp);
+    }
+
+    private HttpHeaderCondition httpHeader(String path, JsonNode value) {
+        Node h = Node.open(errors, path, value, "name", "values");
+        if (!h.present()) {
+            errors.add(path, Node.describe(value) + " (expected: { name, values })");
+            return null;
+        }
+        String name = h.reqStr("name");
+        if (name != null && !name.matches("[!#$%&'*+.^_`|~0-9A-Za-z-]{1,40}")) {
+            errors.add(h.at("name"), quote(name) + " (expected: a header name of at most 40 characters)");
+        }
+        if (!h.has("values")) {
+            h.missing("values");
+        }
+        List<String> values = values(h, "values", "[\\x20-\\x7e]{1,128}", "printable values of at most 128 characters");
+        return name == null ? null : new HttpHeaderCondition(name, values);
+    }
+
+    /** A condition's value list: 1 to 5 values (AWS), each matching {@code pattern}. */
+    private List<String> values(Node n, String key, String pattern, String expected) {
+        if (!n.has(key)) {
+            return List.of();
+        }
+        List<String> values = n.strings(key);
+        if (n.raw(key).isArray()) {
+            checkCount(n.at(key), values.size(), "values");
+        }
+        if (pattern != null) {
+            for (int i = 0; i < values.size(); i++) {
+                if (!values.get(i).matches(pattern)) {
+                    errors.add(n.at(key) + "[" + i + "]", quote(values.get(i)) + " (expected: " + expected + ")");
+                }
+            }
+        }
+        return values;
+    }
+
+    private void checkCount(String path, int count, String what) {
+        if (count == 0) {
+            errors.add(path, "empty (expected: 1..5 " + what + ")");
+        } else if (count > 5) {
+            errors.add(path, count + " " + what + " (expected: at most 5 per condition)");
+        }
+    }
+
+    /** Null when {@code s} is a valid IPv4 or IPv6 CIDR block, otherwise what was expected. */
+    private static String cidrProblem(String s) {
+        String expected = "a CIDR block such as 10.0.0.0/8 or ::1/128";
+        int slash = s.indexOf('/');
+        if (slash < 0) {
+            return expected;
+        }
+        InetAddress a = ipLiteral(s.substring(0, slash));
+        if (a == null) {
+            return expected;
+        }
+        int max = a instanceof Inet6Address ? 128 : 32;
+        try {
+            int bits = Integer.parseInt(s.substring(slash + 1));
+            return bits < 0 || bits > max ? expected + ", prefix length 0.." + max : null;
+        } catch (NumberFormatException e) {
+            return expected;
+        }
+    }
+
+    // ------------------------------------------------------------------ actions
+
+    private ActionConfig action(String path, JsonNode value, LoadBalancerConfig.Type lbType) {
+        boolean network = lbType == LoadBalancerConfig.Type.NETWORK;
+        Node n = network
+                ? Node.open(errors, path, value, "forward")
+                : Node.open(errors, path, value, "forward", "redirect", "fixedResponse");
+        if (!n.present()) {
+            return null;
+        }
+        int count = (n.has("forward") ? 1 : 0) + (n.has("redirect") ? 1 : 0) + (n.has("fixedResponse") ? 1 : 0);
+        if (count == 0) {
+            errors.add(path, "empty (expected: " + (network ? "forward" : "one of forward, redirect, fixedResponse") + ")");
+            return null;
+        }
+        if (count > 1) {
+            errors.add(path, "has more than one action (expected: one of forward, redirect, fixedResponse)");
+            return null;
+        }
+        if (n.has("forward")) {
+            return forward(n.obj("forward", "targetGroup", "targetGroups", "stickiness"), lbType);
+        }
+        if (n.has("redirect")) {
+            return redirect(n.obj("redirect", "protocol", "host", "port", "path", "query", "statusCode"));
+        }
+        return fixedResponse(n.obj("fixedResponse", "statusCode", "contentType", "messageBody"));
+    }
+
+    private ActionConfig forward(Node n, LoadBalancerConfig.Type lbType) {
+        if (!n.present()) {
+            return null;
+        }
+        boolean network = lbType == LoadBalancerConfig.Type.NETWORK;
+        List<WeightedTargetGroup> groups = new ArrayList<>();
+        if (n.has("targetGroup") && n.has("targetGroups")) {
+            errors.add(n.path, "has both targetGroup and targetGroups (expected: one of them)");
+            return null;
+        }
+        if (n.has("targetGroup")) {
+            String name = n.reqStr("targetGroup");
+            if (name != null && checkTargetGroup(n.at("targetGroup"), name, lbType)) {
+                groups.add(new WeightedTargetGroup(name, 1));
+            }
+        } else if (n.has("targetGroups")) {
+            List<JsonNode> items = n.list("targetGroups");
+            if (n.raw("targetGroups").isArray()) {
+                if (items.isEmpty()) {
+                    errors.add(n.at("targetGroups"), "empty (expected: 1..5 weighted target groups)");
+                } else if (items.size() > 5) {
+                    errors.add(n.at("targetGroups"), items.size() + " target groups (expected: at most 5)");
+                } else if (network && items.size() > 1) {
+                    errors.add(n.at("targetGroups"), items.size()
+                            + " target groups (expected: 1; a network load balancer forwards to one target group)");
+                }
+            }
+            Map<String, String> seen = new HashMap<>();
+            boolean anyWeight = false;
+            for (int i = 0; i < items.size(); i++) {
+                Node w = Node.open(errors, n.at("targetGroups") + "[" + i + "]", items.get(i), "name", "weight");
+                if (!w.present()) {
+                    errors.add(w.path, Node.describe(items.get(i)) + " (expected: { name, weight })");
+                    continue;
+                }
+                String name = w.reqStr("name");
+                int weight = w.integer("weight", 1, 0, 999);
+                anyWeight |= weight > 0;
+                if (name == null) {
+                    continue;
+                }
+                String before = seen.putIfAbsent(name, w.path);
+                if (before != null) {
+                    errors.add(w.at("name"), quote(name) + " is already used by " + before);
+                }
+                if (checkTargetGroup(w.at("name"), name, lbType)) {
+                    groups.add(new WeightedTargetGroup(name, weight));
+                }
+            }
+            if (!items.isEmpty() && !anyWeight) {
+                errors.add(n.at("targetGroups"), "all weights are 0 (expected: at least one weight > 0)");
+            }
+        } else {
+            errors.add(n.path, "empty (expected: targetGroup: NAME or targetGroups: [{ name, weight }])");
+        }
+        StickinessConfig stickiness = StickinessConfig.disabled();
+        if (n.has("stickiness")) {
+            if (network) {
+                errors.add(n.at("stickiness"), "only allowed for application load balancers");
+            } else {
+                Node s = n.obj("stickiness", "enabled", "durationSeconds");
+                stickiness = new StickinessConfig(s.bool("enabled", false), StickinessConfig.Type.LB_COOKIE,
+                        s.integer("durationSeconds", 3600, 1, 604800), null);
+            }
+        } else {
+            stickiness = new StickinessConfig(false, StickinessConfig.Type.LB_COOKIE, 3600, null);
+        }
+        return groups.isEmpty() ? null : new Forward(groups, stickiness);
+    }
+
+    /** True when {@code name} is a target group whose protocol fits the load balancer; reports it otherwise. */
+    private boolean checkTargetGroup(String path, String name, LoadBalancerConfig.Type lbType) {
+        if (!targetGroups.containsKey(name)) {
+            errors.add(path, quote(name) + " is not a target group (known: " + known(targetGroups.keySet()) + ")");
+            return false;
+        }
+        TargetGroupConfig.Protocol p = targetGroups.get(name);
+        if (p == null) {
+            return true; // its protocol is already reported as wrong
+        }
+        boolean tcp = p == TargetGroupConfig.Protocol.TCP;
+        if (lbType == LoadBalancerConfig.Type.NETWORK && !tcp) {
+            errors.add(path, "target group " + quote(name) + " has protocol " + p
+                    + " (expected: TCP for a network load balancer)");
+            return false;
+        }
+        if (lbType == LoadBalancerConfig.Type.APPLICATION && tcp) {
+            errors.add(path, "target group " + quote(name) + " has protocol TCP"
+                    + " (expected: HTTP or HTTPS for an application load balancer)");
+            return false;
+        }
+        return true;
+    }
+
+    private static String known(Set<String> names) {
+        return names.isEmpty() ? "none" : String.join(", ", names);
+    }
+
+    private ActionConfig redirect(Node n) {
+        if (!n.present()) {
+            return null;
+        }
+        String protocol = n.str("protocol", "#{protocol}");
+        if (!protocol.equals("#{protocol}") && !protocol.equals("HTTP") && !protocol.equals("HTTPS")) {
+            errors.add(n.at("protocol"), quote(protocol) + " (expected: HTTP | HTTPS | #{protocol})");
+        }
+        String host = n.str("host", "#{host}");
+        if (host.isEmpty() || host.length() > 128) {
+            errors.add(n.at("host"), quote(host) + " (expected: 1..128 characters, may use #{host})");
+        }
+        String port = n.scalar("port", "#{port}");
+        if (!port.equals("#{port}")) {
+            try {
+                int p = Integer.parseInt(port);
+                if (p < 1 || p > 65535) {
+                    throw new NumberFormatException();
+                }
+            } catch (NumberFormatException e) {
+                errors.add(n.at("port"), quote(port) + " (expected: 1..65535 or #{port})");
+            }
+        }
+        String path = n.str("path", "/#{path}");
+        if (!path.startsWith("/") || path.length() > 128) {
+            errors.add(n.at("path"), quote(path) + " (expected: starting with /, at most 128 characters)");
+        }
+        String query = n.str("query", "#{query}");
+        if (query.startsWith("?") || query.length() > 128) {
+            errors.add(n.at("query"), quote(query) + " (expected: without a leading ?, at most 128 characters)");
+        }
+        int status = n.choice("statusCode", REDIRECT_CODES, 301);
+        if (protocol.equals("#{protocol}") && host.equals("#{host}") && port.equals("#{port}")
+                && path.equals("/#{path}") && query.equals("#{query}")) {
+            errors.add(n.path, "redirects to the same URL (expected: change at least one of protocol, host, port, path, query)");
+        }
+        return new Redirect(protocol, host, port, path, query, status);
+    }
+
+    private ActionConfig fixedResponse(Node n) {
+        if (!n.present()) {
+            return null;
+        }
+        int status = 0;
+        if (!n.has("statusCode")) {
+            n.missing("statusCode");
+        } else {
+            Integer s = n.intValue(n.at("statusCode"), textToNumber(n.raw("statusCode")), 200, 599, "2XX, 4XX or 5XX");
+            if (s != null && s >= 300 && s < 400) {
+                errors.add(n.at("statusCode"), s + " (expected: 2XX, 4XX or 5XX)");
+            } else if (s != null) {
+                status = s;
+            }
+        }
+        String contentType = n.str("contentType", "text/plain");
+        if (!FIXED_RESPONSE_TYPES.contains(contentType)) {
+            errors.add(n.at("contentType"), quote(contentType)
+                    + " (expected: text/plain | text/css | text/html | application/javascript | application/json)");
+        }
+        String body = n.str("messageBody", "");
+        if (body.length() > 1024) {
+            errors.add(n.at("messageBody"), body.length() + " characters (expected: at most 1024)");
+        }
+        return new FixedResponse(status, contentType, body);
+    }
+
+    /** "403" reads as 403 (AWS writes status codes as strings). */
+    private static JsonNode textToNumber(JsonNode v) {
+        if (v.isTextual() && v.textValue().matches("\\d{1,9}")) {
+            return com.fasterxml.jackson.databind.node.IntNode.valueOf(Integer.parseInt(v.textValue()));
+        }
+        return v;
+    }
+
+    // ------------------------------------------------------------------ auto scaling groups
+
+    private AutoScalingGroupConfig autoScalingGroup(String path, JsonNode value, Map<String, String> names) {
+        Node n = Node.open(errors, path, value, "name", "launchTemplate", "minSize", "maxSize", "desiredCapacity",
+                "availabilityZones", "targetGroups", "healthCheckType", "healthCheckGracePeriodSeconds",
+                "defaultInstanceWarmupSeconds", "defaultCooldownSeconds", "terminationPolicies", "policies",
+                "scheduledActions");
+        if (!n.present()) {
+            errors.add(path, Node.describe(value) + " (expected: an auto scaling group mapping)");
+            return null;
+        }
+        String name = uniqueName(n, ASG_NAME, "1-255 characters without :", names);
+        String ltName = null;
+        String ltVersion = "$Default";
+        if (!n.has("launchTemplate")) {
+            n.missing("launchTemplate");
+        } else {
+            Node lt = n.obj("launchTemplate", "name", "version");
+            ltName = lt.reqStr("name");
+            ltVersion = lt.scalar("version", "$Default");
+            if (ltName != null && !launchTemplates.containsKey(ltName)) {
+                errors.add(lt.at("name"), quote(ltName) + " is not a launch template (known: "
+                        + known(launchTemplates.keySet()) + ")");
+            } else if (ltName != null && !ltVersion.equals("$Latest") && !ltVersion.equals("$Default")) {
+                int count = launchTemplates.get(ltName);
+                int v;
+                try {
+                    v = Integer.parseInt(ltVersion);
+                } catch (NumberFormatException e) {
+                    v = -1;
+                }
+                if (v < 1 || v > count) {
+                    errors.add(lt.at("version"), quote(ltVersion) + " (expected: $Latest | $Default | 1.." + count
+                            + ", the versions of " + quote(ltName) + ")");
+                }
+            }
+        }
+        Integer min = n.reqInt("minSize", 0, 10000);
+        Integer max = n.reqInt("maxSize", 0, 10000);
+        Integer desired = n.optInt("desiredCapacity", 0, 10000);
+        if (min != null && max != null && min > max) {
+            errors.add(n.at("minSize"), min + " (expected: at most maxSize " + max + ")");
+        }
+        if (desired != null && min != null && desired < min) {
+            errors.add(n.at("desiredCapacity"), desired + " (expected: at least minSize " + min + ")");
+        } else if (desired != null && max != null && desired > max) {
+            errors.add(n.at("desiredCapacity"), desired + " (expected: at most maxSize " + max + ")");
+        }
+        int minSize = min == null ? 0 : min;
+        int maxSize = max == null ? minSize : max;
+        int desiredCapacity = desired == null ? minSize : desired;
+
+        List<String> zones = n.has("availabilityZones") ? n.strings("availabilityZones") : List.of("zone-a");
+        if (n.has("availabilityZones") && n.raw("availabilityZones").isArray() && zones.isEmpty()) {
+            errors.add(n.at("availabilityZones"), "empty (expected: at least one zone name)");
+        }
+        uniqueItems(n.at("availabilityZones"), zones);
+        List<String> tgs = n.strings("targetGroups");
+        uniqueItems(n.at("targetGroups"), tgs);
+        for (int i = 0; i < tgs.size(); i++) {
+            if (!targetGroups.containsKey(tgs.get(i))) {
+                errors.add(n.at("targetGroups") + "[" + i + "]", quote(tgs.get(i)) + " is not a target group (known: "
+                        + known(targetGroups.keySet()) + ")");
+            }
+        }
+        HealthCheckType healthCheckType = n.choice("healthCheckType", HEALTH_CHECK_TYPES, HealthCheckType.EC2);
+        int grace = n.integer("healthCheckGracePeriodSeconds", 300, 0, 7200);
+        int warmup = n.integer("defaultInstanceWarmupSeconds", 10, 0, 3600);
+        int cooldown = n.integer("defaultCooldownSeconds", 300, 0, 86400);
+        List<TerminationPolicy> terminationPolicies = new ArrayList<>();
+        List<String> tp = n.strings("terminationPolicies");
+        for (int i = 0; i < tp.size(); i++) {
+            TerminationPolicy p = TERMINATION_POLICIES.get(tp.get(i));
+            if (p == null) {
+                errors.add(n.at("terminationPolicies") + "[" + i + "]", quote(tp.get(i)) + " (expected: "
+                        + String.join(" | ", TERMINATION_POLICIES.keySet()) + ")");
+            } else if (!terminationPolicies.contains(p)) {
+                terminationPolicies.add(p);
+            }
+        }
+        if (terminationPolicies.isEmpty()) {
+            terminationPolicies.add(TerminationPolicy.DEFAULT);
+        }
+        List<ScalingPolicyConfig> policies = new ArrayList<>();
+        Map<String, String> policyNames = new HashMap<>();
+        List<JsonNode> items = n.list("policies");
+        for (int i = 0; i < items.size(); i++) {
+            ScalingPolicyConfig p = policy(n.at("policies") + "[" + i + "]", items.get(i), policyNames, tgs);
+            if (p != null) {
+                policies.add(p);
+            }
+        }
+        List<ScheduledActionConfig> scheduled = new ArrayList<>();
+        Map<String, String> scheduledNames = new HashMap<>();
+        items = n.list("scheduledActions");
+        for (int i = 0; i < items.size(); i++) {
+            ScheduledActionConfig s = scheduledAction(n.at("scheduledActions") + "[" + i + "]", items.get(i), scheduledNames);
+            if (s != null) {
+                scheduled.add(s);
+            }
+        }
+        return new AutoScalingGroupConfig(name, ltName, ltVersion, minSize, maxSize, desiredCapacity, zones, tgs,
+                healthCheckType, grace, warmup, cooldown, terminationPolicies, policies, scheduled);
+    }
+
+    private void uniqueItems(String path, List<String> items) {
+        Set<String> seen = new HashSet<>();
+        for (int i = 0; i < items.size(); i++) {
+            if (!seen.add(items.get(i))) {
+                errors.add(path + "[" + i + "]", quote(items.get(i)) + " is listed twice");
+            }
+        }
+    }
+
+    // ------------------------------------------------------------------ scaling policies
+
+    private ScalingPolicyConfig policy(String path, JsonNode value, Map<String, String> names, List<String> asgTargetGroups) {
+        String type = "SimpleScaling"; // AWS's default policy type
+        JsonNode rawType = value != null && value.isObject() ? value.get("policyType") : null;
+        if (rawType != null && rawType.isTextual() && POLICY_TYPES.containsKey(rawType.textValue())) {
+            type = rawType.textValue();
+        }
+        Node n = switch (type) {
+            case "TargetTrackingScaling" -> Node.open(errors, path, value, "name", "policyType",
+                    "targetTrackingConfiguration", "estimatedInstanceWarmupSeconds");
+            case "StepScaling" -> Node.open(errors, path, value, "name", "policyType", "adjustmentType",
+                    "metricAggregationType", "stepAdjustments", "minAdjustmentMagnitude",
+                    "estimatedInstanceWarmupSeconds", "alarm");
+            default -> Node.open(errors, path, value, "name", "policyType", "adjustmentType", "scalingAdjustment",
+                    "minAdjustmentMagnitude", "cooldownSeconds", "alarm");
+        };
+        if (!n.present()) {
+            errors.add(path, Node.describe(value) + " (expected: a scaling policy mapping)");
+            return null;
+        }
+        String name = uniqueName(n, ASG_NAME, "1-255 characters without :", names);
+        n.choice("policyType", POLICY_TYPES, type);
+        if (type.equals("TargetTrackingScaling")) {
+            Integer warmup = n.optInt("estimatedInstanceWarmupSeconds", 0, 3600);
+            if (!n.has("targetTrackingConfiguration")) {
+                n.missing("targetTrackingConfiguration");
+                return null;
+            }
+            return targetTracking(name, n.obj("targetTrackingConfiguration", "predefinedMetricType", "resourceLabel",
+                    "customizedMetric", "targetValue", "disableScaleIn", "scaleOutWindowSeconds",
+                    "scaleInWindowSeconds"), warmup, asgTargetGroups);
+        }
+        AdjustmentType adjustmentType = null;
+        if (!n.has("adjustmentType")) {
+            n.missing("adjustmentType");
+        } else {
+            adjustmentType = n.choice("adjustmentType", ADJUSTMENT_TYPES, null);
+        }
+        Integer minMagnitude = n.optInt("minAdjustmentMagnitude", 1, Integer.MAX_VALUE);
+        if (minMagnitude != null && adjustmentType != null && adjustmentType != AdjustmentType.PERCENT_CHANGE_IN_CAPACITY) {
+            errors.add(n.at("minAdjustmentMagnitude"), "only allowed with adjustmentType PercentChangeInCapacity");
+        }
+        AlarmConfig alarm = null;
+        if (!n.has("alarm")) {
+            n.missing("alarm");
+        } else {
+            alarm = alarm(n.obj("alarm", "metricName", "dimensions", "statistic", "periodSeconds",
+                    "evaluationPeriods", "datapointsToAlarm", "threshold", "comparisonOperator"));
+        }
+        if (type.equals("StepScaling")) {
+            String aggregation = n.choice("metricAggregationType", METRIC_AGGREGATION_TYPES, "Average");
+            Integer warmup = n.optInt("estimatedInstanceWarmupSeconds", 0, 3600);
+            List<StepAdjustment> steps = stepAdjustments(n, adjustmentType);
+            if (adjustmentType == null || alarm == null) {
+                return null;
+            }
+            return new ScalingPolicyConfig.Step(name, adjustmentType, aggregation, steps, minMagnitude, warmup, alarm);
+        }
+        Integer adjustment = n.reqInt("scalingAdjustment", Integer.MIN_VALUE, Integer.MAX_VALUE);
+        if (adjustment != null && adjustmentType == AdjustmentType.EXACT_CAPACITY && adjustment < 0) {
+            errors.add(n.at("scalingAdjustment"), adjustment + " (expected: >= 0 for ExactCapacity)");
+        }
+        Integer cooldown = n.optInt("cooldownSeconds", 0, 86400);
+        if (adjustmentType == null || alarm == null || adjustment == null) {
+            return null;
+        }
+        return new ScalingPolicyConfig.Simple(name, adjustmentType, adjustment, minMagnitude, cooldown, alarm);
+    }
+
+    private ScalingPolicyConfig targetTracking(String name, Node n, Integer warmup, List<String> asgTargetGroups) {
+        PredefinedMetricType predefined = n.choice("predefinedMetricType", PREDEFINED_METRICS, null);
+        MetricSpec customized = null;
+        if (n.has("predefinedMetricType") == n.has("customizedMetric")) {
+            errors.add(n.path, "expected exactly one of predefinedMetricType, customizedMetric");
+        }
+        if (n.has("customizedMetric")) {
+            Node m = n.obj("customizedMetric", "metricName", "dimensions", "statistic");
+            String metricName = m.reqStr("metricName");
+            Map<String, String> dimensions = m.stringMap("dimensions");
+            String statistic = statistic(m);
+            if (metricName != null && statistic != null) {
+                customized = new MetricSpec(metricName, dimensions, statistic);
+            }
+        }
+        String resourceLabel = null;
+        if (predefined == PredefinedMetricType.ALB_REQUEST_COUNT_PER_TARGET) {
+            resourceLabel = n.str("resourceLabel", null);
+            if (resourceLabel == null) {
+                if (asgTargetGroups.isEmpty()) {
+                    errors.add(n.at("predefinedMetricType"), "ALBRequestCountPerTarget needs a target group "
+                            + "(expected: targetGroups on the auto scaling group)");
+                } else {
+                    resourceLabel = asgTargetGroups.get(0);
+                }
+            } else if (!asgTargetGroups.contains(resourceLabel)) {
+                errors.add(n.at("resourceLabel"), quote(resourceLabel) + " is not a target group of this auto scaling "
+                        + "group (known: " + known(new java.util.LinkedHashSet<>(asgTargetGroups)) + ")");
+            }
+        } else {
+            onlyFor(n, "resourceLabel", "predefinedMetricType ALBRequestCountPerTarget");
+        }
+        Double target = n.reqDouble("targetValue");
+        if (target != null && target <= 0) {
+            errors.add(n.at("targetValue"), n.raw("targetValue").asText() + " (expected: a number > 0)");
+        }
+        boolean disableScaleIn = n.bool("disableScaleIn", false);
+        Integer outWindow = n.optInt("scaleOutWindowSeconds", 1, 86400);
+        Integer inWindow = n.optInt("scaleInWindowSeconds", 1, 86400);
+        return new ScalingPolicyConfig.TargetTracking(name, predefined, resourceLabel, customized,
+                target == null ? 1 : target, disableScaleIn, warmup, outWindow, inWindow);
+    }
+
+    private String statistic(Node n) {
+        String s = n.reqStr("statistic");
+        if (s != null && !STATISTICS.contains(s) && !PERCENTILE.matcher(s).matches()) {
+            errors.add(n.at("statistic"), quote(s) + " (expected: Sum | Average | Minimum | Maximum | SampleCount | pNN such as p99)");
+            return null;
+        }
+        return s;
+    }
+
+    private AlarmConfig alarm(Node n) {
+        if (!n.present()) {
+            return null;
+        }
+        String metricName = n.reqStr("metricName");
+        Map<String, String> dimensions = n.stringMap("dimensions");
+        String statistic = statistic(n);
+        Integer period = n.reqInt("periodSeconds", 1, 86400);
+        Integer evaluationPeriods = n.reqInt("evaluationPeriods", 1, Integer.MAX_VALUE);
+        Integer datapoints = null;
+        if (evaluationPeriods != null) {
+            datapoints = n.optInt("datapointsToAlarm", 1, evaluationPeriods);
+            if (period != null && (long) period * evaluationPeriods > 86400) {
+                errors.add(n.at("evaluationPeriods"), evaluationPeriods + " (expected: periodSeconds x evaluationPeriods "
+                        + "at most 86400, one day)");
+            }
+        }
+        Double threshold = n.reqDouble("threshold");
+        ComparisonOperator op = null;
+        if (!n.has("comparisonOperator")) {
+            n.missing("comparisonOperator");
+        } else {
+            op = n.choice("comparisonOperator", COMPARISON_OPERATORS, null);
+        }
+        if (metricName == null || statistic == null || period == null || evaluationPeriods == null
+                || threshold == null || op == null) {
+            return null;
+        }
+        return new AlarmConfig(metricName, dimensions, statistic, period, evaluationPeriods,
+                datapoints == null ? evaluationPeriods : datapoints, threshold, op);
+    }
+
+    /** AWS's step rules: no gaps or overlaps, at most one open lower and one open upper bound, never both open. */
+    private List<StepAdjustment> stepAdjustments(Node n, AdjustmentType adjustmentType) {
+        List<StepAdjustment> steps = new ArrayList<>();
+        List<String> paths = new ArrayList<>();
+        List<JsonNode> items = n.list("stepAdjustments");
+        if (!n.has("stepAdjustments")) {
+            n.missing("stepAdjustments");
+        } else if (n.raw("stepAdjustments").isArray() && items.isEmpty()) {
+            errors.add(n.at("stepAdjustments"), "empty (expected: at least one step adjustment)");
+        }
+        boolean ok = true;
+        for (int i = 0; i < items.size(); i++) {
+            Node s = Node.open(errors, n.at("stepAdjustments") + "[" + i + "]", items.get(i),
+                    "metricIntervalLowerBound", "metricIntervalUpperBound", "scalingAdjustment");
+            if (!s.present()) {
+                errors.add(s.path, Node.describe(items.get(i)) + " (expected: a step adjustment mapping)");
+                ok = false;
+                continue;
+            }
+            Double lower = s.optDouble("metricIntervalLowerBound");
+            Double upper = s.optDouble("metricIntervalUpperBound");
+            Integer adjustment = s.reqInt("scalingAdjustment", Integer.MIN_VALUE, Integer.MAX_VALUE);
+            if ((s.has("metricIntervalLowerBound") && lower == null) || (s.has("metricIntervalUpperBound") && upper == null)
+                    || adjustment == null) {
+                ok = false;
+                continue;
+            }
+            if (adjustmentType == AdjustmentType.EXACT_CAPACITY && adjustment < 0) {
+                errors.add(s.at("scalingAdjustment"), adjustment + " (expected: >= 0 for ExactCapacity)");
+            }
+            if (lower == null && upper == null) {
+                errors.add(s.path, "has neither metricIntervalLowerBound nor metricIntervalUpperBound (expected: at least one)");
+                ok = false;
+                continue;
+            }
+            if (lower != null && upper != null && lower >= upper) {
+                errors.add(s.at("metricIntervalUpperBound"), num(upper) + " (expected: greater than metricIntervalLowerBound "
+                        + num(lower) + ")");
+                ok = false;
+                continue;
+            }
+            steps.add(new StepAdjustment(lower, upper, adjustment));
+            paths.add(s.path);
+        }
+        if (!ok || steps.isEmpty()) {
+            return steps;
+        }
+        String at = n.at("stepAdjustments");
+        long openLower = steps.stream().filter(s -> s.metricIntervalLowerBound() == null).count();
+        long openUpper = steps.stream().filter(s -> s.metricIntervalUpperBound() == null).count();
+        if (openLower > 1) {
+            errors.add(at, openLower + " steps without metricIntervalLowerBound (expected: at most one)");
+        }
+        if (openUpper > 1) {
+            errors.add(at, openUpper + " steps without metricIntervalUpperBound (expected: at most one)");
+        }
+        boolean negative = steps.stream().anyMatch(s -> s.metricIntervalLowerBound() != null && s.metricIntervalLowerBound() < 0);
+        boolean positive = steps.stream().anyMatch(s -> s.metricIntervalUpperBound() != null && s.metricIntervalUpperBound() > 0);
+        if (negative && openLower == 0) {
+            errors.add(at, "a step has a negative metricIntervalLowerBound (expected: also a step without metricIntervalLowerBound)");
+        }
+        if (positive && openUpper == 0) {
+            errors.add(at, "a step has a positive metricIntervalUpperBound (expected: also a step without metricIntervalUpperBound)");
+        }
+        if (openLower > 1 || openUpper > 1) {
+            return steps;
+        }
+        List<StepAdjustment> sorted = new ArrayList<>(steps);
+        sorted.sort(Comparator.comparingDouble(s -> s.metricIntervalLowerBound() == null
+                ? Double.NEGATIVE_INFINITY : s.metricIntervalLowerBound()));
+        for (int i = 1; i < sorted.size(); i++) {
+            Double prevUpper = sorted.get(i - 1).metricIntervalUpperBound();
+            Double lower = sorted.get(i).metricIntervalLowerBound();
+            String p = paths.get(steps.indexOf(sorted.get(i)));
+            if (prevUpper == null || lower == null || prevUpper > lower) {
+                errors.add(p, "overlaps the step below it (expected: each metricIntervalLowerBound equal to the "
+                        + "previous step's metricIntervalUpperBound)");
+            } else if (prevUpper < lower) {
+                errors.add(p + ".metricIntervalLowerBound", num(lower) + " leaves a gap after " + num(prevUpper)
+                        + " (expected: " + num(prevUpper) + ")");
+            }
+        }
+        return sorted;
+    }
+
+    private static String num(double d) {
+        return d == Math.rint(d) && Math.abs(d) < 1e15 ? Long.toString((long) d) : Double.toString(d);
+    }
+
+    // ------------------------------------------------------------------ scheduled actions
+
+    private ScheduledActionConfig scheduledAction(String path, JsonNode value, Map<String, String> names) {
+        Node n = Node.open(errors, path, value, "name", "recurrence", "timeZone", "startTime", "endTime", "minSize",
+                "maxSize", "desiredCapacity");
+        if (!n.present()) {
+            errors.add(path, Node.describe(value) + " (expected: a scheduled action mapping)");
+            return null;
+        }
+        String name = uniqueName(n, ASG_NAME, "1-255 characters without :", names);
+        String zoneName = n.str("timeZone", "UTC");
+        ZoneId zone = ZoneOffset.UTC;
+        try {
+            zone = ZoneId.of(zoneName);
+        } catch (DateTimeException e) {
+            errors.add(n.at("timeZone"), quote(zoneName) + " (expected: an IANA time zone such as UTC or Europe/Berlin)");
+        }
+        String recurrence = n.str("recurrence", null);
+        if (recurrence != null) {
+            try {
+                Cron.parse(recurrence, zone);
+            } catch (IllegalArgumentException e) {
+                errors.add(n.at("recurrence"), e.getMessage());
+            }
+        }
+        Instant start = time(n, "startTime", zone);
+        Instant end = time(n, "endTime", zone);
+        if (recurrence == null && !n.has("startTime")) {
+            errors.add(path, "has neither recurrence nor startTime (expected: a 5-field cron recurrence or a one-time startTime)");
+        }
+        if (start != null && end != null && !end.isAfter(start)) {
+            errors.add(n.at("endTime"), quote(n.str("endTime", "")) + " (expected: after startTime)");
+        }
+        Integer min = n.optInt("minSize", 0, 10000);
+        Integer max = n.optInt("maxSize", 0, 10000);
+        Integer desired = n.optInt("desiredCapacity", 0, 10000);
+        if (!n.has("minSize") && !n.has("maxSize") && !n.has("desiredCapacity")) {
+            errors.add(path, "changes nothing (expected: at least one of minSize, maxSize, desiredCapacity)");
+        }
+        if (min != null && max != null && min > max) {
+            errors.add(n.at("minSize"), min + " (expected: at most maxSize " + max + ")");
+        }
+        if (desired != null && ((min != null && desired < min) || (max != null && desired > max))) {
+            errors.add(n.at("desiredCapacity"), desired + " (expected: between minSize and maxSize)");
+        }
+        return new ScheduledActionConfig(name, recurrence, zone.getId(), start, end, min, max, desired);
+    }
+
+    /** ISO-8601 with an offset ("2026-01-31T08:00:00Z"), or a local date-time read in {@code zone}. */
+    private Instant time(Node n, String key, ZoneId zone) {
+        String s = n.str(key, null);
+        if (s == null) {
+            return null;
+        }
+        try {
+            return OffsetDateTime.parse(s).toInstant();
+        } catch (DateTimeException e) {
+            try {
+                return LocalDateTime.parse(s).atZone(zone).toInstant();
+            } catch (DateTimeException e2) {
+                errors.add(n.at(key), quote(s) + " (expected: ISO-8601 such as 2026-01-31T08:00:00Z)");
+                return null;
+            }
+        }
+    }
+
+    // ------------------------------------------------------------------ helpers
+
+    /** OLDEST_INSTANCE → OldestInstance, as AWS spells the names. */
+    private static String pascal(Enum<?> e) {
+        StringBuilder b = new StringBuilder();
+        for (String part : e.name().split("_")) {
+            b.append(part.charAt(0)).append(part.substring(1).toLowerCase(Locale.ROOT));
+        }
+        return b.toString();
+    }
+
+    @SuppressWarnings("unchecked")
+    private static <V> Map<String, V> ordered(Object... pairs) {
+        Map<String, V> m = new LinkedHashMap<>();
+        for (int i = 0; i < pairs.length; i += 2) {
+            m.put((String) pairs[i], (V) pairs[i + 1]);
+        }
+        return m;
+    }
+}

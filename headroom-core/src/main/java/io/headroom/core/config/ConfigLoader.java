@@ -1,0 +1,69 @@
+package io.headroom.core.config;
+
+import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Reads a Headroom YAML file into a validated {@link HeadroomConfig} (keys: {@code docs/configuration.md}).
+ *
+ * <p>The YAML is parsed into a tree and bound by walking it, so that every problem is reported at once, each
+ * with its path: {@code targetGroups[1].healthCheck.intervalSeconds: 0 (expected: 5..300)}. A YAML syntax
+ * error is reported as {@code file:LINE:COLUMN: message}. {@code ${VAR}} in string values expands from
+ * {@code variables}, except {@code ${PORT}} and {@code ${INSTANCE_ID}}, which the process provider fills in
+ * when it launches an instance. Absent keys get AWS's documented defaults.
+ */
+public final class ConfigLoader {
+    private static final ObjectMapper YAML = new ObjectMapper(
+            YAMLFactory.builder().enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION).build());
+
+    private ConfigLoader() {}
+
+    /** Reads and validates {@code file}; errors name the file only for YAML syntax problems. */
+    public static HeadroomConfig load(Path file, Map<String, String> variables) throws ConfigException {
+        String text;
+        try {
+            text = Files.readString(file, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new ConfigException(List.of(new ConfigError(file.toString(), "cannot read the file (" + e + ")")));
+        }
+        return parse(text, file.toString(), variables);
+    }
+
+    /** Parses and validates {@code yaml}; {@code sourceName} names it in syntax errors. */
+    public static HeadroomConfig parse(String yaml, String sourceName, Map<String, String> variables)
+            throws ConfigException {
+        JsonNode root;
+        try {
+            root = YAML.readTree(yaml);
+        } catch (JsonProcessingException e) {
+            JsonLocation at = e.getLocation();
+            String where = at == null ? sourceName : sourceName + ":" + at.getLineNr() + ":" + at.getColumnNr();
+            throw new ConfigException(List.of(new ConfigError(where, firstLine(e.getOriginalMessage()))));
+        }
+        Errors errors = new Errors(variables == null ? Map.of() : variables);
+        HeadroomConfig config = new ConfigBinder(errors).bind(root);
+        if (!errors.isEmpty()) {
+            throw new ConfigException(errors.list());
+        }
+        return config;
+    }
+
+    private static String firstLine(String message) {
+        if (message == null) {
+            return "invalid YAML";
+        }
+        String m = message.strip();
+        int nl = m.indexOf('\n');
+        return nl < 0 ? m : m.substring(0, nl).strip();
+    }
+}
