@@ -1,5 +1,6 @@
 package io.headroom.scaling.provider;
 
+import io.headroom.core.config.LaunchTemplateConfig;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -49,6 +50,15 @@ public record LaunchSpec(
         if (terminationGracePeriod.isNegative()) {
             throw new IllegalArgumentException("terminationGracePeriod: " + terminationGracePeriod + " (expected: not negative)");
         }
+    }
+
+    /** The spec for a new instance {@code instanceId} made from a launch template version. */
+    public static LaunchSpec from(String instanceId, LaunchTemplateConfig.Version version) {
+        Objects.requireNonNull(version, "version");
+        String dir = version.workingDirectory();
+        return new LaunchSpec(instanceId, version.command(), version.environment(),
+                dir == null || dir.isBlank() ? null : Path.of(dir), version.vcpus(),
+                Duration.ofSeconds(version.terminationGracePeriodSeconds()));
     }
 
     /** A spec with no extra environment, the current directory, 1 vCPU and AWS's-like 30 s grace period. */
