@@ -67,6 +67,70 @@ final class Buckets {
         return out;
     }
 
+    /**
+     * Compact form of sorted entries for storage: per entry, the key as a varint (the first as zigzag of key - BIAS, small for values near 1,
+     * then the non-negative delta from the previous key) and the count as a varint. Neighbouring 1% buckets
+     * with small counts take 2 bytes instead of 8.
+     */
+    static byte[] encode(long[] entries) {
+        byte[] buf = new byte[entries.length * 10];
+        int pos = 0;
+        int prev = 0;
+        for (int j = 0; j < entries.length; j++) {
+            int k = keyOf(entries[j]);
+            long d = j == 0 ? zigzag((long) k - BIAS) : (long) k - prev;
+            pos = putVarint(buf, pos, d);
+            pos = putVarint(buf, pos, countOf(entries[j]));
+            prev = k;
+        }
+        return java.util.Arrays.copyOf(buf, pos);
+    }
+
+    /** The inverse of {@link #encode}. */
+    static long[] decode(byte[] bytes) {
+        long[] out = new long[bytes.length / 2];
+        int n = 0;
+        int[] pos = {0};
+        int prev = 0;
+        while (pos[0] < bytes.length) {
+            long d = getVarint(bytes, pos);
+            int k = n == 0 ? (int) (((d >>> 1) ^ -(d & 1)) + BIAS) : (int) (prev + d);
+            long c = getVarint(bytes, pos);
+            if (n == out.length) {
+                out = java.util.Arrays.copyOf(out, n + 1);
+            }
+            out[n++] = pack(k, c);
+            prev = k;
+        }
+        return n == out.length ? out : java.util.Arrays.copyOf(out, n);
+    }
+
+    private static long zigzag(long v) {
+        return (v << 1) ^ (v >> 63);
+    }
+
+    private static int putVarint(byte[] buf, int pos, long v) {
+        while ((v & ~0x7FL) != 0) {
+            buf[pos++] = (byte) ((v & 0x7F) | 0x80);
+            v >>>= 7;
+        }
+        buf[pos++] = (byte) v;
+        return pos;
+    }
+
+    private static long getVarint(byte[] buf, int[] pos) {
+        long v = 0;
+        int shift = 0;
+        while (true) {
+            byte b = buf[pos[0]++];
+            v |= (long) (b & 0x7F) << shift;
+            if (b >= 0) {
+                return v;
+            }
+            shift += 7;
+        }
+    }
+
     /** Merges two sorted entry arrays, adding counts of equal keys. */
     static long[] merge(long[] a, long[] b) {
         long[] out = new long[a.length + b.length];

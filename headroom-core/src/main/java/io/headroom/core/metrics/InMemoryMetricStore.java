@@ -17,11 +17,10 @@ import java.util.concurrent.atomic.AtomicLong;
  *
  * <p>Layout: each series is a ring of 64-second blocks, allocated when the series first writes into that
  * window. A block holds, per second, the sample count, sum, minimum and maximum (4 &times; 8 bytes) and a
- * reference to a sketch (sorted packed {@link Buckets} entries) that exists only for seconds whose samples
- * differ; a second whose samples are all equal is exact without one. Memory per series: about 2.2 KB per
- * 64 s block, ≈ 125 KB per hour, plus 16 + 8 &times; (distinct buckets) bytes per sketched second (a busy
- * {@code TargetResponseTime} second with 100 distinct 1% buckets: ≈ 0.8 KB). 300 plain series &times; 1 hour
- * ≈ 37 MB.
+ * reference to a sketch ({@link Buckets#encode varint-encoded} 1% bucket counts) that exists only for
+ * seconds whose samples differ; a second whose samples are all equal is exact without one. Memory per
+ * series: about 2.2 KB per 64 s block, ≈ 125 KB per hour, plus 16 + ~2 bytes per distinct bucket per
+ * sketched second. 300 plain series &times; 1 hour ≈ 38 MB (measured; see {@link MetricStore#inMemory}).
  *
  * <p>Concurrency: each series is guarded by its own monitor (writes come from the one publisher thread,
  * reads from policies and the admin API, so contention is rare). The newest second seen is an atomic; when
@@ -213,7 +212,7 @@ final class InMemoryMetricStore implements MetricStore {
         final double[] sum = new double[BLOCK];
         final double[] min = new double[BLOCK];
         final double[] max = new double[BLOCK];
-        long[][] sketch; // lazily: only blocks with a second whose samples differ
+        byte[][] sketch; // lazily: only blocks with a second whose samples differ; Buckets.encode'd
 
         Block(long index) {
             this.index = index;
@@ -253,16 +252,16 @@ final class InMemoryMetricStore implements MetricStore {
                 b.min[i] = min;
                 b.max[i] = max;
                 if (entries != null) {
-                    sketches(b)[i] = entries;
+                    sketches(b)[i] = Buckets.encode(entries);
                 }
                 return;
             }
-            long[] mine = b.sketch == null ? null : b.sketch[i];
+            byte[] mine = b.sketch == null ? null : b.sketch[i];
             boolean allEqual = mine == null && entries == null && b.min[i] == min && b.max[i] == max && min == max;
             if (!allEqual) {
-                long[] a = mine != null ? mine : Buckets.single(Buckets.key(b.min[i]), c);
+                long[] a = mine != null ? Buckets.decode(mine) : Buckets.single(Buckets.key(b.min[i]), c);
                 long[] o = entries != null ? entries : Buckets.single(Buckets.key(min), n);
-                sketches(b)[i] = Buckets.merge(a, o);
+                sketches(b)[i] = Buckets.encode(Buckets.merge(a, o));
             }
             b.count[i] = c + n;
             b.sum[i] += sum;
@@ -270,9 +269,9 @@ final class InMemoryMetricStore implements MetricStore {
             b.max[i] = Math.max(b.max[i], max);
         }
 
-        private static long[][] sketches(Block b) {
+        private static byte[][] sketches(Block b) {
             if (b.sketch == null) {
-                b.sketch = new long[BLOCK][];
+                b.sketch = new byte[BLOCK][];
             }
             return b.sketch;
         }
@@ -328,12 +327,12 @@ final class InMemoryMetricStore implements MetricStore {
             if (!percentiles) {
                 return;
             }
-            long[] sk = b.sketch == null ? null : b.sketch[i];
+            byte[] sk = b.sketch == null ? null : b.sketch[i];
             if (sk == null) {
                 put(b.min[i], b.count[i]); // all samples of that second were equal: exact
                 return;
             }
-            for (long e : sk) {
+            for (long e : Buckets.decode(sk)) {
                 double v = Math.max(b.min[i], Math.min(b.max[i], Buckets.value(Buckets.keyOf(e))));
                 put(v, Buckets.countOf(e));
             }

@@ -82,9 +82,13 @@ public interface MetricStore {
 
     /**
      * A store in memory keeping {@code retention} of one-second data (use {@code Duration.ofHours(1)} unless
-     * there is a reason not to). Cost: about 34 bytes per series per second that exists (≈ 125 KB per series
-     * per hour, allocated in 64-second blocks only where the series has data), plus 16 + 8 &times; (distinct
-     * 1%-buckets) bytes for each second whose samples were not all equal; see {@link #record}.
+     * there is a reason not to).
+     *
+     * <p>Memory, per series per hour of retention: about 34 bytes per second (count, sum, min, max, a
+     * reference), allocated in 64-second blocks only where the series has data: ≈ 125 KB. A second whose
+     * samples are not all equal (a distribution, or several different {@code record} calls) adds a sketch of
+     * 16 + about 2 bytes per distinct 1% bucket. Measured: 300 one-sample-per-second series for an hour
+     * ≈ 38 MB; a {@code TargetResponseTime} series at 200 requests/s ≈ 1.3 MB per hour.
      */
     static MetricStore inMemory(Duration retention) {
         return new InMemoryMetricStore(retention);
