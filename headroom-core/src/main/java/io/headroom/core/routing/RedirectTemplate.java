@@ -3,7 +3,6 @@ package io.headroom.core.routing;
 import io.headroom.core.config.ActionConfig;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 
 /**
  * A redirect action compiled at config load. Each URL part is a list of literals and placeholders

@@ -1,6 +1,7 @@
 package io.headroom.core.routing;
 
 import io.headroom.core.config.StickinessConfig;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 import java.util.random.RandomGenerator;
@@ -66,6 +67,24 @@ public sealed interface Route<G> {
                 }
             }
             return groups.get(weights.length - 1); // unreachable: r < total
+        }
+
+        // The weights array compares by content, not identity.
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof Forward<?> f && groups.equals(f.groups) && Arrays.equals(weights, f.weights)
+                    && stickiness.equals(f.stickiness) && rulePriority == f.rulePriority;
+        }
+
+        @Override
+        public int hashCode() {
+            return Objects.hash(groups, Arrays.hashCode(weights), stickiness, rulePriority);
+        }
+
+        @Override
+        public String toString() {
+            return "Forward[groups=" + groups + ", weights=" + Arrays.toString(weights) + ", stickiness=" + stickiness
+                    + ", rulePriority=" + rulePriority + "]";
         }
     }
 
