@@ -63,8 +63,12 @@ public final class Router<G> {
         List<CompiledRule<G>> rules = new ArrayList<>(sorted.size());
         for (RuleConfig rule : sorted) {
             String at = where + " rules[priority=" + rule.priority() + "]";
-            if (rule.priority() < 1) {
+            if (rule.priority() < 1 || rule.priority() > 50_000) {
                 throw new IllegalArgumentException(at + ".priority: " + rule.priority() + " (expected: 1..50000)");
+            }
+            if (!rules.isEmpty() && sorted.get(rules.size() - 1).priority() == rule.priority()) {
+                throw new IllegalArgumentException(at + ".priority: " + rule.priority()
+                        + " is used by two rules (expected: unique per listener)");
             }
             if (rule.action() == null) {
                 throw new IllegalArgumentException(at + ".action: missing");

@@ -430,6 +430,13 @@ class RouterTest {
     }
 
     @Test
+    void duplicateOrOutOfRangePriorityIsAnError() {
+        assertThatThrownBy(() -> router(rule(3, path("/a"), "a"), rule(3, path("/b"), "b")))
+                .hasMessageContaining("rules[priority=3].priority: 3 is used by two rules");
+        assertThatThrownBy(() -> router(rule(0, path("/a"), "a"))).hasMessageContaining("(expected: 1..50000)");
+    }
+
+    @Test
     void emptyPatternIsAnError() {
         assertThatThrownBy(() -> router(rule(2, path(""), "a"))).hasMessageContaining("conditions.pathPattern[0]");
     }
