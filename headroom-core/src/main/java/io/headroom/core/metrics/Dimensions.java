@@ -33,7 +33,8 @@ public final class Dimensions {
     }
 
     public static Dimensions of(String k1, String v1, String k2, String v2) {
-        if (Objects.equals(k1, k2)) {
+        checkKey(k1);
+        if (k1.equals(checkKey(k2))) {
             throw new IllegalArgumentException("duplicate dimension '" + k1 + "'");
         }
         return EMPTY.with(k1, v1).with(k2, v2);

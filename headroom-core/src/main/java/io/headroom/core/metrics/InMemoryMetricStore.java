@@ -360,13 +360,12 @@ final class InMemoryMetricStore implements MetricStore {
             };
         }
 
-        /** Nearest rank: the value at rank ceil(p/100 * count), at least 1. */
+        /**
+         * Nearest rank: the value at rank ceil(p/100 * count), at least 1. Entries are ordered by bucket key
+         * (a primitive sort: keys follow value order), then only the bucket holding that rank is sorted by
+         * exact value.
+         */
         private double percentile(double p) {
-            Integer[] order = new Integer[n];
-            for (int j = 0; j < n; j++) {
-                order[j] = j;
-            }
-            Arrays.sort(order, (x, y) -> Double.compare(values[x], values[y]));
             // p * count / 100 (not p / 100 * count) keeps 90 * 100 / 100 exact; the epsilon absorbs 99.9-style rounding
             long rank = Math.max(1, (long) Math.ceil(p * count / 100.0 - 1e-9));
             if (rank == 1) {
@@ -375,12 +374,36 @@ final class InMemoryMetricStore implements MetricStore {
             if (rank >= count) {
                 return max;
             }
+            long[] order = new long[n];
+            for (int j = 0; j < n; j++) {
+                order[j] = ((long) Buckets.key(values[j]) << 32) | j;
+            }
+            Arrays.sort(order);
             long seen = 0;
-            for (int j : order) {
-                seen += counts[j];
-                if (seen >= rank) {
-                    return values[j];
+            int from = 0;
+            while (from < n) {
+                int key = (int) (order[from] >> 32);
+                int to = from;
+                long inBucket = 0;
+                while (to < n && (int) (order[to] >> 32) == key) {
+                    inBucket += counts[(int) order[to]];
+                    to++;
                 }
+                if (seen + inBucket >= rank) {
+                    Integer[] idx = new Integer[to - from];
+                    for (int j = from; j < to; j++) {
+                        idx[j - from] = (int) order[j];
+                    }
+                    Arrays.sort(idx, (x, y) -> Double.compare(values[x], values[y]));
+                    for (int j : idx) {
+                        seen += counts[j];
+                        if (seen >= rank) {
+                            return values[j];
+                        }
+                    }
+                }
+                seen += inBucket;
+                from = to;
             }
             return max;
         }
