@@ -330,6 +330,14 @@ class RouterTest {
         }
 
         @Test
+        void hostBitsAndMappedNotationAreAccepted() {
+            Router<String> r2 = router(rule(1, sourceIp("10.1.2.3/8", "::ffff:192.168.0.0/112"), "a"));
+            assertThat(target(r2, TestRequest.get("/").source("10.9.9.9"))).isEqualTo("tg-a");
+            assertThat(target(r2, TestRequest.get("/").source("192.168.44.1"))).isEqualTo("tg-a");
+            assertThat(target(r2, TestRequest.get("/").source("192.169.0.1"))).isEqualTo("tg-web");
+        }
+
+        @Test
         void usesThePeerNotXForwardedFor() {
             assertThat(target(r, TestRequest.get("/").source("8.8.8.8").header("X-Forwarded-For", "10.0.0.1")))
                     .isEqualTo("tg-web");
