@@ -21,6 +21,8 @@ public final class Target implements Candidate {
     /** Relative weight for selection; slow start may lower it while the target warms up. */
     private volatile double weight = 1.0;
     private volatile boolean draining;
+    /** The health machine's state as of the last change, readable without the group's lock. */
+    private volatile TargetState state = TargetState.INITIAL;
 
     // Guarded by the group's lock.
     final HealthStateMachine health;
@@ -72,10 +74,13 @@ public final class Target implements Candidate {
         this.weight = w;
     }
 
+    /** The current state (lock-free read). */
     public TargetState state() {
-        synchronized (group.lock) {
-            return health.state();
-        }
+        return state;
+    }
+
+    void publishState() {
+        state = health.state();
     }
 
     public TargetHealth describe() {

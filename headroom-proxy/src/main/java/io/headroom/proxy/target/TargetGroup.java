@@ -265,6 +265,7 @@ public final class TargetGroup {
             targets.remove(t.address());
             cancelDrainTimer(t);
             t.health.unused();
+            t.publishState();
             f = t.drained;
             t.drained = null;
         }
@@ -341,6 +342,7 @@ public final class TargetGroup {
                     pending.add(t.drained);
                 }
                 t.health.unused();
+                t.publishState();
             }
             targets.clear();
             rebuild();
@@ -398,6 +400,7 @@ public final class TargetGroup {
         List<Target> all = new ArrayList<>();
         int unhealthy = 0;
         for (Target t : targets.values()) {
+            t.publishState();
             if (t.draining()) {
                 continue;
             }
