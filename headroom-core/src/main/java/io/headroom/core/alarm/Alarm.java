@@ -129,7 +129,8 @@ public final class Alarm {
         return state;
     }
 
-    private boolean breaches(double v) {
+    /** Whether {@code v} is on the ALARM side of the threshold. */
+    public boolean breaches(double v) {
         return switch (op) {
             case GREATER_THAN_OR_EQUAL_TO_THRESHOLD -> v >= threshold;
             case GREATER_THAN_THRESHOLD -> v > threshold;
