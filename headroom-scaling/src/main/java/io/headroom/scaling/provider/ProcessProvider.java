@@ -286,6 +286,11 @@ public final class ProcessProvider implements InstanceProvider {
             entryFuture.complete(entry);
             wrapper.onExit().whenComplete((p, t) -> scheduler.execute(
                     () -> awaitGone(entry, System.nanoTime() + TimeUnit.SECONDS.toNanos(2))));
+            if (closed.get()) {
+                // close() ran while we were starting and may not have seen this instance
+                terminate(id);
+                throw new LaunchException("instance " + id + ": provider closed while launching");
+            }
             log.info("instance {}: launched pid {} on {}:{}: {}", id, pid, HOST, port, command);
             return entry.snapshot;
         } catch (LaunchException | RuntimeException e) {

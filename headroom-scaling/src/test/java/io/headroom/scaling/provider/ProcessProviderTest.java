@@ -29,6 +29,8 @@ import org.junit.jupiter.api.io.TempDir;
 @EnabledOnOs(OS.LINUX)
 class ProcessProviderTest {
     private static final Duration WAIT = Duration.ofSeconds(10);
+    // generous: other builds share the two cores, and a busy loop only shows up when it gets scheduled
+    private static final Duration CPU_WAIT = Duration.ofSeconds(20);
 
     @TempDir
     Path stateDir;
@@ -263,7 +265,7 @@ class ProcessProviderTest {
         ProviderInstance idle = launch(Duration.ofSeconds(1), 1, Map.of(), "sleep", "300");
 
         // each poll measures since the previous one, so a busy core shows up as soon as it gets scheduled
-        await().atMost(WAIT).pollDelay(Duration.ofMillis(500)).pollInterval(Duration.ofMillis(500))
+        await().atMost(CPU_WAIT).pollDelay(Duration.ofMillis(500)).pollInterval(Duration.ofMillis(500))
                 .until(() -> provider.sample(busy.instanceId()).orElseThrow().cpuUtilizationPercent() > 50);
         await().atMost(WAIT).pollDelay(Duration.ofMillis(500)).pollInterval(Duration.ofMillis(500))
                 .until(() -> provider.sample(idle.instanceId()).orElseThrow().cpuUtilizationPercent() < 5);
@@ -275,11 +277,15 @@ class ProcessProviderTest {
     @Test
     void cpuIsAPercentageOfTheInstanceVcpus() throws Exception {
         ProviderInstance busy = launch(Duration.ofSeconds(1), 4, Map.of(), "sh", "-c", "while :; do :; done");
-        await().atMost(WAIT).pollDelay(Duration.ofMillis(500)).pollInterval(Duration.ofMillis(500))
+        // one busy core of four is at most 25%: never near 100 as it would be for vcpus 1
+        List<Double> samples = new CopyOnWriteArrayList<>();
+        await().atMost(CPU_WAIT).pollDelay(Duration.ofMillis(500)).pollInterval(Duration.ofMillis(500))
                 .until(() -> {
                     double cpu = provider.sample(busy.instanceId()).orElseThrow().cpuUtilizationPercent();
-                    return cpu > 12 && cpu < 30; // one busy core of four
+                    samples.add(cpu);
+                    return cpu > 10;
                 });
+        assertThat(samples).allMatch(cpu -> cpu < 30, "below 30%");
     }
 
     @Test
