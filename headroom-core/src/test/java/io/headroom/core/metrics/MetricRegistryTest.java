@@ -143,6 +143,7 @@ class MetricRegistryTest {
         Distribution d = registry.distribution(RT);
         ExecutorService pool = Executors.newFixedThreadPool(threads);
         CountDownLatch go = new CountDownLatch(1);
+        CountDownLatch halfway = new CountDownLatch(1); // writers pause mid-way until a few publishes happened
         try {
             List<Future<?>> done = new ArrayList<>();
             for (int t = 0; t < threads; t++) {
@@ -150,6 +151,9 @@ class MetricRegistryTest {
                 done.add(pool.submit(() -> {
                     go.await();
                     for (int j = 0; j < perThread; j++) {
+                        if (j == perThread / 2) {
+                            assertThat(halfway.await(30, TimeUnit.SECONDS)).isTrue();
+                        }
                         c.increment();
                         d.record(id + 1); // values 1..4: the sum is checkable exactly
                     }
@@ -161,7 +165,11 @@ class MetricRegistryTest {
             int second = 0;
             while (done.stream().anyMatch(f -> !f.isDone()) && second < 3000) {
                 registry.publish(store, BASE + second++);
+                if (second == 3) {
+                    halfway.countDown();
+                }
             }
+            assertThat(second).isGreaterThanOrEqualTo(3);
             for (Future<?> f : done) {
                 f.get(30, TimeUnit.SECONDS);
             }
