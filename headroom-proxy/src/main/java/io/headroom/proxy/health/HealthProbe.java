@@ -29,8 +29,13 @@ import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.util.InsecureTrustManagerFactory;
+import io.netty.util.NetUtil;
 import io.netty.util.concurrent.ScheduledFuture;
+import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import javax.net.ssl.SSLException;
@@ -45,6 +50,12 @@ final class HealthProbe {
     static final String USER_AGENT = "ELB-HealthChecker/2.0";
 
     private static volatile SslContext sslContext;
+    /** Resolves host names of targets; daemon threads, created on first use. */
+    private static final Executor RESOLVER = Executors.newCachedThreadPool(r -> {
+        Thread t = new Thread(r, "headroom-health-resolver");
+        t.setDaemon(true);
+        return t;
+    });
 
     private final TargetAddress target;
     private final HealthCheckConfig config;
@@ -99,7 +110,26 @@ final class HealthProbe {
                     }
                 });
         timer = loop.schedule(() -> finish(ProbeResult.timeout()), timeoutMillis, TimeUnit.MILLISECONDS);
-        ChannelFuture cf = b.connect(target.host(), port);
+        if (NetUtil.isValidIpV4Address(target.host()) || NetUtil.isValidIpV6Address(target.host())) {
+            connect(b, new InetSocketAddress(NetUtil.createInetAddressFromIpAddressString(target.host()), port));
+        } else {
+            // A name lookup may block: do it off the event loop, connect back on it.
+            CompletableFuture.supplyAsync(() -> new InetSocketAddress(target.host(), port), RESOLVER).whenComplete(
+                    (address, error) -> loop.execute(() -> {
+                        if (finished) {
+                            return;
+                        }
+                        if (error != null || address.isUnresolved()) {
+                            finish(ProbeResult.failed("cannot resolve " + target.host()));
+                        } else {
+                            connect(b, address);
+                        }
+                    }));
+        }
+    }
+
+    private void connect(Bootstrap b, InetSocketAddress address) {
+        ChannelFuture cf = b.connect(address);
         channel = cf.channel();
         cf.addListener(f -> {
             if (!f.isSuccess()) {
@@ -108,7 +138,7 @@ final class HealthProbe {
             } else if (config.protocol() == HealthCheckConfig.Protocol.TCP) {
                 finish(ProbeResult.passed());
             } else {
-                cf.channel().writeAndFlush(request(port)).addListener(w -> {
+                cf.channel().writeAndFlush(request(address.getPort())).addListener(w -> {
                     if (!w.isSuccess()) {
                         finish(ProbeResult.failed(message(w.cause())));
                     }

@@ -10,7 +10,18 @@ import io.headroom.core.target.TargetAddress;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.nio.NioIoHandler;
+import com.sun.net.httpserver.HttpsConfigurator;
+import com.sun.net.httpserver.HttpsServer;
+import java.io.InputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyStore;
+import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.SSLContext;
+import org.junit.jupiter.api.io.TempDir;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -155,6 +166,54 @@ class HealthCheckerTest {
             // on the wire when closed).
             await().pollDelay(Duration.ofMillis(450)).atMost(Duration.ofSeconds(2))
                     .untilAsserted(() -> assertThat(b.hits()).isLessThanOrEqualTo(hitsAtClose + 1));
+        }
+    }
+
+    @Test
+    void aTargetGivenByHostNameIsResolvedAndChecked() throws Exception {
+        try (TestBackend b = new TestBackend()) {
+            ProbeResult r = watch(new TargetAddress("localhost", b.port()), http("/", 0, "200")).first();
+            assertThat(r.isPassed()).isTrue();
+            assertThat(b.lastHost.get()).isEqualTo("localhost:" + b.port());
+        }
+    }
+
+    @Test
+    void httpsCheckPassesAgainstATargetWithASelfSignedCertificate(@TempDir Path dir) throws Exception {
+        Path keystore = dir.resolve("target.p12");
+        Process keytool = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "keytool").toString(),
+                "-genkeypair", "-alias", "target", "-keyalg", "EC", "-groupname", "secp256r1", "-dname", "CN=localhost",
+                "-validity", "2", "-storetype", "PKCS12", "-keystore", keystore.toString(),
+                "-storepass", "changeit", "-keypass", "changeit")
+                .redirectErrorStream(true).redirectOutput(dir.resolve("keytool.log").toFile()).start();
+        try {
+            assertThat(keytool.waitFor(60, TimeUnit.SECONDS)).as("keytool finished").isTrue();
+        } finally {
+            keytool.destroyForcibly();
+        }
+        assertThat(keytool.exitValue()).as(Files.readString(dir.resolve("keytool.log"))).isZero();
+        KeyStore ks = KeyStore.getInstance("PKCS12");
+        try (InputStream in = Files.newInputStream(keystore)) {
+            ks.load(in, "changeit".toCharArray());
+        }
+        KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+        kmf.init(ks, "changeit".toCharArray());
+        SSLContext tls = SSLContext.getInstance("TLS");
+        tls.init(kmf.getKeyManagers(), null, null);
+        HttpsServer server = HttpsServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 10);
+        server.setHttpsConfigurator(new HttpsConfigurator(tls));
+        server.createContext("/", ex -> {
+            ex.sendResponseHeaders(204, -1);
+            ex.close();
+        });
+        server.start();
+        try {
+            HealthCheckConfig https = new HealthCheckConfig(HealthCheckConfig.Protocol.HTTPS, "/", 0, 5, 60, 3, 2,
+                    HttpCodeMatcher.parse("200-299"));
+            ProbeResult r = watch(new TargetAddress("127.0.0.1", server.getAddress().getPort()), https).first();
+            assertThat(r).isEqualTo(ProbeResult.passed(204));
+        } finally {
+            server.stop(0);
         }
     }
 }
