@@ -1,6 +1,8 @@
 package io.headroom.scaling.provider;
 
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
@@ -48,6 +50,20 @@ public interface InstanceProvider extends AutoCloseable {
      * @return empty when the instance is unknown, exited, or the platform does not support sampling
      */
     Optional<InstanceStats> sample(String instanceId);
+
+    /**
+     * Samples every running instance, keyed by instance id; instances that cannot be sampled are left out.
+     * Providers that can measure all instances at once (one {@code /proc} scan) override this.
+     */
+    default Map<String, InstanceStats> sampleAll() {
+        Map<String, InstanceStats> out = new HashMap<>();
+        for (ProviderInstance i : describeAll()) {
+            if (i.isRunning()) {
+                sample(i.instanceId()).ifPresent(s -> out.put(i.instanceId(), s));
+            }
+        }
+        return out;
+    }
 
     /**
      * Registers a listener called once per instance when it has EXITED, whether by itself or by

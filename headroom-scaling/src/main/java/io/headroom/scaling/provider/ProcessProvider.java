@@ -348,7 +348,27 @@ public final class ProcessProvider implements InstanceProvider {
         if (e == null || e.exited.isDone() || !ProcFs.AVAILABLE) {
             return Optional.empty();
         }
-        List<ProcFs.Stat> tree = ProcFs.tree(e.pid);
+        return sample(e, ProcFs.all());
+    }
+
+    /** Samples every running instance from one scan of {@code /proc}. */
+    @Override
+    public Map<String, InstanceStats> sampleAll() {
+        Map<String, InstanceStats> out = new HashMap<>();
+        if (!ProcFs.AVAILABLE) {
+            return out;
+        }
+        List<ProcFs.Stat> all = ProcFs.all();
+        for (Entry e : instances.values()) {
+            if (!e.exited.isDone()) {
+                sample(e, all).ifPresent(s -> out.put(e.spec.instanceId(), s));
+            }
+        }
+        return out;
+    }
+
+    private Optional<InstanceStats> sample(Entry e, List<ProcFs.Stat> all) {
+        List<ProcFs.Stat> tree = ProcFs.tree(all, e.pid);
         if (tree.isEmpty()) {
             return Optional.empty();
         }

@@ -8,19 +8,23 @@ import java.util.Map;
 
 /**
  * Run in a separate JVM by {@link ProcessProviderOrphanTest}: launches two instances, prints their pids and
- * blocks until killed. Arg 0: the state directory.
+ * log files, then blocks until killed. Args: the state directory, then {@code hook} to install the shutdown
+ * hook or {@code nohook} to rely on the watchdog alone.
  */
 public final class OrphanTestMain {
     private OrphanTestMain() {
     }
 
     public static void main(String[] args) throws Exception {
+        boolean hook = args.length > 1 && args[1].equals("hook");
         ProcessProvider provider = new ProcessProvider(Path.of(args[0]), Clock.systemUTC(),
-                ProcessProvider.Options.defaults().withShutdownHook(false)); // prove it works without the hook
+                ProcessProvider.Options.defaults().withShutdownHook(hook));
         for (int i = 0; i < 2; i++) {
             ProviderInstance inst = provider.launch(new LaunchSpec(InstanceIds.newId(),
-                    List.of("sh", "-c", "sleep 300 & sleep 300; wait"), Map.of(), null, 1, Duration.ofSeconds(2)));
+                    List.of("sh", "-c", "trap 'echo graceful-stop; exit 0' TERM; sleep 300 & wait"),
+                    Map.of(), null, 1, Duration.ofSeconds(2)));
             System.out.println("INSTANCE-PID " + inst.pid());
+            System.out.println("INSTANCE-LOG " + inst.logFile());
         }
         System.out.println("READY");
         System.out.flush();

@@ -271,6 +271,7 @@ class ProcessProviderTest {
                 .until(() -> provider.sample(idle.instanceId()).orElseThrow().cpuUtilizationPercent() < 5);
         InstanceStats stats = provider.sample(idle.instanceId()).orElseThrow();
         assertThat(stats.rssBytes()).isPositive();
+        assertThat(provider.sampleAll()).containsOnlyKeys(busy.instanceId(), idle.instanceId());
         assertThat(provider.sample("i-unknown")).isEmpty();
     }
 
