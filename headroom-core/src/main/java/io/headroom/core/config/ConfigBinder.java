@@ -59,7 +59,7 @@ final class ConfigBinder {
     private static final Set<String> FIXED_RESPONSE_TYPES =
             Set.of("text/plain", "text/css", "text/html", "application/javascript", "application/json");
 
-    private static final Map<String, LoadBalancerConfig.Type> LB_TYPES = Map.of(
+    private static final Map<String, LoadBalancerConfig.Type> LB_TYPES = ordered(
             "application", LoadBalancerConfig.Type.APPLICATION, "network", LoadBalancerConfig.Type.NETWORK);
     private static final Map<String, ListenerConfig.Protocol> LISTENER_PROTOCOLS =
             Node.names(ListenerConfig.Protocol.class, Enum::name);
@@ -81,7 +81,7 @@ final class ConfigBinder {
     private static final Map<String, AdjustmentType> ADJUSTMENT_TYPES = Node.names(AdjustmentType.class, ConfigBinder::pascal);
     private static final Map<String, ComparisonOperator> COMPARISON_OPERATORS =
             Node.names(ComparisonOperator.class, ConfigBinder::pascal);
-    private static final Map<String, PredefinedMetricType> PREDEFINED_METRICS = Map.of(
+    private static final Map<String, PredefinedMetricType> PREDEFINED_METRICS = ordered(
             "ASGAverageCPUUtilization", PredefinedMetricType.ASG_AVERAGE_CPU_UTILIZATION,
             "ALBRequestCountPerTarget", PredefinedMetricType.ALB_REQUEST_COUNT_PER_TARGET,
             "ASGAverageNetworkIn", PredefinedMetricType.ASG_AVERAGE_NETWORK_IN);
@@ -108,11 +108,16 @@ final class ConfigBinder {
     }
 
     HeadroomConfig bind(JsonNode root) {
-        Node top = Node.open(errors, "", root, "admin", "stateDir", "workerThreads", "loadBalancers", "targetGroups",
-                "launchTemplates", "autoScalingGroups");
+        if (root != null && root.isTextual() && root.textValue().isBlank()) {
+            root = null; // an empty document
+        }
         if (root != null && !Node.absent(root) && !root.isObject()) {
+            errors.add("(top level)", Node.describe(root) + " (expected: a mapping with keys such as loadBalancers, "
+                    + "targetGroups, launchTemplates, autoScalingGroups)");
             return empty();
         }
+        Node top = Node.open(errors, "", root, "admin", "stateDir", "workerThreads", "loadBalancers", "targetGroups",
+                "launchTemplates", "autoScalingGroups");
         AdminConfig admin = admin(top.obj("admin", "listen", "token"));
         Path stateDir = stateDir(top);
         int workerThreads = top.integer("workerThreads", 0, 0, 4096);
@@ -322,8 +327,8 @@ final class ConfigBinder {
         int deregistrationDelay = n.integer("deregistrationDelaySeconds", 300, 0, 3600);
         int slowStart = 0;
         if (!tcp) {
-            Integer s = n.optInt("slowStartSeconds", 0, 900);
-            if (s != null && s != 0 && s < 30) {
+            Integer s = n.optInt("slowStartSeconds", Integer.MIN_VALUE, Integer.MAX_VALUE);
+            if (s != null && s != 0 && (s < 30 || s > 900)) {
                 errors.add(n.at("slowStartSeconds"), s + " (expected: 0 or 30..900)");
             } else if (s != null) {
                 slowStart = s;
@@ -629,7 +634,7 @@ final class ConfigBinder {
     // ------------------------------------------------------------------ conditions
 
     private ConditionsConfig conditions(Node n) {
-        if (n.present() && !n.has("hostHeader") && !n.has("pathPattern") && !n.has("httpHeader")
+        if (n.present() && n.keyCount() == 0 && !n.has("hostHeader") && !n.has("pathPattern") && !n.has("httpHeader")
                 && !n.has("httpRequestMethod") && !n.has("queryString") && !n.has("sourceIp")) {
             errors.add(n.path, "empty (expected: at least one of hostHeader, pathPattern, httpHeader, "
                     + "httpRequestMethod, queryString, sourceIp)");
@@ -1091,7 +1096,9 @@ final class ConfigBinder {
             return null;
         }
         String name = uniqueName(n, ASG_NAME, "1-255 characters without :", names);
-        n.choice("policyType", POLICY_TYPES, type);
+        if (n.choice("policyType", POLICY_TYPES, null) == null && n.has("policyType")) {
+            return null; // the keys expected depend on the type: report only the type
+        }
         if (type.equals("TargetTrackingScaling")) {
             Integer warmup = n.optInt("estimatedInstanceWarmupSeconds", 0, 3600);
             if (!n.has("targetTrackingConfiguration")) {

@@ -6,12 +6,15 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import com.fasterxml.jackson.dataformat.yaml.YAMLParser;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import org.yaml.snakeyaml.error.Mark;
+import org.yaml.snakeyaml.error.MarkedYAMLException;
 
 /**
  * Reads a Headroom YAML file into a validated {@link HeadroomConfig} (keys: {@code docs/configuration.md}).
@@ -24,7 +27,10 @@ import java.util.Map;
  */
 public final class ConfigLoader {
     private static final ObjectMapper YAML = new ObjectMapper(
-            YAMLFactory.builder().enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION).build());
+            YAMLFactory.builder()
+                    .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+                    .enable(YAMLParser.Feature.EMPTY_STRING_AS_NULL) // "key:" with no value is absent
+                    .build());
 
     private ConfigLoader() {}
 
@@ -46,9 +52,7 @@ public final class ConfigLoader {
         try {
             root = YAML.readTree(yaml);
         } catch (JsonProcessingException e) {
-            JsonLocation at = e.getLocation();
-            String where = at == null ? sourceName : sourceName + ":" + at.getLineNr() + ":" + at.getColumnNr();
-            throw new ConfigException(List.of(new ConfigError(where, firstLine(e.getOriginalMessage()))));
+            throw new ConfigException(List.of(syntaxError(e, sourceName)));
         }
         Errors errors = new Errors(variables == null ? Map.of() : variables);
         HeadroomConfig config = new ConfigBinder(errors).bind(root);
@@ -56,6 +60,21 @@ public final class ConfigLoader {
             throw new ConfigException(errors.list());
         }
         return config;
+    }
+
+    /** Where the YAML parser saw the problem (SnakeYAML's problem mark when there is one) and what it was. */
+    private static ConfigError syntaxError(JsonProcessingException e, String sourceName) {
+        if (e.getCause() instanceof MarkedYAMLException m && m.getProblemMark() != null) {
+            Mark mark = m.getProblemMark();
+            String what = m.getProblem() != null ? m.getProblem() : m.getContext();
+            if (m.getContext() != null && m.getProblem() != null) {
+                what = m.getProblem() + " (" + m.getContext() + ")";
+            }
+            return new ConfigError(sourceName + ":" + (mark.getLine() + 1) + ":" + (mark.getColumn() + 1), firstLine(what));
+        }
+        JsonLocation at = e.getLocation();
+        String where = at == null ? sourceName : sourceName + ":" + at.getLineNr() + ":" + at.getColumnNr();
+        return new ConfigError(where, firstLine(e.getOriginalMessage()));
     }
 
     private static String firstLine(String message) {

@@ -73,6 +73,11 @@ final class Node {
         return "\"" + s.replace("\\", "\\\\").replace("\"", "\\\"").replace("\n", "\\n") + "\"";
     }
 
+    /** How many keys the mapping has (0 when absent). */
+    int keyCount() {
+        return node == null ? 0 : node.size();
+    }
+
     boolean present() {
         return node != null;
     }
