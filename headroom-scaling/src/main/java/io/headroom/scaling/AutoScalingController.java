@@ -1,0 +1,254 @@
+package io.headroom.scaling;
+
+import io.headroom.core.config.AutoScalingGroupConfig;
+import io.headroom.core.config.HeadroomConfig;
+import io.headroom.core.config.LaunchTemplateConfig;
+import io.headroom.core.metrics.MetricStore;
+import io.headroom.core.target.TargetRegistry;
+import io.headroom.scaling.provider.InstanceProvider;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.NoSuchElementException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs the auto scaling groups of a config: one scheduled thread ticks every group once a second
+ * ({@link AutoScalingGroup#tick}); launches run on a small executor and report back to the next tick.
+ * Removed groups (on {@link #apply reload}) are deleted: their instances drain and terminate while the
+ * controller keeps ticking them out of sight.
+ *
+ * <p>The controller never closes the {@link InstanceProvider}, the {@link TargetRegistry} or the
+ * {@link MetricStore}: whoever made them does, after {@link #close()}.
+ */
+public final class AutoScalingController implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(AutoScalingController.class);
+
+    /** How long {@link #close()} waits for instances to drain and stop, on top of the longest grace period. */
+    static final Duration CLOSE_MARGIN = Duration.ofSeconds(30);
+
+    private final InstanceProvider provider;
+    private final TargetRegistry registry;
+    private final MetricStore metrics;
+    private final Clock clock;
+    private final ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor(daemon("headroom-asg-controller"));
+    private final ExecutorService actions = Executors.newFixedThreadPool(4, daemon("headroom-asg-action"));
+
+    // Guarded by "this". Both lists are replaced, never changed in place, so ticking reads a stable snapshot.
+    private volatile Map<String, AutoScalingGroup> groups = Map.of();
+    private volatile List<AutoScalingGroup> groupOrder;
+    private volatile List<AutoScalingGroup> deleting = List.of();
+    private HeadroomConfig config;
+    private boolean started;
+    private boolean closed;
+
+    /**
+     * Creates one group per {@code config.autoScalingGroups()}; nothing runs before {@link #start()} (or a
+     * {@link #tick} call).
+     *
+     * @throws IllegalArgumentException if a group names a launch template the config does not have
+     */
+    public AutoScalingController(HeadroomConfig config, InstanceProvider provider, TargetRegistry registry,
+            MetricStore metrics, Clock clock) {
+        this.provider = provider;
+        this.registry = registry;
+        this.metrics = metrics;
+        this.clock = clock;
+        this.config = config;
+        Map<String, AutoScalingGroup> made = new LinkedHashMap<>();
+        for (AutoScalingGroupConfig c : config.autoScalingGroups()) {
+            made.put(c.name(), newGroup(c, config));
+        }
+        this.groups = Map.copyOf(made);
+        this.groupOrder = List.copyOf(made.values());
+        provider.onExit(pi -> {
+            for (AutoScalingGroup g : allGroups()) {
+                g.instanceExited(pi);
+            }
+        });
+    }
+
+    /** Starts ticking every group once a second. */
+    public synchronized void start() {
+        if (closed) {
+            throw new IllegalStateException("the auto scaling controller is closed");
+        }
+        if (started) {
+            return;
+        }
+        started = true;
+        ticker.scheduleAtFixedRate(() -> {
+            try {
+                tick(clock.instant());
+            } catch (Throwable t) {
+                log.error("auto scaling controller tick failed", t);
+            }
+        }, 0, 1, TimeUnit.SECONDS);
+    }
+
+    /** One tick of every group (and of the groups being deleted) at {@code now}; the ticker calls this. */
+    public void tick(Instant now) {
+        for (AutoScalingGroup g : groupOrder) {
+            try {
+                g.tick(now);
+            } catch (RuntimeException e) {
+                log.error("auto scaling group {}: tick failed", g.name(), e);
+            }
+        }
+        List<AutoScalingGroup> gone = new ArrayList<>();
+        for (AutoScalingGroup g : deleting) {
+            g.tick(now);
+            if (g.isEmpty()) {
+                gone.add(g);
+            }
+        }
+        if (!gone.isEmpty()) {
+            synchronized (this) {
+                List<AutoScalingGroup> left = new ArrayList<>(deleting);
+                left.removeAll(gone);
+                deleting = List.copyOf(left);
+            }
+        }
+    }
+
+    /**
+     * The group of that name.
+     *
+     * @throws NoSuchElementException naming the group when there is none
+     */
+    public AutoScalingGroup group(String name) {
+        AutoScalingGroup g = groups.get(name);
+        if (g == null) {
+            throw new NoSuchElementException("no auto scaling group named '" + name + "' (groups: " + groups.keySet() + ")");
+        }
+        return g;
+    }
+
+    /** The groups, in config order. */
+    public List<AutoScalingGroup> groups() {
+        return groupOrder;
+    }
+
+    /**
+     * Applies a reloaded config: new groups start, removed groups are deleted (drained, terminated), and kept
+     * groups take the new launch template, target groups, health checks, policies and scheduled actions.
+     * Their minSize, maxSize and desiredCapacity change only where the file changed them, so a reload does
+     * not undo what policies or users did since.
+     *
+     * @throws IllegalArgumentException if a group names a launch template the config does not have (nothing
+     *                                  is changed then)
+     */
+    public synchronized void apply(HeadroomConfig next) {
+        if (closed) {
+            throw new IllegalStateException("the auto scaling controller is closed");
+        }
+        for (AutoScalingGroupConfig c : next.autoScalingGroups()) {
+            template(c, next);
+        }
+        Map<String, AutoScalingGroup> made = new LinkedHashMap<>();
+        List<AutoScalingGroup> removed = new ArrayList<>(groups.values());
+        for (AutoScalingGroupConfig c : next.autoScalingGroups()) {
+            AutoScalingGroup g = groups.get(c.name());
+            if (g == null) {
+                g = newGroup(c, next);
+                log.info("auto scaling group {}: created", c.name());
+            } else {
+                g.reconfigure(c, template(c, next));
+                removed.remove(g);
+            }
+            made.put(c.name(), g);
+        }
+        for (AutoScalingGroup g : removed) {
+            log.info("auto scaling group {}: deleted from the config; terminating its instances", g.name());
+            g.delete("a user request deleted the auto scaling group " + g.name() + ", taking the instance out of service");
+        }
+        List<AutoScalingGroup> nowDeleting = new ArrayList<>(deleting);
+        nowDeleting.addAll(removed);
+        this.deleting = List.copyOf(nowDeleting);
+        this.groups = Map.copyOf(made);
+        this.groupOrder = List.copyOf(made.values());
+        this.config = next;
+    }
+
+    /**
+     * Stops ticking, then drains and terminates every instance of every group (deregistering first), waiting
+     * at most the longest termination grace period plus 30 s.
+     */
+    @Override
+    public void close() {
+        List<AutoScalingGroup> all;
+        synchronized (this) {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            all = allGroups();
+        }
+        ticker.shutdown();
+        try {
+            ticker.awaitTermination(10, TimeUnit.SECONDS);
+            for (AutoScalingGroup g : all) {
+                g.delete("Headroom shut down, taking the instance out of service");
+            }
+            long grace = config.launchTemplates().stream().flatMap(t -> t.versions().stream())
+                    .mapToLong(LaunchTemplateConfig.Version::terminationGracePeriodSeconds).max().orElse(0);
+            long deadline = System.nanoTime() + Duration.ofSeconds(grace).plus(CLOSE_MARGIN).toNanos();
+            while (true) {
+                boolean empty = true;
+                for (AutoScalingGroup g : all) {
+                    g.tick(clock.instant());
+                    empty &= g.isEmpty();
+                }
+                if (empty) {
+                    break;
+                }
+                if (System.nanoTime() > deadline) {
+                    log.warn("auto scaling controller: instances still stopping after the close deadline; giving up on them");
+                    break;
+                }
+                // Shutdown path only: the stops report back asynchronously, so poll them in.
+                Thread.sleep(20);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            actions.shutdownNow();
+        }
+    }
+
+    private List<AutoScalingGroup> allGroups() {
+        List<AutoScalingGroup> all = new ArrayList<>(groupOrder);
+        all.addAll(deleting);
+        return all;
+    }
+
+    private AutoScalingGroup newGroup(AutoScalingGroupConfig c, HeadroomConfig cfg) {
+        return new AutoScalingGroup(c, template(c, cfg), provider, registry, metrics, clock, actions);
+    }
+
+    private static LaunchTemplateConfig template(AutoScalingGroupConfig c, HeadroomConfig cfg) {
+        return cfg.launchTemplate(c.launchTemplateName()).orElseThrow(() -> new IllegalArgumentException(
+                "autoScalingGroups[" + c.name() + "].launchTemplate.name: '" + c.launchTemplateName()
+                        + "' (expected: the name of a launch template in launchTemplates)"));
+    }
+
+    private static ThreadFactory daemon(String prefix) {
+        AtomicInteger n = new AtomicInteger();
+        return r -> {
+            Thread t = new Thread(r, prefix + "-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        };
+    }
+}

@@ -1,0 +1,785 @@
+package io.headroom.scaling;
+
+import io.headroom.core.config.AutoScalingGroupConfig;
+import io.headroom.core.config.AutoScalingGroupConfig.HealthCheckType;
+import io.headroom.core.config.AutoScalingGroupConfig.TerminationPolicy;
+import io.headroom.core.config.LaunchTemplateConfig;
+import io.headroom.core.metrics.Dimensions;
+import io.headroom.core.metrics.MetricKey;
+import io.headroom.core.metrics.MetricStore;
+import io.headroom.core.scaling.CapacityChange;
+import io.headroom.core.scaling.GroupState;
+import io.headroom.core.scaling.PolicyCombiner;
+import io.headroom.core.scaling.ScalingDecision;
+import io.headroom.core.scaling.ScalingPolicies;
+import io.headroom.core.scaling.ScalingPolicy;
+import io.headroom.core.scaling.ScheduledAction;
+import io.headroom.core.scaling.ScheduledUpdate;
+import io.headroom.core.target.TargetAddress;
+import io.headroom.core.target.TargetHealth;
+import io.headroom.core.target.TargetRegistry;
+import io.headroom.core.target.TargetState;
+import io.headroom.scaling.provider.InstanceIds;
+import io.headroom.scaling.provider.InstanceProvider;
+import io.headroom.scaling.provider.InstanceStats;
+import io.headroom.scaling.provider.LaunchSpec;
+import io.headroom.scaling.provider.ProviderInstance;
+import io.headroom.scaling.provider.ProviderState;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Queue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One auto scaling group: its capacity limits, its instances and the level-based controller that keeps
+ * them as the group wants. Every {@link #tick} compares what is wanted with what is there and acts.
+ *
+ * <h2>Instance lifecycle</h2>
+ * <pre>
+ *                 launch (zone with the fewest instances)
+ *                    │
+ *                    ▼
+ *                 Pending ──── registered in the group's target groups at once; gets no traffic until healthy
+ *                    │
+ *                    │  ELB: its target is healthy in all target groups / EC2: its process is running
+ *                    ▼
+ *                 InService ◄── counted as capacity; in warmup for defaultInstanceWarmupSeconds
+ *                    │
+ *                    │  scale in, user request, or (Unhealthy): process exited (EC2) or target unhealthy
+ *                    │  after healthCheckGracePeriodSeconds (ELB); an unhealthy InService instance waits
+ *                    │  for its replacement to be InService when maxSize allows ("launch before terminating")
+ *                    ▼
+ *           Terminating:Draining ── deregistered from every target group; waits for in-flight requests
+ *                    │               (or the target group's deregistration delay)
+ *                    ▼
+ *               Terminating ──── provider stops it: SIGTERM, SIGKILL after the termination grace period
+ *                    │
+ *                    ▼
+ *               Terminated ───── listed for a minute, then forgotten
+ * </pre>
+ *
+ * <h2>Threads</h2>
+ * All state is guarded by one lock. {@link #tick} runs on the controller's thread (or a test's); the admin
+ * methods ({@link #setDesiredCapacity}, {@link #terminateInstance}, ...) on any thread. Work that waits
+ * (a launch, a drain, a process stop) runs elsewhere and reports back through a queue the next tick drains,
+ * so every state change happens inside a tick or an admin call, stamped with that call's time: given the
+ * same ticks and the same reports, the group does the same thing.
+ */
+public final class AutoScalingGroup {
+    private static final Logger log = LoggerFactory.getLogger(AutoScalingGroup.class);
+
+    static final int MAX_ACTIVITIES = 500;
+    /** Terminated instances stay listed this long. */
+    static final Duration TERMINATED_RETENTION = Duration.ofMinutes(1);
+    /** A Pending instance not healthy after its grace period plus this is replaced. */
+    static final Duration PENDING_TIMEOUT = Duration.ofMinutes(5);
+    static final Duration MAX_LAUNCH_BACKOFF = Duration.ofMinutes(1);
+
+    private static final String ELB_HEALTH_CAUSE = "an ELB system health check failure";
+    private static final String EC2_HEALTH_CAUSE = "an EC2 health check indicating it has been terminated or stopped";
+
+    private final String name;
+    private final InstanceProvider provider;
+    private final TargetRegistry registry;
+    private final MetricStore metrics;
+    private final Clock clock;
+    private final Executor executor;
+    private final Queue<Consumer<Instant>> reports = new ConcurrentLinkedQueue<>();
+    private final ActivityLog activityLog;
+    private final Map<String, Member> members = new LinkedHashMap<>();
+    private final Map<String, MetricKey> groupKeys = new HashMap<>();
+
+    // Guarded by "this".
+    private AutoScalingGroupConfig config;
+    private LaunchTemplateConfig launchTemplate;
+    private int minSize;
+    private int maxSize;
+    private int desiredCapacity;
+    private List<ScalingPolicy> policies;
+    private List<ScheduledAction> scheduledActions;
+    private Instant lastTick;
+    /** The cause of the last change of the desired capacity, to prefix the activities that carry it out. */
+    private String desiredChangeCause;
+    private int launchFailures;
+    private Instant nextLaunchAttempt = Instant.MIN;
+    private boolean deleting;
+
+    AutoScalingGroup(AutoScalingGroupConfig config, LaunchTemplateConfig launchTemplate, InstanceProvider provider,
+            TargetRegistry registry, MetricStore metrics, Clock clock, Executor executor) {
+        this.name = config.name();
+        this.provider = provider;
+        this.registry = registry;
+        this.metrics = metrics;
+        this.clock = clock;
+        this.executor = executor;
+        this.activityLog = new ActivityLog(name, MAX_ACTIVITIES);
+        this.config = config;
+        this.launchTemplate = launchTemplate;
+        this.minSize = config.minSize();
+        this.maxSize = config.maxSize();
+        this.desiredCapacity = Math.max(minSize, Math.min(maxSize, config.desiredCapacity()));
+        this.policies = createPolicies(config);
+        this.scheduledActions = config.scheduledActions().stream().map(ScheduledAction::of).toList();
+        Dimensions d = Dimensions.of("AutoScalingGroupName", name);
+        for (String metric : List.of("GroupMinSize", "GroupMaxSize", "GroupDesiredCapacity", "GroupInServiceInstances",
+                "GroupPendingInstances", "GroupTerminatingInstances", "GroupTotalInstances", "CPUUtilization",
+                "MemoryUtilization")) {
+            groupKeys.put(metric, MetricKey.of(metric, d));
+        }
+    }
+
+    public String name() {
+        return name;
+    }
+
+    public synchronized int minSize() {
+        return minSize;
+    }
+
+    public synchronized int maxSize() {
+        return maxSize;
+    }
+
+    public synchronized int desiredCapacity() {
+        return desiredCapacity;
+    }
+
+    /** The group's instances in launch order, Terminated ones included for a short while. */
+    public synchronized List<Instance> instances() {
+        return members.values().stream().map(Member::snapshot).toList();
+    }
+
+    /** The activity history, newest first, at most the last 500. */
+    public synchronized List<Activity> activities() {
+        return activityLog.snapshot();
+    }
+
+    /**
+     * Sets the desired capacity (AWS's SetDesiredCapacity); the next ticks launch or terminate instances to
+     * match it.
+     *
+     * @param cause what asked for it, in AWS's words ("a user request explicitly set group desired capacity"
+     *              when null); the activity's cause is "At &lt;time&gt; &lt;cause&gt; changing the desired capacity from X to Y."
+     * @throws IllegalArgumentException if {@code n} is outside minSize..maxSize
+     */
+    public synchronized Activity setDesiredCapacity(int n, String cause) {
+        if (n < minSize || n > maxSize) {
+            throw new IllegalArgumentException("desiredCapacity: " + n + " is " + (n < minSize ? "below minSize " + minSize
+                    : "above maxSize " + maxSize) + " of auto scaling group '" + name + "' (expected: " + minSize + ".."
+                    + maxSize + ")");
+        }
+        if (deleting) {
+            throw new IllegalStateException("auto scaling group '" + name + "' is being deleted");
+        }
+        String why = cause == null || cause.isBlank() ? "a user request explicitly set group desired capacity" : cause;
+        return changeDesired(n, why, clock.instant()).toActivity();
+    }
+
+    /** Protects an instance from scale in, or lifts the protection (AWS's SetInstanceProtection). */
+    public synchronized void setInstanceProtection(String instanceId, boolean protectedFromScaleIn) {
+        member(instanceId).protectedFromScaleIn = protectedFromScaleIn;
+    }
+
+    /**
+     * Terminates one instance (AWS's TerminateInstanceInAutoScalingGroup); protection from scale in does not
+     * stop this. Without decrementing, the group launches a replacement.
+     *
+     * @throws IllegalArgumentException if the instance is not in this group, is already terminating, or
+     *                                  decrementing would go below minSize
+     */
+    public synchronized Activity terminateInstance(String instanceId, boolean decrementDesiredCapacity) {
+        Member m = member(instanceId);
+        if (!m.state.isActive()) {
+            throw new IllegalArgumentException("instance " + instanceId + " of auto scaling group '" + name + "' is already "
+                    + m.state);
+        }
+        Instant now = clock.instant();
+        String cause = "At " + at(now) + " instance " + instanceId + " was taken out of service in response to a user request";
+        if (decrementDesiredCapacity) {
+            if (desiredCapacity - 1 < minSize) {
+                throw new IllegalArgumentException("Currently, desiredCapacity equals minSize (" + minSize + ") of auto scaling group '"
+                        + name + "'. Terminating instance " + instanceId + " without replacement would violate the group's "
+                        + "min size constraint.");
+            }
+            cause += ", shrinking the capacity from " + desiredCapacity + " to " + (desiredCapacity - 1);
+            desiredCapacity--;
+        }
+        beginTermination(m, cause + ".", now);
+        return m.terminateActivity.toActivity();
+    }
+
+    /**
+     * One reconcile step at {@code now}: take in what finished since the last tick, run scheduled actions, check
+     * health, sample metrics, evaluate the scaling policies, then launch or terminate instances so that the
+     * healthy ones match the desired capacity. Idempotent: a second tick at the same time with nothing new
+     * reported does nothing more.
+     */
+    public synchronized void tick(Instant now) {
+        Consumer<Instant> report;
+        while ((report = reports.poll()) != null) {
+            report.accept(now);
+        }
+        if (!deleting) {
+            runScheduledActions(now);
+            checkHealth(now);
+            sampleInstances(now);
+            runPolicies(now);
+            reconcile(now);
+        }
+        members.values().removeIf(m -> m.state == LifecycleState.Terminated
+                && !now.isBefore(m.terminatedTime.plus(TERMINATED_RETENTION)));
+        recordGroupMetrics(now);
+        lastTick = now;
+    }
+
+    // ---- controller-facing (package-private) ----
+
+    /** Called by the provider's exit listener, on a provider thread. Unknown instances are ignored. */
+    void instanceExited(ProviderInstance pi) {
+        reports.add(now -> {
+            Member m = members.get(pi.instanceId());
+            if (m != null) {
+                m.exited = true;
+            }
+        });
+    }
+
+    synchronized boolean owns(String instanceId) {
+        return members.containsKey(instanceId);
+    }
+
+    /** Takes a reloaded config; sizes change only where the file changed them. */
+    synchronized void reconfigure(AutoScalingGroupConfig next, LaunchTemplateConfig template) {
+        AutoScalingGroupConfig prev = this.config;
+        this.config = next;
+        this.launchTemplate = template;
+        Instant now = clock.instant();
+        int min = next.minSize() != prev.minSize() ? next.minSize() : minSize;
+        int max = next.maxSize() != prev.maxSize() ? next.maxSize() : maxSize;
+        if (min > max) {
+            // The file's limits win when the kept ones would contradict them.
+            min = next.minSize();
+            max = next.maxSize();
+        }
+        int desired = next.desiredCapacity() != prev.desiredCapacity() ? next.desiredCapacity() : desiredCapacity;
+        desired = Math.max(min, Math.min(max, desired));
+        boolean changed = min != minSize || max != maxSize || desired != desiredCapacity;
+        minSize = min;
+        maxSize = max;
+        if (changed) {
+            changeDesired(desired, "a user request update of AutoScalingGroup constraints to min: " + min + ", max: " + max
+                    + ", desired: " + desired, now);
+        }
+        if (!next.policies().equals(prev.policies())) {
+            policies = createPolicies(next);
+        }
+        if (!next.scheduledActions().equals(prev.scheduledActions())) {
+            scheduledActions = next.scheduledActions().stream().map(ScheduledAction::of).toList();
+        }
+        if (!next.targetGroups().equals(prev.targetGroups())) {
+            for (Member m : members.values()) {
+                if (m.state.isActive() && m.address != null) {
+                    for (String tg : List.copyOf(m.registeredIn)) {
+                        if (!next.targetGroups().contains(tg)) {
+                            m.registeredIn.remove(tg);
+                            registry.deregister(tg, m.address);
+                        }
+                    }
+                    register(m);
+                }
+            }
+        }
+    }
+
+    /** Deletes the group: desired capacity 0, every instance (protected ones too) drained and terminated. */
+    synchronized void delete(String cause) {
+        Instant now = clock.instant();
+        deleting = true;
+        minSize = 0;
+        maxSize = 0;
+        desiredCapacity = 0;
+        for (Member m : List.copyOf(members.values())) {
+            if (m.state.isActive()) {
+                beginTermination(m, "At " + at(now) + " " + cause + ".", now);
+            }
+        }
+    }
+
+    /** True when no instance is left that is not Terminated. */
+    synchronized boolean isEmpty() {
+        return members.values().stream().allMatch(m -> m.state == LifecycleState.Terminated);
+    }
+
+    // ---- the reconcile steps ----
+
+    private void runScheduledActions(Instant now) {
+        Instant from = lastTick != null ? lastTick : now.minusSeconds(1);
+        if (!now.isAfter(from)) {
+            return;
+        }
+        for (ScheduledAction action : scheduledActions) {
+            Optional<ScheduledUpdate> due;
+            try {
+                due = action.due(from, now);
+            } catch (RuntimeException e) {
+                log.warn("auto scaling group {}: scheduled action failed", name, e);
+                continue;
+            }
+            due.ifPresent(u -> applyScheduledUpdate(u, now));
+        }
+    }
+
+    private void applyScheduledUpdate(ScheduledUpdate u, Instant now) {
+        int min = u.minSize() != null ? u.minSize() : minSize;
+        int max = u.maxSize() != null ? u.maxSize() : maxSize;
+        String executed = "At " + at(u.scheduledTime()) + " the scheduled action " + u.actionName() + " executed.";
+        if (min > max) {
+            activityLog.done("Executing scheduled action " + u.actionName(), executed, now, Activity.FAILED,
+                    "minSize " + min + " is above maxSize " + max);
+            return;
+        }
+        int desired = u.desiredCapacity() != null ? u.desiredCapacity() : desiredCapacity;
+        desired = Math.max(min, Math.min(max, desired));
+        int from = desiredCapacity;
+        minSize = min;
+        maxSize = max;
+        desiredCapacity = desired;
+        String cause = "At " + at(u.scheduledTime()) + " a scheduled action update of AutoScalingGroup constraints to min: "
+                + min + ", max: " + max + ", desired: " + desired
+                + (from != desired ? " changing the desired capacity from " + from + " to " + desired + "." : ".")
+                + " " + executed;
+        activityLog.done("Executing scheduled action " + u.actionName(), cause, now, Activity.SUCCESSFUL, null);
+        if (from != desired) {
+            desiredChangeCause = cause;
+        }
+    }
+
+    private void checkHealth(Instant now) {
+        boolean elb = config.healthCheckType() == HealthCheckType.ELB && !config.targetGroups().isEmpty();
+        Instant graceEnd;
+        for (Member m : members.values()) {
+            if (!m.state.isActive() || m.health == HealthStatus.Unhealthy || !m.launched) {
+                continue;
+            }
+            if (m.exited || provider.describe(m.id).map(pi -> pi.state() == ProviderState.EXITED).orElse(true)) {
+                markUnhealthy(m, EC2_HEALTH_CAUSE, now);
+                continue;
+            }
+            if (!elb) {
+                if (m.state == LifecycleState.Pending) {
+                    toInService(m, now);
+                }
+                continue;
+            }
+            graceEnd = m.launchTime.plusSeconds(config.healthCheckGracePeriodSeconds());
+            boolean allHealthy = true;
+            boolean anyUnhealthy = false;
+            for (String tg : m.registeredIn) {
+                TargetState s = registry.health(tg, m.address).map(TargetHealth::state).orElse(null);
+                allHealthy &= s == TargetState.HEALTHY;
+                anyUnhealthy |= s == TargetState.UNHEALTHY;
+            }
+            if (allHealthy && m.state == LifecycleState.Pending) {
+                toInService(m, now);
+            } else if (anyUnhealthy && !now.isBefore(graceEnd)) {
+                markUnhealthy(m, ELB_HEALTH_CAUSE, now);
+            } else if (m.state == LifecycleState.Pending && !now.isBefore(graceEnd.plus(PENDING_TIMEOUT))) {
+                markUnhealthy(m, ELB_HEALTH_CAUSE, now);
+            }
+        }
+    }
+
+    private void toInService(Member m, Instant now) {
+        m.state = LifecycleState.InService;
+        m.inServiceTime = now;
+        if (m.launchActivity != null) {
+            m.launchActivity.end(now, Activity.SUCCESSFUL, null);
+        }
+        log.info("auto scaling group {}: {} is InService", name, m.id);
+    }
+
+    private void markUnhealthy(Member m, String cause, Instant now) {
+        m.health = HealthStatus.Unhealthy;
+        m.unhealthyCause = "At " + at(now) + " an instance was taken out of service in response to " + cause + ".";
+        log.info("auto scaling group {}: {} is Unhealthy ({})", name, m.id, cause);
+    }
+
+    /** Per-instance CPU and memory, and the group averages over InService instances past their warmup. */
+    private void sampleInstances(Instant now) {
+        long second = now.getEpochSecond();
+        double cpuSum = 0;
+        double memSum = 0;
+        int n = 0;
+        for (Member m : members.values()) {
+            if (!m.state.isActive() || !m.launched) {
+                continue;
+            }
+            Optional<InstanceStats> stats;
+            try {
+                stats = provider.sample(m.id);
+            } catch (RuntimeException e) {
+                log.debug("auto scaling group {}: sampling {} failed", name, m.id, e);
+                continue;
+            }
+            if (stats.isEmpty()) {
+                continue;
+            }
+            InstanceStats s = stats.get();
+            metrics.record(m.cpuKey, second, s.cpuUtilizationPercent());
+            metrics.record(m.memoryKey, second, s.rssBytes());
+            if (m.state == LifecycleState.InService && !inWarmup(m, now)) {
+                cpuSum += s.cpuUtilizationPercent();
+                memSum += s.rssBytes();
+                n++;
+            }
+        }
+        if (n > 0) {
+            metrics.record(groupKeys.get("CPUUtilization"), second, cpuSum / n);
+            metrics.record(groupKeys.get("MemoryUtilization"), second, memSum / n);
+        }
+    }
+
+    private boolean inWarmup(Member m, Instant now) {
+        return m.inServiceTime != null && now.isBefore(m.inServiceTime.plusSeconds(config.defaultInstanceWarmupSeconds()));
+    }
+
+    private void runPolicies(Instant now) {
+        if (policies.isEmpty()) {
+            return;
+        }
+        GroupState state = groupState(now);
+        List<ScalingDecision> decisions = new ArrayList<>(policies.size());
+        for (ScalingPolicy p : policies) {
+            try {
+                decisions.add(p.evaluate(metrics, state, now));
+            } catch (RuntimeException e) {
+                log.warn("auto scaling group {}: policy {} failed", name, p.name(), e);
+            }
+        }
+        Optional<CapacityChange> change = PolicyCombiner.combine(decisions, state);
+        if (change.isEmpty()) {
+            return;
+        }
+        int from = desiredCapacity;
+        int to = Math.max(minSize, Math.min(maxSize, change.get().newDesiredCapacity()));
+        if (to == from) {
+            return;
+        }
+        ScalingDecision cause = change.get().cause();
+        changeDesired(to, cause.cause(), now);
+        for (ScalingPolicy p : policies) {
+            if (p.name().equals(cause.policyName())) {
+                p.scaled(from, to, now);
+            }
+        }
+    }
+
+    GroupState groupState(Instant now) {
+        int inService = 0;
+        int pending = 0;
+        int warming = 0;
+        for (Member m : members.values()) {
+            if (m.state == LifecycleState.InService) {
+                inService++;
+                if (inWarmup(m, now)) {
+                    warming++;
+                }
+            } else if (m.state == LifecycleState.Pending) {
+                pending++;
+                warming++;
+            }
+        }
+        return new GroupState(name, minSize, maxSize, desiredCapacity, inService, pending, warming);
+    }
+
+    /** Launches and terminates so that the healthy Pending + InService instances match the desired capacity. */
+    private void reconcile(Instant now) {
+        // Unhealthy instances that never served, or whose process is gone, have nothing to keep: terminate now.
+        for (Member m : List.copyOf(members.values())) {
+            if (m.state.isActive() && m.health == HealthStatus.Unhealthy
+                    && (m.state == LifecycleState.Pending || m.exited)) {
+                beginTermination(m, m.unhealthyCause, now);
+            }
+        }
+        List<Member> healthy = members.values().stream().filter(Member::isActiveHealthy).toList();
+        int active = (int) members.values().stream().filter(m -> m.state.isActive()).count();
+        int need = desiredCapacity - healthy.size();
+        if (need > 0) {
+            int room = maxSize - active;
+            if (room < need) {
+                // maxSize leaves no room to launch before terminating: take unhealthy ones out first.
+                for (Member m : List.copyOf(members.values())) {
+                    if (room >= need) {
+                        break;
+                    }
+                    if (m.state.isActive() && m.health == HealthStatus.Unhealthy) {
+                        beginTermination(m, m.unhealthyCause, now);
+                        room++;
+                    }
+                }
+            }
+            launch(Math.min(need, room), healthy, now);
+        } else if (need < 0) {
+            List<Member> victims = TerminationOrder.choose(healthy, -need, terminationPolicies(), currentTemplateVersion());
+            int size = healthy.size();
+            for (Member m : victims) {
+                String cause = prefix() + "At " + at(now) + " an instance was taken out of service in response to a difference"
+                        + " between desired and actual capacity, shrinking the capacity from " + size + " to "
+                        + (healthy.size() - victims.size()) + ". At " + at(now) + " instance " + m.id
+                        + " was selected for termination.";
+                beginTermination(m, cause, now);
+            }
+            if (!victims.isEmpty()) {
+                desiredChangeCause = null;
+            }
+        }
+        // Launch before terminating: an unhealthy InService instance goes once healthy InService ones suffice.
+        long healthyInService = members.values().stream()
+                .filter(m -> m.state == LifecycleState.InService && m.health == HealthStatus.Healthy).count();
+        if (healthyInService >= desiredCapacity) {
+            for (Member m : List.copyOf(members.values())) {
+                if (m.state.isActive() && m.health == HealthStatus.Unhealthy) {
+                    beginTermination(m, m.unhealthyCause, now);
+                }
+            }
+        }
+    }
+
+    private void launch(int count, List<Member> healthy, Instant now) {
+        if (count <= 0 || now.isBefore(nextLaunchAttempt)) {
+            return;
+        }
+        LaunchTemplateConfig.Version version = launchTemplate.resolve(config.launchTemplateVersion());
+        Map<String, Integer> perZone = new LinkedHashMap<>();
+        for (String z : zones()) {
+            perZone.put(z, 0);
+        }
+        for (Member m : healthy) {
+            perZone.merge(m.zone, 1, Integer::sum);
+        }
+        int from = healthy.size();
+        int to = from + count;
+        String cause = prefix() + "At " + at(now) + " an instance was started in response to a difference between desired"
+                + " and actual capacity, increasing the capacity from " + from + " to " + to + ".";
+        desiredChangeCause = null;
+        for (int i = 0; i < count; i++) {
+            // AWS's zone rebalancing on launch: the zone with the fewest instances, the first listed on ties.
+            String zone = perZone.entrySet().stream().min(Map.Entry.comparingByValue()).orElseThrow().getKey();
+            perZone.merge(zone, 1, Integer::sum);
+            Member m = new Member(InstanceIds.newId(), zone, version.versionNumber(), now, false);
+            members.put(m.id, m);
+            m.launchActivity = activityLog.start("Launching a new EC2 instance: " + m.id, cause, now);
+            LaunchSpec spec = launchSpec(m, version);
+            try {
+                executor.execute(() -> launchNow(m, spec));
+            } catch (RejectedExecutionException e) {
+                reports.add(t -> launchFailed(m, "the controller is shutting down", t));
+            }
+        }
+    }
+
+    private LaunchSpec launchSpec(Member m, LaunchTemplateConfig.Version v) {
+        Map<String, String> env = new LinkedHashMap<>();
+        env.put("HEADROOM_AUTO_SCALING_GROUP_NAME", name);
+        env.put("HEADROOM_AVAILABILITY_ZONE", m.zone);
+        env.putAll(v.environment());
+        Path dir = v.workingDirectory() == null ? null : Path.of(v.workingDirectory());
+        return new LaunchSpec(m.id, v.command(), env, dir, v.vcpus(), Duration.ofSeconds(v.terminationGracePeriodSeconds()));
+    }
+
+    /** On the executor: the provider's launch blocks until the process has started. */
+    private void launchNow(Member m, LaunchSpec spec) {
+        try {
+            ProviderInstance pi = provider.launch(spec);
+            reports.add(now -> launched(m, pi, now));
+        } catch (Exception e) {
+            String why = e.getMessage() != null ? e.getMessage() : e.toString();
+            reports.add(now -> launchFailed(m, why, now));
+        }
+    }
+
+    private void launched(Member m, ProviderInstance pi, Instant now) {
+        m.launched = true;
+        m.address = new TargetAddress(pi.host(), pi.port());
+        launchFailures = 0;
+        nextLaunchAttempt = Instant.MIN;
+        log.info("auto scaling group {}: launched {} in {} at {}", name, m.id, m.zone, m.address);
+        if (m.state == LifecycleState.TerminatingDraining) {
+            // Chosen for termination while it was starting: nothing registered, nothing to drain.
+            stop(m);
+            return;
+        }
+        m.launchActivity.progress(50, Activity.IN_PROGRESS);
+        register(m);
+    }
+
+    private void launchFailed(Member m, String why, Instant now) {
+        log.warn("auto scaling group {}: launching {} failed: {}", name, m.id, why);
+        m.launchActivity.end(now, Activity.FAILED, why);
+        launchFailures++;
+        // Back off 1, 2, 4 ... 60 s so that a broken launch template does not spin.
+        long backoff = Math.min(MAX_LAUNCH_BACKOFF.toSeconds(), 1L << Math.min(launchFailures - 1, 10));
+        nextLaunchAttempt = now.plusSeconds(backoff);
+        if (m.terminateActivity != null) {
+            m.terminateActivity.end(now, Activity.SUCCESSFUL, null);
+        }
+        members.remove(m.id);
+    }
+
+    private void register(Member m) {
+        for (String tg : config.targetGroups()) {
+            if (m.registeredIn.contains(tg)) {
+                continue;
+            }
+            try {
+                registry.register(tg, m.address);
+                m.registeredIn.add(tg);
+            } catch (RuntimeException e) {
+                log.warn("auto scaling group {}: registering {} in target group {} failed: {}", name, m.id, tg, e.getMessage());
+            }
+        }
+    }
+
+    /** Pending/InService → Terminating:Draining: deregister everywhere, then stop once drained. */
+    private void beginTermination(Member m, String cause, Instant now) {
+        m.state = LifecycleState.TerminatingDraining;
+        m.terminateActivity = activityLog.start("Terminating EC2 instance: " + m.id, cause, now);
+        log.info("auto scaling group {}: terminating {}: {}", name, m.id, cause);
+        if (m.launchActivity != null && !m.launchActivity.isOver()) {
+            m.launchActivity.end(now, Activity.CANCELLED, "the instance was terminated before it was InService");
+        }
+        if (!m.launched) {
+            return; // launched() or launchFailed() takes it from here
+        }
+        if (m.registeredIn.isEmpty()) {
+            stop(m);
+            return;
+        }
+        m.terminateActivity.progress(0, Activity.WAITING_FOR_DRAINING);
+        List<CompletableFuture<Void>> drains = new ArrayList<>();
+        for (String tg : m.registeredIn) {
+            try {
+                drains.add(registry.deregister(tg, m.address));
+            } catch (RuntimeException e) {
+                log.warn("auto scaling group {}: deregistering {} from {} failed: {}", name, m.id, tg, e.getMessage());
+            }
+        }
+        m.registeredIn.clear();
+        CompletableFuture.allOf(drains.toArray(CompletableFuture[]::new))
+                .whenComplete((v, e) -> reports.add(t -> stop(m)));
+    }
+
+    /** Terminating:Draining → Terminating: the provider stops the process. */
+    private void stop(Member m) {
+        if (m.state != LifecycleState.TerminatingDraining) {
+            return;
+        }
+        m.state = LifecycleState.Terminating;
+        m.terminateActivity.progress(50, Activity.IN_PROGRESS);
+        CompletableFuture<ProviderInstance> f;
+        try {
+            f = provider.terminate(m.id);
+        } catch (RuntimeException e) {
+            f = CompletableFuture.failedFuture(e);
+        }
+        f.whenComplete((pi, e) -> reports.add(t -> terminated(m, e, t)));
+    }
+
+    private void terminated(Member m, Throwable error, Instant now) {
+        if (error != null) {
+            log.warn("auto scaling group {}: provider could not terminate {}: {}", name, m.id, error.toString());
+        }
+        m.state = LifecycleState.Terminated;
+        m.terminatedTime = now;
+        m.terminateActivity.end(now, Activity.SUCCESSFUL, null);
+        log.info("auto scaling group {}: {} is Terminated", name, m.id);
+    }
+
+    private void recordGroupMetrics(Instant now) {
+        int pending = 0;
+        int inService = 0;
+        int terminating = 0;
+        for (Member m : members.values()) {
+            switch (m.state) {
+                case Pending -> pending++;
+                case InService -> inService++;
+                case TerminatingDraining, Terminating -> terminating++;
+                default -> { }
+            }
+        }
+        long s = now.getEpochSecond();
+        metrics.record(groupKeys.get("GroupMinSize"), s, minSize);
+        metrics.record(groupKeys.get("GroupMaxSize"), s, maxSize);
+        metrics.record(groupKeys.get("GroupDesiredCapacity"), s, desiredCapacity);
+        metrics.record(groupKeys.get("GroupInServiceInstances"), s, inService);
+        metrics.record(groupKeys.get("GroupPendingInstances"), s, pending);
+        metrics.record(groupKeys.get("GroupTerminatingInstances"), s, terminating);
+        metrics.record(groupKeys.get("GroupTotalInstances"), s, pending + inService + terminating);
+    }
+
+    // ---- helpers ----
+
+    private ActivityLog.Entry changeDesired(int to, String cause, Instant now) {
+        int from = desiredCapacity;
+        desiredCapacity = to;
+        String full = "At " + at(now) + " " + cause + " changing the desired capacity from " + from + " to " + to + ".";
+        if (from != to) {
+            desiredChangeCause = full;
+        }
+        log.info("auto scaling group {}: {}", name, full);
+        return activityLog.done("Changing the desired capacity from " + from + " to " + to, full, now, Activity.SUCCESSFUL, null);
+    }
+
+    private String prefix() {
+        return desiredChangeCause == null ? "" : desiredChangeCause + " ";
+    }
+
+    private Member member(String instanceId) {
+        Member m = members.get(instanceId);
+        if (m == null) {
+            throw new IllegalArgumentException("instance " + instanceId + " is not in auto scaling group '" + name + "'");
+        }
+        return m;
+    }
+
+    private List<String> zones() {
+        return config.availabilityZones().isEmpty() ? List.of("zone-a") : config.availabilityZones();
+    }
+
+    private List<TerminationPolicy> terminationPolicies() {
+        return config.terminationPolicies().isEmpty() ? List.of(TerminationPolicy.DEFAULT) : config.terminationPolicies();
+    }
+
+    private int currentTemplateVersion() {
+        return launchTemplate.resolve(config.launchTemplateVersion()).versionNumber();
+    }
+
+    private List<ScalingPolicy> createPolicies(AutoScalingGroupConfig c) {
+        return c.policies().stream().map(p -> ScalingPolicies.create(p, c)).toList();
+    }
+
+    /** AWS's activity time format: ISO-8601 in UTC to the second, e.g. 2026-11-23T10:00:05Z. */
+    static String at(Instant t) {
+        return t.truncatedTo(ChronoUnit.SECONDS).toString();
+    }
+
+    @Override
+    public String toString() {
+        return "AutoScalingGroup[" + name + "]";
+    }
+}

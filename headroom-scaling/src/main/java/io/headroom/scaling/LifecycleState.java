@@ -1,0 +1,43 @@
+package io.headroom.scaling;
+
+/**
+ * Where an instance is in its life, with AWS's names ({@link #toString()} gives them, e.g.
+ * {@code "Terminating:Draining"}). See {@link AutoScalingGroup} for the diagram.
+ */
+public enum LifecycleState {
+    /** Launching, or launched and waiting for its first passing health check. */
+    Pending,
+    /** Counted as capacity; gets traffic from its target groups while healthy. */
+    InService,
+    /** Deregistered from its target groups; waiting until its in-flight requests finish (or the delay ends). */
+    TerminatingDraining("Terminating:Draining"),
+    /** Its process is being stopped: SIGTERM, then SIGKILL after the termination grace period. */
+    Terminating,
+    /** Gone. Listed for a short while afterwards, as AWS lists terminated instances. */
+    Terminated;
+
+    private final String awsName;
+
+    LifecycleState() {
+        this.awsName = name();
+    }
+
+    LifecycleState(String awsName) {
+        this.awsName = awsName;
+    }
+
+    /** Pending or InService: counted against maxSize and watched by health checks. */
+    public boolean isActive() {
+        return this == Pending || this == InService;
+    }
+
+    /** TerminatingDraining or Terminating. */
+    public boolean isTerminating() {
+        return this == TerminatingDraining || this == Terminating;
+    }
+
+    @Override
+    public String toString() {
+        return awsName;
+    }
+}

@@ -1,0 +1,63 @@
+package io.headroom.scaling;
+
+import io.headroom.core.metrics.Dimensions;
+import io.headroom.core.metrics.MetricKey;
+import io.headroom.core.target.TargetAddress;
+import java.time.Instant;
+import java.util.LinkedHashSet;
+import java.util.Set;
+
+/**
+ * The controller's mutable record of one instance. Only its group touches it, under the group's lock; the
+ * outside world sees {@link Instance} snapshots.
+ */
+final class Member {
+    final String id;
+    final String zone;
+    final int launchTemplateVersion;
+    final Instant launchTime;
+    final MetricKey cpuKey;
+    final MetricKey memoryKey;
+
+    LifecycleState state = LifecycleState.Pending;
+    HealthStatus health = HealthStatus.Healthy;
+    boolean protectedFromScaleIn;
+    /** Set once the provider has started it; null while launching or when the launch failed. */
+    TargetAddress address;
+    boolean launched;
+    /** The provider reported that its process exited (EC2 health check failure unless we were stopping it). */
+    boolean exited;
+    Instant inServiceTime;
+    Instant terminatedTime;
+    /** The health check failure in AWS's words ("an ELB system health check failure"), when Unhealthy. */
+    String unhealthyCause;
+    /** Target groups it is registered in, so that it is deregistered from exactly those. */
+    final Set<String> registeredIn = new LinkedHashSet<>();
+    ActivityLog.Entry launchActivity;
+    ActivityLog.Entry terminateActivity;
+
+    Member(String id, String zone, int launchTemplateVersion, Instant launchTime, boolean protectedFromScaleIn) {
+        this.id = id;
+        this.zone = zone;
+        this.launchTemplateVersion = launchTemplateVersion;
+        this.launchTime = launchTime;
+        this.protectedFromScaleIn = protectedFromScaleIn;
+        Dimensions d = Dimensions.of("InstanceId", id);
+        this.cpuKey = MetricKey.of("CPUUtilization", d);
+        this.memoryKey = MetricKey.of("MemoryUtilization", d);
+    }
+
+    boolean isActiveHealthy() {
+        return state.isActive() && health == HealthStatus.Healthy;
+    }
+
+    Instance snapshot() {
+        return new Instance(id, state, health, zone, launchTemplateVersion, launchTime, protectedFromScaleIn,
+                address == null ? null : address.host(), address == null ? 0 : address.port());
+    }
+
+    @Override
+    public String toString() {
+        return id + "(" + state + ", " + health + ", " + zone + ")";
+    }
+}

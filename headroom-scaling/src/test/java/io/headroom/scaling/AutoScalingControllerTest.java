@@ -1,0 +1,335 @@
+package io.headroom.scaling;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import io.headroom.core.config.AutoScalingGroupConfig.TerminationPolicy;
+import io.headroom.core.config.HeadroomConfig;
+import io.headroom.core.config.LaunchTemplateConfig;
+import io.headroom.core.config.ScheduledActionConfig;
+import io.headroom.core.metrics.Dimensions;
+import io.headroom.core.metrics.MetricKey;
+import io.headroom.core.metrics.MetricStore;
+import io.headroom.core.metrics.Statistic;
+import io.headroom.core.target.TargetAddress;
+import io.headroom.core.target.TargetHealth;
+import io.headroom.core.target.TargetState;
+import io.headroom.core.time.ManualClock;
+import io.headroom.scaling.Fixtures.Group;
+import io.headroom.scaling.provider.ProcessProvider;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.NoSuchElementException;
+import java.util.OptionalDouble;
+import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The controller against real child processes (the real {@link ProcessProvider}) and real HTTP health checks.
+ * Time is a {@link ManualClock} that each poll moves one second before ticking, so the controller sees a
+ * minute of its time pass in a few real seconds while the processes run in real time.
+ */
+class AutoScalingControllerTest {
+    private static final Instant T0 = Instant.parse("2026-11-23T10:00:00Z");
+    /** A cheap instance for tests that need no HTTP: a process that just runs. */
+    private static final LaunchTemplateConfig SLEEPER = Fixtures.template("sleeper", List.of("sleep", "300"));
+
+    @TempDir
+    Path stateDir;
+
+    private final ManualClock clock = new ManualClock(T0);
+    private ProcessProvider provider;
+    private HttpHealthRegistry registry;
+    private MetricStore store;
+    private AutoScalingController controller;
+
+    @BeforeEach
+    void setUp() {
+        provider = new ProcessProvider(stateDir, clock);
+        registry = new HttpHealthRegistry("web");
+        store = MetricStore.inMemory(Duration.ofHours(1));
+    }
+
+    @AfterEach
+    void tearDown() {
+        try {
+            if (controller != null) {
+                controller.close();
+            }
+        } finally {
+            registry.close();
+            provider.close();
+        }
+    }
+
+    private AutoScalingGroup start(HeadroomConfig config, String group) {
+        controller = new AutoScalingController(config, provider, registry, store, clock);
+        return controller.group(group);
+    }
+
+    /** Ticks (one second of controller time per poll) until the condition holds; 30 s of real time at most. */
+    private void tickUntil(Callable<Boolean> condition) {
+        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(50)).until(() -> {
+            controller.tick(clock.advanceSeconds(1));
+            return condition.call();
+        });
+    }
+
+    private static long count(AutoScalingGroup g, LifecycleState state) {
+        return g.instances().stream().filter(i -> i.lifecycleState() == state).count();
+    }
+
+    private static Instance instance(AutoScalingGroup g, String id) {
+        return g.instances().stream().filter(i -> i.instanceId().equals(id)).findFirst().orElse(null);
+    }
+
+    private static boolean goneOrTerminated(AutoScalingGroup g, String id) {
+        Instance i = instance(g, id);
+        return i == null || i.lifecycleState() == LifecycleState.Terminated;
+    }
+
+    private static Activity activity(AutoScalingGroup g, String description) {
+        return g.activities().stream().filter(a -> a.description().equals(description)).findFirst().orElseThrow();
+    }
+
+    private double latest(String metric, Dimensions d) {
+        OptionalDouble v = store.aggregate(MetricKey.of(metric, d), clock.instant(), clock.instant().plusSeconds(1),
+                Statistic.MAXIMUM);
+        assertThat(v).as(metric + d).isPresent();
+        return v.getAsDouble();
+    }
+
+    @Test
+    void keepsMinSizeAcrossZonesReplacesAKilledInstanceAndTerminatesAllOnClose() throws Exception {
+        LaunchTemplateConfig backend = Fixtures.template("backend", TestBackend.command());
+        AutoScalingGroup g = start(Fixtures.config(List.of(backend),
+                Group.of("web", "backend", 2, 4, 2).elb("web", 30).zones("zone-a", "zone-b")), "web");
+
+        tickUntil(() -> count(g, LifecycleState.InService) == 2);
+
+        List<Instance> first = g.instances();
+        assertThat(first).extracting(Instance::availabilityZone).containsExactlyInAnyOrder("zone-a", "zone-b");
+        assertThat(first).allMatch(i -> i.healthStatus() == HealthStatus.Healthy && i.launchTemplateVersion() == 1);
+        // InService only once the health check passed in the target group.
+        assertThat(registry.describe("web")).extracting(TargetHealth::state).containsOnly(TargetState.HEALTHY);
+        assertThat(registry.describe("web")).extracting(TargetHealth::target)
+                .containsExactlyInAnyOrderElementsOf(first.stream().map(i -> new TargetAddress(i.host(), i.port())).toList());
+        for (Instance i : first) {
+            Activity launch = activity(g, "Launching a new EC2 instance: " + i.instanceId());
+            assertThat(launch.cause()).isEqualTo("At 2026-11-23T10:00:01Z an instance was started in response to a difference"
+                    + " between desired and actual capacity, increasing the capacity from 0 to 2.");
+            assertThat(launch.statusCode()).isEqualTo(Activity.SUCCESSFUL);
+        }
+        Dimensions web = Dimensions.of("AutoScalingGroupName", "web");
+        assertThat(latest("GroupInServiceInstances", web)).isEqualTo(2);
+        assertThat(latest("GroupDesiredCapacity", web)).isEqualTo(2);
+        assertThat(latest("GroupMinSize", web)).isEqualTo(2);
+        assertThat(latest("GroupMaxSize", web)).isEqualTo(4);
+        assertThat(latest("GroupTotalInstances", web)).isEqualTo(2);
+        assertThat(latest("GroupPendingInstances", web)).isEqualTo(0);
+        assertThat(latest("MemoryUtilization", Dimensions.of("InstanceId", first.get(0).instanceId()))).isGreaterThan(1_000_000);
+
+        // kill -9: the provider reports the exit, the EC2 health check fails, a replacement comes up in the same zone.
+        Instance victim = first.get(0);
+        long pid = provider.describe(victim.instanceId()).orElseThrow().pid();
+        ProcessHandle.of(pid).orElseThrow().destroyForcibly();
+        tickUntil(() -> goneOrTerminated(g, victim.instanceId()) && count(g, LifecycleState.InService) == 2);
+
+        Activity termination = activity(g, "Terminating EC2 instance: " + victim.instanceId());
+        assertThat(termination.cause()).matches("At 2026-11-23T10:\\d\\d:\\d\\dZ an instance was taken out of service in response"
+                + " to an EC2 health check indicating it has been terminated or stopped\\.");
+        assertThat(termination.statusCode()).isEqualTo(Activity.SUCCESSFUL);
+        assertThat(registry.deregistered).contains("web " + new TargetAddress(victim.host(), victim.port()));
+        List<Instance> inService = g.instances().stream().filter(i -> i.lifecycleState() == LifecycleState.InService).toList();
+        assertThat(inService).extracting(Instance::availabilityZone).containsExactlyInAnyOrder("zone-a", "zone-b");
+        assertThat(g.desiredCapacity()).isEqualTo(2);
+
+        // Closing drains and terminates every instance: no process is left behind.
+        List<Long> pids = inService.stream().map(i -> provider.describe(i.instanceId()).orElseThrow().pid()).toList();
+        controller.close();
+        assertThat(g.instances()).allMatch(i -> i.lifecycleState() == LifecycleState.Terminated);
+        assertThat(registry.describe("web")).isEmpty();
+        for (long p : pids) {
+            await().atMost(Duration.ofSeconds(10)).until(() -> ProcessHandle.of(p).map(h -> !h.isAlive()).orElse(true));
+        }
+    }
+
+    @Test
+    void replacesAnInstanceWhoseHealthCheckFailsLaunchingTheReplacementFirst() throws Exception {
+        LaunchTemplateConfig backend = Fixtures.template("backend", TestBackend.command());
+        AutoScalingGroup g = start(Fixtures.config(List.of(backend), Group.of("web", "backend", 1, 2, 1).elb("web", 5)), "web");
+        tickUntil(() -> count(g, LifecycleState.InService) == 1);
+        Instance old = g.instances().get(0);
+
+        HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                URI.create("http://" + old.host() + ":" + old.port() + "/fail")).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(r.statusCode()).isEqualTo(200);
+
+        // While the replacement starts, the unhealthy instance stays (maxSize 2 leaves room to launch first).
+        AtomicBoolean sawReplacementWhileOldStayed = new AtomicBoolean();
+        tickUntil(() -> {
+            Instance o = instance(g, old.instanceId());
+            if (o != null && o.lifecycleState() == LifecycleState.InService && o.healthStatus() == HealthStatus.Unhealthy
+                    && count(g, LifecycleState.Pending) == 1) {
+                sawReplacementWhileOldStayed.set(true);
+            }
+            return goneOrTerminated(g, old.instanceId()) && count(g, LifecycleState.InService) == 1;
+        });
+        assertThat(sawReplacementWhileOldStayed).isTrue();
+
+        Instance replacement = g.instances().stream().filter(i -> i.lifecycleState() == LifecycleState.InService).findFirst()
+                .orElseThrow();
+        Activity launched = activity(g, "Launching a new EC2 instance: " + replacement.instanceId());
+        Activity terminated = activity(g, "Terminating EC2 instance: " + old.instanceId());
+        assertThat(terminated.cause()).matches("At 2026-11-23T10:\\d\\d:\\d\\dZ an instance was taken out of service in response"
+                + " to an ELB system health check failure\\.");
+        assertThat(launched.cause()).contains("increasing the capacity from 0 to 1.");
+        // The old one was terminated only once its replacement was InService.
+        assertThat(terminated.startTime()).isAfterOrEqualTo(launched.endTime());
+        assertThat(launched.startTime()).isBefore(terminated.startTime());
+    }
+
+    @Test
+    void scaleInTakesTheOldestUnprotectedInstance() {
+        AutoScalingGroup g = start(Fixtures.config(List.of(SLEEPER),
+                Group.of("workers", "sleeper", 0, 5, 1).termination(TerminationPolicy.OLDEST_INSTANCE)), "workers");
+        List<String> launched = new ArrayList<>();
+        for (int n = 1; n <= 3; n++) {
+            if (n > 1) {
+                g.setDesiredCapacity(n, null);
+            }
+            int want = n;
+            tickUntil(() -> count(g, LifecycleState.InService) == want);
+            g.instances().forEach(i -> {
+                if (!launched.contains(i.instanceId())) {
+                    launched.add(i.instanceId());
+                }
+            });
+        }
+        String oldest = launched.get(0);
+        String middle = launched.get(1);
+        String newest = launched.get(2);
+        g.setInstanceProtection(oldest, true);
+
+        Activity change = g.setDesiredCapacity(2, null);
+        assertThat(change.cause()).matches("At 2026-11-23T10:\\d\\d:\\d\\dZ a user request explicitly set group desired capacity"
+                + " changing the desired capacity from 3 to 2\\.");
+        tickUntil(() -> goneOrTerminated(g, middle) && count(g, LifecycleState.InService) == 2);
+
+        assertThat(g.instances().stream().filter(i -> i.lifecycleState() == LifecycleState.InService).map(Instance::instanceId))
+                .containsExactlyInAnyOrder(oldest, newest);
+        assertThat(instance(g, oldest).protectedFromScaleIn()).isTrue();
+        Activity termination = activity(g, "Terminating EC2 instance: " + middle);
+        assertThat(termination.cause()).startsWith(change.cause() + " At ")
+                .contains("an instance was taken out of service in response to a difference between desired and actual capacity,"
+                        + " shrinking the capacity from 3 to 2.")
+                .endsWith("instance " + middle + " was selected for termination.");
+        assertThat(g.activities().get(0).description()).isEqualTo("Terminating EC2 instance: " + middle);
+
+        Dimensions workers = Dimensions.of("AutoScalingGroupName", "workers");
+        assertThat(latest("GroupDesiredCapacity", workers)).isEqualTo(2);
+        assertThat(latest("GroupInServiceInstances", workers)).isEqualTo(2);
+        assertThat(latest("CPUUtilization", Dimensions.of("InstanceId", oldest))).isBetween(0.0, 100.0);
+        assertThat(latest("CPUUtilization", workers)).isBetween(0.0, 100.0);
+        assertThat(latest("MemoryUtilization", workers)).isGreaterThan(0);
+    }
+
+    @Test
+    void terminateInstanceReplacesItOrShrinksTheGroupDownToMinSize() {
+        AutoScalingGroup g = start(Fixtures.config(List.of(SLEEPER), Group.of("workers", "sleeper", 1, 3, 2)), "workers");
+        tickUntil(() -> count(g, LifecycleState.InService) == 2);
+        String a = g.instances().get(0).instanceId();
+        String b = g.instances().get(1).instanceId();
+
+        Activity shrink = g.terminateInstance(a, true);
+        assertThat(shrink.cause()).matches("At 2026-11-23T10:\\d\\d:\\d\\dZ instance " + a + " was taken out of service in"
+                + " response to a user request, shrinking the capacity from 2 to 1\\.");
+        assertThat(g.desiredCapacity()).isEqualTo(1);
+        assertThatThrownBy(() -> g.terminateInstance(b, true)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("minSize (1)").hasMessageContaining(b);
+        assertThatThrownBy(() -> g.terminateInstance(a, false)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("already Terminating");
+
+        g.terminateInstance(b, false);
+        tickUntil(() -> goneOrTerminated(g, a) && goneOrTerminated(g, b) && count(g, LifecycleState.InService) == 1);
+        assertThat(g.desiredCapacity()).isEqualTo(1);
+        assertThat(g.instances().stream().filter(i -> i.lifecycleState() == LifecycleState.InService).map(Instance::instanceId))
+                .doesNotContain(a, b);
+    }
+
+    @Test
+    void scheduledActionChangesTheSizesAtItsTime() {
+        ScheduledActionConfig businessHours = new ScheduledActionConfig("business-hours", null, null,
+                T0.plusSeconds(10), null, 2, 5, 2);
+        AutoScalingGroup g = start(Fixtures.config(List.of(SLEEPER),
+                Group.of("workers", "sleeper", 0, 3, 0).scheduled(businessHours)), "workers");
+        for (int s = 1; s <= 9; s++) {
+            controller.tick(clock.advanceSeconds(1));
+        }
+        assertThat(g.desiredCapacity()).isZero();
+        assertThat(g.instances()).isEmpty();
+
+        controller.tick(clock.advanceSeconds(1));
+        assertThat(g.minSize()).isEqualTo(2);
+        assertThat(g.maxSize()).isEqualTo(5);
+        assertThat(g.desiredCapacity()).isEqualTo(2);
+        String expected = "At 2026-11-23T10:00:10Z a scheduled action update of AutoScalingGroup constraints to min: 2, max: 5,"
+                + " desired: 2 changing the desired capacity from 0 to 2. At 2026-11-23T10:00:10Z the scheduled action"
+                + " business-hours executed.";
+        assertThat(g.activities()).extracting(Activity::cause).contains(expected);
+        assertThat(g.activities()).filteredOn(a -> a.description().startsWith("Launching a new EC2 instance: ")).hasSize(2)
+                .allSatisfy(a -> assertThat(a.cause()).isEqualTo(expected + " At 2026-11-23T10:00:10Z an instance was started in"
+                        + " response to a difference between desired and actual capacity, increasing the capacity from 0 to 2."));
+        tickUntil(() -> count(g, LifecycleState.InService) == 2);
+    }
+
+    @Test
+    void setDesiredCapacityOutsideTheLimitsIsRejectedNamingThem() {
+        AutoScalingGroup g = start(Fixtures.config(List.of(SLEEPER), Group.of("workers", "sleeper", 1, 3, 1)), "workers");
+        assertThatThrownBy(() -> g.setDesiredCapacity(5, null)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("desiredCapacity: 5 is above maxSize 3 of auto scaling group 'workers' (expected: 1..3)");
+        assertThatThrownBy(() -> g.setDesiredCapacity(0, null)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("desiredCapacity: 0 is below minSize 1 of auto scaling group 'workers' (expected: 1..3)");
+        assertThat(g.desiredCapacity()).isEqualTo(1);
+        assertThatThrownBy(() -> g.setInstanceProtection("i-0123456789abcdef0", true)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("i-0123456789abcdef0").hasMessageContaining("'workers'");
+        assertThatThrownBy(() -> controller.group("nope")).isInstanceOf(NoSuchElementException.class)
+                .hasMessageContaining("'nope'");
+    }
+
+    @Test
+    void reloadChangesOnlyWhatTheFileChangedAndDeletesRemovedGroups() {
+        Group workers = Group.of("workers", "sleeper", 0, 5, 1);
+        Group batch = Group.of("batch", "sleeper", 1, 1, 1);
+        AutoScalingGroup g = start(Fixtures.config(List.of(SLEEPER), workers, batch), "workers");
+        AutoScalingGroup b = controller.group("batch");
+        tickUntil(() -> count(g, LifecycleState.InService) == 1 && count(b, LifecycleState.InService) == 1);
+        g.setDesiredCapacity(3, null);
+
+        // Only maxSize changed in the file: the desired capacity set since stays; batch is gone from the file.
+        controller.apply(Fixtures.config(List.of(SLEEPER), workers.sizes(0, 6, 1)));
+        assertThat(g.desiredCapacity()).isEqualTo(3);
+        assertThat(g.maxSize()).isEqualTo(6);
+        assertThat(controller.groups()).containsExactly(g);
+        tickUntil(() -> count(g, LifecycleState.InService) == 3 && b.isEmpty());
+
+        // The file changed desiredCapacity: it applies.
+        controller.apply(Fixtures.config(List.of(SLEEPER), workers.sizes(0, 6, 2)));
+        assertThat(g.desiredCapacity()).isEqualTo(2);
+        assertThat(g.activities().get(0).cause()).matches("At 2026-11-23T10:\\d\\d:\\d\\dZ a user request update of AutoScalingGroup"
+                + " constraints to min: 0, max: 6, desired: 2 changing the desired capacity from 3 to 2\\.");
+        tickUntil(() -> count(g, LifecycleState.InService) == 2);
+    }
+}

@@ -1,0 +1,67 @@
+package io.headroom.scaling;
+
+import io.headroom.core.config.AdminConfig;
+import io.headroom.core.config.AutoScalingGroupConfig;
+import io.headroom.core.config.AutoScalingGroupConfig.HealthCheckType;
+import io.headroom.core.config.AutoScalingGroupConfig.TerminationPolicy;
+import io.headroom.core.config.HeadroomConfig;
+import io.headroom.core.config.LaunchTemplateConfig;
+import io.headroom.core.config.ScheduledActionConfig;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+/** Config records for the controller tests, built the way the config loader would. */
+final class Fixtures {
+    private Fixtures() {}
+
+    /** A group of the given sizes with AWS's defaults otherwise; the with-methods change one thing. */
+    record Group(String name, String template, int min, int max, int desired, List<String> zones, List<String> targetGroups,
+            HealthCheckType type, int grace, int warmup, List<TerminationPolicy> termination,
+            List<ScheduledActionConfig> scheduled) {
+
+        static Group of(String name, String template, int min, int max, int desired) {
+            return new Group(name, template, min, max, desired, List.of("zone-a"), List.of(), HealthCheckType.EC2, 30, 0,
+                    List.of(TerminationPolicy.DEFAULT), List.of());
+        }
+
+        Group elb(String targetGroup, int graceSeconds) {
+            return new Group(name, template, min, max, desired, zones, List.of(targetGroup), HealthCheckType.ELB, graceSeconds,
+                    warmup, termination, scheduled);
+        }
+
+        Group zones(String... z) {
+            return new Group(name, template, min, max, desired, List.of(z), targetGroups, type, grace, warmup, termination,
+                    scheduled);
+        }
+
+        Group termination(TerminationPolicy... p) {
+            return new Group(name, template, min, max, desired, zones, targetGroups, type, grace, warmup, List.of(p), scheduled);
+        }
+
+        Group scheduled(ScheduledActionConfig... s) {
+            return new Group(name, template, min, max, desired, zones, targetGroups, type, grace, warmup, termination,
+                    List.of(s));
+        }
+
+        Group sizes(int newMin, int newMax, int newDesired) {
+            return new Group(name, template, newMin, newMax, newDesired, zones, targetGroups, type, grace, warmup, termination,
+                    scheduled);
+        }
+
+        AutoScalingGroupConfig config() {
+            return new AutoScalingGroupConfig(name, template, "$Latest", min, max, desired, zones, targetGroups, type, grace,
+                    warmup, 300, termination, List.of(), scheduled);
+        }
+    }
+
+    static LaunchTemplateConfig template(String name, List<String> command) {
+        return new LaunchTemplateConfig(name, List.of(
+                new LaunchTemplateConfig.Version(1, command, Map.of("APP_ENV", "test"), null, 1.0, 5)));
+    }
+
+    static HeadroomConfig config(List<LaunchTemplateConfig> templates, Group... groups) {
+        return new HeadroomConfig(new AdminConfig("127.0.0.1", 9900, null), Path.of(".headroom"), 0, List.of(), List.of(),
+                templates, java.util.Arrays.stream(groups).map(Group::config).toList());
+    }
+}
