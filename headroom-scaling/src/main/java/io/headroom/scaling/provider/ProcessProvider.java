@@ -95,11 +95,12 @@ public final class ProcessProvider implements InstanceProvider {
     /** Default cap of one instance's log file before it rotates: 10 MiB. */
     public static final long DEFAULT_MAX_LOG_BYTES = 10L * 1024 * 1024;
 
-    // $1 = grace period in tenths of a second, the rest is the instance's command. See the class Javadoc.
+    // $1 = setsid's path, $2 = grace period in tenths of a second, the rest is the instance's command.
+    // See the class Javadoc.
     private static final String WRAPPER = String.join("\n",
-            "g=$1; shift",
+            "s=$1; g=$2; shift 2",
             "exec 3<&0 </dev/null",
-            "setsid \"$@\" 2>&1 3<&- &",
+            "\"$s\" \"$@\" 2>&1 3<&- &",
             "p=$!",
             "echo \"pid $p\" >&2",
             "{",
@@ -159,6 +160,8 @@ public final class ProcessProvider implements InstanceProvider {
     }
 
     private final Path logDir;
+    private final String setsid;
+    private final String sh;
     private final Clock clock;
     private final Options options;
     private final LongSupplier nanoTicker;
@@ -182,10 +185,15 @@ public final class ProcessProvider implements InstanceProvider {
         this.options = Objects.requireNonNull(options, "options");
         this.nanoTicker = System::nanoTime;
         this.logDir = Objects.requireNonNull(stateDir, "stateDir").resolve("instances");
-        if (findExecutable("setsid", System.getenv("PATH"), null) == null) {
-            throw new IllegalStateException("process provider: 'setsid' (util-linux) not found on PATH;"
-                    + " it is needed to run each instance in its own process group");
+        // absolute paths, so a launch template that sets PATH cannot break the wrapper
+        Path setsidPath = findExecutable("setsid", System.getenv("PATH"), null);
+        Path shPath = findExecutable("sh", System.getenv("PATH"), null);
+        if (setsidPath == null || shPath == null) {
+            throw new IllegalStateException("process provider: " + (shPath == null ? "'sh'" : "'setsid' (util-linux)")
+                    + " not found on PATH; it is needed to run each instance in its own process group");
         }
+        this.setsid = setsidPath.toAbsolutePath().toString();
+        this.sh = shPath.toAbsolutePath().toString();
         try {
             Files.createDirectories(logDir);
         } catch (IOException e) {
@@ -245,7 +253,7 @@ public final class ProcessProvider implements InstanceProvider {
                 throw new LaunchException("instance " + id + ": command[0] '" + exe + "' is not an executable file"
                         + (exe.contains("/") ? "" : " on PATH"));
             }
-            List<String> argv = new ArrayList<>(List.of("setsid", "sh", "-c", WRAPPER, "headroom-watchdog",
+            List<String> argv = new ArrayList<>(List.of(setsid, sh, "-c", WRAPPER, "headroom-watchdog", setsid,
                     Long.toString(graceTenths(spec.terminationGracePeriod()))));
             argv.addAll(command);
             pb.command(argv);

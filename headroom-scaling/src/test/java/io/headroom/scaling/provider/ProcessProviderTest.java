@@ -229,6 +229,15 @@ class ProcessProviderTest {
     }
 
     @Test
+    void aLaunchTemplatePathDoesNotBreakTheWatchdog() throws Exception {
+        ProviderInstance inst = launch(Duration.ofSeconds(1), 1, Map.of("PATH", "/nonexistent"),
+                "/bin/sh", "-c", "echo \"path $PATH\"; /bin/sleep 60");
+        await().atMost(WAIT).until(() -> read(inst.logFile()).contains("path /nonexistent"));
+        ProviderInstance done = provider.terminate(inst.instanceId()).get(WAIT.toSeconds(), TimeUnit.SECONDS);
+        assertThat(done.exitCode()).hasValue(143);
+    }
+
+    @Test
     void duplicateIdIsRejected() throws Exception {
         ProviderInstance inst = launch("sleep", "60");
         assertThatThrownBy(() -> provider.launch(LaunchSpec.of(inst.instanceId(), List.of("sleep", "60"))))
