@@ -4,6 +4,7 @@ import io.headroom.core.alarm.Alarm;
 import io.headroom.core.alarm.AlarmState;
 import io.headroom.core.config.AlarmConfig.ComparisonOperator;
 import io.headroom.core.config.AutoScalingGroupConfig;
+import io.headroom.core.config.ScalingPolicyConfig.PredefinedMetricType;
 import io.headroom.core.config.ScalingPolicyConfig.TargetTracking;
 import io.headroom.core.metrics.Datapoint;
 import io.headroom.core.metrics.Dimensions;
@@ -106,8 +107,7 @@ final class TargetTrackingPolicy implements ScalingPolicy {
                     + " (expected: exactly one)");
         }
         this.perTargetMetric = key.name().equals(MetricNames.REQUEST_COUNT_PER_TARGET);
-        boolean perMinute = c.predefinedMetricType() == io.headroom.core.config.ScalingPolicyConfig
-                .PredefinedMetricType.ALB_REQUEST_COUNT_PER_TARGET;
+        boolean perMinute = c.predefinedMetricType() == PredefinedMetricType.ALB_REQUEST_COUNT_PER_TARGET;
 
         int highPeriod = Math.max(1, outWindow / HIGH_PERIODS);
         int highN = Math.max(1, outWindow / highPeriod);
