@@ -46,7 +46,7 @@ import org.slf4j.LoggerFactory;
  * <p><b>Metrics</b>: {@link #healthyCount()} and {@link #unhealthyCount()} are the HealthyHostCount and
  * UnHealthyHostCount gauges. The data plane calls {@link #countRequest()} once per request forwarded to this
  * group; the 1-second sampler calls {@link #takeRequestCount()} and {@link #requestCountPerTarget(long)} to
- * record RequestCountPerTarget.
+ * record RequestCountPerTarget; {@link TargetGroupGauges} registers all three with a metric registry.
  */
 public final class TargetGroup {
     private static final Logger log = LoggerFactory.getLogger(TargetGroup.class);
@@ -150,12 +150,12 @@ public final class TargetGroup {
 
     /**
      * RequestCountPerTarget for a period: the group's request count divided by its healthy targets, or by its
-     * registered targets when none is healthy; 0 when it has none.
+     * registered targets when none is healthy, or by 1 when it has none (demand on an empty group stays visible).
      */
     public double requestCountPerTarget(long requestCount) {
         Selectable s = selectable;
         int n = s.healthyCount > 0 ? s.healthyCount : s.failOpen.length;
-        return n == 0 ? 0 : (double) requestCount / n;
+        return (double) requestCount / Math.max(1, n);
     }
 
     /** The registered target at this address (draining included), or null. */
