@@ -189,6 +189,21 @@ class ProcessProviderTest {
     }
 
     @Test
+    void instanceKilledFromOutsideIsReportedWithTheSignal() throws Exception {
+        List<ProviderInstance> exits = new CopyOnWriteArrayList<>();
+        provider.onExit(exits::add);
+        ProviderInstance inst = launch("sleep", "300");
+
+        ProcessHandle.of(inst.pid()).orElseThrow().destroyForcibly(); // like the OOM killer
+
+        await().atMost(WAIT).until(() -> !exits.isEmpty());
+        assertThat(exits).singleElement().satisfies(e -> {
+            assertThat(e.state()).isEqualTo(ProviderState.EXITED);
+            assertThat(e.exitCode()).hasValue(137);
+        });
+    }
+
+    @Test
     void leftoverChildrenAreKilledWhenTheMainProcessExits() throws Exception {
         ProviderInstance inst = launch("sh", "-c", "sleep 300 & echo started; sleep 0.5; exit 0");
         await().atMost(WAIT).until(() -> treePids(inst.pid()).size() >= 2);
