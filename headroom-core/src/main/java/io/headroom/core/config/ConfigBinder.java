@@ -303,7 +303,7 @@ final class ConfigBinder {
         Node n = Node.open(errors, path, value, "name", "protocol", "protocolVersion", "algorithm", "healthCheck",
                 "deregistrationDelaySeconds", "slowStartSeconds", "stickiness", "proxyProtocolV2", "targets");
         if (!n.present()) {
-            errors.add(path, Node.describe(value) + " (expected: a target group mapping)");
+            Node.reportEmptyItem(errors, path, value);
             return null;
         }
         String name = uniqueName(n, ELB_NAME, ELB_NAME_EXPECTED, names);
@@ -346,7 +346,7 @@ final class ConfigBinder {
             String p = n.at("targets") + "[" + i + "]";
             Node t = Node.open(errors, p, items.get(i), "host", "port");
             if (!t.present()) {
-                errors.add(p, Node.describe(items.get(i)) + " (expected: { host, port })");
+                Node.reportEmptyItem(errors, p, items.get(i));
                 continue;
             }
             String host = t.reqStr("host");
@@ -435,7 +435,7 @@ final class ConfigBinder {
     private LaunchTemplateConfig launchTemplate(String path, JsonNode value, Map<String, String> names) {
         Node n = Node.open(errors, path, value, "name", "versions");
         if (!n.present()) {
-            errors.add(path, Node.describe(value) + " (expected: a launch template mapping)");
+            Node.reportEmptyItem(errors, path, value);
             return null;
         }
         String name = uniqueName(n, LT_NAME, "3-128 letters, digits and ( ) . / _ -", names);
@@ -450,7 +450,7 @@ final class ConfigBinder {
             Node v = Node.open(errors, n.at("versions") + "[" + i + "]", items.get(i), "command", "environment",
                     "workingDirectory", "vcpus", "terminationGracePeriodSeconds");
             if (!v.present()) {
-                errors.add(v.path, Node.describe(items.get(i)) + " (expected: a launch template version mapping)");
+                Node.reportEmptyItem(errors, v.path, items.get(i));
                 continue;
             }
             List<String> command = v.strings("command");
@@ -489,7 +489,7 @@ final class ConfigBinder {
         Node n = Node.open(errors, path, value, "name", "type", "idleTimeoutSeconds", "desyncMitigationMode",
                 "accessLog", "listeners");
         if (!n.present()) {
-            errors.add(path, Node.describe(value) + " (expected: a load balancer mapping)");
+            Node.reportEmptyItem(errors, path, value);
             return null;
         }
         String name = uniqueName(n, ELB_NAME, ELB_NAME_EXPECTED, names);
@@ -523,7 +523,7 @@ final class ConfigBinder {
                 : Node.open(errors, path, value, "address", "port", "protocol", "certificates", "sslPolicy",
                         "defaultAction", "rules");
         if (!n.present()) {
-            errors.add(path, Node.describe(value) + " (expected: a listener mapping)");
+            Node.reportEmptyItem(errors, path, value);
             return null;
         }
         String address = n.str("address", "127.0.0.1");
@@ -570,7 +570,7 @@ final class ConfigBinder {
             String p = n.at("rules") + "[" + i + "]";
             Node r = Node.open(errors, p, items.get(i), "priority", "conditions", "action");
             if (!r.present()) {
-                errors.add(p, Node.describe(items.get(i)) + " (expected: a rule mapping)");
+                Node.reportEmptyItem(errors, p, items.get(i));
                 continue;
             }
             Integer priority = r.reqInt("priority", 1, 50000);
@@ -612,7 +612,7 @@ final class ConfigBinder {
             Node c = Node.open(errors, n.at("certificates") + "[" + i + "]", items.get(i), "certificateFile",
                     "privateKeyFile", "selfSigned");
             if (!c.present()) {
-                errors.add(c.path, Node.describe(items.get(i)) + " (expected: { certificateFile, privateKeyFile } or { selfSigned: { commonName } })");
+                Node.reportEmptyItem(errors, c.path, items.get(i));
                 continue;
             }
             if (c.has("selfSigned")) {
@@ -678,7 +678,7 @@ final class ConfigBinder {
         for (int i = 0; i < items.size(); i++) {
             Node q = Node.open(errors, n.at("queryString") + "[" + i + "]", items.get(i), "key", "value");
             if (!q.present()) {
-                errors.add(q.path, Node.describe(items.get(i)) + " (expected: { key, value })");
+                Node.reportEmptyItem(errors, q.path, items.get(i));
                 continue;
             }
             String key = q.str("key", null);
@@ -699,7 +699,7 @@ final class ConfigBinder {
     private HttpHeaderCondition httpHeader(String path, JsonNode value) {
         Node h = Node.open(errors, path, value, "name", "values");
         if (!h.present()) {
-            errors.add(path, Node.describe(value) + " (expected: { name, values })");
+            Node.reportEmptyItem(errors, path, value);
             return null;
         }
         String name = h.reqStr("name");
@@ -820,7 +820,7 @@ final class ConfigBinder {
             for (int i = 0; i < items.size(); i++) {
                 Node w = Node.open(errors, n.at("targetGroups") + "[" + i + "]", items.get(i), "name", "weight");
                 if (!w.present()) {
-                    errors.add(w.path, Node.describe(items.get(i)) + " (expected: { name, weight })");
+                    Node.reportEmptyItem(errors, w.path, items.get(i));
                     continue;
                 }
                 String name = w.reqStr("name");
@@ -968,7 +968,7 @@ final class ConfigBinder {
                 "defaultInstanceWarmupSeconds", "defaultCooldownSeconds", "terminationPolicies", "policies",
                 "scheduledActions");
         if (!n.present()) {
-            errors.add(path, Node.describe(value) + " (expected: an auto scaling group mapping)");
+            Node.reportEmptyItem(errors, path, value);
             return null;
         }
         String name = uniqueName(n, ASG_NAME, "1-255 characters without :", names);
@@ -1092,7 +1092,7 @@ final class ConfigBinder {
                     "minAdjustmentMagnitude", "cooldownSeconds", "alarm");
         };
         if (!n.present()) {
-            errors.add(path, Node.describe(value) + " (expected: a scaling policy mapping)");
+            Node.reportEmptyItem(errors, path, value);
             return null;
         }
         String name = uniqueName(n, ASG_NAME, "1-255 characters without :", names);
@@ -1245,7 +1245,7 @@ final class ConfigBinder {
             Node s = Node.open(errors, n.at("stepAdjustments") + "[" + i + "]", items.get(i),
                     "metricIntervalLowerBound", "metricIntervalUpperBound", "scalingAdjustment");
             if (!s.present()) {
-                errors.add(s.path, Node.describe(items.get(i)) + " (expected: a step adjustment mapping)");
+                Node.reportEmptyItem(errors, s.path, items.get(i));
                 ok = false;
                 continue;
             }
@@ -1325,7 +1325,7 @@ final class ConfigBinder {
         Node n = Node.open(errors, path, value, "name", "recurrence", "timeZone", "startTime", "endTime", "minSize",
                 "maxSize", "desiredCapacity");
         if (!n.present()) {
-            errors.add(path, Node.describe(value) + " (expected: a scheduled action mapping)");
+            Node.reportEmptyItem(errors, path, value);
             return null;
         }
         String name = uniqueName(n, ASG_NAME, "1-255 characters without :", names);

@@ -44,6 +44,13 @@ final class Node {
         return open(errors, path, value, List.of(keys));
     }
 
+    /** An empty list item ("- " with nothing after it); other non-mappings are reported by {@link #open}. */
+    static void reportEmptyItem(Errors errors, String path, JsonNode value) {
+        if (absent(value)) {
+            errors.add(path, "null (expected: a mapping)");
+        }
+    }
+
     static boolean absent(JsonNode v) {
         return v == null || v.isNull() || v.isMissingNode();
     }

@@ -69,6 +69,13 @@ class ConfigLoaderErrorsTest {
                 Arguments.of("admin: {listen: 'localhost'}",
                         "admin.listen: \"localhost\" (expected: host:port, e.g. 127.0.0.1:9900 or [::1]:9900, port 0..65535)"),
                 Arguments.of("targetGroups: {name: web}", "targetGroups: a mapping (expected: a list)"),
+                Arguments.of("targetGroups: [web]", "targetGroups[0]: \"web\" (expected: a mapping with keys name, protocol, "
+                        + "protocolVersion, algorithm, healthCheck, deregistrationDelaySeconds, slowStartSeconds, stickiness, "
+                        + "proxyProtocolV2, targets)"),
+                Arguments.of("targetGroups:\n  -\n", "targetGroups[0]: null (expected: a mapping)"),
+                Arguments.of(TGS + LT + "autoScalingGroups: [{name: g, launchTemplate: app, minSize: 1, maxSize: 1}]",
+                        "autoScalingGroups[0].launchTemplate: \"app\" (expected: a mapping with keys name, version)"),
+                Arguments.of("admin: 5", "admin: 5 (expected: a mapping with keys listen, token)"),
                 Arguments.of("targetGroups: [{name: ''}]", "targetGroups[0].name: \"\" (expected: a non-empty string)"),
                 Arguments.of("targetGroups: [{name: web, healthCheck: {path: \"\"}}]",
                         "targetGroups[0].healthCheck.path: \"\" (expected: a path starting with /, at most 1024 characters)"),
