@@ -1,0 +1,172 @@
+package io.headroom.proxy;
+
+import io.headroom.core.config.HeadroomConfig;
+import io.headroom.core.config.ListenerConfig;
+import io.headroom.core.config.LoadBalancerConfig;
+import io.headroom.core.metrics.MetricRegistry;
+import io.headroom.proxy.http.HttpListener;
+import io.headroom.proxy.http.LoadBalancerMetrics;
+import io.headroom.proxy.http.RoutingSnapshot;
+import io.headroom.proxy.http.TargetGroupMetrics;
+import io.headroom.proxy.http.Transport;
+import io.headroom.proxy.http.UpstreamPool;
+import io.headroom.proxy.target.TargetGroups;
+import io.netty.channel.EventLoopGroup;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The L7 data plane: the HTTP listeners of every {@code application} load balancer, on one shared event loop
+ * group (epoll when available).
+ *
+ * <p>{@link #apply} starts and reloads. A listener is identified by (address, port, protocol): one that is still
+ * in the config keeps its server socket and its open connections and only gets a new {@link RoutingSnapshot};
+ * removed ones stop accepting and close once their in-flight requests are done; new ones are bound. Everything
+ * that can fail (rule compilation, unknown target groups, binding) happens before anything is swapped, so a
+ * failed apply leaves the old state serving. Not thread-safe against itself: calls are serialised.
+ */
+public final class ProxyServer implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(ProxyServer.class);
+
+    /** What identifies a listener across reloads. */
+    record ListenerKey(String address, int port, ListenerConfig.Protocol protocol) {
+        @Override
+        public String toString() {
+            return protocol + " " + address + ":" + port;
+        }
+    }
+
+    private final Transport transport;
+    private final MetricRegistry metrics;
+    private final UpstreamPool pool;
+    private final Map<ListenerKey, HttpListener> listeners = new LinkedHashMap<>();
+    private final Map<String, AtomicInteger> activeConnections = new HashMap<>();
+    private final List<CompletableFuture<Void>> closing = new ArrayList<>();
+    private Duration headerTimeout = Duration.ofSeconds(60);
+    private Duration removedListenerDrain = Duration.ofSeconds(300);
+
+    /**
+     * @param workerThreads event loops for the data plane; 0 = one per core
+     * @param metrics       where the load balancer and target group metrics go
+     */
+    public ProxyServer(int workerThreads, MetricRegistry metrics) {
+        this.transport = Transport.create(workerThreads);
+        this.metrics = Objects.requireNonNull(metrics, "metrics");
+        this.pool = new UpstreamPool(transport, TimeUnit.SECONDS.toNanos(60), 10_000);
+    }
+
+    /** The data plane's event loops (also fine for health checks and timers that must not block). */
+    public EventLoopGroup eventLoops() {
+        return transport.group();
+    }
+
+    /** For tests: how long a request line and headers may take from their first byte (default 60 s, as ALB). */
+    synchronized void headerTimeout(Duration d) {
+        headerTimeout = d;
+    }
+
+    /**
+     * Starts or reloads the listeners of every application load balancer in {@code config}, routing to the
+     * target groups of {@code groups} (apply the config's target groups to it first).
+     *
+     * @throws IllegalArgumentException when a listener's rules cannot be compiled (e.g. an unknown target group)
+     * @throws IllegalStateException    when a new listener cannot be bound; nothing was changed
+     */
+    public synchronized void apply(HeadroomConfig config, TargetGroups groups) {
+        Map<String, TargetGroupMetrics> tgMetrics = new HashMap<>();
+        Map<String, LoadBalancerMetrics> lbMetrics = new HashMap<>();
+        Map<ListenerKey, RoutingSnapshot> wanted = new LinkedHashMap<>();
+        for (LoadBalancerConfig lb : config.loadBalancers()) {
+            if (lb.type() != LoadBalancerConfig.Type.APPLICATION) {
+                continue;
+            }
+            LoadBalancerMetrics lbm = lbMetrics.computeIfAbsent(lb.name(), n -> new LoadBalancerMetrics(metrics, n,
+                    activeConnections.computeIfAbsent(n, x -> new AtomicInteger())));
+            for (ListenerConfig l : lb.listeners()) {
+                if (l.protocol() != ListenerConfig.Protocol.HTTP) {
+                    log.warn("load balancer '{}' listener :{}: protocol {} is not supported yet; skipped",
+                            lb.name(), l.port(), l.protocol());
+                    continue;
+                }
+                ListenerKey key = new ListenerKey(l.address() == null ? "127.0.0.1" : l.address(), l.port(),
+                        l.protocol());
+                if (wanted.containsKey(key)) {
+                    throw new IllegalArgumentException("listener " + key + " is configured twice");
+                }
+                HttpListener existing = listeners.get(key);
+                int port = existing != null ? existing.localAddress().getPort() : l.port();
+                wanted.put(key, RoutingSnapshot.build(lb, l, groups, lbm,
+                        n -> tgMetrics.computeIfAbsent(n, x -> new TargetGroupMetrics(metrics, x)), port));
+            }
+        }
+        // Bind the new listeners; on failure undo these binds and leave everything else as it was.
+        Map<ListenerKey, HttpListener> bound = new LinkedHashMap<>();
+        for (Map.Entry<ListenerKey, RoutingSnapshot> e : wanted.entrySet()) {
+            if (!listeners.containsKey(e.getKey())) {
+                try {
+                    bound.put(e.getKey(), HttpListener.bind(transport, pool, e.getKey().address(), e.getKey().port(),
+                            e.getValue(), headerTimeout));
+                } catch (RuntimeException ex) {
+                    bound.values().forEach(h -> h.close(Duration.ZERO));
+                    throw ex;
+                }
+            }
+        }
+        // Swap: existing listeners get their new snapshot, removed ones drain, new ones join.
+        for (Map.Entry<ListenerKey, RoutingSnapshot> e : wanted.entrySet()) {
+            HttpListener existing = listeners.get(e.getKey());
+            if (existing != null) {
+                existing.snapshot(e.getValue());
+            }
+        }
+        for (var it = listeners.entrySet().iterator(); it.hasNext(); ) {
+            var e = it.next();
+            if (!wanted.containsKey(e.getKey())) {
+                log.info("listener {} removed: draining", e.getKey());
+                closing.add(e.getValue().close(removedListenerDrain));
+                it.remove();
+            }
+        }
+        bound.forEach((k, l) -> log.info("listener {} bound to {}", k, l.localAddress()));
+        listeners.putAll(bound);
+        closing.removeIf(CompletableFuture::isDone);
+    }
+
+    /** The bound address of every listener, in config order. */
+    public synchronized List<InetSocketAddress> localAddresses() {
+        return listeners.values().stream().map(HttpListener::localAddress).toList();
+    }
+
+    /**
+     * Stops accepting on every listener, lets in-flight requests finish for up to {@code drainTimeout}, then closes
+     * what is left and stops the event loops. Blocks until done.
+     */
+    public synchronized void shutdown(Duration drainTimeout) {
+        List<CompletableFuture<Void>> all = new ArrayList<>(closing);
+        listeners.values().forEach(l -> all.add(l.close(drainTimeout)));
+        listeners.clear();
+        try {
+            CompletableFuture.allOf(all.toArray(CompletableFuture[]::new))
+                    .get(drainTimeout.toMillis() + 2000, TimeUnit.MILLISECONDS);
+        } catch (Exception e) {
+            log.warn("shutdown: connections still open after the drain timeout", e);
+        }
+        transport.group().shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
+    }
+
+    @Override
+    public void close() {
+        shutdown(Duration.ofSeconds(5));
+    }
+}

@@ -1,0 +1,865 @@
+package io.headroom.proxy.http;
+
+import io.headroom.core.routing.RequestView;
+import io.headroom.core.routing.Route;
+import io.headroom.proxy.http.RoutingSnapshot.GroupRef;
+import io.headroom.proxy.target.Target;
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.TooLongFrameException;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpContent;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpResponse;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.handler.timeout.IdleStateEvent;
+import io.netty.util.AsciiString;
+import io.netty.util.ReferenceCountUtil;
+import io.netty.util.concurrent.ScheduledFuture;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.util.ArrayDeque;
+import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One client connection: routes each request on the listener's current {@link RoutingSnapshot} and forwards it
+ * to a target over a pooled upstream connection on the same event loop, streaming both bodies with backpressure.
+ *
+ * <pre>
+ *  client ─▶ BytesCounter ─▶ IdleState ─▶ StrictRequestDecoder ─▶ ClientHandler ──▶ upstream (pooled, same loop)
+ *         ◀─ BytesCounter ◀─ IdleState ◀─ ResponseEncoder      ◀─ ClientHandler ◀── UpstreamHandler
+ *
+ *  per request:  IDLE ─request─▶ CONNECTING ─connected─▶ FORWARDING ─last response chunk─▶ IDLE (keep-alive)
+ *                  │                 │ connect failed: retry once on another target, else 502
+ *                  └─redirect / fixed response / 503 / 400─▶ LOCAL (drain the request body) ─▶ IDLE or closed
+ *                FORWARDING ─101 to an Upgrade request─▶ TUNNEL (raw bytes both ways until either side closes)
+ * </pre>
+ *
+ * Backpressure: both channels have auto-read off; the next chunk is read from one side only after the write of
+ * the previous one to the other side has completed. One exchange at a time: pipelined requests wait in a small
+ * backlog and the client is not read while a response is pending. Everything runs on the client's event loop.
+ */
+final class ClientHandler extends ChannelInboundHandlerAdapter implements RequestView, Runnable {
+    private static final Logger log = LoggerFactory.getLogger(ClientHandler.class);
+    private static final AsciiString X_FORWARDED_FOR = AsciiString.cached("x-forwarded-for");
+    private static final AsciiString X_FORWARDED_PROTO = AsciiString.cached("x-forwarded-proto");
+    private static final AsciiString X_FORWARDED_PORT = AsciiString.cached("x-forwarded-port");
+    private static final AsciiString X_REQUEST_ID = AsciiString.cached("x-request-id");
+    private static final AsciiString PROXY_CONNECTION = AsciiString.cached("proxy-connection");
+
+    private enum State { IDLE, LOCAL, CONNECTING, FORWARDING, TUNNEL, CLOSED }
+
+    private final HttpListener listener;
+    private final UpstreamPool pool;
+    private final ResponseEncoder encoder;
+    private ChannelHandlerContext ctx;
+    private InetAddress peer;
+    private String peerString;
+    private State state = State.IDLE;
+    private final ArrayDeque<Object> backlog = new ArrayDeque<>(2);
+    private boolean nonCompliantPending;
+
+    // The current exchange.
+    private RoutingSnapshot snap;
+    private HttpRequest request;
+    private String path;
+    private String query;
+    private boolean keepAlive;
+    private boolean upgrade;
+    private boolean expectContinue;
+    private boolean bodiless;
+    private boolean idempotent;
+    private boolean requestDone;
+    private final ArrayDeque<HttpContent> pendingBody = new ArrayDeque<>(4);
+    private GroupRef group;
+    private Target target;
+    private boolean targetActive;
+    private int attempts;
+    private boolean staleRetried;
+    private Channel upstream;
+    private UpstreamHandler upHandler;
+    private boolean upstreamReused;
+    private boolean responseStarted;
+    private boolean informational;
+    private boolean tunnelPending;
+    private boolean responseKeepAlive;
+    private long sentNanos;
+    private ScheduledFuture<?> timer;
+    private ChannelFuture lastClientWrite;
+    private ChannelFuture lastUpstreamWrite;
+
+    private final ChannelFutureListener readClient = f -> {
+        if (f.isSuccess() && ((state == State.FORWARDING && !requestDone) || state == State.TUNNEL)) {
+            ctx.read();
+        }
+    };
+    private final ChannelFutureListener readUpstream = f -> {
+        if (!f.isSuccess()) {
+            ctx.close();
+            return;
+        }
+        Channel u = upstream;
+        if (u != null && (state == State.FORWARDING || state == State.TUNNEL)) {
+            u.read();
+        }
+    };
+    private final ChannelFutureListener connected = this::onConnected;
+
+    ClientHandler(HttpListener listener, UpstreamPool pool, ResponseEncoder encoder) {
+        this.listener = listener;
+        this.pool = pool;
+        this.encoder = encoder;
+    }
+
+    // ---------------------------------------------------------------- client side
+
+    @Override
+    public void handlerAdded(ChannelHandlerContext ctx) {
+        this.ctx = ctx;
+    }
+
+    @Override
+    public void channelActive(ChannelHandlerContext ctx) {
+        InetSocketAddress remote = (InetSocketAddress) ctx.channel().remoteAddress();
+        peer = remote.getAddress();
+        peerString = peer.getHostAddress();
+        ctx.read();
+        ctx.fireChannelActive();
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (state == State.CLOSED) {
+            ReferenceCountUtil.release(msg);
+        } else if (acceptsNow(msg)) {
+            dispatch(msg);
+        } else {
+            backlog.add(msg);
+        }
+    }
+
+    /** True when msg belongs to the exchange in progress (or starts one); else it waits in the backlog. */
+    private boolean acceptsNow(Object msg) {
+        if (!backlog.isEmpty()) {
+            return false;
+        }
+        return switch (state) {
+            case IDLE, TUNNEL -> true;
+            case LOCAL, CONNECTING, FORWARDING -> !requestDone && msg instanceof HttpContent;
+            case CLOSED -> false;
+        };
+    }
+
+    private void dispatch(Object msg) {
+        if (msg instanceof StrictRequestDecoder.Rejected r) {
+            reject(r.status(), r.reason(), r.nonCompliant());
+        } else if (msg == StrictRequestDecoder.NON_COMPLIANT) {
+            nonCompliantPending = true;
+        } else if (msg instanceof HttpRequest req) {
+            if (req.decoderResult().isFailure()) {
+                ReferenceCountUtil.release(req);
+                Throwable cause = req.decoderResult().cause();
+                reject(cause instanceof TooLongFrameException ? tooLongStatus(cause) : 400,
+                        String.valueOf(cause), true);
+                return;
+            }
+            onRequest(req);
+            if (req instanceof HttpContent c) {
+                onContent(c);
+            }
+        } else if (msg instanceof HttpContent c) {
+            onContent(c);
+        } else if (msg instanceof ByteBuf b && state == State.TUNNEL && upstream != null) {
+            lastUpstreamWrite = upstream.write(b);
+        } else {
+            ReferenceCountUtil.release(msg);
+        }
+    }
+
+    private static int tooLongStatus(Throwable cause) {
+        return cause instanceof io.netty.handler.codec.http.TooLongHttpLineException ? 414 : 431;
+    }
+
+    @Override
+    public void channelReadComplete(ChannelHandlerContext ctx) {
+        afterBatch();
+    }
+
+    /** After a batch of client reads: flush what was forwarded and ask for more when the exchange wants it. */
+    private void afterBatch() {
+        switch (state) {
+            case FORWARDING, TUNNEL -> {
+                if (upstream != null) {
+                    upstream.flush();
+                    if (state == State.TUNNEL || !requestDone) {
+                        if (lastUpstreamWrite != null) {
+                            lastUpstreamWrite.addListener(readClient);
+                        } else {
+                            ctx.read();
+                        }
+                    }
+                }
+            }
+            case IDLE -> {
+                if (backlog.isEmpty()) {
+                    ctx.read();
+                }
+            }
+            case LOCAL -> {
+                if (!requestDone) {
+                    ctx.read();
+                }
+            }
+            default -> {
+            }
+        }
+    }
+
+    private void onRequest(HttpRequest req) {
+        snap = listener.snapshot();
+        snap.lb.requestCount.increment();
+        if (nonCompliantPending) {
+            nonCompliantPending = false;
+            snap.lb.nonCompliant.increment();
+        }
+        request = req;
+        path = null;
+        query = null;
+        requestDone = false;
+        responseStarted = false;
+        informational = false;
+        tunnelPending = false;
+        attempts = 0;
+        staleRetried = false;
+        lastClientWrite = null;
+        lastUpstreamWrite = null;
+        HttpHeaders h = req.headers();
+        keepAlive = HttpUtil.isKeepAlive(req) && !listener.closing();
+        HttpMethod m = req.method();
+        encoder.head(m == HttpMethod.HEAD);
+        upgrade = h.contains(HttpHeaderNames.UPGRADE)
+                && h.containsValue(HttpHeaderNames.CONNECTION, HttpHeaderValues.UPGRADE, true);
+        expectContinue = HttpUtil.is100ContinueExpected(req);
+        bodiless = !HttpUtil.isTransferEncodingChunked(req) && HttpUtil.getContentLength(req, 0L) == 0L;
+        idempotent = m == HttpMethod.GET || m == HttpMethod.HEAD || m == HttpMethod.OPTIONS
+                || m == HttpMethod.TRACE || m == HttpMethod.PUT || m == HttpMethod.DELETE;
+
+        Route<GroupRef> route = snap.router.route(this);
+        if (route instanceof Route.Forward<GroupRef> f) {
+            group = f.pick(ThreadLocalRandom.current());
+            group.group().countRequest();
+            group.metrics().requestCount.increment();
+            prepareForward(h);
+            target = group.group().select(null);
+            if (target == null) {
+                local(Responses.error(503, keepAlive()), 503);
+            } else {
+                connect(true);
+            }
+        } else if (route instanceof Route.Redirect<GroupRef> r) {
+            local(Responses.redirect(r.statusCode(), r.location(), keepAlive()), 0);
+        } else if (route instanceof Route.FixedResponse<GroupRef> fr) {
+            local(Responses.fixed(fr.statusCode(), fr.contentType(), fr.body(), keepAlive()), fr.statusCode());
+        }
+    }
+
+    /** Whether a response made before the request body was read can keep the connection. */
+    private boolean keepAlive() {
+        if (!requestDone && expectContinue) {
+            // The client waits for 100 Continue before sending its body: never ask for it, close instead.
+            keepAlive = false;
+        }
+        return keepAlive;
+    }
+
+    private void prepareForward(HttpHeaders h) {
+        String connection = h.get(HttpHeaderNames.CONNECTION);
+        if (connection != null) {
+            for (String token : connection.split(",")) {
+                String t = token.strip();
+                if (!t.isEmpty() && !(upgrade && t.equalsIgnoreCase("upgrade"))) {
+                    h.remove(t);
+                }
+            }
+        }
+        h.remove(HttpHeaderNames.KEEP_ALIVE);
+        h.remove(PROXY_CONNECTION);
+        h.remove(HttpHeaderNames.TE);
+        h.remove(HttpHeaderNames.TRAILER);
+        if (upgrade) {
+            h.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.UPGRADE);
+        } else {
+            h.remove(HttpHeaderNames.CONNECTION);
+            h.remove(HttpHeaderNames.UPGRADE);
+        }
+        String xff = h.get(X_FORWARDED_FOR);
+        h.set(X_FORWARDED_FOR, xff == null ? peerString : xff + ", " + peerString);
+        h.set(X_FORWARDED_PROTO, snap.protocol);
+        h.set(X_FORWARDED_PORT, snap.portString);
+        if (!h.contains(X_REQUEST_ID)) {
+            h.set(X_REQUEST_ID, RequestIds.next());
+        }
+        request.setProtocolVersion(HttpVersion.HTTP_1_1);
+    }
+
+    private void onContent(HttpContent c) {
+        boolean last = c instanceof LastHttpContent;
+        switch (state) {
+            case LOCAL -> {
+                c.release();
+                if (last) {
+                    requestDone = true;
+                    exchangeDone();
+                }
+            }
+            case CONNECTING -> {
+                if (last) {
+                    requestDone = true;
+                }
+                if (bodiless && last && !c.content().isReadable()
+                        && ((LastHttpContent) c).trailingHeaders().isEmpty()) {
+                    c.release(); // written as EMPTY_LAST_CONTENT, so that a retry can write it again
+                } else {
+                    pendingBody.add(c);
+                }
+            }
+            case FORWARDING -> {
+                lastUpstreamWrite = upstream.write(c);
+                if (last) {
+                    requestDone = true;
+                    requestSent();
+                }
+            }
+            default -> c.release();
+        }
+    }
+
+    private void local(FullHttpResponse response, int elbCode) {
+        if (elbCode >= 400) {
+            snap.lb.elbStatus(elbCode);
+        }
+        state = State.LOCAL;
+        lastClientWrite = ctx.writeAndFlush(response);
+        if (!keepAlive) {
+            closeAfter(lastClientWrite);
+        } else if (requestDone) {
+            exchangeDone();
+        }
+        // else: the rest of the body is read and dropped (onContent, LOCAL), then the exchange ends.
+    }
+
+    /** The decoder refused the request: the target never saw it. Answer and close. */
+    private void reject(int status, String reason, boolean nonCompliant) {
+        RoutingSnapshot s = listener.snapshot();
+        if (nonCompliant && status != 408) {
+            s.lb.nonCompliant.increment();
+        }
+        s.lb.elbStatus(status);
+        log.debug("rejected request from {}: {} {}", peerString, status, reason);
+        state = State.CLOSED;
+        closeAfter(ctx.writeAndFlush(Responses.error(status, false)));
+    }
+
+    private void closeAfter(ChannelFuture f) {
+        state = State.CLOSED;
+        f.addListener(ChannelFutureListener.CLOSE);
+    }
+
+    /** Ends the exchange and starts the next one (backlog first). */
+    private void exchangeDone() {
+        state = State.IDLE;
+        request = null;
+        group = null;
+        target = null;
+        snap = null;
+        if (listener.closing() && backlog.isEmpty()) {
+            ctx.close();
+            state = State.CLOSED;
+            return;
+        }
+        Object next;
+        while (state == State.IDLE && (next = backlog.poll()) != null) {
+            dispatch(next);
+        }
+        // Drain further backlog items belonging to the exchange just started (its body).
+        while (!backlog.isEmpty() && acceptsNowIgnoringBacklog(backlog.peek())) {
+            dispatch(backlog.poll());
+        }
+        if (backlog.isEmpty()) {
+            afterBatch();
+        }
+    }
+
+    private boolean acceptsNowIgnoringBacklog(Object msg) {
+        return switch (state) {
+            case IDLE, TUNNEL -> true;
+            case LOCAL, CONNECTING, FORWARDING -> !requestDone && msg instanceof HttpContent;
+            case CLOSED -> false;
+        };
+    }
+
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+        if (evt instanceof IdleStateEvent) {
+            if (state == State.IDLE && backlog.isEmpty()) {
+                ctx.close(); // ALB: close a client connection idle for idleTimeoutSeconds
+            }
+            return;
+        }
+        ctx.fireUserEventTriggered(evt);
+    }
+
+    /** The listener is closing (reload or shutdown): close now if idle, else after the current response. */
+    void drain() {
+        if (state == State.IDLE && backlog.isEmpty()) {
+            ctx.close();
+        }
+        keepAlive = false;
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        state = State.CLOSED;
+        cancelTimer();
+        if (upstream != null) {
+            Channel u = detachUpstream();
+            u.close();
+        }
+        finishTarget();
+        HttpContent c;
+        while ((c = pendingBody.poll()) != null) {
+            c.release();
+        }
+        Object o;
+        while ((o = backlog.poll()) != null) {
+            ReferenceCountUtil.release(o);
+        }
+        ctx.fireChannelInactive();
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        log.debug("client connection {} failed", peerString, cause);
+        ctx.close();
+    }
+
+    // ---------------------------------------------------------------- upstream side
+
+    private void connect(boolean allowPooled) {
+        state = State.CONNECTING;
+        attempts++;
+        target.requestStarted();
+        targetActive = true;
+        Channel ch = allowPooled ? pool.poll(target.address()) : null;
+        if (ch != null) {
+            upstreamReused = true;
+            attach(ch);
+            sendHead();
+        } else {
+            upstreamReused = false;
+            pool.connect(ctx.channel().eventLoop(), target.address()).addListener(connected);
+        }
+    }
+
+    private void onConnected(ChannelFuture f) {
+        if (state != State.CONNECTING) {
+            f.channel().close(); // the client went away meanwhile
+            return;
+        }
+        if (f.isSuccess()) {
+            attach(f.channel());
+            sendHead();
+            return;
+        }
+        group.metrics().connectionErrors.increment();
+        finishTarget();
+        log.debug("connect to {} failed: {}", target, f.cause().toString());
+        if (attempts < 2) {
+            // Nothing was sent: retrying elsewhere is safe whatever the method.
+            Target next = group.group().select(target);
+            if (next != null && next != target) {
+                target = next;
+                connect(true);
+                return;
+            }
+        }
+        fail(502);
+    }
+
+    private void attach(Channel ch) {
+        upstream = ch;
+        upHandler = (UpstreamHandler) ch.pipeline().get("upstream");
+        upHandler.owner = this;
+    }
+
+    private Channel detachUpstream() {
+        Channel u = upstream;
+        if (upHandler != null) {
+            upHandler.owner = null;
+        }
+        upstream = null;
+        upHandler = null;
+        return u;
+    }
+
+    private void sendHead() {
+        state = State.FORWARDING;
+        sentNanos = System.nanoTime();
+        lastUpstreamWrite = upstream.write(request);
+        HttpContent c;
+        while ((c = pendingBody.poll()) != null) {
+            lastUpstreamWrite = upstream.write(c);
+        }
+        if (bodiless && requestDone) {
+            lastUpstreamWrite = upstream.write(LastHttpContent.EMPTY_LAST_CONTENT);
+        }
+        if (requestDone) {
+            requestSent();
+        }
+        upstream.flush();
+        upstream.read(); // the response, or 100 Continue
+        if (!requestDone) {
+            lastUpstreamWrite.addListener(readClient);
+        }
+    }
+
+    /** The whole request is on its way: the target now has the idle timeout to answer (else 504). */
+    private void requestSent() {
+        if (!responseStarted && timer == null) {
+            timer = ctx.executor().schedule(this, snap.idleTimeoutNanos, TimeUnit.NANOSECONDS);
+        }
+    }
+
+    /** The response timer: 504. */
+    @Override
+    public void run() {
+        timer = null;
+        if (state == State.FORWARDING && !responseStarted) {
+            Channel u = detachUpstream();
+            if (u != null) {
+                u.close();
+            }
+            finishTarget();
+            fail(504);
+        }
+    }
+
+    private void cancelTimer() {
+        if (timer != null) {
+            timer.cancel(false);
+            timer = null;
+        }
+    }
+
+    private void finishTarget() {
+        if (targetActive) {
+            targetActive = false;
+            target.requestFinished();
+        }
+    }
+
+    void upstreamRead(UpstreamHandler from, Object msg) {
+        if (from != upHandler) {
+            ReferenceCountUtil.release(msg);
+            return;
+        }
+        if (state == State.TUNNEL) {
+            if (msg instanceof ByteBuf) {
+                lastClientWrite = ctx.write(msg);
+            } else {
+                ReferenceCountUtil.release(msg);
+            }
+            return;
+        }
+        if (state != State.FORWARDING) {
+            ReferenceCountUtil.release(msg);
+            return;
+        }
+        if (msg instanceof HttpResponse r) {
+            if (r.decoderResult().isFailure()) {
+                ReferenceCountUtil.release(msg);
+                log.debug("malformed response from {}: {}", target, r.decoderResult().cause().toString());
+                Channel u = detachUpstream();
+                u.close();
+                finishTarget();
+                fail(502);
+                return;
+            }
+            onResponse(r);
+            if (msg instanceof HttpContent c) {
+                onResponseContent(c);
+            }
+        } else if (msg instanceof HttpContent c) {
+            onResponseContent(c);
+        } else {
+            ReferenceCountUtil.release(msg);
+        }
+    }
+
+    private void onResponse(HttpResponse r) {
+        int code = r.status().code();
+        if (code == 101 && upgrade) {
+            cancelTimer();
+            responseStarted = true;
+            tunnelPending = true;
+            lastClientWrite = ctx.write(r);
+            return;
+        }
+        if (code >= 100 && code < 200) {
+            informational = true; // e.g. 100 Continue: pass it on; the final response follows
+            lastClientWrite = ctx.write(r);
+            return;
+        }
+        cancelTimer();
+        responseStarted = true;
+        group.metrics().targetResponseTime.record((System.nanoTime() - sentNanos) / 1e9);
+        group.metrics().targetStatus(code);
+        responseKeepAlive = HttpUtil.isKeepAlive(r);
+        HttpHeaders h = r.headers();
+        String connection = h.get(HttpHeaderNames.CONNECTION);
+        if (connection != null) {
+            for (String token : connection.split(",")) {
+                String t = token.strip();
+                if (!t.isEmpty()) {
+                    h.remove(t);
+                }
+            }
+            h.remove(HttpHeaderNames.CONNECTION);
+        }
+        h.remove(HttpHeaderNames.KEEP_ALIVE);
+        h.remove(PROXY_CONNECTION);
+        h.remove(HttpHeaderNames.TRAILER);
+        h.remove(HttpHeaderNames.UPGRADE);
+        if (listener.closing()) {
+            keepAlive = false;
+        }
+        r.setProtocolVersion(HttpVersion.HTTP_1_1);
+        if (!keepAlive) {
+            h.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+        }
+        if (!HttpUtil.isContentLengthSet(r) && !HttpUtil.isTransferEncodingChunked(r) && code != 204 && code != 304
+                && request.method() != HttpMethod.HEAD) {
+            HttpUtil.setTransferEncodingChunked(r, true); // the target delimits by closing; the client gets chunks
+        }
+        lastClientWrite = ctx.write(r);
+    }
+
+    private void onResponseContent(HttpContent c) {
+        boolean last = c instanceof LastHttpContent;
+        if (tunnelPending) {
+            lastClientWrite = ctx.write(c);
+            if (last) {
+                startTunnel();
+            }
+            return;
+        }
+        if (informational) {
+            lastClientWrite = ctx.write(c);
+            if (last) {
+                informational = false;
+                ctx.flush();
+            }
+            return;
+        }
+        if (!responseStarted) {
+            c.release();
+            return;
+        }
+        lastClientWrite = ctx.write(c);
+        if (last) {
+            responseComplete();
+        }
+    }
+
+    private void responseComplete() {
+        cancelTimer();
+        finishTarget();
+        Channel u = detachUpstream();
+        UpstreamHandler h = (UpstreamHandler) u.pipeline().get("upstream");
+        if (requestDone && responseKeepAlive && u.isActive()) {
+            pool.release(u, h);
+        } else {
+            u.close();
+        }
+        ctx.flush();
+        if (!requestDone) {
+            keepAlive = false; // the target answered before the whole body: do not try to resync
+        }
+        if (!keepAlive) {
+            closeAfter(lastClientWrite);
+            return;
+        }
+        exchangeDone();
+    }
+
+    private void startTunnel() {
+        tunnelPending = false;
+        state = State.TUNNEL;
+        ctx.flush();
+        // The codecs are done: from here on, raw bytes both ways. Removing a decoder hands over the bytes it
+        // buffered, so nothing sent right after the 101 is lost.
+        ctx.pipeline().remove(encoder);
+        ctx.pipeline().remove(StrictRequestDecoder.class);
+        upstream.pipeline().remove(UpstreamPool.CODEC);
+        upstream.pipeline().remove("idle");
+        ctx.read();
+        upstream.read();
+    }
+
+    void upstreamReadComplete(UpstreamHandler from) {
+        if (from != upHandler) {
+            return;
+        }
+        ctx.flush();
+        if (state == State.FORWARDING || state == State.TUNNEL) {
+            if (lastClientWrite != null) {
+                lastClientWrite.addListener(readUpstream);
+            } else {
+                upstream.read();
+            }
+        }
+    }
+
+    void upstreamClosed(UpstreamHandler from) {
+        if (from != upHandler) {
+            return;
+        }
+        detachUpstream();
+        if (state == State.TUNNEL) {
+            finishTarget();
+            ctx.flush();
+            closeAfter(ctx.writeAndFlush(io.netty.buffer.Unpooled.EMPTY_BUFFER));
+            return;
+        }
+        if (state != State.FORWARDING) {
+            return;
+        }
+        finishTarget();
+        if (responseStarted) {
+            // Truncated response: nothing sensible to send any more.
+            ctx.flush();
+            state = State.CLOSED;
+            ctx.close();
+            return;
+        }
+        cancelTimer();
+        boolean replayable = bodiless && requestDone && !informational && idempotent;
+        if (replayable && upstreamReused && !staleRetried) {
+            // A pooled keep-alive connection the target had closed: not a target failure, try a fresh one.
+            staleRetried = true;
+            attempts--;
+            connect(false);
+            return;
+        }
+        if (replayable && attempts < 2) {
+            Target next = group.group().select(target);
+            if (next != null && next != target) {
+                target = next;
+                connect(true);
+                return;
+            }
+        }
+        fail(502);
+    }
+
+    /** Answers the client with a load balancer error; after a partial request body, closes the connection. */
+    private void fail(int code) {
+        if (upstream != null) {
+            detachUpstream().close();
+        }
+        if (responseStarted) {
+            state = State.CLOSED;
+            ctx.close();
+            return;
+        }
+        if (!requestDone) {
+            keepAlive = false;
+        }
+        local(Responses.error(code, keepAlive), code);
+    }
+
+    // ---------------------------------------------------------------- RequestView for the router
+
+    @Override
+    public String method() {
+        return request.method().name();
+    }
+
+    @Override
+    public String rawPath() {
+        if (path == null) {
+            splitUri();
+        }
+        return path;
+    }
+
+    @Override
+    public String rawQuery() {
+        if (path == null) {
+            splitUri();
+        }
+        return query;
+    }
+
+    private void splitUri() {
+        String uri = request.uri();
+        int start = 0;
+        if (!uri.startsWith("/")) {
+            int scheme = uri.indexOf("://");
+            if (scheme > 0) {
+                int slash = uri.indexOf('/', scheme + 3);
+                start = slash < 0 ? uri.length() : slash;
+            }
+        }
+        int q = uri.indexOf('?', start);
+        path = q < 0 ? uri.substring(start) : uri.substring(start, q);
+        if (path.isEmpty()) {
+            path = "/";
+        }
+        query = q < 0 ? null : uri.substring(q + 1);
+    }
+
+    @Override
+    public String host() {
+        return request.headers().get(HttpHeaderNames.HOST);
+    }
+
+    @Override
+    public String header(String name) {
+        return request.headers().get(name);
+    }
+
+    @Override
+    public List<String> headers(String name) {
+        return request.headers().getAll(name);
+    }
+
+    @Override
+    public InetAddress sourceAddress() {
+        return peer;
+    }
+
+    @Override
+    public String protocol() {
+        return snap.protocol;
+    }
+
+    @Override
+    public int listenerPort() {
+        return snap.listenerPort;
+    }
+}

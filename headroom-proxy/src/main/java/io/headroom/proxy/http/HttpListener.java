@@ -1,0 +1,151 @@
+package io.headroom.proxy.http;
+
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.DefaultChannelGroup;
+import io.netty.handler.timeout.IdleStateHandler;
+import io.netty.util.concurrent.GlobalEventExecutor;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One bound HTTP listener: its server socket, its open client connections and its current
+ * {@link RoutingSnapshot} (one volatile reference; a reload swaps it, connections stay open).
+ *
+ * <p>Client pipeline, in order: {@code BytesCounter} (ProcessedBytes), {@code IdleStateHandler} (client idle
+ * timeout), {@code StrictRequestDecoder} (RFC 9112 gate + Netty decoder), {@code ResponseEncoder},
+ * {@code ClientHandler} (routing and forwarding). A TLS handler goes first when HTTPS arrives.
+ */
+public final class HttpListener {
+    private final Transport transport;
+    private final UpstreamPool pool;
+    private final long headerTimeoutNanos;
+    private final ChannelGroup clients = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
+    private volatile RoutingSnapshot snapshot;
+    private volatile boolean closing;
+    private Channel server;
+
+    private HttpListener(Transport transport, UpstreamPool pool, RoutingSnapshot snapshot, long headerTimeoutNanos) {
+        this.transport = transport;
+        this.pool = pool;
+        this.snapshot = snapshot;
+        this.headerTimeoutNanos = headerTimeoutNanos;
+    }
+
+    /**
+     * Binds {@code address:port} and starts accepting.
+     *
+     * @param headerTimeout how long a request's line and headers may take from its first byte (ALB: 60 s) → 408
+     * @throws IllegalStateException naming the address when the bind fails
+     */
+    public static HttpListener bind(Transport transport, UpstreamPool pool, String address, int port,
+                                    RoutingSnapshot snapshot, Duration headerTimeout) {
+        HttpListener l = new HttpListener(transport, pool, Objects.requireNonNull(snapshot, "snapshot"),
+                headerTimeout.toNanos());
+        ServerBootstrap b = new ServerBootstrap()
+                .group(transport.group())
+                .channel(transport.serverChannel())
+                .option(ChannelOption.SO_BACKLOG, 1024)
+                .option(ChannelOption.SO_REUSEADDR, true)
+                .childOption(ChannelOption.AUTO_READ, false)
+                .childOption(ChannelOption.TCP_NODELAY, true)
+                .childHandler(new ChannelInitializer<Channel>() {
+                    @Override
+                    protected void initChannel(Channel ch) {
+                        l.initClient(ch);
+                    }
+                });
+        ChannelFuture f = b.bind(address, port).awaitUninterruptibly();
+        if (!f.isSuccess()) {
+            throw new IllegalStateException("listener " + address + ":" + port + ": cannot bind: "
+                    + f.cause().getMessage(), f.cause());
+        }
+        l.server = f.channel();
+        return l;
+    }
+
+    private void initClient(Channel ch) {
+        RoutingSnapshot s = snapshot;
+        s.lb.newConnectionCount.increment();
+        if (closing) {
+            s.lb.rejectedConnections.increment();
+            ch.close();
+            return;
+        }
+        s.lb.activeConnections.incrementAndGet();
+        ch.closeFuture().addListener(f -> s.lb.activeConnections.decrementAndGet());
+        clients.add(ch);
+        ResponseEncoder encoder = new ResponseEncoder();
+        ch.pipeline().addLast("bytes", new BytesCounter(this));
+        ch.pipeline().addLast("idle", new IdleStateHandler(0, 0, s.idleTimeoutNanos, TimeUnit.NANOSECONDS));
+        ch.pipeline().addLast("decoder", new StrictRequestDecoder(s.desyncMode, headerTimeoutNanos));
+        ch.pipeline().addLast("encoder", encoder);
+        ch.pipeline().addLast("handler", new ClientHandler(this, pool, encoder));
+    }
+
+    /** The snapshot requests start on. */
+    public RoutingSnapshot snapshot() {
+        return snapshot;
+    }
+
+    /** Publishes a new snapshot; requests in flight finish on the old one. */
+    public void snapshot(RoutingSnapshot s) {
+        snapshot = Objects.requireNonNull(s, "snapshot");
+    }
+
+    boolean closing() {
+        return closing;
+    }
+
+    public InetSocketAddress localAddress() {
+        return (InetSocketAddress) server.localAddress();
+    }
+
+    /** Open client connections. */
+    public int connections() {
+        return clients.size();
+    }
+
+    /**
+     * Stops accepting, closes idle client connections, lets in-flight exchanges finish (their responses say
+     * {@code Connection: close}) and force-closes what is left after {@code drain}. The future completes when
+     * every client connection is closed.
+     */
+    public CompletableFuture<Void> close(Duration drain) {
+        closing = true;
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        server.close().addListener(f -> {
+            for (Channel ch : clients) {
+                ch.eventLoop().execute(() -> {
+                    ClientHandler h = ch.pipeline().get(ClientHandler.class);
+                    if (h != null) {
+                        h.drain();
+                    } else {
+                        ch.close();
+                    }
+                });
+            }
+            checkDrained(done, System.nanoTime() + drain.toNanos());
+        });
+        return done;
+    }
+
+    private void checkDrained(CompletableFuture<Void> done, long deadline) {
+        if (clients.isEmpty()) {
+            done.complete(null);
+            return;
+        }
+        if (System.nanoTime() - deadline >= 0) {
+            clients.close().addListener(f -> done.complete(null));
+            return;
+        }
+        transport.group().next().schedule(() -> checkDrained(done, deadline), 20, TimeUnit.MILLISECONDS);
+    }
+}

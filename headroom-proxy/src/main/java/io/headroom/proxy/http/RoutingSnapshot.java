@@ -1,0 +1,70 @@
+package io.headroom.proxy.http;
+
+import io.headroom.core.config.ListenerConfig;
+import io.headroom.core.config.LoadBalancerConfig;
+import io.headroom.core.config.LoadBalancerConfig.DesyncMitigationMode;
+import io.headroom.core.routing.Router;
+import io.headroom.proxy.target.TargetGroup;
+import io.headroom.proxy.target.TargetGroups;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+
+/**
+ * Everything one listener needs to handle a request, resolved at config load and never changed: the compiled
+ * rules with their target groups and metrics already looked up, the idle timeout and the desync mode. A listener
+ * publishes its current snapshot through one volatile field; a request reads it once when it starts and
+ * finishes on it, so a reload never changes a request half-way.
+ */
+public final class RoutingSnapshot {
+    /** A forward action's target group with its metrics: the {@code G} of the router. */
+    record GroupRef(TargetGroup group, TargetGroupMetrics metrics) {
+    }
+
+    final String loadBalancer;
+    final Router<GroupRef> router;
+    final LoadBalancerMetrics lb;
+    final long idleTimeoutNanos;
+    final DesyncMitigationMode desyncMode;
+    final int listenerPort;
+    final String protocol;
+    final String portString;
+
+    private RoutingSnapshot(String loadBalancer, Router<GroupRef> router, LoadBalancerMetrics lb,
+                            long idleTimeoutNanos, DesyncMitigationMode desyncMode, int listenerPort, String protocol) {
+        this.loadBalancer = loadBalancer;
+        this.router = router;
+        this.lb = lb;
+        this.idleTimeoutNanos = idleTimeoutNanos;
+        this.desyncMode = desyncMode;
+        this.listenerPort = listenerPort;
+        this.protocol = protocol;
+        this.portString = Integer.toString(listenerPort);
+    }
+
+    /**
+     * Compiles the listener's rules against the run-time target groups.
+     *
+     * @param tgMetrics the metrics of each target group by name (made by the caller, shared by all listeners)
+     * @param port      the port the listener is bound to (differs from the config's only when it asked for 0)
+     * @throws IllegalArgumentException naming the listener and what is wrong (unknown target group, bad pattern)
+     */
+    public static RoutingSnapshot build(LoadBalancerConfig lbConfig, ListenerConfig listener, TargetGroups groups,
+                                        LoadBalancerMetrics lbMetrics,
+                                        Function<String, TargetGroupMetrics> tgMetrics, int port) {
+        Router<GroupRef> router;
+        try {
+            router = Router.compile(listener, name -> {
+                TargetGroup g = groups.get(name);
+                return g == null ? null : new GroupRef(g, tgMetrics.apply(name));
+            });
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("loadBalancers '" + lbConfig.name() + "': " + e.getMessage(), e);
+        }
+        return new RoutingSnapshot(lbConfig.name(), router, lbMetrics,
+                TimeUnit.SECONDS.toNanos(lbConfig.idleTimeoutSeconds()),
+                lbConfig.desyncMitigationMode() == null ? DesyncMitigationMode.DEFENSIVE
+                        : lbConfig.desyncMitigationMode(),
+                port, listener.protocol() == ListenerConfig.Protocol.HTTPS ? "https" : "http");
+    }
+
+}

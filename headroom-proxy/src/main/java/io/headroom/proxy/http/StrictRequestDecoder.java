@@ -1,0 +1,134 @@
+package io.headroom.proxy.http;
+
+import io.headroom.core.config.LoadBalancerConfig.DesyncMitigationMode;
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.codec.http.HttpDecoderConfig;
+import io.netty.handler.codec.http.HttpRequestDecoder;
+import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.util.concurrent.ScheduledFuture;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Netty's request decoder with a strict gate in front of each request: before the decoder parses a request, the
+ * {@link HeaderScanner} checks its raw request line and header section. Because the decoder consumes exactly one
+ * message per {@code decode} call that ends it, the gate sees every request of a keep-alive or pipelined
+ * connection, not only the first.
+ *
+ * <p>Emits, besides the decoder's objects: {@link Rejected} (then discards all further input) when the scanner
+ * rejects or no complete header section arrived within the header timeout of the request's first byte, and
+ * {@link #NON_COMPLIANT} before a request that was non-compliant but is let through (monitor mode, or
+ * ambiguous in defensive mode).
+ */
+final class StrictRequestDecoder extends HttpRequestDecoder implements Runnable {
+    /** Marks the next request as non-compliant (DesyncMitigationMode_NonCompliant_Request_Count). */
+    static final Object NON_COMPLIANT = new Object() {
+        @Override
+        public String toString() {
+            return "NON_COMPLIANT";
+        }
+    };
+
+    /** The request was refused before the target saw anything; answer {@code status} and close. */
+    record Rejected(int status, String reason, boolean nonCompliant) {
+    }
+
+    private final HeaderScanner scanner;
+    private final long headerTimeoutNanos;
+    private boolean atStart = true;
+    private boolean rejected;
+    private ChannelHandlerContext ctx;
+    private ScheduledFuture<?> headerTimer;
+
+    StrictRequestDecoder(DesyncMitigationMode mode, long headerTimeoutNanos) {
+        super(config(mode));
+        this.scanner = new HeaderScanner(mode);
+        this.headerTimeoutNanos = headerTimeoutNanos;
+    }
+
+    static HttpDecoderConfig config(DesyncMitigationMode mode) {
+        // The scanner enforces the 8 KiB / 64 KiB limits first (414 / 431); the decoder's are only a backstop.
+        return new HttpDecoderConfig()
+                .setMaxInitialLineLength(HeaderScanner.MAX_REQUEST_LINE + 64)
+                .setMaxHeaderSize(HeaderScanner.MAX_HEADER_SECTION + 64)
+                .setMaxChunkSize(16 * 1024)
+                .setAllowDuplicateContentLengths(mode != DesyncMitigationMode.STRICTEST)
+                .setStrictLineParsing(mode != DesyncMitigationMode.MONITOR)
+                .setValidateHeaders(true);
+    }
+
+    @Override
+    public void handlerAdded(ChannelHandlerContext ctx) throws Exception {
+        this.ctx = ctx;
+        super.handlerAdded(ctx);
+    }
+
+    @Override
+    protected void decode(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) throws Exception {
+        if (rejected) {
+            in.skipBytes(in.readableBytes());
+            return;
+        }
+        if (atStart) {
+            if (!in.isReadable()) {
+                return;
+            }
+            if (headerTimer == null && headerTimeoutNanos > 0) {
+                headerTimer = ctx.executor().schedule(this, headerTimeoutNanos, TimeUnit.NANOSECONDS);
+            }
+            int r = scanner.scan(in);
+            if (r == HeaderScanner.NEED_MORE) {
+                return;
+            }
+            cancelTimer();
+            if (r == HeaderScanner.REJECT) {
+                rejected = true;
+                in.skipBytes(in.readableBytes());
+                out.add(new Rejected(scanner.status(), scanner.problem(), true));
+                return;
+            }
+            atStart = false;
+            if (scanner.nonCompliant()) {
+                out.add(NON_COMPLIANT);
+            }
+        }
+        int before = out.size();
+        super.decode(ctx, in, out);
+        if (out.size() > before && out.get(out.size() - 1) instanceof LastHttpContent) {
+            atStart = true;
+            scanner.reset();
+        }
+    }
+
+    /** The header timer: no complete header section in time (408). */
+    @Override
+    public void run() {
+        headerTimer = null;
+        if (!atStart || rejected || ctx == null || ctx.isRemoved()) {
+            return;
+        }
+        rejected = true;
+        ctx.fireChannelRead(new Rejected(408, "no complete header section within the request timeout", false));
+        ctx.fireChannelReadComplete();
+    }
+
+    private void cancelTimer() {
+        if (headerTimer != null) {
+            headerTimer.cancel(false);
+            headerTimer = null;
+        }
+    }
+
+    @Override
+    protected void handlerRemoved0(ChannelHandlerContext ctx) throws Exception {
+        cancelTimer();
+        super.handlerRemoved0(ctx);
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) throws Exception {
+        cancelTimer();
+        super.channelInactive(ctx);
+    }
+}

@@ -1,0 +1,72 @@
+package io.headroom.proxy.http;
+
+import io.headroom.core.target.TargetAddress;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.timeout.IdleStateEvent;
+import io.netty.util.ReferenceCountUtil;
+
+/**
+ * The last handler of an upstream connection: passes everything to the client connection that currently owns it
+ * ({@link #owner}), or, while the connection sits idle in the pool, closes it on unexpected data, on the pool's
+ * idle timeout, and forgets it when the target closes it.
+ */
+final class UpstreamHandler extends ChannelInboundHandlerAdapter {
+    final UpstreamPool pool;
+    final TargetAddress address;
+    /** The client connection whose exchange uses this connection; null while pooled. Event loop only. */
+    ClientHandler owner;
+
+    UpstreamHandler(UpstreamPool pool, TargetAddress address) {
+        this.pool = pool;
+        this.address = address;
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        ClientHandler o = owner;
+        if (o != null) {
+            o.upstreamRead(this, msg);
+        } else {
+            ReferenceCountUtil.release(msg);
+            ctx.close();
+        }
+    }
+
+    @Override
+    public void channelReadComplete(ChannelHandlerContext ctx) {
+        ClientHandler o = owner;
+        if (o != null) {
+            o.upstreamReadComplete(this);
+        }
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        ClientHandler o = owner;
+        if (o != null) {
+            o.upstreamClosed(this);
+        } else {
+            pool.remove(ctx.channel(), address);
+        }
+    }
+
+    @Override
+    public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+        ctx.fireChannelWritabilityChanged();
+    }
+
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+        if (evt instanceof IdleStateEvent && owner == null) {
+            ctx.close();
+        }
+        ReferenceCountUtil.release(evt);
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        // A reset or similar: closing leads to channelInactive, where the owner decides (retry or 502).
+        ctx.close();
+    }
+}
