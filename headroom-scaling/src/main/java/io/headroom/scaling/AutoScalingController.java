@@ -6,6 +6,7 @@ import io.headroom.core.config.LaunchTemplateConfig;
 import io.headroom.core.metrics.MetricStore;
 import io.headroom.core.target.TargetRegistry;
 import io.headroom.scaling.provider.InstanceProvider;
+import io.headroom.scaling.provider.InstanceStats;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -99,16 +100,23 @@ public final class AutoScalingController implements AutoCloseable {
 
     /** One tick of every group (and of the groups being deleted) at {@code now}; the ticker calls this. */
     public void tick(Instant now) {
+        Map<String, InstanceStats> samples;
+        try {
+            samples = provider.sampleAll(); // one /proc scan for every group's instances
+        } catch (RuntimeException e) {
+            log.debug("auto scaling controller: sampling instances failed", e);
+            samples = Map.of();
+        }
         for (AutoScalingGroup g : groupOrder) {
             try {
-                g.tick(now);
+                g.tick(now, samples);
             } catch (RuntimeException e) {
                 log.error("auto scaling group {}: tick failed", g.name(), e);
             }
         }
         List<AutoScalingGroup> gone = new ArrayList<>();
         for (AutoScalingGroup g : deleting) {
-            g.tick(now);
+            g.tick(now, samples);
             if (g.isEmpty()) {
                 gone.add(g);
             }

@@ -1,5 +1,6 @@
 package io.headroom.scaling;
 
+import io.headroom.core.alarm.Alarm;
 import io.headroom.core.config.AutoScalingGroupConfig;
 import io.headroom.core.config.AutoScalingGroupConfig.HealthCheckType;
 import io.headroom.core.config.AutoScalingGroupConfig.TerminationPolicy;
@@ -169,6 +170,18 @@ public final class AutoScalingGroup {
         return activityLog.snapshot();
     }
 
+    /** The alarms of the group's scaling policies, in policy order. */
+    public synchronized List<PolicyAlarm> alarms() {
+        List<PolicyAlarm> out = new ArrayList<>();
+        for (ScalingPolicy p : policies) {
+            for (Alarm a : p.alarms()) {
+                out.add(new PolicyAlarm(p.name(), a.name(), a.toString(), a.state(), a.stateReason(), a.stateSince(),
+                        a.history()));
+            }
+        }
+        return List.copyOf(out);
+    }
+
     /**
      * Sets the desired capacity (AWS's SetDesiredCapacity); the next ticks launch or terminate instances to
      * match it.
@@ -229,7 +242,12 @@ public final class AutoScalingGroup {
      * healthy ones match the desired capacity. Idempotent: a second tick at the same time with nothing new
      * reported does nothing more.
      */
-    public synchronized void tick(Instant now) {
+    public void tick(Instant now) {
+        tick(now, null);
+    }
+
+    /** A tick with the provider's samples of all its instances taken once for every group; null = sample here. */
+    synchronized void tick(Instant now, Map<String, InstanceStats> samples) {
         Consumer<Instant> report;
         while ((report = reports.poll()) != null) {
             report.accept(now);
@@ -237,7 +255,7 @@ public final class AutoScalingGroup {
         if (!deleting) {
             runScheduledActions(now);
             checkHealth(now);
-            sampleInstances(now);
+            sampleInstances(now, samples);
             runPolicies(now);
             reconcile(now);
         }
@@ -420,7 +438,7 @@ public final class AutoScalingGroup {
     }
 
     /** Per-instance CPU and memory, and the group averages over InService instances past their warmup. */
-    private void sampleInstances(Instant now) {
+    private void sampleInstances(Instant now, Map<String, InstanceStats> samples) {
         long second = now.getEpochSecond();
         double cpuSum = 0;
         double memSum = 0;
@@ -431,7 +449,7 @@ public final class AutoScalingGroup {
             }
             Optional<InstanceStats> stats;
             try {
-                stats = provider.sample(m.id);
+                stats = samples != null ? Optional.ofNullable(samples.get(m.id)) : provider.sample(m.id);
             } catch (RuntimeException e) {
                 log.debug("auto scaling group {}: sampling {} failed", name, m.id, e);
                 continue;
@@ -564,7 +582,16 @@ public final class AutoScalingGroup {
         if (count <= 0 || now.isBefore(nextLaunchAttempt)) {
             return;
         }
-        LaunchTemplateConfig.Version version = launchTemplate.resolve(config.launchTemplateVersion());
+        LaunchTemplateConfig.Version version;
+        try {
+            version = launchTemplate.resolve(config.launchTemplateVersion());
+        } catch (RuntimeException e) {
+            activityLog.done("Launching a new EC2 instance", "At " + at(now) + " an instance was started in response to a"
+                    + " difference between desired and actual capacity.", now, Activity.FAILED, "launch template "
+                    + launchTemplate.name() + " has no version " + config.launchTemplateVersion());
+            backOff(now);
+            return;
+        }
         Map<String, Integer> perZone = new LinkedHashMap<>();
         for (String z : zones()) {
             perZone.put(z, 0);
@@ -631,14 +658,18 @@ public final class AutoScalingGroup {
     private void launchFailed(Member m, String why, Instant now) {
         log.warn("auto scaling group {}: launching {} failed: {}", name, m.id, why);
         m.launchActivity.end(now, Activity.FAILED, why);
-        launchFailures++;
-        // Back off 1, 2, 4 ... 60 s so that a broken launch template does not spin.
-        long backoff = Math.min(MAX_LAUNCH_BACKOFF.toSeconds(), 1L << Math.min(launchFailures - 1, 10));
-        nextLaunchAttempt = now.plusSeconds(backoff);
+        backOff(now);
         if (m.terminateActivity != null) {
             m.terminateActivity.end(now, Activity.SUCCESSFUL, null);
         }
         members.remove(m.id);
+    }
+
+    /** After a failed launch: wait 1, 2, 4 ... 60 s before the next, so that a broken launch template does not spin. */
+    private void backOff(Instant now) {
+        launchFailures++;
+        long seconds = Math.min(MAX_LAUNCH_BACKOFF.toSeconds(), 1L << Math.min(launchFailures - 1, 10));
+        nextLaunchAttempt = now.plusSeconds(seconds);
     }
 
     private void register(Member m) {
@@ -766,7 +797,11 @@ public final class AutoScalingGroup {
     }
 
     private int currentTemplateVersion() {
-        return launchTemplate.resolve(config.launchTemplateVersion()).versionNumber();
+        try {
+            return launchTemplate.resolve(config.launchTemplateVersion()).versionNumber();
+        } catch (RuntimeException e) {
+            return Integer.MAX_VALUE; // no such version: every instance counts as on an older one
+        }
     }
 
     private List<ScalingPolicy> createPolicies(AutoScalingGroupConfig c) {

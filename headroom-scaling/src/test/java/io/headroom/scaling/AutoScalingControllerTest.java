@@ -4,9 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import io.headroom.core.alarm.AlarmState;
+import io.headroom.core.config.AlarmConfig;
 import io.headroom.core.config.AutoScalingGroupConfig.TerminationPolicy;
 import io.headroom.core.config.HeadroomConfig;
 import io.headroom.core.config.LaunchTemplateConfig;
+import io.headroom.core.config.ScalingPolicyConfig;
 import io.headroom.core.config.ScheduledActionConfig;
 import io.headroom.core.metrics.Dimensions;
 import io.headroom.core.metrics.MetricKey;
@@ -27,6 +30,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.NoSuchElementException;
 import java.util.OptionalDouble;
 import java.util.concurrent.Callable;
@@ -331,5 +335,55 @@ class AutoScalingControllerTest {
         assertThat(g.activities().get(0).cause()).matches("At 2026-11-23T10:\\d\\d:\\d\\dZ a user request update of AutoScalingGroup"
                 + " constraints to min: 0, max: 6, desired: 2 changing the desired capacity from 3 to 2\\.");
         tickUntil(() -> count(g, LifecycleState.InService) == 2);
+    }
+
+    @Test
+    void aPolicyWhoseAlarmFiresChangesTheDesiredCapacityAndItsCooldownHolds() {
+        AlarmConfig deepQueue = new AlarmConfig("QueueDepth", Map.of("Queue", "jobs"), "Maximum", 10, 1, 1, 100,
+                AlarmConfig.ComparisonOperator.GREATER_THAN_THRESHOLD);
+        ScalingPolicyConfig.Simple addOne = new ScalingPolicyConfig.Simple("queue",
+                ScalingPolicyConfig.AdjustmentType.CHANGE_IN_CAPACITY, 1, null, 60, deepQueue);
+        AutoScalingGroup g = start(Fixtures.config(List.of(SLEEPER), Group.of("workers", "sleeper", 1, 3, 1).policies(addOne)),
+                "workers");
+        MetricKey depth = MetricKey.of("QueueDepth", Dimensions.of("Queue", "jobs"));
+        for (int s = 0; s < 30; s++) {
+            store.record(depth, clock.instant().getEpochSecond(), 5);
+            controller.tick(clock.advanceSeconds(1));
+        }
+        assertThat(g.desiredCapacity()).isEqualTo(1);
+        assertThat(g.alarms()).singleElement().satisfies(a -> {
+            assertThat(a.policyName()).isEqualTo("queue");
+            assertThat(a.alarmName()).isEqualTo("SimpleScaling-workers-queue");
+            assertThat(a.state()).isEqualTo(AlarmState.OK);
+        });
+
+        int ticks = 0;
+        while (g.desiredCapacity() == 1 && ticks++ < 60) {
+            store.record(depth, clock.instant().getEpochSecond(), 500);
+            controller.tick(clock.advanceSeconds(1));
+        }
+        assertThat(g.desiredCapacity()).isEqualTo(2);
+        Instant scaledAt = clock.instant();
+        assertThat(g.alarms().get(0).state()).isEqualTo(AlarmState.ALARM);
+        String cause = "At " + AutoScalingGroup.at(scaledAt) + " a monitor alarm SimpleScaling-workers-queue in state ALARM"
+                + " triggered policy queue changing the desired capacity from 1 to 2.";
+        assertThat(g.activities()).extracting(Activity::cause).contains(cause);
+        assertThat(g.activities()).filteredOn(a -> a.description().startsWith("Launching a new EC2 instance: ")).first()
+                .satisfies(a -> assertThat(a.cause()).isEqualTo(cause + " At " + AutoScalingGroup.at(scaledAt)
+                        + " an instance was started in response to a difference between desired and actual capacity,"
+                        + " increasing the capacity from 1 to 2."));
+
+        // Still in ALARM, but the 60 s cooldown holds the next step until it ends.
+        while (clock.instant().isBefore(scaledAt.plusSeconds(59))) {
+            store.record(depth, clock.instant().getEpochSecond(), 500);
+            controller.tick(clock.advanceSeconds(1));
+        }
+        assertThat(g.desiredCapacity()).isEqualTo(2);
+        ticks = 0;
+        while (g.desiredCapacity() == 2 && ticks++ < 30) {
+            store.record(depth, clock.instant().getEpochSecond(), 500);
+            controller.tick(clock.advanceSeconds(1));
+        }
+        assertThat(g.desiredCapacity()).isEqualTo(3);
     }
 }

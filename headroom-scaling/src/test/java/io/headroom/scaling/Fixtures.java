@@ -6,6 +6,7 @@ import io.headroom.core.config.AutoScalingGroupConfig.HealthCheckType;
 import io.headroom.core.config.AutoScalingGroupConfig.TerminationPolicy;
 import io.headroom.core.config.HeadroomConfig;
 import io.headroom.core.config.LaunchTemplateConfig;
+import io.headroom.core.config.ScalingPolicyConfig;
 import io.headroom.core.config.ScheduledActionConfig;
 import java.nio.file.Path;
 import java.util.List;
@@ -18,40 +19,46 @@ final class Fixtures {
     /** A group of the given sizes with AWS's defaults otherwise; the with-methods change one thing. */
     record Group(String name, String template, int min, int max, int desired, List<String> zones, List<String> targetGroups,
             HealthCheckType type, int grace, int warmup, List<TerminationPolicy> termination,
-            List<ScheduledActionConfig> scheduled) {
+            List<ScheduledActionConfig> scheduled, List<ScalingPolicyConfig> policies) {
 
         static Group of(String name, String template, int min, int max, int desired) {
             return new Group(name, template, min, max, desired, List.of("zone-a"), List.of(), HealthCheckType.EC2, 30, 0,
-                    List.of(TerminationPolicy.DEFAULT), List.of());
+                    List.of(TerminationPolicy.DEFAULT), List.of(), List.of());
         }
 
         Group elb(String targetGroup, int graceSeconds) {
             return new Group(name, template, min, max, desired, zones, List.of(targetGroup), HealthCheckType.ELB, graceSeconds,
-                    warmup, termination, scheduled);
+                    warmup, termination, scheduled, policies);
         }
 
         Group zones(String... z) {
             return new Group(name, template, min, max, desired, List.of(z), targetGroups, type, grace, warmup, termination,
-                    scheduled);
+                    scheduled, policies);
         }
 
         Group termination(TerminationPolicy... p) {
-            return new Group(name, template, min, max, desired, zones, targetGroups, type, grace, warmup, List.of(p), scheduled);
+            return new Group(name, template, min, max, desired, zones, targetGroups, type, grace, warmup, List.of(p), scheduled,
+                    policies);
         }
 
         Group scheduled(ScheduledActionConfig... s) {
             return new Group(name, template, min, max, desired, zones, targetGroups, type, grace, warmup, termination,
-                    List.of(s));
+                    List.of(s), policies);
         }
 
         Group sizes(int newMin, int newMax, int newDesired) {
             return new Group(name, template, newMin, newMax, newDesired, zones, targetGroups, type, grace, warmup, termination,
-                    scheduled);
+                    scheduled, policies);
+        }
+
+        Group policies(ScalingPolicyConfig... p) {
+            return new Group(name, template, min, max, desired, zones, targetGroups, type, grace, warmup, termination,
+                    scheduled, List.of(p));
         }
 
         AutoScalingGroupConfig config() {
             return new AutoScalingGroupConfig(name, template, "$Latest", min, max, desired, zones, targetGroups, type, grace,
-                    warmup, 300, termination, List.of(), scheduled);
+                    warmup, 300, termination, policies, scheduled);
         }
     }
 

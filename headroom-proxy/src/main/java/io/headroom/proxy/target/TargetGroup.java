@@ -220,6 +220,7 @@ public final class TargetGroup {
 
     CompletableFuture<Void> deregister(TargetAddress address) {
         Target t;
+        CompletableFuture<Void> f;
         synchronized (lock) {
             t = targets.get(address);
             if (t == null) {
@@ -230,7 +231,8 @@ public final class TargetGroup {
             }
             t.staticTarget = false;
             t.runtimeRegistered = false;
-            t.drained = new CompletableFuture<>();
+            f = new CompletableFuture<>();
+            t.drained = f;
             t.draining(true);
             t.health.drain();
             stopProbing(t);
@@ -241,7 +243,6 @@ public final class TargetGroup {
                 t.drainTimer = loops.next().schedule(() -> finishDrain(drainingTarget), delayNanos, TimeUnit.NANOSECONDS);
             }
         }
-        CompletableFuture<Void> f = t.drained;
         drainIfIdle(t);
         if (config.deregistrationDelaySeconds() <= 0) {
             finishDrain(t);

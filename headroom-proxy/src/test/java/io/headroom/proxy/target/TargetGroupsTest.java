@@ -28,6 +28,12 @@ import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -418,5 +424,50 @@ class TargetGroupsTest {
         int hits = a.hits();
         await().pollDelay(Duration.ofMillis(450)).atMost(WAIT)
                 .untilAsserted(() -> assertThat(a.hits()).isLessThanOrEqualTo(hits + 1));
+    }
+
+    @Test
+    void concurrentRequestsDuringDeregistrationDrainCleanly() throws Exception {
+        TestBackend a = backend();
+        TestBackend b = backend();
+        TargetGroup g = healthyGroup(Algorithm.LEAST_OUTSTANDING_REQUESTS, 300, a, b);
+        Target ta = g.target(a.address());
+        Target tb = g.target(b.address());
+        int threads = 4;
+        ExecutorService pool = Executors.newFixedThreadPool(threads);
+        CountDownLatch go = new CountDownLatch(1);
+        AtomicBoolean deregistered = new AtomicBoolean();
+        AtomicInteger drainingPicksAfter = new AtomicInteger();
+        List<Future<?>> work = new ArrayList<>();
+        try {
+            for (int i = 0; i < threads; i++) {
+                work.add(pool.submit(() -> {
+                    go.await();
+                    for (int k = 0; k < 20_000; k++) {
+                        boolean after = deregistered.get();
+                        Target t = g.select(null);
+                        if (after && t == ta) {
+                            drainingPicksAfter.incrementAndGet();
+                        }
+                        t.requestStarted();
+                        t.requestFinished();
+                    }
+                    return null;
+                }));
+            }
+            go.countDown();
+            CompletableFuture<Void> done = groups.deregister("web", a.address());
+            deregistered.set(true);
+            for (Future<?> f : work) {
+                f.get(20, TimeUnit.SECONDS);
+            }
+            await().atMost(WAIT).until(done::isDone);
+            assertThat(drainingPicksAfter.get()).isZero();
+            assertThat(ta.outstanding()).isZero();
+            assertThat(tb.outstanding()).isZero();
+            assertThat(groups.describe("web")).extracting(TargetHealth::target).containsExactly(b.address());
+        } finally {
+            pool.shutdownNow();
+        }
     }
 }
