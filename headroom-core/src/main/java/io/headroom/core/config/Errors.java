@@ -30,7 +30,8 @@ final class Errors {
     }
 
     /**
-     * Replaces {@code ${NAME}} with the variable's value; {@code $${} writes a literal {@code ${}. {@code ${PORT}}
+     * Replaces {@code ${NAME}} with the variable's value, {@code ${NAME:-fallback}} with the fallback when the
+     * variable is not set; {@code $${} writes a literal {@code ${}. {@code ${PORT}}
      * and {@code ${INSTANCE_ID}} stay as written. An undefined variable is reported at {@code path}.
      */
     String expand(String path, String s) {
@@ -51,12 +52,20 @@ final class Errors {
                     return s;
                 }
                 String name = s.substring(i + 2, end);
+                String fallback = null;
+                int dash = name.indexOf(":-");
+                if (dash >= 0) {
+                    fallback = name.substring(dash + 2);
+                    name = name.substring(0, dash);
+                }
                 if (!name.matches("[A-Za-z_][A-Za-z0-9_]*")) {
                     add(path, "${" + name + "} is not a variable name (expected: letters, digits and _)");
                 } else if (LAUNCH_VARIABLES.contains(name)) {
                     out.append("${").append(name).append('}');
                 } else if (variables.containsKey(name)) {
                     out.append(variables.get(name));
+                } else if (fallback != null) {
+                    out.append(fallback);
                 } else {
                     add(path, "${" + name + "} is not defined (set the environment variable " + name + ")");
                 }

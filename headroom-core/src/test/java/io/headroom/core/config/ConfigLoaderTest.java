@@ -226,7 +226,8 @@ class ConfigLoaderTest {
                 launchTemplates:
                   - name: app
                     versions:
-                      - command: ["${HEADROOM_JAVA}", "-Dport=${PORT}", "--id", "${INSTANCE_ID}", "$${LITERAL}"]
+                      - command: ["${HEADROOM_JAVA}", "-Dport=${PORT}", "--id", "${INSTANCE_ID}", "$${LITERAL}",
+                                  "${UNSET:-fallback}", "${HOME_DIR:-unused}"]
                         environment: { HOME_DIR: "${HOME_DIR}/x", N: 3, FLAG: true }
                         workingDirectory: "${HOME_DIR}"
                         vcpus: 0.5
@@ -236,7 +237,8 @@ class ConfigLoaderTest {
         LaunchTemplateConfig lt = c.launchTemplates().get(0);
         LaunchTemplateConfig.Version v1 = lt.versions().get(0);
         assertThat(v1.versionNumber()).isEqualTo(1);
-        assertThat(v1.command()).containsExactly("/opt/java", "-Dport=${PORT}", "--id", "${INSTANCE_ID}", "${LITERAL}");
+        assertThat(v1.command()).containsExactly("/opt/java", "-Dport=${PORT}", "--id", "${INSTANCE_ID}", "${LITERAL}",
+                "fallback", "/home/u");
         assertThat(v1.environment()).isEqualTo(Map.of("HOME_DIR", "/home/u/x", "N", "3", "FLAG", "true"));
         assertThat(v1.workingDirectory()).isEqualTo("/home/u");
         assertThat(v1.vcpus()).isEqualTo(0.5);
@@ -245,6 +247,11 @@ class ConfigLoaderTest {
         assertThat(lt.versions().get(1).vcpus()).isEqualTo(1.0);
         assertThat(lt.resolve("$Latest").command()).containsExactly("second");
         assertThat(c.targetGroups().get(0).deregistrationDelaySeconds()).isEqualTo(12);
+    }
+
+    @Test
+    void emptyFallbackLeavesAdminTokenUnset() throws Exception {
+        assertThat(ConfigLoader.parse("admin: { token: '${HEADROOM_ADMIN_TOKEN:-}' }", "t.yaml", Map.of()).admin().token()).isNull();
     }
 
     @Test
