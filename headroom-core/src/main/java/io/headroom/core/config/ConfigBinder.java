@@ -307,11 +307,15 @@ final class ConfigBinder {
             return null;
         }
         String name = uniqueName(n, ELB_NAME, ELB_NAME_EXPECTED, names);
-        TargetGroupConfig.Protocol protocol = n.choice("protocol", TG_PROTOCOLS, TargetGroupConfig.Protocol.HTTP);
-        boolean tcp = protocol == TargetGroupConfig.Protocol.TCP;
+        TargetGroupConfig.Protocol protocol = n.choice("protocol", TG_PROTOCOLS, null);
         if (name != null && !targetGroups.containsKey(name)) {
-            targetGroups.put(name, n.has("protocol") && !TG_PROTOCOLS.containsKey(n.str("protocol", "")) ? null : protocol);
+            // A wrong protocol is reported here once, not again by every forward that names this group.
+            targetGroups.put(name, protocol == null && !n.has("protocol") ? TargetGroupConfig.Protocol.HTTP : protocol);
         }
+        if (protocol == null) {
+            protocol = TargetGroupConfig.Protocol.HTTP;
+        }
+        boolean tcp = protocol == TargetGroupConfig.Protocol.TCP;
         String protocolVersion = null;
         if (tcp) {
             onlyFor(n, "protocolVersion", "HTTP and HTTPS target groups");
@@ -376,6 +380,9 @@ final class ConfigBinder {
         HealthCheckConfig.Protocol def = HealthCheckConfig.Protocol.valueOf(tgProtocol.name());
         HealthCheckConfig.Protocol protocol = n.choice("protocol", HC_PROTOCOLS, def);
         boolean tcp = protocol == HealthCheckConfig.Protocol.TCP;
+        if (tcp && tgProtocol != TargetGroupConfig.Protocol.TCP) {
+            errors.add(n.at("protocol"), "\"TCP\" (expected: HTTP | HTTPS for an " + tgProtocol + " target group)");
+        }
         String path = "/";
         HttpCodeMatcher matcher = HttpCodeMatcher.parse("200");
         if (tcp) {
@@ -853,7 +860,7 @@ final class ConfigBinder {
                         s.integer("durationSeconds", 3600, 1, 604800), null);
             }
         } else {
-            stickiness = new StickinessConfig(false, StickinessConfig.Type.LB_COOKIE, 3600, null);
+            stickiness = StickinessConfig.disabled(); // as Forward.to(...)
         }
         return groups.isEmpty() ? null : new Forward(groups, stickiness);
     }
@@ -1147,6 +1154,9 @@ final class ConfigBinder {
     }
 
     private ScalingPolicyConfig targetTracking(String name, Node n, Integer warmup, List<String> asgTargetGroups) {
+        if (!n.present()) {
+            return null; // reported by Node.open
+        }
         PredefinedMetricType predefined = n.choice("predefinedMetricType", PREDEFINED_METRICS, null);
         MetricSpec customized = null;
         if (n.has("predefinedMetricType") == n.has("customizedMetric")) {

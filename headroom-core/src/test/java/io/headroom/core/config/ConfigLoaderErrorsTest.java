@@ -110,6 +110,14 @@ class ConfigLoaderErrorsTest {
                         + "(expected one of: protocol, path, port, intervalSeconds, timeoutSeconds, healthyThreshold, "
                         + "unhealthyThreshold, matcher)"),
                 Arguments.of(tg(", protocol: UDP"), "targetGroups[0].protocol: \"UDP\" (expected: HTTP | HTTPS | TCP)"),
+                Arguments.of(tg(", protocol: UDP") + "loadBalancers: [{name: lb, listeners: [{port: 80, defaultAction: "
+                        + "{forward: {targetGroup: web}}}]}]", "targetGroups[0].protocol: \"UDP\" (expected: HTTP | HTTPS | TCP)"),
+                Arguments.of(tg(", healthCheck: {protocol: TCP}"),
+                        "targetGroups[0].healthCheck.protocol: \"TCP\" (expected: HTTP | HTTPS for an HTTP target group)"),
+                Arguments.of(policy("policyType: TargetTrackingScaling, targetTrackingConfiguration: cpu"),
+                        "autoScalingGroups[0].policies[0].targetTrackingConfiguration: \"cpu\" (expected: a mapping with keys "
+                                + "predefinedMetricType, resourceLabel, customizedMetric, targetValue, disableScaleIn, "
+                                + "scaleOutWindowSeconds, scaleInWindowSeconds)"),
                 Arguments.of(tg(", algorithm: random"),
                         "targetGroups[0].algorithm: \"random\" (expected: round_robin | least_outstanding_requests | weighted_random)"),
                 Arguments.of(tg(", deregistrationDelaySeconds: 3601"),

@@ -360,8 +360,7 @@ class ConfigLoaderTest {
         ListenerConfig l = c.loadBalancers().get(0).listeners().get(0);
         assertThat(c.loadBalancers().get(0).name()).isEqualTo("demo");
         assertThat(l.address() + ":" + l.port()).isEqualTo("127.0.0.1:8080");
-        assertThat(l.defaultAction()).isEqualTo(Forward.to("demo").targetGroups().isEmpty() ? null
-                : new Forward(List.of(new WeightedTargetGroup("demo", 1)), ((Forward) l.defaultAction()).stickiness()));
+        assertThat(l.defaultAction()).isEqualTo(Forward.to("demo"));
         HealthCheckConfig hc = c.targetGroup("demo").orElseThrow().healthCheck();
         assertThat(List.of(hc.path(), hc.intervalSeconds(), hc.timeoutSeconds(), hc.healthyThreshold(), hc.unhealthyThreshold()))
                 .containsExactly("/health", 5, 2, 2, 2);
