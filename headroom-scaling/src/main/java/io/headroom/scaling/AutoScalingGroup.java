@@ -74,6 +74,15 @@ import org.slf4j.LoggerFactory;
  *               Terminated ───── listed for a minute, then forgotten
  * </pre>
  *
+ * <h2>Metrics</h2>
+ * Every tick records, with dimension {@code AutoScalingGroupName}: GroupMinSize, GroupMaxSize,
+ * GroupDesiredCapacity, GroupInServiceInstances, GroupPendingInstances, GroupTerminatingInstances (both
+ * Terminating states) and GroupTotalInstances (Pending + InService + Terminating). Per running instance, with
+ * dimension {@code InstanceId}: CPUUtilization (percent of the launch template's vcpus) and MemoryUtilization
+ * (resident set size in <em>bytes</em>, not a percentage: a process has no memory limit to be a share of). The
+ * group's CPUUtilization and MemoryUtilization are the averages over InService instances past their
+ * instance warmup (defaultInstanceWarmupSeconds after becoming InService), which AWS leaves out too.
+ *
  * <h2>Threads</h2>
  * All state is guarded by one lock. {@link #tick} runs on the controller's thread (or a test's); the admin
  * methods ({@link #setDesiredCapacity}, {@link #terminateInstance}, ...) on any thread. Work that waits
@@ -611,7 +620,14 @@ public final class AutoScalingGroup {
             Member m = new Member(InstanceIds.newId(), zone, version.versionNumber(), now, false);
             members.put(m.id, m);
             m.launchActivity = activityLog.start("Launching a new EC2 instance: " + m.id, cause, now);
-            LaunchSpec spec = launchSpec(m, version);
+            LaunchSpec spec;
+            try {
+                spec = launchSpec(m, version);
+            } catch (RuntimeException e) {
+                launchFailed(m, "launch template " + launchTemplate.name() + " version " + version.versionNumber() + ": "
+                        + e.getMessage(), now);
+                return;
+            }
             try {
                 executor.execute(() -> launchNow(m, spec));
             } catch (RejectedExecutionException e) {

@@ -386,4 +386,44 @@ class AutoScalingControllerTest {
         }
         assertThat(g.desiredCapacity()).isEqualTo(3);
     }
+
+    @Test
+    void aPendingInstanceThatNeverPassesItsHealthCheckIsReplaced() {
+        // "sleep" never listens, so its target stays initial: after grace + the pending timeout it is replaced.
+        AutoScalingGroup g = start(Fixtures.config(List.of(SLEEPER), Group.of("web", "sleeper", 1, 1, 1).elb("web", 10)), "web");
+        tickUntil(() -> g.instances().size() == 1 && g.instances().get(0).host() != null);
+        Instance first = g.instances().get(0);
+        Instant deadline = first.launchTime().plusSeconds(10).plus(AutoScalingGroup.PENDING_TIMEOUT);
+        while (clock.instant().plusSeconds(10).isBefore(deadline)) {
+            controller.tick(clock.advanceSeconds(10));
+        }
+        assertThat(instance(g, first.instanceId()).lifecycleState()).isEqualTo(LifecycleState.Pending);
+        assertThat(registry.health("web", new TargetAddress(first.host(), first.port())).orElseThrow().state())
+                .isEqualTo(TargetState.INITIAL);
+
+        tickUntil(() -> goneOrTerminated(g, first.instanceId()) && g.instances().stream()
+                .anyMatch(i -> i.lifecycleState() == LifecycleState.Pending && !i.instanceId().equals(first.instanceId())));
+        assertThat(activity(g, "Terminating EC2 instance: " + first.instanceId()).cause())
+                .endsWith("an instance was taken out of service in response to an ELB system health check failure.");
+        assertThat(activity(g, "Launching a new EC2 instance: " + first.instanceId()).statusCode()).isEqualTo(Activity.CANCELLED);
+    }
+
+    @Test
+    void failedLaunchesAreRecordedAndRetriedWithGrowingBackoff() {
+        LaunchTemplateConfig broken = Fixtures.template("broken", List.of("/nonexistent/headroom-app", "--port", "${PORT}"));
+        AutoScalingGroup g = start(Fixtures.config(List.of(broken), Group.of("web", "broken", 1, 2, 1)), "web");
+        tickUntil(() -> g.activities().stream().filter(a -> Activity.FAILED.equals(a.statusCode())).count() >= 4);
+
+        List<Activity> failed = g.activities().stream().filter(a -> Activity.FAILED.equals(a.statusCode())).toList();
+        assertThat(failed).allSatisfy(a -> {
+            assertThat(a.description()).startsWith("Launching a new EC2 instance: i-");
+            assertThat(a.statusMessage()).contains("/nonexistent/headroom-app").contains("not an executable file");
+        });
+        assertThat(g.instances()).noneMatch(i -> i.lifecycleState() == LifecycleState.InService);
+        // Newest first: the gaps between attempts grow (1, 2, 4 s of backoff after each failure is reported).
+        List<Instant> starts = failed.stream().map(Activity::startTime).toList();
+        assertThat(Duration.between(starts.get(3), starts.get(2))).isGreaterThanOrEqualTo(Duration.ofSeconds(2));
+        assertThat(Duration.between(starts.get(2), starts.get(1))).isGreaterThanOrEqualTo(Duration.ofSeconds(3));
+        assertThat(Duration.between(starts.get(1), starts.get(0))).isGreaterThanOrEqualTo(Duration.ofSeconds(5));
+    }
 }
