@@ -1,0 +1,92 @@
+package io.headroom.proxy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class ProxyForwardingTest {
+
+    @Test
+    void forwardsAndReusesConnectionsOnBothSides() throws Exception {
+        try (TestBackend backend = new TestBackend("a"); ProxyHarness h = ProxyHarness.start(ProxyHarness.simple(backend.port()))) {
+            for (int i = 0; i < 5; i++) {
+                HttpResponse<String> r = h.get("/hello?i=" + i);
+                assertThat(r.statusCode()).isEqualTo(200);
+                assertThat(r.body()).isEqualTo("ok a");
+            }
+            assertThat(backend.requests()).hasSize(5);
+            assertThat(backend.connections()).as("upstream keep-alive").isEqualTo(1);
+            assertThat(h.lb("NewConnectionCount")).as("client keep-alive").isEqualTo(1);
+            assertThat(h.lb("RequestCount")).isEqualTo(5);
+            assertThat(h.tg("RequestCount")).isEqualTo(5);
+            assertThat(h.tg("HTTPCode_Target_2XX_Count")).isEqualTo(5);
+            assertThat(h.lb("ProcessedBytes")).isGreaterThan(0);
+        }
+    }
+
+    @Test
+    void addsForwardedHeadersAndRequestIdAndDropsHopByHop() throws Exception {
+        try (TestBackend backend = new TestBackend("a"); ProxyHarness h = ProxyHarness.start(ProxyHarness.simple(backend.port()))) {
+            h.client.send(HttpRequest.newBuilder(h.uri("/echo")).header("X-Forwarded-For", "10.1.2.3")
+                    .header("X-Request-Id", "keep-me").build(), HttpResponse.BodyHandlers.ofString());
+            String raw = h.raw("GET /echo HTTP/1.1\r\nHost: x\r\nConnection: close, X-Drop\r\nX-Drop: 1\r\n"
+                    + "Keep-Alive: timeout=5\r\nProxy-Connection: keep-alive\r\nTE: trailers\r\n\r\n");
+            assertThat(raw).startsWith("HTTP/1.1 200");
+            List<TestBackend.Request> seen = backend.requests();
+            assertThat(seen).hasSize(2);
+            TestBackend.Request first = seen.get(0);
+            assertThat(first.header("x-forwarded-for")).isEqualTo("10.1.2.3, 127.0.0.1");
+            assertThat(first.header("x-forwarded-proto")).isEqualTo("http");
+            assertThat(first.header("x-forwarded-port")).isEqualTo(Integer.toString(h.port));
+            assertThat(first.header("x-request-id")).isEqualTo("keep-me");
+            TestBackend.Request second = seen.get(1);
+            assertThat(second.header("x-forwarded-for")).isEqualTo("127.0.0.1");
+            assertThat(second.header("x-request-id")).matches("[0-9a-f]{32}");
+            assertThat(second.headers()).doesNotContainKeys("connection", "x-drop", "keep-alive", "proxy-connection", "te");
+        }
+    }
+
+    @Test
+    void streamsChunkedBodiesBothWays() throws Exception {
+        try (TestBackend backend = new TestBackend("a"); ProxyHarness h = ProxyHarness.start(ProxyHarness.simple(backend.port()))) {
+            String raw = h.raw("POST /echo HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n"
+                    + "5\r\nhello\r\n6\r\n world\r\n0\r\n\r\n");
+            assertThat(raw).startsWith("HTTP/1.1 200").endsWith("hello world");
+            assertThat(backend.requests().get(0).header("transfer-encoding")).isEqualTo("chunked");
+
+            String chunked = h.raw("GET /chunked HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+            assertThat(chunked).containsIgnoringCase("transfer-encoding: chunked")
+                    .endsWith("5\r\nhello\r\n6\r\n world\r\n0\r\n\r\n");
+            HttpResponse<String> viaClient = h.get("/chunked");
+            assertThat(viaClient.body()).isEqualTo("hello world");
+        }
+    }
+
+    @Test
+    void expectContinueIsAnsweredByTheTarget() throws Exception {
+        try (TestBackend backend = new TestBackend("a"); ProxyHarness h = ProxyHarness.start(ProxyHarness.simple(backend.port()))) {
+            HttpResponse<String> r = h.client.send(HttpRequest.newBuilder(h.uri("/continue")).expectContinue(true)
+                    .timeout(Duration.ofSeconds(10))
+                    .POST(HttpRequest.BodyPublishers.ofString("payload after 100")).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(r.statusCode()).isEqualTo(200);
+            assertThat(r.body()).isEqualTo("payload after 100");
+            assertThat(backend.requests().get(0).header("expect")).isEqualToIgnoringCase("100-continue");
+        }
+    }
+
+    @Test
+    void headResponseHasNoBody() throws Exception {
+        try (TestBackend backend = new TestBackend("a"); ProxyHarness h = ProxyHarness.start(ProxyHarness.simple(backend.port()))) {
+            HttpResponse<String> r = h.client.send(HttpRequest.newBuilder(h.uri("/x"))
+                    .method("HEAD", HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(r.statusCode()).isEqualTo(200);
+            assertThat(r.body()).isEmpty();
+            assertThat(h.get("/y").body()).isEqualTo("ok a");
+        }
+    }
+}
