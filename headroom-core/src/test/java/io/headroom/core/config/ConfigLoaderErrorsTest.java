@@ -44,7 +44,11 @@ class ConfigLoaderErrorsTest {
     }
 
     static String scheduled(String body) {
-        return asg(", scheduledActions: [{name: s, " + body + "}]");
+        return scheduled(body, "");
+    }
+
+    static String scheduled(String body, String more) {
+        return asg(", scheduledActions: [{name: s, " + body + "}" + more + "]");
     }
 
     static List<String> errors(String yaml) {
@@ -395,9 +399,95 @@ class ConfigLoaderErrorsTest {
                 Arguments.of(scheduled("minSize: 2"), "autoScalingGroups[0].scheduledActions[0]: has neither recurrence nor "
                         + "startTime (expected: a 5-field cron recurrence or a one-time startTime)"),
                 Arguments.of(scheduled("recurrence: '0 8 * * *', minSize: 4, maxSize: 2"), s0 + "minSize: 4 (expected: at most maxSize 2)"),
+                // more of the same rules, in other places
+                Arguments.of(tg(", protocol: TCP, algorithm: round_robin"), "targetGroups[0].algorithm: only allowed for HTTP "
+                        + "and HTTPS target groups (a network load balancer hashes each connection)"),
+                Arguments.of(tg(", protocol: TCP, stickiness: {enabled: true}"),
+                        "targetGroups[0].stickiness.enabled: true (expected: false; stickiness needs an HTTP or HTTPS target group)"),
+                Arguments.of(tg(", stickiness: {type: app_cookie, cookieName: AWSALBAPP}"), "targetGroups[0].stickiness.cookieName: "
+                        + "\"AWSALBAPP\" (expected: a cookie name, not starting with AWSALB, AWSALBAPP or AWSALBTG)"),
+                Arguments.of(tg(", stickiness: {cookieName: SESSION}"), "targetGroups[0].stickiness.cookieName: only allowed for type app_cookie"),
+                Arguments.of(tg(", protocolVersion: HTTP3"), "targetGroups[0].protocolVersion: \"HTTP3\" (expected: HTTP1 | HTTP2 | GRPC)"),
+                Arguments.of(TGS + "loadBalancers: [{name: nlb, type: network, desyncMitigationMode: monitor}]",
+                        "loadBalancers[0].desyncMitigationMode: only allowed for application load balancers"),
+                Arguments.of(TGS + "loadBalancers: [{name: nlb, type: network, listeners: [{port: 8080, protocol: HTTP, "
+                        + "defaultAction: {forward: {targetGroup: tcp}}}]}]",
+                        l0 + "protocol: \"HTTP\" (expected: TCP | TLS for a network load balancer)"),
+                Arguments.of(TGS + "loadBalancers: [{name: nlb, type: network, listeners: [{port: 8080, protocol: TLS, "
+                        + "defaultAction: {forward: {targetGroup: tcp}}}]}]", l0 + "certificates: required for HTTPS and TLS "
+                        + "listeners (expected: a list of { certificateFile, privateKeyFile } or { selfSigned: { commonName } })"),
+                Arguments.of("targetGroups: [{name: t1, protocol: TCP}, {name: t2, protocol: TCP}]\n"
+                        + "loadBalancers: [{name: nlb, type: network, listeners: [{port: 8080, "
+                        + "defaultAction: {forward: {targetGroups: [{name: t1}, {name: t2}]}}}]}]",
+                        l0 + "defaultAction.forward.targetGroups: 2 target groups (expected: 1; a network load balancer forwards "
+                                + "to one target group)"),
+                Arguments.of(TGS + "loadBalancers: [{name: nlb, type: network, listeners: [{port: 8080, "
+                        + "defaultAction: {forward: {targetGroup: tcp, stickiness: {enabled: true}}}}]}]",
+                        l0 + "defaultAction.forward.stickiness: only allowed for application load balancers"),
+                Arguments.of(TGS + "loadBalancers: [{name: a, listeners: [{port: 8080, defaultAction: {forward: {targetGroup: web}}}]}, "
+                        + "{name: b, listeners: [{port: 8080, defaultAction: {forward: {targetGroup: web}}}]}]",
+                        "loadBalancers[1].listeners[0].port: 8080 on 127.0.0.1 is already used by loadBalancers[0].listeners[0] (127.0.0.1)"),
+                Arguments.of(TGS + "loadBalancers: [{name: a}, {name: a}]", "loadBalancers[1].name: \"a\" is already used by loadBalancers[0]"),
+                Arguments.of(listener(", defaultAction: {forward: {targetGroups: [{name: web}, {name: web}]}}")
+                                .replace("defaultAction: {forward: {targetGroup: web}}, ", ""),
+                        l0 + "defaultAction.forward.targetGroups[1].name: \"web\" is already used by " + l0
+                                + "defaultAction.forward.targetGroups[0]"),
+                Arguments.of(rule("{queryString: [{value: a}, {value: b}, {value: c}, {value: d}, {value: e}, {value: f}]}",
+                        "{forward: {targetGroup: web}}"), r0 + "conditions.queryString: 6 key/value pairs (expected: at most 5 per condition)"),
+                Arguments.of(rule("{httpHeader: {name: X, values: [a, b, c, d, e, f]}}", "{forward: {targetGroup: web}}"),
+                        r0 + "conditions.httpHeader.values: 6 values (expected: at most 5 per condition)"),
+                Arguments.of(rule("{pathPattern: [/a]}", "{redirect: {path: new}}"),
+                        r0 + "action.redirect.path: \"new\" (expected: starting with /, at most 128 characters)"),
+                Arguments.of(rule("{pathPattern: [/a]}", "{redirect: {query: '?a=b'}}"),
+                        r0 + "action.redirect.query: \"?a=b\" (expected: without a leading ?, at most 128 characters)"),
+                Arguments.of(rule("{pathPattern: [/a]}", "{fixedResponse: {statusCode: 200, messageBody: '" + "x".repeat(1025) + "'}}"),
+                        r0 + "action.fixedResponse.messageBody: 1025 characters (expected: at most 1024)"),
+                Arguments.of(rule("{pathPattern: [/a]}", "{}"),
+                        r0 + "action: empty (expected: one of forward, redirect, fixedResponse)"),
+                Arguments.of(listener(", rules: [{priority: 10, conditions: {pathPattern: [/a]}}]"), r0 + "action: required key is missing"),
+                Arguments.of("launchTemplates: [{name: app, versions: [{command: [run]}]}, {name: app, versions: [{command: [run]}]}]",
+                        "launchTemplates[1].name: \"app\" is already used by launchTemplates[0]"),
+                Arguments.of("launchTemplates: [{name: app, versions: [{command: [run], environment: {'A-B': x}}]}]",
+                        "launchTemplates[0].versions[0].environment.A-B: is not a variable name (expected: letters, digits and _)"),
+                Arguments.of("launchTemplates: [{name: app, versions: []}]", "launchTemplates[0].versions: empty (expected: at least one version)"),
+                Arguments.of(TGS + LT + "autoScalingGroups: [{name: g, launchTemplate: {name: app, version: $Newest}, minSize: 1, maxSize: 1}]",
+                        "autoScalingGroups[0].launchTemplate.version: \"$Newest\" (expected: $Latest | $Default | 1..1, the versions of \"app\")"),
+                Arguments.of(TGS + LT + "autoScalingGroups: [{name: g, minSize: 1, maxSize: 1}]",
+                        "autoScalingGroups[0].launchTemplate: required key is missing"),
+                Arguments.of(TGS + LT + "autoScalingGroups: [{name: g, launchTemplate: {name: app}, minSize: 0, maxSize: 1}, "
+                        + "{name: g, launchTemplate: {name: app}, minSize: 0, maxSize: 1}]",
+                        "autoScalingGroups[1].name: \"g\" is already used by autoScalingGroups[0]"),
+                Arguments.of(asg(", policies: [{name: p, policyType: SimpleScaling, adjustmentType: ChangeInCapacity, "
+                        + "scalingAdjustment: 1, " + ALARM + "}, {name: p, policyType: SimpleScaling, adjustmentType: "
+                        + "ChangeInCapacity, scalingAdjustment: -1, " + ALARM + "}]"),
+                        "autoScalingGroups[0].policies[1].name: \"p\" is already used by autoScalingGroups[0].policies[0]"),
+                Arguments.of(policy("policyType: SimpleScaling, adjustmentType: ChangeInCapacity, scalingAdjustment: 1, "
+                        + "targetTrackingConfiguration: {}, " + ALARM), p0 + "targetTrackingConfiguration: unknown key (expected "
+                        + "one of: name, policyType, adjustmentType, scalingAdjustment, minAdjustmentMagnitude, cooldownSeconds, alarm)"),
+                Arguments.of(policy("policyType: SimpleScaling, adjustmentType: ChangeInCapacity, scalingAdjustment: 1, "
+                        + ALARM.replace("metricName: CPUUtilization, ", "")), p0 + "alarm.metricName: required key is missing"),
+                Arguments.of(policy("policyType: TargetTrackingScaling, targetTrackingConfiguration: "
+                        + "{predefinedMetricType: ASGAverageCPUUtilization, resourceLabel: web, targetValue: 50}"),
+                        p0 + "targetTrackingConfiguration.resourceLabel: only allowed for predefinedMetricType ALBRequestCountPerTarget"),
+                Arguments.of(policy("policyType: TargetTrackingScaling, estimatedInstanceWarmupSeconds: -5, targetTrackingConfiguration: "
+                        + "{predefinedMetricType: ASGAverageCPUUtilization, targetValue: 50}"),
+                        p0 + "estimatedInstanceWarmupSeconds: -5 (expected: 0..3600)"),
+                Arguments.of(policy("policyType: StepScaling, adjustmentType: ChangeInCapacity, " + ALARM + ", stepAdjustments: "
+                        + "[{metricIntervalLowerBound: -10, metricIntervalUpperBound: 0, scalingAdjustment: -1}, "
+                        + "{metricIntervalLowerBound: 0, scalingAdjustment: 1}]"),
+                        p0 + "stepAdjustments: a step has a negative metricIntervalLowerBound (expected: also a step without "
+                                + "metricIntervalLowerBound)"),
+                Arguments.of(policy("policyType: StepScaling, adjustmentType: ChangeInCapacity, " + ALARM + ", stepAdjustments: []"),
+                        p0 + "stepAdjustments: empty (expected: at least one step adjustment)"),
+                Arguments.of(scheduled("recurrence: '0 8 * * *', minSize: 1", ", {name: s, recurrence: '0 9 * * *', minSize: 2}"),
+                        "autoScalingGroups[0].scheduledActions[1].name: \"s\" is already used by autoScalingGroups[0].scheduledActions[0]"),
+                Arguments.of(scheduled("recurrence: '0 8 * * *', minSize: 1, desiredCapacity: 0"),
+                        s0 + "desiredCapacity: 0 (expected: between minSize and maxSize)"),
                 // variables
                 Arguments.of(tg(", healthCheck: {path: '/${NOPE}'}"),
                         "targetGroups[0].healthCheck.path: ${NOPE} is not defined (set the environment variable NOPE)"),
+                Arguments.of(tg(", healthCheck: {path: '/${1X}'}"),
+                        "targetGroups[0].healthCheck.path: ${1X} is not a variable name (expected: letters, digits and _)"),
                 Arguments.of(tg(", healthCheck: {path: '/${NOPE'}"),
                         "targetGroups[0].healthCheck.path: \"/${NOPE\" has an unterminated ${ (expected: ${NAME})"));
     }
