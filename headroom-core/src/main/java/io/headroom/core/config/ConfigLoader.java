@@ -74,7 +74,11 @@ public final class ConfigLoader {
         }
         JsonLocation at = e.getLocation();
         String where = at == null ? sourceName : sourceName + ":" + at.getLineNr() + ":" + at.getColumnNr();
-        return new ConfigError(where, firstLine(e.getOriginalMessage()));
+        String message = firstLine(e.getOriginalMessage());
+        if (message.startsWith("Duplicate field ")) {
+            message = "key " + message.substring("Duplicate field ".length()) + " appears twice in one mapping";
+        }
+        return new ConfigError(where, message);
     }
 
     private static String firstLine(String message) {

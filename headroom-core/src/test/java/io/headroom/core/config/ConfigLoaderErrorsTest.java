@@ -549,7 +549,7 @@ class ConfigLoaderErrorsTest {
     void duplicateKeyIsASyntaxErrorWithLocation() {
         String yaml = "workerThreads: 1\nworkerThreads: 2\n";
         ConfigException e = catchThrowableOfType(ConfigException.class, () -> ConfigLoader.parse(yaml, "dup.yaml", VARS));
-        assertThat(e.getMessage()).startsWith("dup.yaml:2:").contains("workerThreads");
+        assertThat(e.getMessage()).isEqualTo("dup.yaml:2:14: key 'workerThreads' appears twice in one mapping");
     }
 
     @Test
