@@ -317,6 +317,10 @@ final class ClientHandler extends ChannelInboundHandlerAdapter implements Reques
     }
 
     private void onContent(HttpContent c) {
+        if (c.decoderResult().isFailure()) {
+            badBody(c);
+            return;
+        }
         boolean last = c instanceof LastHttpContent;
         switch (state) {
             case LOCAL -> {
@@ -346,6 +350,27 @@ final class ClientHandler extends ChannelInboundHandlerAdapter implements Reques
             }
             default -> c.release();
         }
+    }
+
+    /** The request body broke the framing (e.g. an invalid chunk size): abort the exchange, answer 400, close. */
+    private void badBody(HttpContent c) {
+        Throwable cause = c.decoderResult().cause();
+        c.release();
+        cancelTimer();
+        if (upstream != null) {
+            detachUpstream().close();
+        }
+        finishTarget();
+        HttpContent p;
+        while ((p = pendingBody.poll()) != null) {
+            p.release();
+        }
+        if (responseStarted || state == State.LOCAL) {
+            state = State.CLOSED;
+            ctx.close();
+            return;
+        }
+        reject(400, String.valueOf(cause), true);
     }
 
     private void local(FullHttpResponse response, int elbCode) {
