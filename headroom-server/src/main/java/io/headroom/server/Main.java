@@ -8,7 +8,7 @@ import picocli.CommandLine.Command;
 /** Entry point of the {@code headroom} program. */
 @Command(name = "headroom", mixinStandardHelpOptions = true, version = "headroom 0.1.0",
         description = "Load balancing and auto scaling for your own machines.",
-        subcommands = {DemoAppCommand.class, LoadCommand.class})
+        subcommands = {UpCommand.class, ValidateCommand.class, DemoAppCommand.class, LoadCommand.class})
 public final class Main implements Runnable {
 
     public static void main(String[] args) {
