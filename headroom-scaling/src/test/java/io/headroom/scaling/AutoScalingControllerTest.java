@@ -271,6 +271,9 @@ class AutoScalingControllerTest {
         assertThat(g.desiredCapacity()).isEqualTo(1);
         assertThat(g.instances().stream().filter(i -> i.lifecycleState() == LifecycleState.InService).map(Instance::instanceId))
                 .doesNotContain(a, b);
+        // Terminated instances stay listed for a minute, then the group forgets them.
+        controller.tick(clock.advance(AutoScalingGroup.TERMINATED_RETENTION));
+        assertThat(g.instances()).extracting(Instance::instanceId).doesNotContain(a, b).hasSize(1);
     }
 
     @Test
@@ -425,5 +428,27 @@ class AutoScalingControllerTest {
         assertThat(Duration.between(starts.get(3), starts.get(2))).isGreaterThanOrEqualTo(Duration.ofSeconds(2));
         assertThat(Duration.between(starts.get(2), starts.get(1))).isGreaterThanOrEqualTo(Duration.ofSeconds(3));
         assertThat(Duration.between(starts.get(1), starts.get(0))).isGreaterThanOrEqualTo(Duration.ofSeconds(5));
+    }
+
+    @Test
+    void groupAveragesLeaveOutInstancesInWarmup() {
+        AutoScalingGroup g = start(Fixtures.config(List.of(SLEEPER), Group.of("workers", "sleeper", 1, 1, 1).warmup(20)),
+                "workers");
+        tickUntil(() -> count(g, LifecycleState.InService) == 1);
+        Instant inService = clock.instant();
+        String id = g.instances().get(0).instanceId();
+        MetricKey groupCpu = MetricKey.of("CPUUtilization", Dimensions.of("AutoScalingGroupName", "workers"));
+        MetricKey instanceMemory = MetricKey.of("MemoryUtilization", Dimensions.of("InstanceId", id));
+        assertThat(g.groupState(inService).warmingUpCount()).isEqualTo(1);
+
+        // The instance's own series fill from the start; the group's only once its warmup is over.
+        tickUntil(() -> store.aggregate(instanceMemory, T0, clock.instant().plusSeconds(1), Statistic.SAMPLE_COUNT).isPresent());
+        while (clock.instant().isBefore(inService.plusSeconds(19))) {
+            controller.tick(clock.advanceSeconds(1));
+        }
+        assertThat(store.aggregate(groupCpu, T0, clock.instant().plusSeconds(1), Statistic.SAMPLE_COUNT)).isEmpty();
+        tickUntil(() -> store.aggregate(groupCpu, T0, clock.instant().plusSeconds(1), Statistic.SAMPLE_COUNT).isPresent());
+        assertThat(clock.instant()).isAfterOrEqualTo(inService.plusSeconds(20));
+        assertThat(g.groupState(clock.instant()).warmingUpCount()).isZero();
     }
 }

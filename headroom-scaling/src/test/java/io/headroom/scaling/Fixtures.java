@@ -51,6 +51,11 @@ final class Fixtures {
                     scheduled, policies);
         }
 
+        Group warmup(int seconds) {
+            return new Group(name, template, min, max, desired, zones, targetGroups, type, grace, seconds, termination,
+                    scheduled, policies);
+        }
+
         Group policies(ScalingPolicyConfig... p) {
             return new Group(name, template, min, max, desired, zones, targetGroups, type, grace, warmup, termination,
                     scheduled, List.of(p));
