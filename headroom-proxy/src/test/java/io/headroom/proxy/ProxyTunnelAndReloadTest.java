@@ -1,0 +1,151 @@
+package io.headroom.proxy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.ConnectException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.concurrent.CompletableFuture;
+import org.junit.jupiter.api.Test;
+
+class ProxyTunnelAndReloadTest {
+
+    /** Reads one response (status line, headers, Content-Length body) from a keep-alive connection. */
+    static String readResponse(InputStream in) throws IOException {
+        StringBuilder head = new StringBuilder();
+        int contentLength = 0;
+        for (String l = TestBackend.line(in); l != null && !l.isEmpty(); l = TestBackend.line(in)) {
+            head.append(l).append("\n");
+            if (l.toLowerCase(Locale.ROOT).startsWith("content-length:")) {
+                contentLength = Integer.parseInt(l.substring(15).strip());
+            }
+        }
+        byte[] body = in.readNBytes(contentLength);
+        return head + "\n" + new String(body, StandardCharsets.ISO_8859_1);
+    }
+
+    @Test
+    void websocketUpgradeIsTunnelledAsRawBytes() throws Exception {
+        try (TestBackend backend = new TestBackend("a"); ProxyHarness h = ProxyHarness.start(ProxyHarness.simple(backend.port()));
+             Socket s = new Socket(InetAddress.getLoopbackAddress(), h.port)) {
+            s.setSoTimeout(10_000);
+            OutputStream out = s.getOutputStream();
+            out.write(("GET /ws HTTP/1.1\r\nHost: x\r\nConnection: Upgrade\r\nUpgrade: websocket\r\n"
+                    + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n")
+                    .getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+            InputStream in = s.getInputStream();
+            String response = readResponse(in);
+            assertThat(response).startsWith("HTTP/1.1 101 ").containsIgnoringCase("upgrade: websocket");
+            TestBackend.Request seen = backend.requests().get(0);
+            assertThat(seen.header("upgrade")).isEqualTo("websocket");
+            assertThat(seen.header("connection")).isEqualToIgnoringCase("upgrade");
+            for (int i = 0; i < 3; i++) {
+                byte[] frame = ("\u0081\u0005frame" + i + "\u0000\u00ff binary").getBytes(StandardCharsets.ISO_8859_1);
+                out.write(frame);
+                out.flush();
+                assertThat(in.readNBytes(frame.length)).isEqualTo(frame);
+            }
+            s.shutdownOutput();
+            assertThat(in.read()).isEqualTo(-1); // the backend's close comes through
+        }
+    }
+
+    @Test
+    void reloadKeepsOpenConnectionsAndSwitchesRouting() throws Exception {
+        try (TestBackend a = new TestBackend("a"); TestBackend b = new TestBackend("b");
+             ProxyHarness h = ProxyHarness.start(ProxyHarness.simple(a.port()));
+             Socket s = new Socket(InetAddress.getLoopbackAddress(), h.port)) {
+            s.setSoTimeout(10_000);
+            OutputStream out = s.getOutputStream();
+            InputStream in = s.getInputStream();
+            out.write("GET /1 HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+            assertThat(readResponse(in)).endsWith("ok a");
+
+            h.apply(ProxyHarness.simple(b.port()));
+            out.write("GET /2 HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+            assertThat(readResponse(in)).endsWith("ok b");
+            assertThat(h.lb("NewConnectionCount")).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void failedBindLeavesTheOldListenersServing() throws Exception {
+        try (TestBackend a = new TestBackend("a"); ProxyHarness h = ProxyHarness.start(ProxyHarness.simple(a.port()));
+             ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            String twoListeners = twoListeners(a.port(), taken.getLocalPort());
+            assertThatThrownBy(() -> h.apply(twoListeners)).isInstanceOf(IllegalStateException.class)
+                    .hasMessageContaining(":" + taken.getLocalPort());
+            assertThat(h.get("/").body()).isEqualTo("ok a");
+
+            int free = ProxyHarness.freePort();
+            String moved = twoListeners(a.port(), free);
+            h.apply(moved);
+            assertThat(h.proxy.localAddresses()).hasSize(2);
+            HttpResponse<String> second = h.client.send(java.net.http.HttpRequest.newBuilder(
+                    java.net.URI.create("http://127.0.0.1:" + free + "/")).build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(second.body()).isEqualTo("second");
+
+            h.apply(ProxyHarness.simple(a.port())); // the second listener goes away
+            await().atMost(Duration.ofSeconds(5)).untilAsserted(() ->
+                    assertThatThrownBy(() -> new Socket(InetAddress.getLoopbackAddress(), free).close())
+                            .isInstanceOf(ConnectException.class));
+            assertThat(h.get("/").body()).isEqualTo("ok a");
+        }
+    }
+
+    @Test
+    void shutdownDrainsAnInFlightRequest() throws Exception {
+        try (TestBackend a = new TestBackend("a"); ProxyHarness h = ProxyHarness.start(ProxyHarness.simple(a.port()))) {
+            CompletableFuture<HttpResponse<String>> slow = h.client.sendAsync(
+                    java.net.http.HttpRequest.newBuilder(h.uri("/delay?ms=800")).build(), HttpResponse.BodyHandlers.ofString());
+            await().atMost(Duration.ofSeconds(5)).until(() -> a.started.get() == 1);
+            long t0 = System.nanoTime();
+            h.proxy.shutdown(Duration.ofSeconds(10));
+            assertThat((System.nanoTime() - t0) / 1_000_000).isLessThan(5000);
+            HttpResponse<String> r = slow.get();
+            assertThat(r.statusCode()).isEqualTo(200);
+            assertThat(r.body()).isEqualTo("delayed a");
+            assertThat(r.headers().firstValue("connection")).hasValue("close");
+            assertThatThrownBy(() -> new Socket(InetAddress.getLoopbackAddress(), h.port).close())
+                    .isInstanceOf(ConnectException.class);
+        }
+    }
+
+    static String twoListeners(int backendPort, int secondPort) {
+        return """
+                loadBalancers:
+                  - name: web
+                    type: application
+                    listeners:
+                      - port: ${PORT}
+                        protocol: HTTP
+                        defaultAction: { forward: { targetGroup: web } }
+                      - port: %d
+                        protocol: HTTP
+                        defaultAction: { fixedResponse: { statusCode: 200, messageBody: "second" } }
+                targetGroups:
+                  - name: web
+                    protocol: HTTP
+                    healthCheck: { path: /health }
+                    targets: [{ host: 127.0.0.1, port: %d }]
+                """.formatted(secondPort, backendPort);
+    }
+
+    static byte[] drain(InputStream in) throws IOException {
+        ByteArrayOutputStream b = new ByteArrayOutputStream();
+        in.transferTo(b);
+        return b.toByteArray();
+    }
+}
