@@ -4,6 +4,8 @@ import io.headroom.core.config.AutoScalingGroupConfig;
 import io.headroom.core.config.HeadroomConfig;
 import io.headroom.core.config.LaunchTemplateConfig;
 import io.headroom.core.metrics.MetricStore;
+import io.headroom.core.scaling.ScalingPolicies;
+import io.headroom.core.scaling.ScheduledAction;
 import io.headroom.core.target.TargetRegistry;
 import io.headroom.scaling.provider.InstanceProvider;
 import io.headroom.scaling.provider.InstanceStats;
@@ -154,15 +156,18 @@ public final class AutoScalingController implements AutoCloseable {
      * Their minSize, maxSize and desiredCapacity change only where the file changed them, so a reload does
      * not undo what policies or users did since.
      *
-     * @throws IllegalArgumentException if a group names a launch template the config does not have (nothing
-     *                                  is changed then)
+     * @throws IllegalArgumentException if a group names a launch template the config does not have, or a
+     *                                  policy or scheduled action does not build (nothing is changed then)
      */
     public synchronized void apply(HeadroomConfig next) {
         if (closed) {
             throw new IllegalStateException("the auto scaling controller is closed");
         }
         for (AutoScalingGroupConfig c : next.autoScalingGroups()) {
+            // Fail before changing anything: every template, policy and schedule must build.
             template(c, next);
+            c.policies().forEach(p -> ScalingPolicies.create(p, c));
+            c.scheduledActions().forEach(ScheduledAction::of);
         }
         Map<String, AutoScalingGroup> made = new LinkedHashMap<>();
         List<AutoScalingGroup> removed = new ArrayList<>(groups.values());

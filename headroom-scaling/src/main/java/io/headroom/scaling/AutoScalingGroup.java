@@ -286,13 +286,13 @@ public final class AutoScalingGroup {
         });
     }
 
-    synchronized boolean owns(String instanceId) {
-        return members.containsKey(instanceId);
-    }
-
     /** Takes a reloaded config; sizes change only where the file changed them. */
     synchronized void reconfigure(AutoScalingGroupConfig next, LaunchTemplateConfig template) {
         AutoScalingGroupConfig prev = this.config;
+        // Build what can fail first, so that a bad policy or schedule leaves the group as it was.
+        List<ScalingPolicy> nextPolicies = next.policies().equals(prev.policies()) ? policies : createPolicies(next);
+        List<ScheduledAction> nextSchedule = next.scheduledActions().equals(prev.scheduledActions()) ? scheduledActions
+                : next.scheduledActions().stream().map(ScheduledAction::of).toList();
         this.config = next;
         this.launchTemplate = template;
         Instant now = clock.instant();
@@ -305,19 +305,19 @@ public final class AutoScalingGroup {
         }
         int desired = next.desiredCapacity() != prev.desiredCapacity() ? next.desiredCapacity() : desiredCapacity;
         desired = Math.max(min, Math.min(max, desired));
-        boolean changed = min != minSize || max != maxSize || desired != desiredCapacity;
+        String update = "a user request update of AutoScalingGroup constraints to min: " + min + ", max: " + max
+                + ", desired: " + desired;
+        boolean limitsChanged = min != minSize || max != maxSize;
         minSize = min;
         maxSize = max;
-        if (changed) {
-            changeDesired(desired, "a user request update of AutoScalingGroup constraints to min: " + min + ", max: " + max
-                    + ", desired: " + desired, now);
+        if (desired != desiredCapacity) {
+            changeDesired(desired, update, now);
+        } else if (limitsChanged) {
+            activityLog.done("Updating the group constraints", "At " + at(now) + " " + update + ".", now, Activity.SUCCESSFUL,
+                    null);
         }
-        if (!next.policies().equals(prev.policies())) {
-            policies = createPolicies(next);
-        }
-        if (!next.scheduledActions().equals(prev.scheduledActions())) {
-            scheduledActions = next.scheduledActions().stream().map(ScheduledAction::of).toList();
-        }
+        policies = nextPolicies;
+        scheduledActions = nextSchedule;
         if (!next.targetGroups().equals(prev.targetGroups())) {
             for (Member m : members.values()) {
                 if (m.state.isActive() && m.address != null) {

@@ -329,7 +329,16 @@ class AutoScalingControllerTest {
         controller.apply(Fixtures.config(List.of(SLEEPER), workers.sizes(0, 6, 1)));
         assertThat(g.desiredCapacity()).isEqualTo(3);
         assertThat(g.maxSize()).isEqualTo(6);
+        assertThat(g.activities().get(0).cause()).matches("At 2026-11-23T10:\\d\\d:\\d\\dZ a user request update of"
+                + " AutoScalingGroup constraints to min: 0, max: 6, desired: 3\\.");
         assertThat(controller.groups()).containsExactly(g);
+
+        // A config whose policy does not build changes nothing.
+        ScalingPolicyConfig.Simple noAlarm = new ScalingPolicyConfig.Simple("broken",
+                ScalingPolicyConfig.AdjustmentType.CHANGE_IN_CAPACITY, 1, null, null, null);
+        assertThatThrownBy(() -> controller.apply(Fixtures.config(List.of(SLEEPER), workers.sizes(0, 9, 1).policies(noAlarm))))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("policies[broken].alarm");
+        assertThat(g.maxSize()).isEqualTo(6);
         tickUntil(() -> count(g, LifecycleState.InService) == 3 && b.isEmpty());
 
         // The file changed desiredCapacity: it applies.
