@@ -398,12 +398,12 @@ public final class AutoScalingGroup {
 
     private void checkHealth(Instant now) {
         boolean elb = config.healthCheckType() == HealthCheckType.ELB && !config.targetGroups().isEmpty();
-        Instant graceEnd;
         for (Member m : members.values()) {
             if (!m.state.isActive() || m.health == HealthStatus.Unhealthy || !m.launched) {
                 continue;
             }
             if (m.exited || provider.describe(m.id).map(pi -> pi.state() == ProviderState.EXITED).orElse(true)) {
+                m.exited = true; // also when only describe saw it: the exit report may still be on its way
                 markUnhealthy(m, EC2_HEALTH_CAUSE, now);
                 continue;
             }
@@ -413,7 +413,7 @@ public final class AutoScalingGroup {
                 }
                 continue;
             }
-            graceEnd = m.launchTime.plusSeconds(config.healthCheckGracePeriodSeconds());
+            Instant graceEnd = m.launchTime.plusSeconds(config.healthCheckGracePeriodSeconds());
             boolean allHealthy = true;
             boolean anyUnhealthy = false;
             for (String tg : m.registeredIn) {
@@ -463,7 +463,7 @@ public final class AutoScalingGroup {
                 log.debug("auto scaling group {}: sampling {} failed", name, m.id, e);
                 continue;
             }
-            if (stats.isEmpty()) {
+            if (stats.isEmpty() || !Double.isFinite(stats.get().cpuUtilizationPercent())) {
                 continue;
             }
             InstanceStats s = stats.get();
@@ -606,7 +606,7 @@ public final class AutoScalingGroup {
             perZone.put(z, 0);
         }
         for (Member m : healthy) {
-            perZone.merge(m.zone, 1, Integer::sum);
+            perZone.computeIfPresent(m.zone, (z, n) -> n + 1); // zones dropped by a reload get no new instances
         }
         int from = healthy.size();
         int to = from + count;
