@@ -17,6 +17,7 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -42,6 +43,7 @@ public final class DemoApp implements AutoCloseable {
     private final String instanceId;
     private final AtomicBoolean healthy = new AtomicBoolean(true);
     private final AtomicLong requests = new AtomicLong();
+    private final AtomicInteger inFlight = new AtomicInteger();
 
     private DemoApp(HttpServer server, ExecutorService executor, String instanceId) {
         this.server = server;
@@ -73,48 +75,62 @@ public final class DemoApp implements AutoCloseable {
         return requests.get();
     }
 
+    /** Requests being handled right now (health checks included). */
+    public int inFlight() {
+        return inFlight.get();
+    }
+
     private void handle(HttpExchange ex) throws IOException {
         requests.incrementAndGet();
+        inFlight.incrementAndGet();
         try (ex) {
             ex.getRequestBody().transferTo(OutputStream.nullOutputStream());
-            URI uri = ex.getRequestURI();
-            Map<String, String> q = query(uri.getRawQuery());
-            switch (uri.getPath()) {
-                case "/" -> reply(ex, 200, "hello from " + instanceId + " (port " + port() + ")\n");
-                case "/health" -> {
-                    if (healthy.get()) {
-                        reply(ex, 200, "ok\n");
-                    } else {
-                        reply(ex, 503, "unhealthy (made so by /fail-health)\n");
-                    }
-                }
-                case "/work" -> {
-                    long cpuMs = longParam(q, "cpuMs", 50);
-                    burnCpu(Duration.ofMillis(Math.min(cpuMs, 60_000)));
-                    reply(ex, 200, "worked " + cpuMs + " ms of CPU on " + instanceId + "\n");
-                }
-                case "/sleep" -> {
-                    long ms = Math.min(longParam(q, "ms", 100), 600_000);
-                    sleep(ms);
-                    reply(ex, 200, "slept " + ms + " ms on " + instanceId + "\n");
-                }
-                case "/fail-health" -> {
-                    healthy.set(false);
-                    reply(ex, 200, "health check of " + instanceId + " now fails\n");
-                }
-                case "/recover-health" -> {
-                    healthy.set(true);
-                    reply(ex, 200, "health check of " + instanceId + " passes again\n");
-                }
-                case "/crash" -> {
-                    reply(ex, 200, "crashing " + instanceId + "\n");
-                    ex.close();
-                    Runtime.getRuntime().halt(3);
-                }
-                default -> reply(ex, 404, "not found: " + uri.getPath() + "\n");
+            try {
+                route(ex);
+            } catch (IllegalArgumentException e) {
+                reply(ex, 400, e.getMessage() + "\n");
             }
-        } catch (IllegalArgumentException e) {
-            reply(ex, 400, e.getMessage() + "\n");
+        } finally {
+            inFlight.decrementAndGet();
+        }
+    }
+
+    private void route(HttpExchange ex) throws IOException {
+        URI uri = ex.getRequestURI();
+        Map<String, String> q = query(uri.getRawQuery());
+        switch (uri.getPath()) {
+            case "/" -> reply(ex, 200, "hello from " + instanceId + " (port " + port() + ")\n");
+            case "/health" -> {
+                if (healthy.get()) {
+                    reply(ex, 200, "ok\n");
+                } else {
+                    reply(ex, 503, "unhealthy (made so by /fail-health)\n");
+                }
+            }
+            case "/work" -> {
+                long cpuMs = longParam(q, "cpuMs", 50);
+                burnCpu(Duration.ofMillis(Math.min(cpuMs, 60_000)));
+                reply(ex, 200, "worked " + cpuMs + " ms of CPU on " + instanceId + "\n");
+            }
+            case "/sleep" -> {
+                long ms = Math.min(longParam(q, "ms", 100), 600_000);
+                sleep(ms);
+                reply(ex, 200, "slept " + ms + " ms on " + instanceId + "\n");
+            }
+            case "/fail-health" -> {
+                healthy.set(false);
+                reply(ex, 200, "health check of " + instanceId + " now fails\n");
+            }
+            case "/recover-health" -> {
+                healthy.set(true);
+                reply(ex, 200, "health check of " + instanceId + " passes again\n");
+            }
+            case "/crash" -> {
+                reply(ex, 200, "crashing " + instanceId + "\n");
+                ex.close();
+                Runtime.getRuntime().halt(3);
+            }
+            default -> reply(ex, 404, "not found: " + uri.getPath() + "\n");
         }
     }
 

@@ -1,0 +1,78 @@
+package io.headroom.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+class ValidateCommandTest {
+    @TempDir
+    Path dir;
+
+    private final StringWriter out = new StringWriter();
+    private final StringWriter err = new StringWriter();
+
+    private int validate(String yaml) throws Exception {
+        Path f = dir.resolve("h.yaml");
+        Files.writeString(f, yaml);
+        CommandLine cl = Main.commandLine();
+        cl.setOut(new PrintWriter(out));
+        cl.setErr(new PrintWriter(err));
+        return cl.execute("validate", f.toString());
+    }
+
+    @Test
+    void printsEveryErrorWithItsPathAndExitsOne() throws Exception {
+        int code = validate("""
+                targetGroups:
+                  - name: web
+                    healthCheck: { matcher: "20x", intervalSeconds: 0 }
+                """);
+        assertThat(code).isEqualTo(1);
+        assertThat(err.toString())
+                .contains("targetGroups[0].healthCheck.matcher: \"20x\" (expected: codes like 200, 200-299 or 200,302)")
+                .contains("targetGroups[0].healthCheck.intervalSeconds: 0 (expected: 5..300)")
+                .contains("2 errors");
+    }
+
+    @Test
+    void yamlSyntaxErrorNamesLineAndColumn() throws Exception {
+        int code = validate("targetGroups:\n  - name: web\n    healthCheck: { path: /x\n");
+        assertThat(code).isEqualTo(1);
+        assertThat(err.toString()).containsPattern("h\\.yaml:\\d+:\\d+: ");
+    }
+
+    @Test
+    void validFilePrintsOneLineSummaryAndExitsZero() throws Exception {
+        int code = validate("""
+                loadBalancers:
+                  - name: web
+                    listeners:
+                      - port: 8080
+                        protocol: HTTP
+                        defaultAction: { forward: { targetGroup: web } }
+                targetGroups:
+                  - name: web
+                    targets: [{ host: 127.0.0.1, port: 9001 }]
+                """);
+        assertThat(code).as(err.toString()).isZero();
+        assertThat(out.toString().trim()).endsWith(
+                "OK — 1 load balancer (1 listener, 0 rules), 1 target group, 0 launch templates, 0 auto scaling groups");
+    }
+
+    @Test
+    void theShippedExamplesAreValid() {
+        for (String example : new String[] {"demo.yaml", "static.yaml"}) {
+            CommandLine cl = Main.commandLine();
+            cl.setOut(new PrintWriter(out));
+            cl.setErr(new PrintWriter(err));
+            assertThat(cl.execute("validate", Path.of("..", "examples", example).toString()))
+                    .as(example + ": " + err).isZero();
+        }
+    }
+}
