@@ -460,4 +460,21 @@ class AutoScalingControllerTest {
         assertThat(clock.instant()).isAfterOrEqualTo(inService.plusSeconds(20));
         assertThat(g.groupState(clock.instant()).warmingUpCount()).isZero();
     }
+
+    @Test
+    void startedControllerTicksByItselfAndCloseStopsEverything() {
+        AutoScalingGroup g = start(Fixtures.config(List.of(SLEEPER), Group.of("workers", "sleeper", 1, 2, 1)), "workers");
+        controller.start();
+        await().atMost(Duration.ofSeconds(15)).until(() -> count(g, LifecycleState.InService) == 1);
+        g.setDesiredCapacity(2, "a test");
+        await().atMost(Duration.ofSeconds(15)).until(() -> count(g, LifecycleState.InService) == 2);
+        assertThat(g.activities()).extracting(Activity::cause).anyMatch(c -> c.endsWith(
+                " a test changing the desired capacity from 1 to 2."));
+        long pid = provider.describe(g.instances().get(0).instanceId()).orElseThrow().pid();
+
+        controller.close();
+        assertThat(g.instances()).allMatch(i -> i.lifecycleState() == LifecycleState.Terminated);
+        await().atMost(Duration.ofSeconds(10)).until(() -> ProcessHandle.of(pid).map(h -> !h.isAlive()).orElse(true));
+        assertThatThrownBy(controller::start).isInstanceOf(IllegalStateException.class);
+    }
 }
