@@ -49,7 +49,7 @@ public final class ProxyServer implements AutoCloseable {
 
     private final Transport transport;
     private final MetricRegistry metrics;
-    private final UpstreamPool pool;
+    private UpstreamPool pool;
     private final Map<ListenerKey, HttpListener> listeners = new LinkedHashMap<>();
     private final Map<String, AtomicInteger> activeConnections = new HashMap<>();
     private final List<CompletableFuture<Void>> closing = new ArrayList<>();
@@ -74,6 +74,14 @@ public final class ProxyServer implements AutoCloseable {
     /** For tests: how long a request line and headers may take from their first byte (default 60 s, as ALB). */
     synchronized void headerTimeout(Duration d) {
         headerTimeout = d;
+    }
+
+    /** For tests: how long an unused upstream connection stays pooled (default 60 s); before the first apply. */
+    synchronized void upstreamIdleTimeout(Duration d) {
+        if (!listeners.isEmpty()) {
+            throw new IllegalStateException("upstreamIdleTimeout: set it before the first apply");
+        }
+        pool = new UpstreamPool(transport, d.toNanos(), 10_000);
     }
 
     /**

@@ -95,6 +95,18 @@ class ProxyErrorsTest {
     }
 
     @Test
+    void staleKeepAliveConnectionIsRetriedOnAFreshOneNotCountedAsAFailure() throws Exception {
+        try (TestBackend backend = new TestBackend("a"); ProxyHarness h = ProxyHarness.start(ProxyHarness.simple(backend.port()))) {
+            assertThat(h.get("/second-closes").body()).isEqualTo("ok a");
+            HttpResponse<String> r = h.get("/second-closes"); // reuses the pooled connection, which the target drops
+            assertThat(r.statusCode()).isEqualTo(200);
+            assertThat(backend.connections()).isEqualTo(2);
+            assertThat(h.lb("HTTPCode_ELB_5XX_Count")).isZero();
+            assertThat(h.tg("TargetConnectionErrorCount")).isZero();
+        }
+    }
+
+    @Test
     void redirectAndFixedResponse() throws Exception {
         String yaml = """
                 loadBalancers:

@@ -80,6 +80,19 @@ class ProxyForwardingTest {
     }
 
     @Test
+    void idleUpstreamConnectionsAreClosedAfterTheirTimeout() throws Exception {
+        try (TestBackend backend = new TestBackend("a");
+             ProxyHarness h = ProxyHarness.start(ProxyHarness.simple(backend.port()),
+                     p -> p.upstreamIdleTimeout(Duration.ofMillis(200)))) {
+            assertThat(h.get("/").statusCode()).isEqualTo(200);
+            org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(5))
+                    .until(() -> backend.closedConnections.get() == 1);
+            assertThat(h.get("/").statusCode()).isEqualTo(200);
+            assertThat(backend.connections()).isEqualTo(2);
+        }
+    }
+
+    @Test
     void headResponseHasNoBody() throws Exception {
         try (TestBackend backend = new TestBackend("a"); ProxyHarness h = ProxyHarness.start(ProxyHarness.simple(backend.port()))) {
             HttpResponse<String> r = h.client.send(HttpRequest.newBuilder(h.uri("/x"))

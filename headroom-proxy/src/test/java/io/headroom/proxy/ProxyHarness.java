@@ -34,12 +34,10 @@ final class ProxyHarness implements AutoCloseable {
     final HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(5)).build();
 
-    private ProxyHarness(String yaml, int port, Duration headerTimeout) {
+    private ProxyHarness(String yaml, int port, java.util.function.Consumer<ProxyServer> setup) {
         this.port = port;
         proxy = new ProxyServer(1, metrics);
-        if (headerTimeout != null) {
-            proxy.headerTimeout(headerTimeout);
-        }
+        setup.accept(proxy);
         groups = new TargetGroups(Clock.systemUTC(), proxy.eventLoops(), null, Duration.ofHours(1), null);
         try {
             apply(yaml);
@@ -51,11 +49,16 @@ final class ProxyHarness implements AutoCloseable {
 
     /** {@code yaml} may use {@code ${PORT}} for the listener port. */
     static ProxyHarness start(String yaml) throws IOException {
-        return new ProxyHarness(yaml, freePort(), null);
+        return new ProxyHarness(yaml, freePort(), p -> { });
     }
 
     static ProxyHarness start(String yaml, Duration headerTimeout) throws IOException {
-        return new ProxyHarness(yaml, freePort(), headerTimeout);
+        return new ProxyHarness(yaml, freePort(), p -> p.headerTimeout(headerTimeout));
+    }
+
+    /** {@code setup} runs on the proxy before the first apply (package-private test settings). */
+    static ProxyHarness start(String yaml, java.util.function.Consumer<ProxyServer> setup) throws IOException {
+        return new ProxyHarness(yaml, freePort(), setup);
     }
 
     void apply(String yaml) {

@@ -56,6 +56,8 @@ final class TestBackend implements AutoCloseable {
     private final ConcurrentLinkedQueue<Request> requests = new ConcurrentLinkedQueue<>();
     private final AtomicInteger connections = new AtomicInteger();
     private final CountDownLatch closed = new CountDownLatch(1);
+    /** Connections that ended (either side closed). */
+    final AtomicInteger closedConnections = new AtomicInteger();
     /** Counts requests whose handling started (for tests that wait until a request reached the backend). */
     final AtomicInteger started = new AtomicInteger();
 
@@ -95,6 +97,7 @@ final class TestBackend implements AutoCloseable {
     }
 
     private void serve(Socket s, int id) {
+        int onThisConnection = 0;
         try (s) {
             InputStream in = s.getInputStream();
             OutputStream out = s.getOutputStream();
@@ -127,7 +130,16 @@ final class TestBackend implements AutoCloseable {
                     path = path.substring(0, q);
                 }
                 boolean head = parts[0].equals("HEAD");
+                onThisConnection++;
                 switch (path) {
+                    case "/second-closes" -> {
+                        // a keep-alive connection that the server drops just as it is reused
+                        if (onThisConnection > 1) {
+                            return;
+                        }
+                        readBody(in, headers, null);
+                        respond(out, 200, "text/plain", ("ok " + name).getBytes(), head, "");
+                    }
                     case "/close" -> {
                         return;
                     }
@@ -200,6 +212,8 @@ final class TestBackend implements AutoCloseable {
             }
         } catch (IOException | InterruptedException | RuntimeException e) {
             // connection ends
+        } finally {
+            closedConnections.incrementAndGet();
         }
     }
 

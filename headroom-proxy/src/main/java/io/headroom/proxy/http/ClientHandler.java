@@ -90,6 +90,7 @@ final class ClientHandler extends ChannelInboundHandlerAdapter implements Reques
     private boolean targetActive;
     private int attempts;
     private boolean staleRetried;
+    private boolean connectTimedOut;
     private Channel upstream;
     private UpstreamHandler upHandler;
     private boolean upstreamReused;
@@ -512,6 +513,7 @@ final class ClientHandler extends ChannelInboundHandlerAdapter implements Reques
         }
         group.metrics().connectionErrors.increment();
         finishTarget();
+        connectTimedOut = f.cause() instanceof io.netty.channel.ConnectTimeoutException;
         log.debug("connect to {} failed: {}", target, f.cause().toString());
         if (attempts < 2) {
             // Nothing was sent: retrying elsewhere is safe whatever the method.
@@ -522,7 +524,7 @@ final class ClientHandler extends ChannelInboundHandlerAdapter implements Reques
                 return;
             }
         }
-        fail(502);
+        fail(connectTimedOut ? 504 : 502);
     }
 
     private void attach(Channel ch) {
@@ -552,7 +554,8 @@ final class ClientHandler extends ChannelInboundHandlerAdapter implements Reques
         if (bodiless && requestDone) {
             lastUpstreamWrite = upstream.write(LastHttpContent.EMPTY_LAST_CONTENT);
         }
-        if (requestDone) {
+        if (requestDone || expectContinue) {
+            // With Expect: 100-continue the client waits for the target: it must answer (100 or final) in time.
             requestSent();
         }
         upstream.flush();
@@ -645,6 +648,7 @@ final class ClientHandler extends ChannelInboundHandlerAdapter implements Reques
             return;
         }
         if (code >= 100 && code < 200) {
+            cancelTimer(); // restarted when the whole request body has been sent
             informational = true; // e.g. 100 Continue: pass it on; the final response follows
             lastClientWrite = ctx.write(r);
             return;
