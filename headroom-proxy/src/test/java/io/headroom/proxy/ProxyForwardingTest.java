@@ -93,6 +93,22 @@ class ProxyForwardingTest {
     }
 
     @Test
+    void closeDelimitedResponseIsChunkedForHttp11AndClosedForHttp10() throws Exception {
+        try (TestBackend backend = new TestBackend("a"); ProxyHarness h = ProxyHarness.start(ProxyHarness.simple(backend.port()))) {
+            HttpResponse<String> r = h.get("/unframed");
+            assertThat(r.body()).isEqualTo("until the end");
+            assertThat(h.get("/after").body()).isEqualTo("ok a");
+            assertThat(h.lb("NewConnectionCount")).isEqualTo(1);
+            String http10 = h.raw("GET /unframed HTTP/1.0\r\nHost: x\r\n\r\n");
+            assertThat(http10).startsWith("HTTP/1.1 200").containsIgnoringCase("connection: close")
+                    .doesNotContainIgnoringCase("transfer-encoding").endsWith("\r\n\r\nuntil the end");
+            String keepAlive10 = h.raw("GET /x HTTP/1.0\r\nHost: x\r\nConnection: keep-alive\r\n\r\n"
+                    + "GET /y HTTP/1.0\r\nHost: x\r\n\r\n");
+            assertThat(keepAlive10).containsIgnoringCase("connection: keep-alive").contains("ok aHTTP/1.1 200").endsWith("ok a");
+        }
+    }
+
+    @Test
     void headResponseHasNoBody() throws Exception {
         try (TestBackend backend = new TestBackend("a"); ProxyHarness h = ProxyHarness.start(ProxyHarness.simple(backend.port()))) {
             HttpResponse<String> r = h.client.send(HttpRequest.newBuilder(h.uri("/x"))

@@ -132,6 +132,12 @@ final class TestBackend implements AutoCloseable {
                 boolean head = parts[0].equals("HEAD");
                 onThisConnection++;
                 switch (path) {
+                    case "/unframed" -> {
+                        readBody(in, headers, null);
+                        out.write("HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\n\r\nuntil the end".getBytes(StandardCharsets.US_ASCII));
+                        out.flush();
+                        return;
+                    }
                     case "/second-closes" -> {
                         // a keep-alive connection that the server drops just as it is reused
                         if (onThisConnection > 1) {

@@ -80,6 +80,7 @@ final class ClientHandler extends ChannelInboundHandlerAdapter implements Reques
     private String query;
     private boolean keepAlive;
     private boolean upgrade;
+    private boolean http10;
     private boolean expectContinue;
     private boolean bodiless;
     private boolean idempotent;
@@ -232,7 +233,6 @@ final class ClientHandler extends ChannelInboundHandlerAdapter implements Reques
 
     private void onRequest(HttpRequest req) {
         snap = listener.snapshot();
-        snap.lb.requestCount.increment();
         if (nonCompliantPending) {
             nonCompliantPending = false;
             snap.lb.nonCompliant.increment();
@@ -250,6 +250,7 @@ final class ClientHandler extends ChannelInboundHandlerAdapter implements Reques
         lastUpstreamWrite = null;
         HttpHeaders h = req.headers();
         keepAlive = HttpUtil.isKeepAlive(req) && !listener.closing();
+        http10 = req.protocolVersion().minorVersion() == 0;
         HttpMethod m = req.method();
         encoder.head(m == HttpMethod.HEAD);
         upgrade = h.contains(HttpHeaderNames.UPGRADE)
@@ -262,13 +263,15 @@ final class ClientHandler extends ChannelInboundHandlerAdapter implements Reques
         Route<GroupRef> route = snap.router.route(this);
         if (route instanceof Route.Forward<GroupRef> f) {
             group = f.pick(ThreadLocalRandom.current());
-            group.group().countRequest();
-            group.metrics().requestCount.increment();
             prepareForward(h);
             target = group.group().select(null);
             if (target == null) {
                 local(Responses.error(503, keepAlive()), 503);
             } else {
+                // AWS: RequestCount counts only requests for which a target could be chosen.
+                snap.lb.requestCount.increment();
+                group.metrics().requestCount.increment();
+                group.group().countRequest();
                 connect(true);
             }
         } else if (route instanceof Route.Redirect<GroupRef> r) {
@@ -441,8 +444,8 @@ final class ClientHandler extends ChannelInboundHandlerAdapter implements Reques
     @Override
     public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
         if (evt instanceof IdleStateEvent) {
-            if (state == State.IDLE && backlog.isEmpty()) {
-                ctx.close(); // ALB: close a client connection idle for idleTimeoutSeconds
+            if ((state == State.IDLE && backlog.isEmpty()) || state == State.TUNNEL) {
+                ctx.close(); // ALB: close a client connection (or WebSocket) idle for idleTimeoutSeconds
             }
             return;
         }
@@ -677,12 +680,20 @@ final class ClientHandler extends ChannelInboundHandlerAdapter implements Reques
             keepAlive = false;
         }
         r.setProtocolVersion(HttpVersion.HTTP_1_1);
+        boolean unframed = !HttpUtil.isContentLengthSet(r) && !HttpUtil.isTransferEncodingChunked(r)
+                && code != 204 && code != 304 && request.method() != HttpMethod.HEAD;
+        if (unframed) {
+            // The target delimits the body by closing: an HTTP/1.1 client gets chunks, an HTTP/1.0 one a close.
+            if (http10) {
+                keepAlive = false;
+            } else {
+                HttpUtil.setTransferEncodingChunked(r, true);
+            }
+        }
         if (!keepAlive) {
             h.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
-        }
-        if (!HttpUtil.isContentLengthSet(r) && !HttpUtil.isTransferEncodingChunked(r) && code != 204 && code != 304
-                && request.method() != HttpMethod.HEAD) {
-            HttpUtil.setTransferEncodingChunked(r, true); // the target delimits by closing; the client gets chunks
+        } else if (http10) {
+            h.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
         }
         lastClientWrite = ctx.write(r);
     }
