@@ -2,7 +2,12 @@ package io.headroom.proxy;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.headroom.core.metrics.Dimensions;
+import io.headroom.core.metrics.MetricKey;
+import io.headroom.core.metrics.MetricStore;
+import io.headroom.core.metrics.Statistic;
 import java.net.http.HttpRequest;
+import java.time.Instant;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.List;
@@ -25,6 +30,18 @@ class ProxyForwardingTest {
             assertThat(h.tg("RequestCount")).isEqualTo(5);
             assertThat(h.tg("HTTPCode_Target_2XX_Count")).isEqualTo(5);
             assertThat(h.lb("ProcessedBytes")).isGreaterThan(0);
+
+            MetricStore store = MetricStore.inMemory(Duration.ofMinutes(5));
+            long now = Instant.now().getEpochSecond();
+            h.metrics.publish(store, now);
+            Instant from = Instant.ofEpochSecond(now - 5);
+            Instant to = Instant.ofEpochSecond(now + 5);
+            MetricKey trt = MetricKey.of("TargetResponseTime", Dimensions.of("TargetGroup", "web"));
+            assertThat(store.aggregate(trt, from, to, Statistic.SAMPLE_COUNT)).hasValue(5.0);
+            assertThat(store.aggregate(trt, from, to, Statistic.MAXIMUM).orElseThrow()).isBetween(0.0, 5.0);
+            // the HttpClient keeps its connection open: one active client connection
+            MetricKey active = MetricKey.of("ActiveConnectionCount", Dimensions.of("LoadBalancer", "web"));
+            assertThat(store.aggregate(active, from, to, Statistic.MAXIMUM)).hasValue(1.0);
         }
     }
 
