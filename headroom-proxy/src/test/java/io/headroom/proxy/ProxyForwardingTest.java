@@ -126,6 +126,27 @@ class ProxyForwardingTest {
     }
 
     @Test
+    void pipelinedRequestsAreAnsweredInOrder() throws Exception {
+        try (TestBackend backend = new TestBackend("a"); ProxyHarness h = ProxyHarness.start(ProxyHarness.simple(backend.port()))) {
+            String r = h.raw("POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 3\r\n\r\none"
+                    + "POST /echo HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n3\r\ntwo\r\n0\r\n\r\n"
+                    + "GET /third HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+            assertThat(r.split("HTTP/1.1 200 OK", -1)).hasSize(4);
+            assertThat(r.indexOf("one")).isLessThan(r.indexOf("two"));
+            assertThat(r.indexOf("two")).isLessThan(r.indexOf("ok a"));
+            assertThat(backend.requests()).extracting(TestBackend.Request::target).containsExactly("/echo", "/echo", "/third");
+        }
+    }
+
+    @Test
+    void expectContinueWithoutATargetIsAnsweredAtOnce() throws Exception {
+        try (ProxyHarness h = ProxyHarness.start(ProxyHarness.simple())) {
+            String r = h.raw("POST /x HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\nExpect: 100-continue\r\n\r\n");
+            assertThat(r).startsWith("HTTP/1.1 503 ").containsIgnoringCase("connection: close");
+        }
+    }
+
+    @Test
     void headResponseHasNoBody() throws Exception {
         try (TestBackend backend = new TestBackend("a"); ProxyHarness h = ProxyHarness.start(ProxyHarness.simple(backend.port()))) {
             HttpResponse<String> r = h.client.send(HttpRequest.newBuilder(h.uri("/x"))

@@ -428,6 +428,9 @@ final class ClientHandler extends ChannelInboundHandlerAdapter implements Reques
         while (!backlog.isEmpty() && acceptsNowIgnoringBacklog(backlog.peek())) {
             dispatch(backlog.poll());
         }
+        if (upstream != null) {
+            upstream.flush(); // what the backlog forwarded
+        }
         if (backlog.isEmpty()) {
             afterBatch();
         }
