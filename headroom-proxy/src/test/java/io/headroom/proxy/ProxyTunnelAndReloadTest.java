@@ -106,6 +106,25 @@ class ProxyTunnelAndReloadTest {
     }
 
     @Test
+    void configWithAnUnknownTargetGroupIsRefusedAndChangesNothing() throws Exception {
+        try (TestBackend a = new TestBackend("a"); ProxyHarness h = ProxyHarness.start(ProxyHarness.simple(a.port()))) {
+            // The loader would catch this; build the record directly to check the proxy's own guard.
+            var cfg = h.config(ProxyHarness.simple(a.port()));
+            var lb = cfg.loadBalancers().get(0);
+            var l = lb.listeners().get(0);
+            var badListener = new io.headroom.core.config.ListenerConfig(l.address(), l.port(), l.protocol(),
+                    l.certificates(), l.sslPolicy(), io.headroom.core.config.ActionConfig.Forward.to("nope"), l.rules());
+            var badLb = new io.headroom.core.config.LoadBalancerConfig(lb.name(), lb.type(), lb.idleTimeoutSeconds(),
+                    lb.desyncMitigationMode(), lb.accessLog(), java.util.List.of(badListener));
+            var badCfg = new io.headroom.core.config.HeadroomConfig(cfg.admin(), cfg.stateDir(), cfg.workerThreads(),
+                    java.util.List.of(badLb), cfg.targetGroups(), cfg.launchTemplates(), cfg.autoScalingGroups());
+            assertThatThrownBy(() -> h.proxy.apply(badCfg, h.groups)).isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("web").hasMessageContaining("nope");
+            assertThat(h.get("/").body()).isEqualTo("ok a");
+        }
+    }
+
+    @Test
     void shutdownDrainsAnInFlightRequest() throws Exception {
         try (TestBackend a = new TestBackend("a"); ProxyHarness h = ProxyHarness.start(ProxyHarness.simple(a.port()))) {
             CompletableFuture<HttpResponse<String>> slow = h.client.sendAsync(
