@@ -126,6 +126,12 @@ final class ProxyHarness implements AutoCloseable {
         return metrics.counter(MetricKey.of(metric, Dimensions.of("TargetGroup", "web"))).sum();
     }
 
+    /** Requests in flight on all targets of group "web" (each requestStarted matched by one requestFinished). */
+    int outstanding() {
+        return groups.get("web").describe().stream()
+                .mapToInt(t -> groups.get("web").target(t.target()).outstanding()).sum();
+    }
+
     /** Sends raw bytes on a new connection and returns everything read until the proxy closes (or 10 s). */
     String raw(String request) throws IOException {
         try (Socket s = new Socket(InetAddress.getLoopbackAddress(), port)) {

@@ -47,17 +47,21 @@ public final class UpstreamPool {
 
     /** An idle connection to {@code address} owned by the calling event loop, or null. */
     Channel poll(TargetAddress address) {
-        ArrayDeque<Channel> q = idle.get().get(address);
+        HashMap<TargetAddress, ArrayDeque<Channel>> map = idle.get();
+        ArrayDeque<Channel> q = map.get(address);
         if (q == null) {
             return null;
         }
         Channel ch;
         while ((ch = q.pollFirst()) != null) {
             if (ch.isActive()) {
-                return ch;
+                break;
             }
         }
-        return null;
+        if (q.isEmpty()) {
+            map.remove(address); // targets come and go (auto scaling): keep no empty entries
+        }
+        return ch;
     }
 
     /** A new connection to {@code address} on {@code loop}; its last handler is an {@link UpstreamHandler}. */
@@ -90,9 +94,10 @@ public final class UpstreamPool {
         if (!ch.eventLoop().inEventLoop()) {
             return;
         }
-        ArrayDeque<Channel> q = idle.get().get(address);
-        if (q != null) {
-            q.remove(ch);
+        HashMap<TargetAddress, ArrayDeque<Channel>> map = idle.get();
+        ArrayDeque<Channel> q = map.get(address);
+        if (q != null && q.remove(ch) && q.isEmpty()) {
+            map.remove(address);
         }
     }
 }
