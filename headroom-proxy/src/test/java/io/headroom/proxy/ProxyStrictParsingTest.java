@@ -33,6 +33,7 @@ class ProxyStrictParsingTest {
             case "no-colon" -> "GET / HTTP/1.1\r\nHost: x\r\nJustAName\r\n\r\n";
             case "bad-request-line" -> "GET  / HTTP/1.1\r\nHost: x\r\n\r\n";
             case "bad-version" -> "GET / HTTP/2.0\r\nHost: x\r\n\r\n";
+            case "no-host" -> "GET / HTTP/1.1\r\n\r\n";
             case "long-line" -> BIG_LINE;
             case "big-headers" -> BIG_HEADERS;
             default -> throw new IllegalArgumentException(name);
@@ -44,7 +45,7 @@ class ProxyStrictParsingTest {
             "cl-and-te, 400", "two-cl, 400", "cl-list, 400", "bad-cl, 400", "te-not-chunked, 400", "te-identity, 400",
             "bad-chunk-size, 400", "obs-fold, 400", "space-before-colon, 400", "control-char, 400", "nul, 400",
             "bare-lf, 400", "bare-lf-header, 400", "bare-cr, 400", "no-colon, 400", "bad-request-line, 400",
-            "bad-version, 400", "long-line, 414", "big-headers, 431"})
+            "bad-version, 400", "no-host, 400", "long-line, 414", "big-headers, 431"})
     void rejectedAndTheTargetSeesNothing(String name, int status) throws Exception {
         try (TestBackend backend = new TestBackend("a"); ProxyHarness h = ProxyHarness.start(ProxyHarness.simple(backend.port()))) {
             String response = h.raw(request(name)); // returns only once the proxy closed the connection
@@ -90,6 +91,16 @@ class ProxyStrictParsingTest {
                 assertThat(h.raw(twoHosts)).startsWith("HTTP/1.1 400 ");
             }
             assertThat(backend.requests()).hasSize(1);
+        }
+    }
+
+    @Test
+    void connectAndTraceAre405() throws Exception {
+        try (TestBackend backend = new TestBackend("a"); ProxyHarness h = ProxyHarness.start(ProxyHarness.simple(backend.port()))) {
+            assertThat(h.raw("CONNECT example.com:443 HTTP/1.1\r\nHost: example.com:443\r\nConnection: close\r\n\r\n"))
+                    .startsWith("HTTP/1.1 405 ");
+            assertThat(h.raw("TRACE / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")).startsWith("HTTP/1.1 405 ");
+            assertThat(backend.requests()).isEmpty();
         }
     }
 

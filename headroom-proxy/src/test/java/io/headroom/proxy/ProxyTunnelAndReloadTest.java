@@ -117,7 +117,8 @@ class ProxyTunnelAndReloadTest {
             var badLb = new io.headroom.core.config.LoadBalancerConfig(lb.name(), lb.type(), lb.idleTimeoutSeconds(),
                     lb.desyncMitigationMode(), lb.accessLog(), java.util.List.of(badListener));
             var badCfg = new io.headroom.core.config.HeadroomConfig(cfg.admin(), cfg.stateDir(), cfg.workerThreads(),
-                    java.util.List.of(badLb), cfg.targetGroups(), cfg.launchTemplates(), cfg.autoScalingGroups());
+                    java.util.List.of(badLb), cfg.targetGroups(), cfg.launchTemplates(), cfg.autoScalingGroups(),
+                    cfg.notifications());
             assertThatThrownBy(() -> h.proxy.apply(badCfg, h.groups)).isInstanceOf(IllegalArgumentException.class)
                     .hasMessageContaining("web").hasMessageContaining("nope");
             assertThat(h.get("/").body()).isEqualTo("ok a");

@@ -260,6 +260,11 @@ final class ClientHandler extends ChannelInboundHandlerAdapter implements Reques
         idempotent = m == HttpMethod.GET || m == HttpMethod.HEAD || m == HttpMethod.OPTIONS
                 || m == HttpMethod.TRACE || m == HttpMethod.PUT || m == HttpMethod.DELETE;
 
+        if (m == HttpMethod.CONNECT || m == HttpMethod.TRACE) {
+            // As ALB: no tunnels through CONNECT, no TRACE.
+            local(Responses.error(405, keepAlive()), 405);
+            return;
+        }
         Route<GroupRef> route = snap.router.route(this);
         if (route instanceof Route.Forward<GroupRef> f) {
             group = f.pick(ThreadLocalRandom.current());

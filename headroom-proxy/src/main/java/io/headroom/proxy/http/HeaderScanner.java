@@ -11,7 +11,7 @@ import java.util.Locale;
  *   <li><b>severe</b> (rejected in defensive and strictest mode): bare LF or a CR not followed by LF, control
  *       characters, obs-fold (a line starting with SP/HTAB), whitespace before the colon, a line without a colon,
  *       a malformed request line, Content-Length together with Transfer-Encoding, differing or non-numeric
- *       Content-Length values, a final transfer coding other than chunked;</li>
+ *       Content-Length values, a final transfer coding other than chunked, an HTTP/1.1 request without Host;</li>
  *   <li><b>ambiguous</b> (rejected in strictest mode only): bytes &ge; 0x80 in a header value, repeated identical
  *       Content-Length values, more than one Host header;</li>
  *   <li>limits, whatever the mode: request line over 8 KiB → 414, header section over 64 KiB → 431.</li>
@@ -256,6 +256,9 @@ public final class HeaderScanner {
     }
 
     private int finish() {
+        if (hostCount == 0 && !http10) {
+            flagSevere("HTTP/1.1 request without a Host header"); // RFC 9112 3.2: MUST answer 400
+        }
         if (transferEncoding != null) {
             if (contentLengthCount > 0) {
                 flagSevere("both Content-Length and Transfer-Encoding");
