@@ -147,6 +147,46 @@ class ProxyForwardingTest {
     }
 
     @Test
+    void concurrentClientsAreServedOverABoundedNumberOfUpstreamConnections() throws Exception {
+        try (TestBackend a = new TestBackend("a"); TestBackend b = new TestBackend("b");
+             ProxyHarness h = ProxyHarness.start(ProxyHarness.simple(a.port(), b.port()))) {
+            int clients = 8;
+            int each = 50;
+            java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(clients);
+            try {
+                java.util.List<java.util.concurrent.Future<Integer>> results = new java.util.ArrayList<>();
+                for (int c = 0; c < clients; c++) {
+                    int id = c;
+                    results.add(pool.submit(() -> {
+                        java.net.http.HttpClient own = java.net.http.HttpClient.newBuilder()
+                                .version(java.net.http.HttpClient.Version.HTTP_1_1).build();
+                        int ok = 0;
+                        for (int i = 0; i < each; i++) {
+                            HttpResponse<String> r = own.send(HttpRequest.newBuilder(h.uri("/echo"))
+                                    .timeout(Duration.ofSeconds(10))
+                                    .POST(HttpRequest.BodyPublishers.ofString(id + ":" + i)).build(),
+                                    HttpResponse.BodyHandlers.ofString());
+                            if (r.statusCode() == 200 && r.body().equals(id + ":" + i)) {
+                                ok++;
+                            }
+                        }
+                        return ok;
+                    }));
+                }
+                for (var f : results) {
+                    assertThat(f.get(60, java.util.concurrent.TimeUnit.SECONDS)).isEqualTo(each);
+                }
+            } finally {
+                pool.shutdownNow();
+            }
+            assertThat(a.requests().size() + b.requests().size()).isEqualTo(clients * each);
+            assertThat(a.connections() + b.connections()).as("upstream connections").isLessThanOrEqualTo(2 * clients);
+            assertThat(h.outstanding()).isZero();
+            assertThat(h.tg("HTTPCode_Target_2XX_Count")).isEqualTo(clients * each);
+        }
+    }
+
+    @Test
     void headResponseHasNoBody() throws Exception {
         try (TestBackend backend = new TestBackend("a"); ProxyHarness h = ProxyHarness.start(ProxyHarness.simple(backend.port()))) {
             HttpResponse<String> r = h.client.send(HttpRequest.newBuilder(h.uri("/x"))
