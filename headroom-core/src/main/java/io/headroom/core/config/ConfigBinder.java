@@ -338,6 +338,11 @@ final class ConfigBinder {
                 slowStart = s;
             }
         }
+        if (slowStart > 0 && algorithm == Algorithm.LEAST_OUTSTANDING_REQUESTS) {
+            // As ALB: slow start ramps a share of requests, which least outstanding requests does not assign.
+            errors.add(n.at("slowStartSeconds"), slowStart
+                    + " (expected: 0 with algorithm least_outstanding_requests; slow start needs round_robin or weighted_random)");
+        }
         StickinessConfig stickiness = stickiness(n.obj("stickiness", "enabled", "type", "durationSeconds", "cookieName"));
         if (tcp && stickiness.enabled()) {
             errors.add(n.at("stickiness.enabled"), "true (expected: false; stickiness needs an HTTP or HTTPS target group)");

@@ -84,7 +84,7 @@ class ConfigLoaderTest {
         TargetGroupConfig tg = parse("""
                 targetGroups:
                   - name: web
-                    algorithm: least_outstanding_requests
+                    algorithm: weighted_random
                     healthCheck: { protocol: HTTP, path: /health, port: 9100, matcher: "200,302", intervalSeconds: 10,
                                    timeoutSeconds: 3, healthyThreshold: 3, unhealthyThreshold: 4 }
                     deregistrationDelaySeconds: 0
@@ -92,7 +92,7 @@ class ConfigLoaderTest {
                     stickiness: { enabled: true, type: app_cookie, cookieName: SESSION, durationSeconds: 60 }
                     targets: [{ host: 127.0.0.1, port: 9001 }, { host: "::1", port: 9002 }, { host: localhost, port: 9003 }]
                 """).targetGroups().get(0);
-        assertThat(tg.algorithm()).isEqualTo(TargetGroupConfig.Algorithm.LEAST_OUTSTANDING_REQUESTS);
+        assertThat(tg.algorithm()).isEqualTo(TargetGroupConfig.Algorithm.WEIGHTED_RANDOM);
         assertThat(tg.healthCheck()).isEqualTo(new HealthCheckConfig(HealthCheckConfig.Protocol.HTTP, "/health", 9100, 10, 3,
                 3, 4, tg.healthCheck().matcher()));
         assertThat(tg.healthCheck().matcher().matches(302)).isTrue();
