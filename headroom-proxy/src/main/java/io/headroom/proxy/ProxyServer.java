@@ -3,6 +3,8 @@ package io.headroom.proxy;
 import io.headroom.core.config.HeadroomConfig;
 import io.headroom.core.config.ListenerConfig;
 import io.headroom.core.config.LoadBalancerConfig;
+import io.headroom.core.metrics.Dimensions;
+import io.headroom.core.metrics.MetricKey;
 import io.headroom.core.metrics.MetricRegistry;
 import io.headroom.proxy.http.HttpListener;
 import io.headroom.proxy.http.LoadBalancerMetrics;
@@ -144,6 +146,13 @@ public final class ProxyServer implements AutoCloseable {
                 log.info("listener {} removed: draining", e.getKey());
                 closing.add(e.getValue().close(removedListenerDrain));
                 it.remove();
+            }
+        }
+        for (String gone : new ArrayList<>(activeConnections.keySet())) {
+            if (!lbMetrics.containsKey(gone) && activeConnections.get(gone).get() == 0) {
+                // A load balancer that left the config: stop publishing its connection gauge.
+                metrics.remove(MetricKey.of("ActiveConnectionCount", Dimensions.of("LoadBalancer", gone)));
+                activeConnections.remove(gone);
             }
         }
         bound.forEach((k, l) -> log.info("listener {} bound to {}", k, l.localAddress()));

@@ -15,6 +15,7 @@ import java.net.Socket;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import io.headroom.proxy.target.TargetGroups;
 import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.Test;
@@ -108,19 +109,16 @@ class ProxyTunnelAndReloadTest {
     @Test
     void configWithAnUnknownTargetGroupIsRefusedAndChangesNothing() throws Exception {
         try (TestBackend a = new TestBackend("a"); ProxyHarness h = ProxyHarness.start(ProxyHarness.simple(a.port()))) {
-            // The loader would catch this; build the record directly to check the proxy's own guard.
-            var cfg = h.config(ProxyHarness.simple(a.port()));
-            var lb = cfg.loadBalancers().get(0);
-            var l = lb.listeners().get(0);
-            var badListener = new io.headroom.core.config.ListenerConfig(l.address(), l.port(), l.protocol(),
-                    l.certificates(), l.sslPolicy(), io.headroom.core.config.ActionConfig.Forward.to("nope"), l.rules());
-            var badLb = new io.headroom.core.config.LoadBalancerConfig(lb.name(), lb.type(), lb.idleTimeoutSeconds(),
-                    lb.desyncMitigationMode(), lb.accessLog(), java.util.List.of(badListener));
-            var badCfg = new io.headroom.core.config.HeadroomConfig(cfg.admin(), cfg.stateDir(), cfg.workerThreads(),
-                    java.util.List.of(badLb), cfg.targetGroups(), cfg.launchTemplates(), cfg.autoScalingGroups(),
-                    cfg.notifications());
-            assertThatThrownBy(() -> h.proxy.apply(badCfg, h.groups)).isInstanceOf(IllegalArgumentException.class)
-                    .hasMessageContaining("web").hasMessageContaining("nope");
+            // Target groups that do not (yet) have the config's group: the proxy's own guard must refuse.
+            TargetGroups empty = new TargetGroups(java.time.Clock.systemUTC(), h.proxy.eventLoops(), null,
+                    Duration.ofHours(1), null);
+            try {
+                var cfg = h.config(ProxyHarness.simple(a.port()));
+                assertThatThrownBy(() -> h.proxy.apply(cfg, empty)).isInstanceOf(IllegalArgumentException.class)
+                        .hasMessageContaining("web");
+            } finally {
+                empty.close();
+            }
             assertThat(h.get("/").body()).isEqualTo("ok a");
         }
     }
