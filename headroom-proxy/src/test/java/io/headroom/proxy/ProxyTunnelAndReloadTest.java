@@ -64,6 +64,34 @@ class ProxyTunnelAndReloadTest {
     }
 
     @Test
+    void webSocketClientTalksToTheTargetThroughTheProxy() throws Exception {
+        try (TestBackend backend = new TestBackend("a"); ProxyHarness h = ProxyHarness.start(ProxyHarness.simple(backend.port()))) {
+            java.util.concurrent.LinkedBlockingQueue<String> got = new java.util.concurrent.LinkedBlockingQueue<>();
+            java.net.http.WebSocket ws = h.client.newWebSocketBuilder()
+                    .buildAsync(java.net.URI.create("ws://127.0.0.1:" + h.port + "/wsecho"), new java.net.http.WebSocket.Listener() {
+                        private final StringBuilder text = new StringBuilder();
+
+                        @Override
+                        public java.util.concurrent.CompletionStage<?> onText(java.net.http.WebSocket w, CharSequence data, boolean last) {
+                            text.append(data);
+                            if (last) {
+                                got.add(text.toString());
+                                text.setLength(0);
+                            }
+                            w.request(1);
+                            return null;
+                        }
+                    }).get(10, java.util.concurrent.TimeUnit.SECONDS);
+            for (String m : new String[] {"hello", "x".repeat(5000), "bye"}) {
+                ws.sendText(m, true).get(10, java.util.concurrent.TimeUnit.SECONDS);
+                assertThat(got.poll(10, java.util.concurrent.TimeUnit.SECONDS)).isEqualTo(m);
+            }
+            ws.sendClose(java.net.http.WebSocket.NORMAL_CLOSURE, "done").get(10, java.util.concurrent.TimeUnit.SECONDS);
+            await().atMost(Duration.ofSeconds(5)).until(() -> h.outstanding() == 0);
+        }
+    }
+
+    @Test
     void reloadKeepsOpenConnectionsAndSwitchesRouting() throws Exception {
         try (TestBackend a = new TestBackend("a"); TestBackend b = new TestBackend("b");
              ProxyHarness h = ProxyHarness.start(ProxyHarness.simple(a.port()));

@@ -158,6 +158,10 @@ final class TestBackend implements AutoCloseable {
                         out.flush();
                         return;
                     }
+                    case "/wsecho" -> {
+                        webSocketEcho(in, out, headers.get("sec-websocket-key"));
+                        return;
+                    }
                     case "/ws" -> {
                         out.write(("HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
                                 + "Sec-WebSocket-Accept: s3pPLMBiTxaQ9kYGzzhZRbK+xOo=\r\n\r\n")
@@ -220,6 +224,56 @@ final class TestBackend implements AutoCloseable {
             // connection ends
         } finally {
             closedConnections.incrementAndGet();
+        }
+    }
+
+    /** RFC 6455 server: handshake, then echo every data frame unmasked, answer a close with a close. */
+    private static void webSocketEcho(InputStream in, OutputStream out, String key) throws IOException {
+        String accept;
+        try {
+            accept = java.util.Base64.getEncoder().encodeToString(java.security.MessageDigest.getInstance("SHA-1")
+                    .digest((key + "258EAFA5-E914-47DA-95CA-C5AB0DC85B11").getBytes(StandardCharsets.US_ASCII)));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IOException(e);
+        }
+        out.write(("HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+                + "Sec-WebSocket-Accept: " + accept + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+        out.flush();
+        java.io.DataInputStream din = new java.io.DataInputStream(in);
+        while (true) {
+            int b0 = din.read();
+            if (b0 < 0) {
+                return;
+            }
+            int b1 = din.readUnsignedByte();
+            long len = b1 & 0x7f;
+            if (len == 126) {
+                len = din.readUnsignedShort();
+            } else if (len == 127) {
+                len = din.readLong();
+            }
+            byte[] mask = new byte[4];
+            if ((b1 & 0x80) != 0) {
+                din.readFully(mask);
+            }
+            byte[] payload = new byte[(int) len];
+            din.readFully(payload);
+            for (int i = 0; i < payload.length; i++) {
+                payload[i] ^= mask[i % 4];
+            }
+            out.write(b0);
+            if (len < 126) {
+                out.write((int) len);
+            } else {
+                out.write(126);
+                out.write((int) (len >> 8));
+                out.write((int) len & 0xff);
+            }
+            out.write(payload);
+            out.flush();
+            if ((b0 & 0x0f) == 8) {
+                return;
+            }
         }
     }
 
