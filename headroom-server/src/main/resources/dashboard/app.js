@@ -1,0 +1,842 @@
+// Headroom dashboard: polls the admin API (docs/api.md) once a second and renders overview cards, live charts
+// (uPlot), target groups and auto scaling groups. Plain ES module, no build step; uPlot is the global `uPlot`.
+//
+// Rendering is keyed: rows, sections and charts are created once and updated in place, so buttons and inputs
+// keep their focus and identity across refreshes.
+
+const POLL_MS = 1000;
+const HISTORY_S = 900; // what the page keeps; the range buttons show the last 5 or 15 minutes of it
+const PALETTE = ['#2563eb', '#db2777', '#059669', '#d97706', '#7c3aed', '#0891b2', '#dc2626', '#4b5563'];
+
+let rangeS = 300;
+let tickNo = 0;
+
+// ---------------------------------------------------------------------------------------------------- API
+
+class ApiError extends Error {
+  constructor(status, code, message) {
+    super(message);
+    this.status = status;
+    this.code = code;
+  }
+}
+
+/** Calls the admin API; resolves to the parsed JSON body or rejects with an ApiError carrying the API's message. */
+async function api(path, method = 'GET', body = undefined) {
+  const init = { method, headers: { Accept: 'application/json' } };
+  if (body !== undefined) {
+    init.headers['Content-Type'] = 'application/json';
+    init.body = JSON.stringify(body);
+  }
+  let response;
+  try {
+    response = await fetch(path, init);
+  } catch (e) {
+    throw new ApiError(0, 'NetworkError', 'the admin API does not answer (' + e.message + ')');
+  }
+  const text = await response.text();
+  let json = null;
+  try {
+    json = text ? JSON.parse(text) : null;
+  } catch (e) {
+    json = null;
+  }
+  if (!response.ok) {
+    const message = json && json.message ? json.message : `${response.status} ${response.statusText}`;
+    throw new ApiError(response.status, json && json.code, message);
+  }
+  return json;
+}
+
+const enc = encodeURIComponent;
+
+// ---------------------------------------------------------------------------------------------------- DOM helpers
+
+/** h('div.card', {title: 'x'}, 'text', child) */
+function h(spec, attrs, ...children) {
+  const [tag, ...classes] = spec.split('.');
+  const el = document.createElement(tag || 'div');
+  if (classes.length) el.className = classes.join(' ');
+  if (attrs) {
+    for (const [k, v] of Object.entries(attrs)) {
+      if (v === undefined || v === null || v === false) continue;
+      if (k === 'dataset') Object.assign(el.dataset, v);
+      else if (k.startsWith('on')) el.addEventListener(k.slice(2), v);
+      else if (k === 'text') el.textContent = v;
+      else el.setAttribute(k, v === true ? '' : v);
+    }
+  }
+  for (const c of children.flat()) {
+    if (c === null || c === undefined || c === false) continue;
+    el.append(c instanceof Node ? c : document.createTextNode(String(c)));
+  }
+  return el;
+}
+
+function setText(el, text) {
+  const t = text === null || text === undefined ? '' : String(text);
+  if (el.textContent !== t) el.textContent = t;
+}
+
+function setAttr(el, name, value) {
+  const v = value === null || value === undefined ? null : String(value);
+  if (v === null) {
+    if (el.hasAttribute(name)) el.removeAttribute(name);
+  } else if (el.getAttribute(name) !== v) {
+    el.setAttribute(name, v);
+  }
+}
+
+/**
+ * Makes `container`'s children the rows for `items`, in order: existing rows (found by key) are updated, new ones
+ * created, stale ones removed. `empty` is the node shown when there are no items.
+ */
+function syncChildren(container, items, key, create, update, empty) {
+  container._rows = container._rows || new Map();
+  const rows = container._rows;
+  const keep = new Set();
+  items.forEach((item, i) => {
+    const k = key(item);
+    keep.add(k);
+    let row = rows.get(k);
+    if (!row) {
+      row = create(item);
+      row.dataset.key = k;
+      rows.set(k, row);
+    }
+    update(row, item);
+    const at = container.children[i];
+    if (at !== row) container.insertBefore(row, at || null);
+  });
+  for (const [k, row] of rows) {
+    if (!keep.has(k)) {
+      row.remove();
+      rows.delete(k);
+    }
+  }
+  if (container._empty && container._empty !== empty) container._empty.remove();
+  container._empty = null;
+  if (items.length === 0 && empty) {
+    container.append(empty);
+    container._empty = empty;
+  }
+}
+
+function badge(el, text, kind, extra = '') {
+  setText(el, text);
+  const cls = 'badge ' + kind + (extra ? ' ' + extra : '');
+  if (el.className !== cls) el.className = cls;
+}
+
+const TARGET_STATE = { healthy: 'ok', initial: 'info', unhealthy: 'bad', draining: 'warn', unused: 'muted', unavailable: 'muted' };
+const LIFECYCLE = { InService: 'ok', Pending: 'info', 'Terminating:Draining': 'warn', Terminating: 'warn', Terminated: 'muted' };
+const ACTIVITY = { Successful: 'ok', InProgress: 'info', WaitingForELBConnectionDraining: 'warn', Failed: 'bad', Cancelled: 'muted' };
+const ALARM = { OK: 'ok', ALARM: 'bad', INSUFFICIENT_DATA: 'muted' };
+
+function kindOf(map, value) {
+  return map[value] || 'muted';
+}
+
+// ---------------------------------------------------------------------------------------------------- formatting
+
+function fmtNumber(v, decimals = 1) {
+  if (v === null || v === undefined || Number.isNaN(v)) return '–';
+  if (Math.abs(v) >= 1000) return Math.round(v).toLocaleString('en-US');
+  if (Number.isInteger(v)) return String(v);
+  return v.toFixed(decimals);
+}
+
+function fmtClock(iso) {
+  if (!iso) return '–';
+  const d = new Date(iso);
+  return d.toLocaleTimeString('en-GB', { hour12: false });
+}
+
+function fmtAgo(iso, nowMs = Date.now()) {
+  if (!iso) return '';
+  const s = Math.max(0, Math.round((nowMs - Date.parse(iso)) / 1000));
+  if (s < 60) return `${s} s ago`;
+  if (s < 3600) return `${Math.floor(s / 60)} min ago`;
+  if (s < 86400) return `${Math.floor(s / 3600)} h ${Math.floor((s % 3600) / 60)} min ago`;
+  return `${Math.floor(s / 86400)} d ago`;
+}
+
+function fmtDuration(seconds) {
+  if (seconds === null || seconds === undefined) return '';
+  const s = Math.round(seconds);
+  if (s < 60) return `${s} s`;
+  if (s < 3600) return `${Math.floor(s / 60)} min ${s % 60} s`;
+  if (s < 86400) return `${Math.floor(s / 3600)} h ${Math.floor((s % 3600) / 60)} min`;
+  return `${Math.floor(s / 86400)} d ${Math.floor((s % 86400) / 3600)} h`;
+}
+
+// ---------------------------------------------------------------------------------------------------- metric series
+
+/** One metric series at 1-second resolution, fetched incrementally and kept for HISTORY_S seconds. */
+class Series {
+  constructor(name, dimensions, statistic) {
+    this.name = name;
+    this.dimensions = dimensions;
+    this.statistic = statistic;
+    this.points = new Map(); // epoch second -> value
+    this.last = null;
+    this.wanted = tickNo;
+  }
+
+  async fetch() {
+    // Re-read the last few seconds: the newest one may still be filling when first read.
+    const start = this.last === null ? `-${HISTORY_S}s` : new Date((this.last - 3) * 1000).toISOString();
+    const q = new URLSearchParams({ name: this.name, start, period: '1', statistic: this.statistic });
+    if (this.dimensions) q.set('dimensions', this.dimensions);
+    const r = await api(`api/v1/metrics?${q}`);
+    for (const dp of r.datapoints || []) {
+      const t = Math.floor(Date.parse(dp.timestamp) / 1000);
+      this.points.set(t, dp.value);
+      if (this.last === null || t > this.last) this.last = t;
+    }
+    if (this.last !== null) {
+      for (const t of this.points.keys()) {
+        if (t <= this.last - HISTORY_S) this.points.delete(t);
+      }
+    }
+  }
+
+  /** Sum of the values in (end - seconds, end]. */
+  sum(end, seconds) {
+    let total = 0;
+    for (const [t, v] of this.points) if (t > end - seconds && t <= end) total += v;
+    return total;
+  }
+}
+
+const seriesByKey = new Map();
+
+/** The series for (name, dimensions, statistic), created on first use and marked wanted for this tick. */
+function series(name, dimensions, statistic) {
+  const key = `${name}|${dimensions}|${statistic}`;
+  let s = seriesByKey.get(key);
+  if (!s) {
+    s = new Series(name, dimensions, statistic);
+    seriesByKey.set(key, s);
+  }
+  s.wanted = tickNo;
+  return s;
+}
+
+async function fetchWantedSeries() {
+  for (const [key, s] of seriesByKey) {
+    if (s.wanted < tickNo - 5) seriesByKey.delete(key);
+  }
+  const wanted = [...seriesByKey.values()].filter((s) => s.wanted === tickNo);
+  await Promise.all(wanted.map((s) => s.fetch().catch(() => undefined)));
+}
+
+/** The newest second any wanted series has data for: the right edge of every chart. */
+function latestSecond() {
+  let end = null;
+  for (const s of seriesByKey.values()) if (s.last !== null && (end === null || s.last > end)) end = s.last;
+  return end === null ? Math.floor(Date.now() / 1000) - 1 : end;
+}
+
+// ---------------------------------------------------------------------------------------------------- charts
+
+/**
+ * A uPlot chart over the last `rangeS` seconds. `set(lines, end)` takes
+ * [{label, color, series, fill0, scale, dash, width}]; the uPlot instance is rebuilt only when the set of lines
+ * changes. `data-points` on the container counts the real (not filled) datapoints shown, for tests and debugging.
+ */
+class LiveChart {
+  constructor(container, { height = 150, decimals = 1, stepped = false, emptyText = 'No data yet' } = {}) {
+    this.container = container;
+    this.height = height;
+    this.decimals = decimals;
+    this.stepped = stepped;
+    this.emptyText = emptyText;
+    this.signature = null;
+    this.plot = null;
+    this.overlay = h('div.chart-empty', { text: emptyText });
+    container.append(this.overlay);
+    container.dataset.points = '0';
+    this.resizer = new ResizeObserver(() => {
+      if (this.plot) {
+        const w = this.width();
+        if (w !== this.plot.width) this.plot.setSize({ width: w, height: this.height });
+      }
+    });
+    this.resizer.observe(container);
+  }
+
+  width() {
+    return Math.max(200, Math.floor(this.container.clientWidth));
+  }
+
+  destroy() {
+    this.resizer.disconnect();
+    if (this.plot) this.plot.destroy();
+  }
+
+  build(lines) {
+    if (this.plot) this.plot.destroy();
+    const fmt = (v) => fmtNumber(v, this.decimals);
+    const axis = {
+      stroke: '#475569',
+      font: '11px system-ui, sans-serif',
+      grid: { stroke: '#eef1f5', width: 1 },
+      ticks: { stroke: '#e2e8f0', width: 1, size: 4 },
+    };
+    const opts = {
+      width: this.width(),
+      height: this.height,
+      cursor: { drag: { x: false, y: false }, points: { size: 6 } },
+      legend: { show: true, live: true },
+      scales: {
+        x: { time: true },
+        y: { range: (u, min, max) => [0, max === null || max <= 0 ? 1 : max * 1.15] },
+      },
+      axes: [
+        { ...axis, space: 70 },
+        { ...axis, size: 46, values: (u, ticks) => ticks.map((t) => fmtNumber(t, t < 10 ? 1 : 0)) },
+      ],
+      series: [
+        { value: (u, v) => (v === null ? '' : new Date(v * 1000).toLocaleTimeString('en-GB', { hour12: false })) },
+        ...lines.map((l) => ({
+          label: l.label,
+          stroke: l.color,
+          width: l.width || 1.6,
+          dash: l.dash,
+          points: { show: false },
+          spanGaps: false,
+          paths: this.stepped ? uPlot.paths.stepped({ align: 1 }) : undefined,
+          value: (u, v) => (v === null || v === undefined ? '–' : fmt(v)),
+        })),
+      ],
+    };
+    const data = [[], ...lines.map(() => [])];
+    this.plot = new uPlot(opts, data, this.container);
+  }
+
+  set(lines, end) {
+    const signature = lines.map((l) => `${l.label}/${l.color}/${l.dash || ''}`).join('|');
+    if (lines.length === 0) {
+      if (this.plot) {
+        this.plot.destroy();
+        this.plot = null;
+      }
+      this.signature = signature;
+      this.container.dataset.points = '0';
+      this.overlay.hidden = false;
+      return;
+    }
+    if (signature !== this.signature) {
+      this.build(lines);
+      this.signature = signature;
+    }
+    const start = end - rangeS + 1;
+    const xs = new Array(rangeS);
+    for (let i = 0; i < rangeS; i++) xs[i] = start + i;
+    let real = 0;
+    const ys = lines.map((l) => {
+      const first = l.series.points.size ? Math.min(...l.series.points.keys()) : null;
+      return xs.map((t) => {
+        const v = l.series.points.get(t);
+        if (v !== undefined) {
+          real++;
+          return l.scale ? l.scale(v) : v;
+        }
+        // Counters with no datapoint in a second counted nothing; gauges are unknown there.
+        return l.fill0 && first !== null && t >= first && t <= l.series.last ? 0 : null;
+      });
+    });
+    this.plot.setData([xs, ...ys]);
+    this.container.dataset.points = String(real);
+    this.overlay.hidden = real > 0;
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------- state
+
+const charts = {
+  requests: new LiveChart(document.getElementById('chart-requests'), { decimals: 1, emptyText: 'No requests yet' }),
+  latency: new LiveChart(document.getElementById('chart-latency'), { decimals: 1, emptyText: 'No responses yet' }),
+  errors: new LiveChart(document.getElementById('chart-5xx'), { decimals: 0, emptyText: 'No data yet' }),
+  cpu: new LiveChart(document.getElementById('chart-cpu'), { decimals: 1, emptyText: 'No auto scaling groups' }),
+};
+
+let lastData = null;
+
+// ---------------------------------------------------------------------------------------------------- overview
+
+function card(id, value, sub, tone) {
+  const el = document.getElementById(id);
+  setText(el.querySelector('.value'), value);
+  if (sub !== undefined) setText(el.querySelector('.sub'), sub);
+  const cls = 'card' + (tone ? ' ' + tone : '');
+  if (el.className !== cls) el.className = cls;
+}
+
+function renderOverview(status, tgs, asgs, metrics, end) {
+  const lbs = status.loadBalancers || [];
+  const listeners = lbs.flatMap((lb) => lb.listeners.map((l) => `${lb.name} :${l.port} ${l.protocol}`));
+  card('card-lb', String(lbs.length), lbs.length ? listeners.slice(0, 2).join(', ') + (listeners.length > 2 ? ` +${listeners.length - 2}` : '') : 'none configured');
+
+  const rps = metrics.lbRequests.reduce((a, s) => a + (s.points.get(end) || 0), 0);
+  const avg = lbs.reduce((a, lb) => a + (lb.requestsPerSecond || 0), 0);
+  card('card-rps', fmtNumber(rps, 1), `last second · ${fmtNumber(avg, 1)} avg over 60 s`);
+
+  const healthy = tgs.reduce((a, g) => a + g.healthyCount, 0);
+  const total = tgs.reduce((a, g) => a + g.totalCount, 0);
+  card('card-targets', `${healthy} / ${total}`,
+    tgs.length ? `in ${tgs.length} target group${tgs.length === 1 ? '' : 's'}` : 'no target groups',
+    total > 0 && healthy === 0 ? 'bad' : healthy < total ? 'warn' : '');
+
+  if (asgs.length) {
+    const desired = asgs.reduce((a, g) => a + g.desiredCapacity, 0);
+    const inService = asgs.reduce((a, g) => a + g.inService, 0);
+    const pending = asgs.reduce((a, g) => a + g.pending, 0);
+    card('card-capacity', `${desired} / ${inService}`,
+      `${pending} Pending · ${asgs.length} group${asgs.length === 1 ? '' : 's'}`, inService < desired ? 'warn' : '');
+  } else {
+    card('card-capacity', '–', 'no auto scaling groups');
+  }
+
+  const errors5xx = metrics.errorSeries.reduce((a, s) => a + s.sum(end, 60), 0);
+  card('card-5xx', fmtNumber(errors5xx, 0), 'last 60 s (ELB + target)', errors5xx > 0 ? 'bad' : '');
+
+  const alarms = (status.autoScalingGroups || []).reduce((a, g) => a + (g.alarmsInAlarm || 0), 0);
+  const alarmCount = asgs.reduce((a, g) => a + (g.alarms || []).length, 0);
+  card('card-alarms', String(alarms), alarmCount ? `of ${alarmCount} alarm${alarmCount === 1 ? '' : 's'}` : 'no alarms', alarms > 0 ? 'bad' : '');
+}
+
+function renderMeta(status) {
+  const parts = [];
+  if (status.version) parts.push(`v${status.version}`);
+  if (status.uptimeSeconds !== undefined && status.uptimeSeconds !== null) parts.push(`up ${fmtDuration(status.uptimeSeconds)}`);
+  if (status.config) parts.push(status.config);
+  setText(document.getElementById('meta'), parts.join(' · '));
+}
+
+// ---------------------------------------------------------------------------------------------------- target groups
+
+function healthCheckText(g) {
+  const hc = g.healthCheck || {};
+  const where = hc.protocol === 'TCP' ? 'TCP' : `${hc.protocol} ${hc.path || '/'}`;
+  return `health check ${where} every ${hc.intervalSeconds} s · healthy after ${hc.healthyThreshold}, unhealthy after ${hc.unhealthyThreshold}`;
+}
+
+function createTargetGroup(g) {
+  const el = h('article.panel.tg', { dataset: { targetGroup: g.name } },
+    h('header.section-head',
+      h('h3', { text: g.name }),
+      h('span.kind', { text: 'target group' }),
+      h('span.count'),
+      h('span.facts')),
+    h('div.form-error', { role: 'alert', hidden: true }),
+    h('table.grid.targets',
+      null,
+      h('thead', null, h('tr', null, h('th', { text: 'Target' }), h('th', { text: 'State' }),
+        h('th', { text: 'Reason' }), h('th.actions', { text: '' }))),
+      h('tbody')));
+  return el;
+}
+
+async function drain(groupName, row, errorEl) {
+  const target = row._target;
+  row._pending = true;
+  updateTargetRow(row, target);
+  try {
+    await api(`api/v1/target-groups/${enc(groupName)}/targets/${enc(target.host)}:${target.port}`, 'DELETE');
+    errorEl.hidden = true;
+    setText(errorEl, '');
+  } catch (e) {
+    errorEl.hidden = false;
+    setText(errorEl, `Could not deregister ${target.id}: ${e.message}`);
+  }
+  row._pending = false;
+  refreshSoon();
+}
+
+function createTargetRow(groupName, errorEl) {
+  return (t) => {
+    const btn = h('button.btn.small', { type: 'button', title: 'Deregister this target: it stops getting new requests and drains for the deregistration delay' }, 'Drain');
+    const row = h('tr', { dataset: { target: t.id } },
+      h('td.mono.target-id'),
+      h('td.state', null, h('span.badge')),
+      h('td.reason', null, h('span.code'), h('span.desc')),
+      h('td.actions', null, btn));
+    btn.addEventListener('click', () => drain(groupName, row, errorEl));
+    return row;
+  };
+}
+
+function updateTargetRow(row, t) {
+  row._target = t;
+  setText(row.children[0], t.id);
+  badge(row.querySelector('.badge'), t.state, kindOf(TARGET_STATE, t.state));
+  setText(row.querySelector('.code'), t.reason || '');
+  setText(row.querySelector('.desc'), t.description || '');
+  const btn = row.querySelector('button');
+  const drainable = t.state !== 'draining' && t.state !== 'unused';
+  btn.disabled = !drainable || !!row._pending;
+  setText(btn, row._pending ? 'Draining…' : t.state === 'draining' ? 'Draining' : 'Drain');
+}
+
+function updateTargetGroup(el, g) {
+  setText(el.querySelector('.count'), `${g.healthyCount} of ${g.totalCount} healthy`);
+  const count = el.querySelector('.count');
+  const cls = 'count ' + (g.totalCount === 0 ? 'muted' : g.healthyCount === g.totalCount ? 'ok' : g.healthyCount === 0 ? 'bad' : 'warn');
+  if (count.className !== cls) count.className = cls;
+  setText(el.querySelector('.facts'), `${g.protocol} · ${g.algorithm} · ${healthCheckText(g)} · deregistration delay ${g.deregistrationDelaySeconds} s`);
+  const errorEl = el.querySelector('.form-error');
+  const tbody = el.querySelector('tbody');
+  tbody._emptyRow = tbody._emptyRow || h('tr.empty-row', null, h('td', { colspan: 4, text: 'No targets registered. An auto scaling group registers its instances here once they pass their first health check.' }));
+  syncChildren(tbody, g.targets, (t) => t.id, createTargetRow(g.name, errorEl), updateTargetRow, tbody._emptyRow);
+}
+
+function renderTargetGroups(tgs) {
+  const root = document.getElementById('target-groups');
+  root._emptyNode = root._emptyNode || h('p.empty', { text: 'No target groups. Add one under targetGroups in the config.' });
+  if (root.firstElementChild && root.firstElementChild.textContent === 'Loading…') root.firstElementChild.remove();
+  syncChildren(root, tgs, (g) => g.name, createTargetGroup, updateTargetGroup, root._emptyNode);
+}
+
+// ---------------------------------------------------------------------------------------------------- auto scaling groups
+
+function createGroup(g) {
+  const input = h('input.num', { type: 'number', step: '1', name: 'desiredCapacity', 'aria-label': 'Desired capacity' });
+  const error = h('div.form-error', { role: 'alert', hidden: true });
+  const note = h('span.form-ok', { hidden: true });
+  const form = h('form.desired', { novalidate: true },
+    h('label', null, 'Set desired capacity ', input),
+    h('button.btn.primary', { type: 'submit' }, 'Set'),
+    note);
+  const el = h('article.panel.asg', { dataset: { asg: g.name } },
+    h('header.section-head',
+      h('h3', { text: g.name }),
+      h('span.kind', { text: 'auto scaling group' }),
+      h('span.facts')),
+    h('div.asg-top',
+      h('dl.sizes'),
+      form),
+    error,
+    h('div.asg-charts',
+      h('div.chart-panel', null, h('h4', { text: 'Capacity' }), h('div.chart.capacity')),
+      h('div.chart-panel', null, h('h4', null, 'CPU utilization ', h('span.unit', { text: '% by instance' })), h('div.chart.instance-cpu'))),
+    h('h4', { text: 'Instances' }),
+    h('table.grid.instances', null,
+      h('thead', null, h('tr', null, ...['Instance ID', 'Lifecycle', 'Health', 'Availability Zone', 'Address', 'Launched', 'Protected from scale in']
+        .map((t) => h('th', { text: t })))),
+      h('tbody')),
+    h('div.asg-config',
+      h('div', null, h('h4', { text: 'Scaling policies and alarms' }), h('div.policies')),
+      h('div', null, h('h4', { text: 'Scheduled actions' }), h('div.scheduled'))),
+    h('h4', { text: 'Activity history' }),
+    h('div.activities-wrap', null,
+      h('table.grid.activities', null,
+        h('thead', null, h('tr', null, ...['Status', 'Description', 'Cause', 'Start time', 'End time'].map((t) => h('th', { text: t })))),
+        h('tbody'))));
+  el._charts = {
+    capacity: new LiveChart(el.querySelector('.capacity'), { height: 150, decimals: 0, stepped: true }),
+    cpu: new LiveChart(el.querySelector('.instance-cpu'), { height: 150, decimals: 1, emptyText: 'No instances reporting CPU yet' }),
+  };
+  el._dirty = false;
+  input.addEventListener('input', () => { el._dirty = true; });
+  form.addEventListener('submit', async (ev) => {
+    ev.preventDefault();
+    const raw = input.value.trim();
+    const n = Number(raw);
+    note.hidden = true;
+    if (raw === '' || !Number.isInteger(n)) {
+      error.hidden = false;
+      setText(error, 'desiredCapacity: enter a whole number');
+      return;
+    }
+    const button = form.querySelector('button');
+    button.disabled = true;
+    try {
+      await api(`api/v1/auto-scaling-groups/${enc(el.dataset.asg)}/desired-capacity`, 'PUT', { desiredCapacity: n });
+      error.hidden = true;
+      setText(error, '');
+      note.hidden = false;
+      setText(note, `Desired capacity set to ${n}`);
+      el._dirty = false;
+      clearTimeout(el._noteTimer);
+      el._noteTimer = setTimeout(() => { note.hidden = true; }, 5000);
+    } catch (e) {
+      error.hidden = false;
+      setText(error, e.message);
+    } finally {
+      button.disabled = false;
+    }
+    refreshSoon();
+  });
+  return el;
+}
+
+function dd(dl, label, value, title) {
+  dl._items = dl._items || new Map();
+  let item = dl._items.get(label);
+  if (!item) {
+    item = h('div.size', null, h('dt', { text: label }), h('dd'));
+    dl._items.set(label, item);
+    dl.append(item);
+  }
+  setText(item.querySelector('dd'), value);
+  setAttr(item, 'title', title);
+}
+
+function createInstanceRow(i) {
+  return h('tr', { dataset: { instanceId: i.instanceId } },
+    h('td.mono'), h('td', null, h('span.badge.lifecycle')), h('td', null, h('span.badge.health')),
+    h('td'), h('td.mono'), h('td'), h('td'));
+}
+
+function updateInstanceRow(row, i) {
+  const c = row.children;
+  setText(c[0], i.instanceId);
+  badge(c[1].firstChild, i.lifecycleState, kindOf(LIFECYCLE, i.lifecycleState), 'lifecycle');
+  badge(c[2].firstChild, i.healthStatus, i.healthStatus === 'Healthy' ? 'ok' : 'bad', 'health');
+  setText(c[3], i.availabilityZone);
+  setText(c[4], i.host ? `${i.host}:${i.port}` : '–');
+  setText(c[5], `${fmtClock(i.launchTime)} · ${fmtAgo(i.launchTime)}`);
+  setAttr(c[5], 'title', i.launchTime);
+  setText(c[6], i.protectedFromScaleIn ? 'Yes' : 'No');
+  row.classList.toggle('gone', i.lifecycleState === 'Terminated');
+}
+
+function createActivityRow() {
+  return h('tr', null, h('td', null, h('span.badge')), h('td.desc'), h('td.cause'), h('td.time'), h('td.time'));
+}
+
+function updateActivityRow(row, a) {
+  const c = row.children;
+  badge(c[0].firstChild, a.statusCode, kindOf(ACTIVITY, a.statusCode));
+  setAttr(c[0].firstChild, 'title', a.statusMessage);
+  setText(c[1], a.description);
+  setText(c[2], a.cause);
+  setText(c[3], fmtClock(a.startTime));
+  setAttr(c[3], 'title', a.startTime);
+  const took = a.endTime ? fmtDuration((Date.parse(a.endTime) - Date.parse(a.startTime)) / 1000) : '';
+  setText(c[4], a.endTime ? `${fmtClock(a.endTime)} (${took})` : a.statusCode === 'InProgress' || a.statusCode === 'WaitingForELBConnectionDraining' ? 'in progress' : '–');
+  setAttr(c[4], 'title', a.endTime);
+}
+
+function policyText(p) {
+  if (p.policyType === 'TargetTrackingScaling') {
+    const t = p.targetTrackingConfiguration || {};
+    const metric = t.predefinedMetricType || (t.customizedMetric && `${t.customizedMetric.metricName} ${t.customizedMetric.statistic}`) || 'metric';
+    return `${metric} at ${fmtNumber(t.targetValue)}${t.disableScaleIn ? ' (scale in disabled)' : ''}`;
+  }
+  if (p.policyType === 'StepScaling') {
+    return `${p.adjustmentType}, ${(p.stepAdjustments || []).length} step${(p.stepAdjustments || []).length === 1 ? '' : 's'}`;
+  }
+  if (p.policyType === 'SimpleScaling') {
+    const sign = p.scalingAdjustment > 0 ? '+' : '';
+    return `${p.adjustmentType} ${sign}${p.scalingAdjustment}${p.cooldownSeconds !== null && p.cooldownSeconds !== undefined ? `, cooldown ${p.cooldownSeconds} s` : ''}`;
+  }
+  return p.policyType;
+}
+
+function renderPolicies(container, g) {
+  const items = (g.policies || []).map((p) => ({ p, alarms: (g.alarms || []).filter((a) => a.policyName === p.name) }));
+  container._emptyNode = container._emptyNode || h('p.empty.small', { text: 'No scaling policies: the group keeps its desired capacity.' });
+  syncChildren(container, items, (x) => x.p.name,
+    () => h('div.policy', null, h('div.policy-head', null, h('strong'), h('span.ptype'), h('span.ptext')), h('ul.alarms')),
+    (row, { p, alarms }) => {
+      setText(row.querySelector('strong'), p.name);
+      setText(row.querySelector('.ptype'), p.policyType);
+      setText(row.querySelector('.ptext'), policyText(p));
+      syncChildren(row.querySelector('.alarms'), alarms, (a) => a.name,
+        () => h('li', null, h('span.badge'), h('span.cond')),
+        (li, a) => {
+          badge(li.firstChild, a.state, kindOf(ALARM, a.state));
+          setText(li.lastChild, a.condition);
+          setAttr(li, 'title', a.reason ? `${a.reason}${a.since ? ` (since ${a.since})` : ''}` : null);
+        });
+    }, container._emptyNode);
+}
+
+function renderScheduled(container, g) {
+  container._emptyNode = container._emptyNode || h('p.empty.small', { text: 'No scheduled actions.' });
+  syncChildren(container, g.scheduledActions || [], (s) => s.name,
+    () => h('div.policy', null, h('div.policy-head', null, h('strong'), h('span.mono.ptype'), h('span.ptext'))),
+    (row, s) => {
+      setText(row.querySelector('strong'), s.name);
+      setText(row.querySelector('.ptype'), `${s.recurrence || s.startTime || ''}${s.timeZone ? ` ${s.timeZone}` : ''}`);
+      const sets = [['min', s.minSize], ['max', s.maxSize], ['desired', s.desiredCapacity]].filter(([, v]) => v !== null && v !== undefined)
+        .map(([k, v]) => `${k} ${v}`).join(', ');
+      setText(row.querySelector('.ptext'), `${sets}${s.nextRun ? ` · next ${new Date(s.nextRun).toLocaleString('en-GB', { hour12: false })}` : ' · no next run'}`);
+    }, container._emptyNode);
+}
+
+function updateGroup(el, g) {
+  const lt = g.launchTemplate || {};
+  setText(el.querySelector('.facts'), [
+    `launch template ${lt.name} (${lt.version})`,
+    `zones ${(g.availabilityZones || []).join(', ') || '–'}`,
+    `health check ${g.healthCheckType}`,
+    `target groups ${(g.targetGroups || []).join(', ') || 'none'}`,
+  ].join(' · '));
+  const dl = el.querySelector('.sizes');
+  dd(dl, 'Min', g.minSize, 'minSize');
+  dd(dl, 'Desired', g.desiredCapacity, 'desiredCapacity');
+  dd(dl, 'Max', g.maxSize, 'maxSize');
+  dd(dl, 'InService', g.inService);
+  dd(dl, 'Pending', g.pending);
+  dd(dl, 'Terminating', g.terminating);
+  const input = el.querySelector('input.num');
+  setAttr(input, 'placeholder', `${g.minSize}–${g.maxSize}`);
+  if (!el._dirty && document.activeElement !== input && input.value !== String(g.desiredCapacity)) {
+    input.value = String(g.desiredCapacity);
+  }
+  const tbody = el.querySelector('table.instances tbody');
+  tbody._emptyRow = tbody._emptyRow || h('tr.empty-row', null, h('td', { colspan: 7, text: 'No instances.' }));
+  syncChildren(tbody, g.instances || [], (i) => i.instanceId, createInstanceRow, updateInstanceRow, tbody._emptyRow);
+  renderPolicies(el.querySelector('.policies'), g);
+  renderScheduled(el.querySelector('.scheduled'), g);
+  const acts = el.querySelector('table.activities tbody');
+  acts._emptyRow = acts._emptyRow || h('tr.empty-row', null, h('td', { colspan: 5, text: 'No activities yet.' }));
+  syncChildren(acts, g._activities || [], (a) => a.activityId, createActivityRow, updateActivityRow, acts._emptyRow);
+}
+
+function renderGroups(asgs) {
+  const root = document.getElementById('auto-scaling-groups');
+  if (root.firstElementChild && root.firstElementChild.textContent === 'Loading…') root.firstElementChild.remove();
+  root._emptyNode = root._emptyNode || h('p.empty', { text: 'No auto scaling groups. Add one under autoScalingGroups in the config and Headroom launches, registers and scales its instances.' });
+  for (const el of root.querySelectorAll(':scope > article.asg')) {
+    if (!asgs.some((g) => g.name === el.dataset.asg)) {
+      el._charts.capacity.destroy();
+      el._charts.cpu.destroy();
+    }
+  }
+  syncChildren(root, asgs, (g) => g.name, createGroup, updateGroup, root._emptyNode);
+}
+
+// ---------------------------------------------------------------------------------------------------- charts wiring
+
+/** Declares the series this tick needs (from the current topology) and returns them grouped by use. */
+function declareSeries(status, tgs, asgs) {
+  const lbs = status.loadBalancers || [];
+  const m = {
+    lbRequests: lbs.map((lb) => series('RequestCount', `LoadBalancer=${lb.name}`, 'Sum')),
+    lbErrors: lbs.map((lb) => series('HTTPCode_ELB_5XX_Count', `LoadBalancer=${lb.name}`, 'Sum')),
+    tgErrors: tgs.map((g) => series('HTTPCode_Target_5XX_Count', `TargetGroup=${g.name}`, 'Sum')),
+    p50: tgs.map((g) => series('TargetResponseTime', `TargetGroup=${g.name}`, 'p50')),
+    p99: tgs.map((g) => series('TargetResponseTime', `TargetGroup=${g.name}`, 'p99')),
+    groups: asgs.map((g) => ({
+      cpu: series('CPUUtilization', `AutoScalingGroupName=${g.name}`, 'Average'),
+      desired: series('GroupDesiredCapacity', `AutoScalingGroupName=${g.name}`, 'Maximum'),
+      inService: series('GroupInServiceInstances', `AutoScalingGroupName=${g.name}`, 'Maximum'),
+      pending: series('GroupPendingInstances', `AutoScalingGroupName=${g.name}`, 'Maximum'),
+      instances: (g.instances || []).filter((i) => i.lifecycleState !== 'Terminated')
+        .map((i) => ({ id: i.instanceId, cpu: series('CPUUtilization', `InstanceId=${i.instanceId}`, 'Average') })),
+    })),
+  };
+  m.errorSeries = [...m.lbErrors, ...m.tgErrors];
+  return m;
+}
+
+function color(i) {
+  return PALETTE[i % PALETTE.length];
+}
+
+function renderCharts(status, tgs, asgs, m, end) {
+  const lbs = status.loadBalancers || [];
+  charts.requests.emptyText = lbs.length ? 'No requests yet' : 'No load balancers';
+  charts.requests.set(lbs.map((lb, i) => ({ label: lb.name, color: color(i), series: m.lbRequests[i], fill0: true })), end);
+
+  const toMs = (v) => v * 1000;
+  const latency = [];
+  tgs.forEach((g, i) => {
+    const many = tgs.length > 1;
+    latency.push({ label: many ? `${g.name} p50` : 'p50', color: many ? color(i) : PALETTE[0], series: m.p50[i], scale: toMs });
+    latency.push({ label: many ? `${g.name} p99` : 'p99', color: many ? color(i) : PALETTE[1], series: m.p99[i], scale: toMs, dash: many ? [5, 4] : undefined });
+  });
+  charts.latency.set(latency, end);
+
+  const errors = [
+    ...lbs.map((lb, i) => ({ label: `${lb.name} (ELB)`, color: PALETTE[6 + (i % 2)], series: m.lbErrors[i], fill0: true })),
+    ...tgs.map((g, i) => ({ label: `${g.name} (target)`, color: color(i + 3), series: m.tgErrors[i], fill0: true })),
+  ];
+  charts.errors.set(errors, end);
+
+  charts.cpu.set(asgs.map((g, i) => ({ label: g.name, color: color(i + 2), series: m.groups[i].cpu })), end);
+
+  const root = document.getElementById('auto-scaling-groups');
+  asgs.forEach((g, i) => {
+    const el = root.querySelector(`:scope > article.asg[data-asg="${CSS.escape(g.name)}"]`);
+    if (!el) return;
+    const s = m.groups[i];
+    el._charts.capacity.set([
+      { label: 'Desired', color: '#1e293b', series: s.desired, width: 2 },
+      { label: 'InService', color: '#059669', series: s.inService, width: 2 },
+      { label: 'Pending', color: '#2563eb', series: s.pending, dash: [5, 4] },
+    ], end);
+    el._charts.cpu.set([
+      { label: 'average', color: '#1e293b', series: s.cpu, width: 2.2 },
+      ...s.instances.map((x, k) => ({ label: x.id.slice(-6), color: color(k + 2), series: x.cpu, width: 1.2 })),
+    ], end);
+  });
+}
+
+// ---------------------------------------------------------------------------------------------------- poll loop
+
+function setConnection(ok, error) {
+  const conn = document.getElementById('conn');
+  const banner = document.getElementById('banner');
+  setAttr(conn, 'data-state', ok ? 'live' : 'down');
+  setText(document.getElementById('conn-text'), ok ? `Live · ${new Date().toLocaleTimeString('en-GB', { hour12: false })}` : 'Disconnected, retrying');
+  banner.hidden = ok;
+  if (!ok) setText(banner, `Cannot read the admin API: ${error.message}`);
+}
+
+let timer = null;
+let running = false;
+
+async function tick() {
+  if (running) return;
+  running = true;
+  clearTimeout(timer);
+  const started = Date.now();
+  tickNo++;
+  try {
+    const [status, tgs, asgs] = await Promise.all([
+      api('api/v1/status'),
+      api('api/v1/target-groups'),
+      api('api/v1/auto-scaling-groups'),
+    ]);
+    const activities = await Promise.all(asgs.map((g) =>
+      api(`api/v1/auto-scaling-groups/${enc(g.name)}/activities?limit=25`).catch(() => null)));
+    asgs.forEach((g, i) => { g._activities = activities[i] || []; });
+    const m = declareSeries(status, tgs, asgs);
+    await fetchWantedSeries();
+    const end = latestSecond();
+    lastData = { status, tgs, asgs, m, end };
+    renderMeta(status);
+    renderTargetGroups(tgs);
+    renderGroups(asgs);
+    renderOverview(status, tgs, asgs, m, end);
+    renderCharts(status, tgs, asgs, m, end);
+    setConnection(true);
+  } catch (e) {
+    setConnection(false, e);
+  } finally {
+    running = false;
+    timer = setTimeout(tick, Math.max(100, POLL_MS - (Date.now() - started)));
+  }
+}
+
+/** After a user action: poll now rather than at the next second. */
+function refreshSoon() {
+  clearTimeout(timer);
+  timer = setTimeout(tick, 50);
+}
+
+for (const b of document.querySelectorAll('.range button')) {
+  b.addEventListener('click', () => {
+    rangeS = Number(b.dataset.range);
+    for (const o of document.querySelectorAll('.range button')) o.classList.toggle('on', o === b);
+    if (lastData) renderCharts(lastData.status, lastData.tgs, lastData.asgs, lastData.m, lastData.end);
+  });
+}
+
+tick();
