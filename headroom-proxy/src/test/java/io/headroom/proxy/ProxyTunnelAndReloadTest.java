@@ -110,6 +110,24 @@ class ProxyTunnelAndReloadTest {
     }
 
     @Test
+    void reloadedDesyncModeAppliesToTheNextRequestOfAnOpenConnection() throws Exception {
+        try (TestBackend a = new TestBackend("a");
+             ProxyHarness h = ProxyHarness.start(ProxyHarness.simple("defensive", 60, a.port()));
+             Socket s = new Socket(InetAddress.getLoopbackAddress(), h.port)) {
+            s.setSoTimeout(10_000);
+            OutputStream out = s.getOutputStream();
+            InputStream in = s.getInputStream();
+            byte[] twoHosts = "GET / HTTP/1.1\r\nHost: x\r\nHost: y\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
+            out.write(twoHosts);
+            assertThat(readResponse(in)).startsWith("HTTP/1.1 200 ");
+            h.apply(ProxyHarness.simple("strictest", 60, a.port()));
+            out.write(twoHosts);
+            assertThat(readResponse(in)).startsWith("HTTP/1.1 400 ");
+            assertThat(a.requests()).hasSize(1);
+        }
+    }
+
+    @Test
     void failedBindLeavesTheOldListenersServing() throws Exception {
         try (TestBackend a = new TestBackend("a"); ProxyHarness h = ProxyHarness.start(ProxyHarness.simple(a.port()));
              ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {

@@ -33,7 +33,7 @@ public final class HeaderScanner {
     /** {@link #scan} result: reject the request with {@link #status()}. */
     public static final int REJECT = -2;
 
-    private final DesyncMitigationMode mode;
+    private DesyncMitigationMode mode;
 
     // Scan position, relative to the reader index at the first scan of this request.
     private int pos;
@@ -55,6 +55,12 @@ public final class HeaderScanner {
     private boolean http10;
 
     public HeaderScanner(DesyncMitigationMode mode) {
+        this.mode = mode;
+        reset();
+    }
+
+    /** Forgets the previous request and checks the next one in {@code mode} (it may change on reload). */
+    public void reset(DesyncMitigationMode mode) {
         this.mode = mode;
         reset();
     }

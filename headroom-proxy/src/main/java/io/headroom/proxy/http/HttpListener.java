@@ -85,7 +85,7 @@ public final class HttpListener {
         ResponseEncoder encoder = new ResponseEncoder();
         ch.pipeline().addLast("bytes", new BytesCounter(this));
         ch.pipeline().addLast("idle", new IdleStateHandler(0, 0, s.idleTimeoutNanos, TimeUnit.NANOSECONDS));
-        ch.pipeline().addLast("decoder", new StrictRequestDecoder(s.desyncMode, headerTimeoutNanos));
+        ch.pipeline().addLast("decoder", new StrictRequestDecoder(() -> snapshot.desyncMode, headerTimeoutNanos));
         ch.pipeline().addLast("encoder", encoder);
         ch.pipeline().addLast("handler", new ClientHandler(this, pool, encoder));
     }

@@ -35,15 +35,26 @@ final class StrictRequestDecoder extends HttpRequestDecoder implements Runnable 
     }
 
     private final HeaderScanner scanner;
+    private final java.util.function.Supplier<DesyncMitigationMode> mode;
     private final long headerTimeoutNanos;
     private boolean atStart = true;
+    private boolean scanning;
     private boolean rejected;
     private ChannelHandlerContext ctx;
     private ScheduledFuture<?> headerTimer;
 
     StrictRequestDecoder(DesyncMitigationMode mode, long headerTimeoutNanos) {
-        super(config(mode));
-        this.scanner = new HeaderScanner(mode);
+        this(() -> mode, headerTimeoutNanos);
+    }
+
+    /**
+     * @param mode the desync mitigation mode, read at the start of each request (the listener's current snapshot),
+     *             so a reload applies to open connections too; Netty's own line strictness is fixed per connection
+     */
+    StrictRequestDecoder(java.util.function.Supplier<DesyncMitigationMode> mode, long headerTimeoutNanos) {
+        super(config(mode.get()));
+        this.mode = mode;
+        this.scanner = new HeaderScanner(mode.get());
         this.headerTimeoutNanos = headerTimeoutNanos;
     }
 
@@ -74,6 +85,10 @@ final class StrictRequestDecoder extends HttpRequestDecoder implements Runnable 
             if (!in.isReadable()) {
                 return;
             }
+            if (!scanning) {
+                scanner.reset(mode.get()); // the mode of the snapshot current when this request starts
+                scanning = true;
+            }
             if (headerTimer == null && headerTimeoutNanos > 0) {
                 headerTimer = ctx.executor().schedule(this, headerTimeoutNanos, TimeUnit.NANOSECONDS);
             }
@@ -97,7 +112,7 @@ final class StrictRequestDecoder extends HttpRequestDecoder implements Runnable 
         super.decode(ctx, in, out);
         if (out.size() > before && out.get(out.size() - 1) instanceof LastHttpContent) {
             atStart = true;
-            scanner.reset();
+            scanning = false;
         }
     }
 

@@ -5,7 +5,10 @@ import io.headroom.core.target.HealthStateMachine;
 import io.headroom.core.target.TargetAddress;
 import io.headroom.core.target.TargetHealth;
 import io.headroom.core.target.TargetState;
+import java.time.Instant;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -23,6 +26,9 @@ public final class Target implements Candidate {
     private volatile boolean draining;
     /** The health machine's state as of the last change, readable without the group's lock. */
     private volatile TargetState state = TargetState.INITIAL;
+    /** Run when the deregistration ends (e.g. closers of a network load balancer's connections to this target). */
+    private final Set<Runnable> onDeregistered = ConcurrentHashMap.newKeySet();
+    private volatile boolean deregistered;
 
     // Guarded by the group's lock.
     final HealthStateMachine health;
@@ -31,6 +37,8 @@ public final class Target implements Candidate {
     AutoCloseable probing;
     boolean staticTarget;
     boolean runtimeRegistered;
+    /** When this target's slow start began (it became healthy), null when it is not in slow start. */
+    Instant slowStartSince;
 
     Target(TargetAddress address, TargetGroup group, HealthStateMachine health) {
         this.address = address;
@@ -72,6 +80,35 @@ public final class Target implements Candidate {
             throw new IllegalArgumentException("weight: " + w + " (expected: a finite number > 0)");
         }
         this.weight = w;
+    }
+
+    /**
+     * Runs {@code action} once when this target's deregistration ends: its in-flight count reached zero, or the
+     * deregistration delay expired and whatever is still open must now be closed (a network load balancer
+     * closes its remaining connections to the target). Runs at once if the deregistration already ended.
+     * Remove the action with {@link #removeWhenDeregistered} when it is no longer needed (its connection
+     * closed first). Thread-safe; the action runs on the thread that ends the deregistration and must not block.
+     */
+    public void whenDeregistered(Runnable action) {
+        onDeregistered.add(action);
+        if (deregistered && onDeregistered.remove(action)) {
+            action.run();
+        }
+    }
+
+    /** Forgets an action given to {@link #whenDeregistered}; no-op if it already ran. */
+    public void removeWhenDeregistered(Runnable action) {
+        onDeregistered.remove(action);
+    }
+
+    /** The deregistration ended: run (once) every action waiting for it. */
+    void deregistered() {
+        deregistered = true;
+        for (Runnable r : onDeregistered) {
+            if (onDeregistered.remove(r)) {
+                r.run();
+            }
+        }
     }
 
     /** The current state (lock-free read). */

@@ -5,6 +5,7 @@ import io.headroom.core.config.TargetGroupConfig;
 import io.headroom.core.target.HealthStateMachine;
 import io.headroom.core.target.ProbeResult;
 import io.headroom.core.target.SelectionStrategy;
+import io.headroom.core.target.SlowStart;
 import io.headroom.core.target.TargetAddress;
 import io.headroom.core.target.TargetHealth;
 import io.headroom.core.target.TargetState;
@@ -12,6 +13,7 @@ import io.headroom.proxy.health.HealthChecker;
 import io.netty.channel.EventLoopGroup;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -43,6 +45,12 @@ import org.slf4j.LoggerFactory;
  * being checked (e.g. just after start) serves rather than answering 503. As soon as one target is healthy,
  * only healthy targets get traffic: a new target gets none until its first check passes.
  *
+ * <p><b>Slow start</b> ({@code slowStartSeconds} &gt; 0, ALB's rules): a target that becomes healthy while at
+ * least one other healthy target is not in slow start enters slow start; its weight
+ * ({@link SlowStart#weight}) is refreshed every second from near zero to 1 over the period, and the
+ * group's round robin honours weights ({@link SlowStart#roundRobin()}; weighted random always does). It
+ * leaves slow start when the period ends or it stops being healthy.
+ *
  * <p><b>Metrics</b>: {@link #healthyCount()} and {@link #unhealthyCount()} are the HealthyHostCount and
  * UnHealthyHostCount gauges. The data plane calls {@link #countRequest()} once per request forwarded to this
  * group; the 1-second sampler calls {@link #takeRequestCount()} and {@link #requestCountPerTarget(long)} to
@@ -72,6 +80,7 @@ public final class TargetGroup {
     // Guarded by lock.
     private final Map<TargetAddress, Target> targets = new LinkedHashMap<>();
     private boolean closed;
+    private io.netty.util.concurrent.ScheduledFuture<?> slowStartTimer;
 
     TargetGroup(TargetGroupConfig config, Clock clock, EventLoopGroup loops, HealthChecker checker, Duration second,
                 RandomGenerator random) {
@@ -82,7 +91,15 @@ public final class TargetGroup {
         this.checker = checker;
         this.second = second;
         this.random = random;
-        this.strategy = SelectionStrategy.of(config.algorithm(), random);
+        this.strategy = strategyFor(config, random);
+    }
+
+    /** Round robin honours slow start weights only when slow start is on; plain rotation otherwise. */
+    private static SelectionStrategy strategyFor(TargetGroupConfig c, RandomGenerator random) {
+        if (c.slowStartSeconds() > 0 && c.algorithm() == TargetGroupConfig.Algorithm.ROUND_ROBIN) {
+            return SlowStart.roundRobin();
+        }
+        return SelectionStrategy.of(c.algorithm(), random);
     }
 
     public String name() {
@@ -121,6 +138,19 @@ public final class TargetGroup {
             }
         }
         return c[strategy.select(c, ex)];
+    }
+
+    /**
+     * A target for a new connection of a network load balancer, chosen by the connection's flow hash among
+     * healthy targets (all registered non-draining targets when none is healthy: fail-open). The same hash gives
+     * the same target while membership and health stay the same. Lock-free and allocation-free.
+     *
+     * @return the target, or null when the group has no registered non-draining target
+     */
+    public Target selectByHash(int hash) {
+        Selectable s = selectable;
+        Target[] c = s.healthy.length > 0 ? s.healthy : s.failOpen;
+        return c.length == 0 ? null : c[Math.floorMod(hash, c.length)];
     }
 
     /** Registered targets, draining ones excluded. */
@@ -271,6 +301,7 @@ public final class TargetGroup {
             t.drained = null;
         }
         log.debug("target group {}: {} deregistered", name, t.address());
+        t.deregistered();
         if (f != null) {
             f.complete(null);
         }
@@ -290,8 +321,9 @@ public final class TargetGroup {
         synchronized (lock) {
             TargetGroupConfig old = config;
             config = newConfig;
-            if (old.algorithm() != newConfig.algorithm()) {
-                strategy = SelectionStrategy.of(newConfig.algorithm(), random);
+            if (old.algorithm() != newConfig.algorithm()
+                    || (old.slowStartSeconds() > 0) != (newConfig.slowStartSeconds() > 0)) {
+                strategy = strategyFor(newConfig, random);
             }
             HealthCheckConfig hc = newConfig.healthCheck();
             for (Target t : targets.values()) {
@@ -334,6 +366,7 @@ public final class TargetGroup {
         List<CompletableFuture<Void>> pending = new ArrayList<>();
         synchronized (lock) {
             closed = true;
+            stopSlowStartTimer();
             for (Target t : targets.values()) {
                 stopProbing(t);
                 if (t.drainTimer != null) {
@@ -388,10 +421,74 @@ public final class TargetGroup {
             }
             TargetState before = t.health.state();
             if (t.health.onResult(result)) {
+                slowStartOnStateChange(t);
                 log.info("target group {}: {} is {} (was {}){}", name, t.address(), t.health.state(), before,
                         t.health.reason() == null ? "" : ": " + t.health.reason() + " " + t.health.description());
                 rebuild();
             }
+        }
+    }
+
+    // ---- slow start ----
+
+    /** A target's health state changed (lock held): it enters slow start, or leaves it at full weight. */
+    private void slowStartOnStateChange(Target t) {
+        int period = config.slowStartSeconds();
+        boolean enter = period > 0 && t.health.state() == TargetState.HEALTHY;
+        if (enter) {
+            // ALB: a target enters slow start only when another healthy target is not in slow start.
+            enter = false;
+            for (Target o : targets.values()) {
+                if (o != t && !o.draining() && o.health.state() == TargetState.HEALTHY && o.slowStartSince == null) {
+                    enter = true;
+                    break;
+                }
+            }
+        }
+        if (enter) {
+            t.slowStartSince = t.health.since();
+            t.weight(SlowStart.weight(t.slowStartSince, clock.instant(), period));
+            if (slowStartTimer == null && !closed) {
+                long every = second.toNanos();
+                slowStartTimer = loops.next().scheduleAtFixedRate(this::refreshSlowStart, every, every,
+                        TimeUnit.NANOSECONDS);
+            }
+            log.info("target group {}: {} is in slow start for {} s", name, t.address(), period);
+        } else {
+            t.slowStartSince = null;
+            t.weight(1.0);
+        }
+    }
+
+    /** Every second while a target is in slow start: new weights; the timer stops when none is left. */
+    void refreshSlowStart() {
+        synchronized (lock) {
+            Instant now = clock.instant();
+            int period = config.slowStartSeconds();
+            boolean any = false;
+            for (Target t : targets.values()) {
+                if (t.slowStartSince == null) {
+                    continue;
+                }
+                double w = SlowStart.weight(t.slowStartSince, now, period);
+                if (w >= 1.0) {
+                    t.slowStartSince = null;
+                    log.info("target group {}: {} finished slow start", name, t.address());
+                } else {
+                    any = true;
+                }
+                t.weight(w);
+            }
+            if (!any) {
+                stopSlowStartTimer();
+            }
+        }
+    }
+
+    private void stopSlowStartTimer() {
+        if (slowStartTimer != null) {
+            slowStartTimer.cancel(false);
+            slowStartTimer = null;
         }
     }
 

@@ -45,8 +45,17 @@ public final class TlsTestSupport {
         Path key = dir.resolve(base + ".key");
         Files.writeString(cert, pem(km.leaf()), StandardCharsets.US_ASCII);
         Files.writeString(key, format == KeyFormat.PKCS8 ? pem(new JcaPKCS8Generator(km.key(), null))
-                : pem(km.key()), StandardCharsets.US_ASCII);
+                : rsa ? pem(km.key()) : sec1(km.key()), StandardCharsets.US_ASCII);
         return new PemPair(cert, key, km.leaf());
+    }
+
+    /** An EC key as OpenSSL writes it: SEC1 with the curve named inside. */
+    static String sec1(java.security.PrivateKey key) throws IOException {
+        var info = org.bouncycastle.asn1.pkcs.PrivateKeyInfo.getInstance(key.getEncoded());
+        var inner = org.bouncycastle.asn1.sec.ECPrivateKey.getInstance(info.parsePrivateKey());
+        var sec1 = new org.bouncycastle.asn1.sec.ECPrivateKey(256, inner.getKey(), null,
+                info.getPrivateKeyAlgorithm().getParameters());
+        return pem(new org.bouncycastle.util.io.pem.PemObject("EC PRIVATE KEY", sec1.getEncoded()));
     }
 
     public static String pem(Object o) throws IOException {

@@ -1,0 +1,299 @@
+package io.headroom.proxy.tcp;
+
+import io.headroom.core.target.TargetAddress;
+import io.headroom.proxy.http.Transport;
+import io.headroom.proxy.target.Target;
+import io.netty.bootstrap.Bootstrap;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.socket.ChannelInputShutdownEvent;
+import io.netty.channel.socket.DuplexChannel;
+import io.netty.handler.codec.haproxy.HAProxyCommand;
+import io.netty.handler.codec.haproxy.HAProxyMessage;
+import io.netty.handler.codec.haproxy.HAProxyMessageEncoder;
+import io.netty.handler.codec.haproxy.HAProxyProtocolVersion;
+import io.netty.handler.codec.haproxy.HAProxyProxiedProtocol;
+import io.netty.handler.timeout.IdleStateEvent;
+import io.netty.util.ReferenceCountUtil;
+import java.io.IOException;
+import java.net.Inet4Address;
+import java.net.Inet6Address;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One TCP connection through a network load balancer: the client's channel, the upstream channel to the target
+ * its flow hash chose (on the client's event loop, so the two never need a lock), and the bytes relayed
+ * between them without parsing.
+ *
+ * <pre>
+ *  client ──read──▶ [idle] [Relay client] ──write──▶ upstream   next client read once that write succeeded
+ *  client ◀──write── [Relay upstream] ◀──read── [ppv2] upstream  next upstream read once that write succeeded
+ *
+ *  FIN from one side         → its bytes flushed, then shutdownOutput towards the other side (half-close)
+ *  FIN from both sides       → both channels closed
+ *  one channel closed        → the other closes after its pending bytes are flushed
+ *  RST / error on one side   → the other side is reset (SO_LINGER 0), both close
+ *  idle timeout, or the target's deregistration delay ran out → both closed
+ * </pre>
+ *
+ * <p>Auto-read is off on both channels: each side reads one buffer, writes it to the other, and reads again
+ * only when that write succeeded, so a slow reader slows the writer down (backpressure both ways, no queues).
+ * The connection counts as one request in flight on its target from connect to close, so a draining target
+ * keeps it until it ends or the deregistration delay is over ({@link Target#whenDeregistered}).
+ *
+ * <p>Splice ({@code EpollSocketChannel.spliceTo}) is deliberately not used: it moves bytes inside the kernel,
+ * past the pipeline, so ProcessedBytes and the idle timeout would not see them and a PROXY header could not be
+ * ordered before them. All state is touched only on the client's event loop.
+ */
+final class Flow implements Runnable {
+    private static final Logger log = LoggerFactory.getLogger(Flow.class);
+    private static final int CONNECT_TIMEOUT_MILLIS = 10_000;
+
+    private final Channel client;
+    private final TcpRoute route;
+    private final Transport transport;
+    private Channel upstream;
+    private Target target;
+    private boolean connected;
+    private boolean clientEof;
+    private boolean upstreamEof;
+    private int open;
+    private boolean finished;
+
+    Flow(Channel client, TcpRoute route, Transport transport) {
+        this.client = client;
+        this.route = route;
+        this.transport = transport;
+    }
+
+    /** The client side's handler; added to the client's pipeline after the idle timer. */
+    ChannelInboundHandlerAdapter clientHandler() {
+        return new Relay(true);
+    }
+
+    /** The client connected: choose its target by flow hash and connect to it. */
+    private void start() {
+        InetSocketAddress src = (InetSocketAddress) client.remoteAddress();
+        InetSocketAddress dst = (InetSocketAddress) client.localAddress();
+        target = route.group().selectByHash(FlowHash.of(src, dst));
+        if (target == null) {
+            log.debug("load balancer {}: no target registered in {}; resetting {}", route.loadBalancer(),
+                    route.group().name(), src);
+            route.metrics().elbResets.increment();
+            reset(client);
+            return;
+        }
+        target.requestStarted();
+        open = 1;
+        client.closeFuture().addListener(f -> channelClosed(true));
+        target.whenDeregistered(this);
+        boolean proxyProtocol = route.group().config().proxyProtocolV2();
+        Bootstrap b = new Bootstrap()
+                .group(client.eventLoop())
+                .channel(transport.socketChannel())
+                .option(ChannelOption.AUTO_READ, false)
+                .option(ChannelOption.ALLOW_HALF_CLOSURE, true)
+                .option(ChannelOption.TCP_NODELAY, true)
+                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, CONNECT_TIMEOUT_MILLIS)
+                .handler(new ChannelInitializer<Channel>() {
+                    @Override
+                    protected void initChannel(Channel ch) {
+                        if (proxyProtocol) {
+                            ch.pipeline().addLast("proxy-protocol", HAProxyMessageEncoder.INSTANCE);
+                        }
+                        ch.pipeline().addLast("relay", new Relay(false));
+                    }
+                });
+        TargetAddress a = target.address();
+        ChannelFuture connect = b.connect(a.host(), a.port());
+        upstream = connect.channel();
+        open++;
+        upstream.closeFuture().addListener(f -> channelClosed(false));
+        connect.addListener((ChannelFutureListener) f -> {
+            if (!f.isSuccess()) {
+                log.debug("load balancer {}: cannot connect to {}: {}", route.loadBalancer(), target, f.cause().toString());
+                route.connectionErrors().increment();
+                route.metrics().elbResets.increment();
+                reset(client);
+                return;
+            }
+            connected = true;
+            if (proxyProtocol) {
+                // Flushed at once: with a server-speaks-first protocol no client bytes would flush it.
+                upstream.writeAndFlush(proxyHeader(src, dst));
+                upstream.pipeline().remove("proxy-protocol");
+            }
+            client.read();
+            upstream.read();
+        });
+    }
+
+    /** A PROXY protocol v2 header carrying the client's address and port and the address it connected to. */
+    static HAProxyMessage proxyHeader(InetSocketAddress src, InetSocketAddress dst) {
+        InetAddress s = src.getAddress();
+        InetAddress d = dst.getAddress();
+        boolean v4 = s instanceof Inet4Address && d instanceof Inet4Address;
+        return new HAProxyMessage(HAProxyProtocolVersion.V2, HAProxyCommand.PROXY,
+                v4 ? HAProxyProxiedProtocol.TCP4 : HAProxyProxiedProtocol.TCP6,
+                v4 ? s.getHostAddress() : v6(s), v4 ? d.getHostAddress() : v6(d), src.getPort(), dst.getPort());
+    }
+
+    private static String v6(InetAddress a) {
+        return a instanceof Inet6Address ? a.getHostAddress() : "::ffff:" + a.getHostAddress();
+    }
+
+    /** The target's deregistration delay is over (any thread): close the connection. */
+    @Override
+    public void run() {
+        client.eventLoop().execute(() -> {
+            log.debug("load balancer {}: deregistration delay of {} over; closing {}", route.loadBalancer(), target,
+                    client.remoteAddress());
+            closeNow();
+        });
+    }
+
+    private void closeNow() {
+        client.close();
+        if (upstream != null) {
+            upstream.close();
+        }
+    }
+
+    /** One side sent FIN: pass it on once its bytes are out; close both when both sides are done. */
+    private void inputShutdown(boolean fromClient) {
+        if (fromClient) {
+            clientEof = true;
+        } else {
+            upstreamEof = true;
+        }
+        Channel peer = fromClient ? upstream : client;
+        boolean both = clientEof && upstreamEof;
+        peer.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener((ChannelFutureListener) f -> {
+            if (both) {
+                closeNow();
+            } else if (f.isSuccess() && peer.isActive()) {
+                ((DuplexChannel) peer).shutdownOutput();
+            }
+        });
+    }
+
+    /** An error on one side: a reset is passed on as a reset; anything else closes both. */
+    private void error(boolean fromClient, Throwable cause) {
+        if (cause instanceof IOException) {
+            (fromClient ? route.metrics().clientResets : route.metrics().targetResets).increment();
+            Channel peer = fromClient ? upstream : client;
+            if (peer != null) {
+                reset(peer);
+            }
+        } else {
+            log.warn("load balancer {}: connection {} to {} failed", route.loadBalancer(), client.remoteAddress(),
+                    target, cause);
+        }
+        closeNow();
+    }
+
+    private void channelClosed(boolean clientSide) {
+        Channel other = clientSide ? upstream : client;
+        // A failed connect is answered with a reset by the connect listener, not with a FIN here.
+        if (other != null && (clientSide || connected)) {
+            closeAfterFlush(other);
+        }
+        if (--open == 0 && !finished) {
+            finished = true;
+            target.removeWhenDeregistered(this);
+            target.requestFinished();
+        }
+    }
+
+    private static void closeAfterFlush(Channel ch) {
+        if (ch.isActive()) {
+            ch.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
+        } else {
+            ch.close();
+        }
+    }
+
+    private static void reset(Channel ch) {
+        if (ch.isOpen()) {
+            try {
+                ch.config().setOption(ChannelOption.SO_LINGER, 0);
+            } catch (RuntimeException ignored) {
+                // no linger option on this transport: a plain close
+            }
+            ch.close();
+        }
+    }
+
+    /** Relays one direction: reads from its channel, writes to the peer, reads again when that write is done. */
+    private final class Relay extends ChannelInboundHandlerAdapter implements ChannelFutureListener {
+        private final boolean clientSide;
+        private Channel self;
+
+        Relay(boolean clientSide) {
+            this.clientSide = clientSide;
+        }
+
+        @Override
+        public void handlerAdded(ChannelHandlerContext ctx) {
+            self = ctx.channel();
+        }
+
+        @Override
+        public void channelActive(ChannelHandlerContext ctx) {
+            if (clientSide) {
+                start();
+            }
+            ctx.fireChannelActive();
+        }
+
+        @Override
+        public void channelRead(ChannelHandlerContext ctx, Object msg) {
+            Channel peer = clientSide ? upstream : client;
+            if (peer == null || !peer.isActive()) {
+                ReferenceCountUtil.release(msg);
+                return;
+            }
+            if (msg instanceof ByteBuf b) {
+                route.metrics().processedBytes.add(b.readableBytes());
+            }
+            peer.writeAndFlush(msg).addListener(this);
+        }
+
+        /** The write to the peer finished: read the next buffer, or give up on a failed write. */
+        @Override
+        public void operationComplete(ChannelFuture f) {
+            if (f.isSuccess()) {
+                self.read();
+            } else {
+                closeNow();
+            }
+        }
+
+        @Override
+        public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+            if (evt instanceof ChannelInputShutdownEvent) {
+                inputShutdown(clientSide);
+            } else if (evt instanceof IdleStateEvent) {
+                log.debug("load balancer {}: {} idle; closing", route.loadBalancer(), client.remoteAddress());
+                closeNow();
+            } else {
+                ctx.fireUserEventTriggered(evt);
+            }
+        }
+
+        @Override
+        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+            error(clientSide, cause);
+        }
+    }
+}
