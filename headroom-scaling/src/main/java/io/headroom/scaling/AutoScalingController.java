@@ -53,6 +53,7 @@ public final class AutoScalingController implements AutoCloseable {
     private volatile List<AutoScalingGroup> groupOrder;
     private volatile List<AutoScalingGroup> deleting = List.of();
     private HeadroomConfig config;
+    private final List<GroupListener> listeners = new java.util.concurrent.CopyOnWriteArrayList<>();
     private boolean started;
     private boolean closed;
 
@@ -80,6 +81,17 @@ public final class AutoScalingController implements AutoCloseable {
                 g.instanceExited(pi);
             }
         });
+    }
+
+    /**
+     * Adds a listener to every group, and to every group a reload creates later (see {@link GroupListener}:
+     * it is called under a group's lock and must only hand events on).
+     */
+    public synchronized void addListener(GroupListener listener) {
+        listeners.add(java.util.Objects.requireNonNull(listener, "listener"));
+        for (AutoScalingGroup g : allGroups()) {
+            g.addListener(listener);
+        }
     }
 
     /** Starts ticking every group once a second. */
@@ -247,7 +259,9 @@ public final class AutoScalingController implements AutoCloseable {
     }
 
     private AutoScalingGroup newGroup(AutoScalingGroupConfig c, HeadroomConfig cfg) {
-        return new AutoScalingGroup(c, template(c, cfg), provider, registry, metrics, clock, actions);
+        AutoScalingGroup g = new AutoScalingGroup(c, template(c, cfg), provider, registry, metrics, clock, actions);
+        listeners.forEach(g::addListener); // empty while the constructor runs
+        return g;
     }
 
     private static LaunchTemplateConfig template(AutoScalingGroupConfig c, HeadroomConfig cfg) {

@@ -1,6 +1,7 @@
 package io.headroom.scaling;
 
 import io.headroom.core.alarm.Alarm;
+import io.headroom.core.alarm.AlarmTransition;
 import io.headroom.core.config.AutoScalingGroupConfig;
 import io.headroom.core.config.AutoScalingGroupConfig.HealthCheckType;
 import io.headroom.core.config.AutoScalingGroupConfig.TerminationPolicy;
@@ -33,6 +34,7 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -40,6 +42,7 @@ import java.util.Optional;
 import java.util.Queue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.function.Consumer;
@@ -113,6 +116,9 @@ public final class AutoScalingGroup {
     private final ActivityLog activityLog;
     private final Map<String, Member> members = new LinkedHashMap<>();
     private final Map<String, MetricKey> groupKeys = new HashMap<>();
+    private final List<GroupListener> listeners = new CopyOnWriteArrayList<>();
+    /** The last transition of each alarm that listeners were told of. */
+    private final Map<Alarm, AlarmTransition> toldAlarms = new IdentityHashMap<>();
 
     // Guarded by "this".
     private AutoScalingGroupConfig config;
@@ -128,6 +134,10 @@ public final class AutoScalingGroup {
     private int launchFailures;
     private Instant nextLaunchAttempt = Instant.MIN;
     private boolean deleting;
+    /** The capacity listeners were last told of: min, max, desired. */
+    private int toldMin;
+    private int toldMax;
+    private int toldDesired;
 
     AutoScalingGroup(AutoScalingGroupConfig config, LaunchTemplateConfig launchTemplate, InstanceProvider provider,
             TargetRegistry registry, MetricStore metrics, Clock clock, Executor executor) {
@@ -137,12 +147,15 @@ public final class AutoScalingGroup {
         this.metrics = metrics;
         this.clock = clock;
         this.executor = executor;
-        this.activityLog = new ActivityLog(name, MAX_ACTIVITIES);
+        this.activityLog = new ActivityLog(name, MAX_ACTIVITIES, this::fireActivity);
         this.config = config;
         this.launchTemplate = launchTemplate;
         this.minSize = config.minSize();
         this.maxSize = config.maxSize();
         this.desiredCapacity = Math.max(minSize, Math.min(maxSize, config.desiredCapacity()));
+        this.toldMin = minSize;
+        this.toldMax = maxSize;
+        this.toldDesired = desiredCapacity;
         this.policies = createPolicies(config);
         this.scheduledActions = config.scheduledActions().stream().map(ScheduledAction::of).toList();
         Dimensions d = Dimensions.of("AutoScalingGroupName", name);
@@ -191,6 +204,38 @@ public final class AutoScalingGroup {
         return List.copyOf(out);
     }
 
+    /** Adds a listener of activities, capacity changes and alarm state changes (see {@link GroupListener}). */
+    public void addListener(GroupListener listener) {
+        listeners.add(java.util.Objects.requireNonNull(listener, "listener"));
+    }
+
+    /** Calls {@code listener} with a snapshot of every activity as it starts and at every change (see {@link GroupListener}). */
+    public void onActivity(java.util.function.Consumer<Activity> listener) {
+        java.util.Objects.requireNonNull(listener, "listener");
+        addListener(new GroupListener() {
+            @Override
+            public void activity(Activity activity) {
+                listener.accept(activity);
+            }
+        });
+    }
+
+    /**
+     * Brings back what an earlier run of Headroom left: the desired capacity ({@code desired}, clamped to the
+     * current minSize..maxSize; a change is an activity of its own) and the activity history ({@code history},
+     * newest first, listed after the activities of this run; ones that never ended are listed as Cancelled).
+     * Meant to be called once, before the first tick.
+     */
+    public synchronized void restore(int desired, List<Activity> history) {
+        Instant now = clock.instant();
+        activityLog.restore(history, now);
+        int to = Math.max(minSize, Math.min(maxSize, desired));
+        if (to != desiredCapacity && !deleting) {
+            changeDesired(to, "a restart of Headroom restored the desired capacity saved before it stopped,", now);
+            tellCapacity();
+        }
+    }
+
     /**
      * Sets the desired capacity (AWS's SetDesiredCapacity); the next ticks launch or terminate instances to
      * match it.
@@ -209,7 +254,9 @@ public final class AutoScalingGroup {
             throw new IllegalStateException("auto scaling group '" + name + "' is being deleted");
         }
         String why = cause == null || cause.isBlank() ? "a user request explicitly set group desired capacity" : cause;
-        return changeDesired(n, why, clock.instant()).toActivity();
+        Activity a = changeDesired(n, why, clock.instant()).toActivity();
+        tellCapacity();
+        return a;
     }
 
     /** Protects an instance from scale in, or lifts the protection (AWS's SetInstanceProtection). */
@@ -242,6 +289,7 @@ public final class AutoScalingGroup {
             desiredCapacity--;
         }
         beginTermination(m, cause + ".", now);
+        tellCapacity();
         return m.terminateActivity.toActivity();
     }
 
@@ -267,6 +315,8 @@ public final class AutoScalingGroup {
             sampleInstances(now, samples);
             runPolicies(now);
             reconcile(now);
+            tellAlarms();
+            tellCapacity();
         }
         members.values().removeIf(m -> m.state == LifecycleState.Terminated
                 && !now.isBefore(m.terminatedTime.plus(TERMINATED_RETENTION)));
@@ -318,6 +368,7 @@ public final class AutoScalingGroup {
         }
         policies = nextPolicies;
         scheduledActions = nextSchedule;
+        tellCapacity();
         if (!next.targetGroups().equals(prev.targetGroups())) {
             for (Member m : members.values()) {
                 if (m.state.isActive() && m.address != null) {
@@ -777,6 +828,68 @@ public final class AutoScalingGroup {
         metrics.record(groupKeys.get("GroupPendingInstances"), s, pending);
         metrics.record(groupKeys.get("GroupTerminatingInstances"), s, terminating);
         metrics.record(groupKeys.get("GroupTotalInstances"), s, pending + inService + terminating);
+    }
+
+    // ---- listeners ----
+
+    private void fireActivity(Activity a) {
+        for (GroupListener l : listeners) {
+            try {
+                l.activity(a);
+            } catch (RuntimeException e) {
+                log.warn("auto scaling group {}: activity listener failed", name, e);
+            }
+        }
+    }
+
+    /** Tells listeners of a capacity change since they were last told; nothing while the group is deleted. */
+    private void tellCapacity() {
+        if (deleting || (toldMin == minSize && toldMax == maxSize && toldDesired == desiredCapacity)) {
+            return;
+        }
+        GroupCapacity c = new GroupCapacity(name, minSize, maxSize, desiredCapacity, toldDesired, config.desiredCapacity());
+        toldMin = minSize;
+        toldMax = maxSize;
+        toldDesired = desiredCapacity;
+        for (GroupListener l : listeners) {
+            try {
+                l.capacityChanged(c);
+            } catch (RuntimeException e) {
+                log.warn("auto scaling group {}: capacity listener failed", name, e);
+            }
+        }
+    }
+
+    /** Tells listeners of every alarm whose newest transition they have not seen. */
+    private void tellAlarms() {
+        if (listeners.isEmpty()) {
+            return;
+        }
+        for (ScalingPolicy p : policies) {
+            for (Alarm a : p.alarms()) {
+                List<AlarmTransition> h = a.history();
+                AlarmTransition last = h.isEmpty() ? null : h.get(h.size() - 1);
+                if (last == null || last.equals(toldAlarms.get(a))) {
+                    continue;
+                }
+                toldAlarms.put(a, last);
+                PolicyAlarm snapshot = new PolicyAlarm(p.name(), a.name(), a.toString(), a.state(), a.stateReason(),
+                        a.stateSince(), h);
+                for (GroupListener l : listeners) {
+                    try {
+                        l.alarmChanged(name, snapshot);
+                    } catch (RuntimeException e) {
+                        log.warn("auto scaling group {}: alarm listener failed", name, e);
+                    }
+                }
+            }
+        }
+        if (toldAlarms.size() > 64) {
+            // Policies replaced by a reload leave their alarms behind: keep only the live ones.
+            java.util.Set<Alarm> live = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
+            policies.forEach(p -> live.addAll(p.alarms()));
+            toldAlarms.keySet().retainAll(live);
+        }
     }
 
     // ---- helpers ----

@@ -74,6 +74,6 @@ final class Fixtures {
 
     static HeadroomConfig config(List<LaunchTemplateConfig> templates, Group... groups) {
         return new HeadroomConfig(new AdminConfig("127.0.0.1", 9900, null), Path.of(".headroom"), 0, List.of(), List.of(),
-                templates, java.util.Arrays.stream(groups).map(Group::config).toList());
+                templates, java.util.Arrays.stream(groups).map(Group::config).toList(), List.of());
     }
 }

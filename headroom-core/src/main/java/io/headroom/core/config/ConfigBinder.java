@@ -117,7 +117,7 @@ final class ConfigBinder {
             return empty();
         }
         Node top = Node.open(errors, "", root, "admin", "stateDir", "workerThreads", "loadBalancers", "targetGroups",
-                "launchTemplates", "autoScalingGroups");
+                "launchTemplates", "autoScalingGroups", "notifications");
         AdminConfig admin = admin(top.obj("admin", "listen", "token"));
         Path stateDir = stateDir(top);
         int workerThreads = top.integer("workerThreads", 0, 0, 4096);
@@ -161,12 +161,20 @@ final class ConfigBinder {
                 asgs.add(asg);
             }
         }
-        return new HeadroomConfig(admin, stateDir, workerThreads, lbs, tgs, lts, asgs);
+        List<NotificationConfig> notifications = new ArrayList<>();
+        List<JsonNode> nNodes = top.list("notifications");
+        for (int i = 0; i < nNodes.size(); i++) {
+            NotificationConfig nc = notification("notifications[" + i + "]", nNodes.get(i));
+            if (nc != null) {
+                notifications.add(nc);
+            }
+        }
+        return new HeadroomConfig(admin, stateDir, workerThreads, lbs, tgs, lts, asgs, notifications);
     }
 
     private static HeadroomConfig empty() {
         return new HeadroomConfig(new AdminConfig("127.0.0.1", 9900, null), Path.of(".headroom"), 0,
-                List.of(), List.of(), List.of(), List.of());
+                List.of(), List.of(), List.of(), List.of(), List.of());
     }
 
     // ------------------------------------------------------------------ top level
@@ -186,6 +194,50 @@ final class ConfigBinder {
             errors.add("admin.token", "required when admin.listen is not a loopback address (" + listen + ")");
         }
         return new AdminConfig(hp.host, hp.port, token);
+    }
+
+    private NotificationConfig notification(String path, JsonNode value) {
+        Node.reportEmptyItem(errors, path, value);
+        Node n = Node.open(errors, path, value, "url", "events");
+        if (Node.absent(value) || !value.isObject()) {
+            return null;
+        }
+        String url = n.reqStr("url");
+        if (url != null) {
+            try {
+                java.net.URI u = new java.net.URI(url);
+                String scheme = u.getScheme() == null ? "" : u.getScheme().toLowerCase(Locale.ROOT);
+                if (!scheme.equals("http") && !scheme.equals("https")) {
+                    errors.add(n.at("url"), quote(url) + " (expected: an http:// or https:// URL)");
+                    url = null;
+                } else if (u.getHost() == null || u.getHost().isEmpty()) {
+                    errors.add(n.at("url"), quote(url) + " (expected: a URL with a host, e.g. http://127.0.0.1:8000/hook)");
+                    url = null;
+                }
+            } catch (java.net.URISyntaxException e) {
+                errors.add(n.at("url"), quote(url) + " (expected: a URL: " + e.getReason() + ")");
+                url = null;
+            }
+        }
+        if (!n.has("events")) {
+            n.missing("events");
+            return null;
+        }
+        List<String> events = n.strings("events");
+        List<String> kept = new ArrayList<>();
+        for (int i = 0; i < events.size(); i++) {
+            String e = events.get(i);
+            if (!NotificationConfig.known(e)) {
+                errors.add(n.at("events") + "[" + i + "]", quote(e) + " (expected one of: "
+                        + String.join(", ", NotificationConfig.EVENTS) + ")");
+            } else if (!kept.contains(e)) {
+                kept.add(e);
+            }
+        }
+        if (events.isEmpty() && n.raw("events") != null && n.raw("events").isArray()) {
+            errors.add(n.at("events"), "[] (expected: at least one of " + String.join(", ", NotificationConfig.EVENTS) + ")");
+        }
+        return url == null ? null : new NotificationConfig(url, kept);
     }
 
     private Path stateDir(Node top) {

@@ -15,9 +15,11 @@ public record HeadroomConfig(
         List<LoadBalancerConfig> loadBalancers,
         List<TargetGroupConfig> targetGroups,
         List<LaunchTemplateConfig> launchTemplates,
-        List<AutoScalingGroupConfig> autoScalingGroups) {
+        List<AutoScalingGroupConfig> autoScalingGroups,
+        List<NotificationConfig> notifications) {
 
     public HeadroomConfig {
+        notifications = notifications == null ? List.of() : List.copyOf(notifications);
         loadBalancers = List.copyOf(loadBalancers);
         targetGroups = List.copyOf(targetGroups);
         launchTemplates = List.copyOf(launchTemplates);

@@ -67,7 +67,7 @@ class ConfigLoaderErrorsTest {
                 // top level and admin
                 Arguments.of("workerThreads: -1", "workerThreads: -1 (expected: 0..4096)"),
                 Arguments.of("stateDirr: x", "stateDirr: unknown key (expected one of: admin, stateDir, workerThreads, "
-                        + "loadBalancers, targetGroups, launchTemplates, autoScalingGroups)"),
+                        + "loadBalancers, targetGroups, launchTemplates, autoScalingGroups, notifications)"),
                 Arguments.of("admin: {listen: 0.0.0.0:9900}",
                         "admin.token: required when admin.listen is not a loopback address (0.0.0.0:9900)"),
                 Arguments.of("admin: {listen: 'localhost'}",

@@ -1,0 +1,25 @@
+package io.headroom.scaling;
+
+/**
+ * Told what happens in an auto scaling group, for durable state and notifications. Every method is called
+ * while the group's lock is held, on the controller's thread or the thread of an admin call: implementations
+ * must only hand the event on (to a queue, say) and return at once, never block or do I/O. An exception
+ * thrown here is logged and otherwise ignored.
+ */
+public interface GroupListener {
+
+    /** An activity started, progressed or ended; called again with a new snapshot at every change. */
+    default void activity(Activity activity) {
+    }
+
+    /**
+     * The group's minSize, maxSize or desiredCapacity changed at run time (a user, a policy, a scheduled
+     * action, a reload or a restore); not called while the group is being deleted or Headroom shuts down.
+     */
+    default void capacityChanged(GroupCapacity capacity) {
+    }
+
+    /** An alarm of one of the group's scaling policies changed state; {@code alarm.history()} ends with the change. */
+    default void alarmChanged(String groupName, PolicyAlarm alarm) {
+    }
+}
