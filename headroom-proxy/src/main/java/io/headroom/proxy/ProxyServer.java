@@ -13,6 +13,7 @@ import io.headroom.proxy.http.TargetGroupMetrics;
 import io.headroom.proxy.http.Transport;
 import io.headroom.proxy.http.UpstreamPool;
 import io.headroom.proxy.target.TargetGroups;
+import io.headroom.proxy.tcp.TcpListeners;
 import io.netty.channel.EventLoopGroup;
 import java.net.InetSocketAddress;
 import java.time.Duration;
@@ -50,6 +51,8 @@ public final class ProxyServer implements AutoCloseable {
     }
 
     private final Transport transport;
+    /** The TCP listeners of network load balancers, on the same event loops. */
+    private final TcpListeners tcp;
     private final MetricRegistry metrics;
     private UpstreamPool pool;
     private final Map<ListenerKey, HttpListener> listeners = new LinkedHashMap<>();
@@ -64,6 +67,7 @@ public final class ProxyServer implements AutoCloseable {
      */
     public ProxyServer(int workerThreads, MetricRegistry metrics) {
         this.transport = Transport.create(workerThreads);
+        this.tcp = new TcpListeners(transport, metrics);
         this.metrics = Objects.requireNonNull(metrics, "metrics");
         this.pool = new UpstreamPool(transport, TimeUnit.SECONDS.toNanos(60), 10_000);
     }
@@ -120,6 +124,8 @@ public final class ProxyServer implements AutoCloseable {
                         n -> tgMetrics.computeIfAbsent(n, x -> new TargetGroupMetrics(metrics, x)), port));
             }
         }
+        // Network load balancers: resolve and bind their TCP listeners first (throws with nothing changed).
+        TcpListeners.Plan tcpPlan = tcp.prepare(config, groups);
         // Bind the new listeners; on failure undo these binds and leave everything else as it was.
         Map<ListenerKey, HttpListener> bound = new LinkedHashMap<>();
         for (Map.Entry<ListenerKey, RoutingSnapshot> e : wanted.entrySet()) {
@@ -129,6 +135,7 @@ public final class ProxyServer implements AutoCloseable {
                             e.getValue(), headerTimeout));
                 } catch (RuntimeException ex) {
                     bound.values().forEach(h -> h.close(Duration.ZERO));
+                    tcpPlan.abort();
                     throw ex;
                 }
             }
@@ -158,11 +165,14 @@ public final class ProxyServer implements AutoCloseable {
         bound.forEach((k, l) -> log.info("listener {} bound to {}", k, l.localAddress()));
         listeners.putAll(bound);
         closing.removeIf(CompletableFuture::isDone);
+        tcpPlan.commit();
     }
 
     /** The bound address of every listener, in config order. */
     public synchronized List<InetSocketAddress> localAddresses() {
-        return listeners.values().stream().map(HttpListener::localAddress).toList();
+        List<InetSocketAddress> out = new ArrayList<>(listeners.values().stream().map(HttpListener::localAddress).toList());
+        out.addAll(tcp.localAddresses()); // network load balancers' TCP listeners come after the HTTP ones
+        return out;
     }
 
     /**
@@ -172,6 +182,7 @@ public final class ProxyServer implements AutoCloseable {
     public synchronized void shutdown(Duration drainTimeout) {
         List<CompletableFuture<Void>> all = new ArrayList<>(closing);
         listeners.values().forEach(l -> all.add(l.close(drainTimeout)));
+        all.add(tcp.close(drainTimeout));
         listeners.clear();
         try {
             CompletableFuture.allOf(all.toArray(CompletableFuture[]::new))

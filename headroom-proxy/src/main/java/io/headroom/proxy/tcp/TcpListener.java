@@ -1,0 +1,117 @@
+package io.headroom.proxy.tcp;
+
+import io.headroom.proxy.http.Transport;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.DefaultChannelGroup;
+import io.netty.handler.timeout.IdleStateHandler;
+import io.netty.util.concurrent.GlobalEventExecutor;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One bound TCP listener of a network load balancer: its server socket, its open connections and its current
+ * {@link TcpRoute} (one volatile reference; a reload swaps it, connections stay open on their target).
+ *
+ * <p>Client pipeline: {@code IdleStateHandler} (idle timeout, both directions), the {@link Flow}'s relay.
+ */
+final class TcpListener {
+    private final Transport transport;
+    private final ChannelGroup clients = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
+    private volatile TcpRoute route;
+    private volatile boolean closing;
+    private Channel server;
+
+    private TcpListener(Transport transport, TcpRoute route) {
+        this.transport = transport;
+        this.route = route;
+    }
+
+    /**
+     * Binds {@code address:port} and starts accepting.
+     *
+     * @throws IllegalStateException naming the address when the bind fails
+     */
+    static TcpListener bind(Transport transport, String address, int port, TcpRoute route) {
+        TcpListener l = new TcpListener(transport, Objects.requireNonNull(route, "route"));
+        ServerBootstrap b = new ServerBootstrap()
+                .group(transport.group())
+                .channel(transport.serverChannel())
+                .option(ChannelOption.SO_BACKLOG, 1024)
+                .option(ChannelOption.SO_REUSEADDR, true)
+                .childOption(ChannelOption.AUTO_READ, false)
+                .childOption(ChannelOption.ALLOW_HALF_CLOSURE, true)
+                .childOption(ChannelOption.TCP_NODELAY, true)
+                .childHandler(new ChannelInitializer<Channel>() {
+                    @Override
+                    protected void initChannel(Channel ch) {
+                        l.initClient(ch);
+                    }
+                });
+        ChannelFuture f = b.bind(address, port).awaitUninterruptibly();
+        if (!f.isSuccess()) {
+            throw new IllegalStateException("listener TCP " + address + ":" + port + ": cannot bind: "
+                    + f.cause().getMessage(), f.cause());
+        }
+        l.server = f.channel();
+        return l;
+    }
+
+    private void initClient(Channel ch) {
+        TcpRoute r = route;
+        r.metrics().newFlows.increment();
+        if (closing) {
+            ch.close();
+            return;
+        }
+        r.metrics().activeFlows.incrementAndGet();
+        ch.closeFuture().addListener(f -> r.metrics().activeFlows.decrementAndGet());
+        clients.add(ch);
+        Flow flow = new Flow(ch, r, transport);
+        ch.pipeline().addLast("idle", new IdleStateHandler(0, 0, r.idleTimeoutNanos(), TimeUnit.NANOSECONDS));
+        ch.pipeline().addLast("relay", flow.clientHandler());
+    }
+
+    void route(TcpRoute r) {
+        route = Objects.requireNonNull(r, "route");
+    }
+
+    InetSocketAddress localAddress() {
+        return (InetSocketAddress) server.localAddress();
+    }
+
+    /** Open client connections. */
+    int connections() {
+        return clients.size();
+    }
+
+    /**
+     * Stops accepting, lets open connections go on for up to {@code drain}, then closes what is left. The future
+     * completes when every client connection is closed.
+     */
+    CompletableFuture<Void> close(Duration drain) {
+        closing = true;
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        server.close().addListener(f -> checkDrained(done, System.nanoTime() + drain.toNanos()));
+        return done;
+    }
+
+    private void checkDrained(CompletableFuture<Void> done, long deadline) {
+        if (clients.isEmpty()) {
+            done.complete(null);
+            return;
+        }
+        if (System.nanoTime() - deadline >= 0) {
+            clients.close().addListener(f -> done.complete(null));
+            return;
+        }
+        transport.group().next().schedule(() -> checkDrained(done, deadline), 20, TimeUnit.MILLISECONDS);
+    }
+}

@@ -1,0 +1,207 @@
+package io.headroom.proxy.tcp;
+
+import io.headroom.core.config.ActionConfig;
+import io.headroom.core.config.HeadroomConfig;
+import io.headroom.core.config.ListenerConfig;
+import io.headroom.core.config.LoadBalancerConfig;
+import io.headroom.core.metrics.MetricRegistry;
+import io.headroom.proxy.http.Transport;
+import io.headroom.proxy.target.TargetGroup;
+import io.headroom.proxy.target.TargetGroups;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The L4 data plane: the TCP listeners of every {@code network} load balancer, on the same event loops as the
+ * HTTP listeners. Each connection's bytes pass through unparsed to one target of the listener's target group,
+ * chosen by a hash of the connection's 5-tuple ({@link FlowHash}) and kept for the connection's life (see
+ * {@link Flow} for the relay, half-close, idle timeout, deregistration delay and PROXY protocol v2).
+ *
+ * <p>Reloads work in two steps so that the caller can combine them with its own: {@link #prepare} resolves
+ * target groups and binds new listeners (nothing running changes; it throws on an unknown group or a failed
+ * bind), then {@link Plan#commit} swaps routes into listeners that stay (same address, port and protocol: their
+ * sockets and connections are kept), drains removed ones and starts new ones; {@link Plan#abort} undoes the
+ * binds. TLS listeners are not supported yet and are skipped with a warning. Calls are serialised.
+ */
+public final class TcpListeners {
+    private static final Logger log = LoggerFactory.getLogger(TcpListeners.class);
+
+    /** What identifies a listener across reloads. */
+    record Key(String address, int port, ListenerConfig.Protocol protocol) {
+        @Override
+        public String toString() {
+            return protocol + " " + address + ":" + port;
+        }
+    }
+
+    private final Transport transport;
+    private final MetricRegistry metrics;
+    private final Map<Key, TcpListener> listeners = new LinkedHashMap<>();
+    private final Map<String, AtomicInteger> activeFlows = new HashMap<>();
+    private final List<CompletableFuture<Void>> closing = new ArrayList<>();
+    private Duration second = Duration.ofSeconds(1);
+    private Duration removedListenerDrain = Duration.ofSeconds(300);
+
+    /**
+     * @param transport the data plane's event loops and channel classes (shared with the HTTP listeners)
+     * @param metrics   where the NLB metrics go ({LoadBalancer=name})
+     */
+    public TcpListeners(Transport transport, MetricRegistry metrics) {
+        this.transport = Objects.requireNonNull(transport, "transport");
+        this.metrics = Objects.requireNonNull(metrics, "metrics");
+    }
+
+    /** For tests: how long one configured second of {@code idleTimeoutSeconds} lasts. */
+    synchronized void second(Duration d) {
+        second = d;
+    }
+
+    /** For tests: how long a removed listener's connections may go on (default 300 s). */
+    synchronized void removedListenerDrain(Duration d) {
+        removedListenerDrain = d;
+    }
+
+    /** A prepared reload: new listeners are bound but get no connections routed until {@link #commit}. */
+    public final class Plan {
+        private final Map<Key, TcpRoute> wanted;
+        private final Map<Key, TcpListener> bound;
+        private boolean done;
+
+        private Plan(Map<Key, TcpRoute> wanted, Map<Key, TcpListener> bound) {
+            this.wanted = wanted;
+            this.bound = bound;
+        }
+
+        /** Makes the prepared config the running one. */
+        public void commit() {
+            synchronized (TcpListeners.this) {
+                if (done) {
+                    return;
+                }
+                done = true;
+                wanted.forEach((k, r) -> {
+                    TcpListener l = listeners.get(k);
+                    if (l != null) {
+                        l.route(r);
+                    }
+                });
+                for (var it = listeners.entrySet().iterator(); it.hasNext(); ) {
+                    var e = it.next();
+                    if (!wanted.containsKey(e.getKey())) {
+                        log.info("listener {} removed: draining its connections", e.getKey());
+                        closing.add(e.getValue().close(removedListenerDrain));
+                        it.remove();
+                    }
+                }
+                bound.forEach((k, l) -> log.info("listener {} bound to {}", k, l.localAddress()));
+                listeners.putAll(bound);
+                closing.removeIf(CompletableFuture::isDone);
+            }
+        }
+
+        /** Unbinds what {@link #prepare} bound; the running listeners are untouched. */
+        public void abort() {
+            synchronized (TcpListeners.this) {
+                if (!done) {
+                    done = true;
+                    bound.values().forEach(l -> l.close(Duration.ZERO));
+                }
+            }
+        }
+    }
+
+    /**
+     * Resolves the TCP listeners of every network load balancer in {@code config} against {@code groups} and
+     * binds the new ones.
+     *
+     * @throws IllegalArgumentException when a listener forwards to a target group {@code groups} does not have
+     * @throws IllegalStateException    when a new listener cannot be bound; nothing was changed
+     */
+    public synchronized Plan prepare(HeadroomConfig config, TargetGroups groups) {
+        Map<Key, TcpRoute> wanted = new LinkedHashMap<>();
+        for (LoadBalancerConfig lb : config.loadBalancers()) {
+            if (lb.type() != LoadBalancerConfig.Type.NETWORK) {
+                continue;
+            }
+            NlbMetrics m = new NlbMetrics(metrics, lb.name(),
+                    activeFlows.computeIfAbsent(lb.name(), n -> new AtomicInteger()));
+            for (ListenerConfig l : lb.listeners()) {
+                if (l.protocol() != ListenerConfig.Protocol.TCP) {
+                    log.warn("load balancer '{}' listener :{}: protocol {} is not supported yet (TLS termination "
+                            + "for network load balancers is a later step); skipped", lb.name(), l.port(), l.protocol());
+                    continue;
+                }
+                Key key = new Key(l.address() == null ? "127.0.0.1" : l.address(), l.port(), l.protocol());
+                if (wanted.containsKey(key)) {
+                    throw new IllegalArgumentException("listener " + key + " is configured twice");
+                }
+                String name = targetGroupOf(lb, l);
+                TargetGroup g = groups.get(name);
+                if (g == null) {
+                    throw new IllegalArgumentException("load balancer '" + lb.name() + "' listener " + key
+                            + ": target group '" + name + "' does not exist");
+                }
+                wanted.put(key, new TcpRoute(lb.name(), g, second.toNanos() * lb.idleTimeoutSeconds(), m,
+                        NlbMetrics.connectionErrors(metrics, name)));
+            }
+        }
+        Map<Key, TcpListener> bound = new LinkedHashMap<>();
+        for (Map.Entry<Key, TcpRoute> e : wanted.entrySet()) {
+            if (!listeners.containsKey(e.getKey())) {
+                try {
+                    bound.put(e.getKey(), TcpListener.bind(transport, e.getKey().address(), e.getKey().port(),
+                            e.getValue()));
+                } catch (RuntimeException ex) {
+                    bound.values().forEach(b -> b.close(Duration.ZERO));
+                    throw ex;
+                }
+            }
+        }
+        return new Plan(wanted, bound);
+    }
+
+    /** Prepares and commits at once. */
+    public void apply(HeadroomConfig config, TargetGroups groups) {
+        prepare(config, groups).commit();
+    }
+
+    private static String targetGroupOf(LoadBalancerConfig lb, ListenerConfig l) {
+        if (l.defaultAction() instanceof ActionConfig.Forward f && f.targetGroups().size() == 1) {
+            return f.targetGroups().get(0).name();
+        }
+        throw new IllegalArgumentException("load balancer '" + lb.name() + "' listener :" + l.port()
+                + ": expected a forward to one target group, got " + l.defaultAction());
+    }
+
+    /** The bound address of every TCP listener, in config order. */
+    public synchronized List<InetSocketAddress> localAddresses() {
+        return listeners.values().stream().map(TcpListener::localAddress).toList();
+    }
+
+    /** Open client connections over all TCP listeners (removed ones still draining excluded). */
+    public synchronized int connections() {
+        return listeners.values().stream().mapToInt(TcpListener::connections).sum();
+    }
+
+    /**
+     * Stops accepting on every listener, lets open connections go on for up to {@code drain}, then closes the
+     * rest. The future completes when every connection is closed. Does not stop the event loops.
+     */
+    public synchronized CompletableFuture<Void> close(Duration drain) {
+        List<CompletableFuture<Void>> all = new ArrayList<>(closing);
+        listeners.values().forEach(l -> all.add(l.close(drain)));
+        listeners.clear();
+        closing.clear();
+        return CompletableFuture.allOf(all.toArray(CompletableFuture[]::new));
+    }
+}
