@@ -353,7 +353,8 @@ final class ConfigBinder {
 
     private TargetGroupConfig targetGroup(String path, JsonNode value, Map<String, String> names) {
         Node n = Node.open(errors, path, value, "name", "protocol", "protocolVersion", "algorithm", "healthCheck",
-                "deregistrationDelaySeconds", "slowStartSeconds", "stickiness", "proxyProtocolV2", "targets");
+                "deregistrationDelaySeconds", "slowStartSeconds", "stickiness", "proxyProtocolV2", "targets", "tlsVerify",
+                "tlsCaFile");
         if (!n.present()) {
             Node.reportEmptyItem(errors, path, value);
             return null;
@@ -400,6 +401,18 @@ final class ConfigBinder {
             errors.add(n.at("stickiness.enabled"), "true (expected: false; stickiness needs an HTTP or HTTPS target group)");
         }
         boolean proxyProtocolV2 = tcp && n.bool("proxyProtocolV2", false);
+        boolean tlsVerify = false;
+        String tlsCaFile = null;
+        if (protocol == TargetGroupConfig.Protocol.HTTPS) {
+            tlsVerify = n.bool("tlsVerify", false);
+            tlsCaFile = n.str("tlsCaFile", null);
+            if (tlsCaFile != null && !tlsVerify) {
+                errors.add(n.at("tlsCaFile"), "only allowed with tlsVerify: true");
+            }
+        } else {
+            onlyFor(n, "tlsVerify", "HTTPS target groups");
+            onlyFor(n, "tlsCaFile", "HTTPS target groups");
+        }
         List<TargetConfig> targets = new ArrayList<>();
         Map<String, String> seen = new HashMap<>();
         List<JsonNode> items = n.list("targets");
@@ -424,7 +437,7 @@ final class ConfigBinder {
             }
         }
         return new TargetGroupConfig(name, protocol, protocolVersion, algorithm, healthCheck, deregistrationDelay,
-                slowStart, stickiness, proxyProtocolV2, targets);
+                slowStart, stickiness, proxyProtocolV2, targets, tlsVerify, tlsCaFile);
     }
 
     private void onlyFor(Node n, String key, String what) {

@@ -2,7 +2,11 @@ package io.headroom.core.config;
 
 import java.util.List;
 
-/** A set of targets with a selection algorithm and a health check. */
+/**
+ * A set of targets with a selection algorithm and a health check. For HTTPS target groups, {@code tlsVerify}
+ * (default false, as ALB) checks the targets' certificates against {@code tlsCaFile} (PEM; the JDK's trusted roots
+ * when null) and the target's host.
+ */
 public record TargetGroupConfig(
         String name,
         Protocol protocol,
@@ -13,10 +17,20 @@ public record TargetGroupConfig(
         int slowStartSeconds,
         StickinessConfig stickiness,
         boolean proxyProtocolV2,
-        List<TargetConfig> targets) {
+        List<TargetConfig> targets,
+        boolean tlsVerify,
+        String tlsCaFile) {
 
     public TargetGroupConfig {
         targets = List.copyOf(targets);
+    }
+
+    /** Without the HTTPS target settings: targets' certificates are not verified (as ALB). */
+    public TargetGroupConfig(String name, Protocol protocol, String protocolVersion, Algorithm algorithm,
+                             HealthCheckConfig healthCheck, int deregistrationDelaySeconds, int slowStartSeconds,
+                             StickinessConfig stickiness, boolean proxyProtocolV2, List<TargetConfig> targets) {
+        this(name, protocol, protocolVersion, algorithm, healthCheck, deregistrationDelaySeconds, slowStartSeconds,
+                stickiness, proxyProtocolV2, targets, false, null);
     }
 
     public enum Protocol { HTTP, HTTPS, TCP }
