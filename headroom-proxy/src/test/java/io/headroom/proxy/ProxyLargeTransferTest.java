@@ -2,8 +2,6 @@ package io.headroom.proxy;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.netty.buffer.ByteBufAllocator;
-import io.netty.buffer.ByteBufAllocatorMetricProvider;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.http.HttpRequest;
@@ -26,7 +24,6 @@ class ProxyLargeTransferTest {
 
     private final AtomicBoolean sampling = new AtomicBoolean(true);
     private final AtomicLong maxHeap = new AtomicLong();
-    private final AtomicLong maxDirect = new AtomicLong();
     private Thread sampler;
 
     @BeforeEach
@@ -35,7 +32,6 @@ class ProxyLargeTransferTest {
             Runtime rt = Runtime.getRuntime();
             while (sampling.get()) {
                 maxHeap.accumulateAndGet(rt.totalMemory() - rt.freeMemory(), Math::max);
-                maxDirect.accumulateAndGet(directMemory(), Math::max);
                 try {
                     Thread.sleep(20); // sampling period, not synchronisation
                 } catch (InterruptedException e) {
@@ -51,15 +47,6 @@ class ProxyLargeTransferTest {
     void stopSampler() throws InterruptedException {
         sampling.set(false);
         sampler.join(1000);
-    }
-
-    /** Direct memory in use: Netty's own count when it tracks it, the JVM's direct buffer pool, the allocator's. */
-    static long directMemory() {
-        long netty = io.netty.util.internal.PlatformDependent.usedDirectMemory();
-        long jvm = java.lang.management.ManagementFactory.getPlatformMXBeans(java.lang.management.BufferPoolMXBean.class)
-                .stream().filter(b -> b.getName().equals("direct")).mapToLong(b -> b.getMemoryUsed()).sum();
-        long alloc = ((ByteBufAllocatorMetricProvider) ByteBufAllocator.DEFAULT).metric().usedDirectMemory();
-        return Math.max(netty, Math.max(jvm, alloc));
     }
 
     /** The test backend's byte pattern as a stream of {@code n} bytes. */

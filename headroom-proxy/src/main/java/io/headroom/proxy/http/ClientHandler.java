@@ -52,6 +52,9 @@ import org.slf4j.LoggerFactory;
  * Backpressure: both channels have auto-read off; the next chunk is read from one side only after the write of
  * the previous one to the other side has completed. One exchange at a time: pipelined requests wait in a small
  * backlog and the client is not read while a response is pending. Everything runs on the client's event loop.
+ *
+ * <p>A client that closes while its request is with the target is noticed when the response is written (the
+ * client is not read meanwhile, and a FIN cannot be told from a half-close); the idle timeout bounds that wait.
  */
 final class ClientHandler extends ChannelInboundHandlerAdapter implements RequestView, Runnable {
     private static final Logger log = LoggerFactory.getLogger(ClientHandler.class);
