@@ -52,8 +52,12 @@ const enc = encodeURIComponent;
 
 // ---------------------------------------------------------------------------------------------------- DOM helpers
 
-/** h('div.card', {title: 'x'}, 'text', child) */
+/** h('div.card', {title: 'x'}, 'text', child); the attributes object may be left out. */
 function h(spec, attrs, ...children) {
+  if (attrs instanceof Node || typeof attrs === 'string' || Array.isArray(attrs)) {
+    children.unshift(attrs);
+    attrs = null;
+  }
   const [tag, ...classes] = spec.split('.');
   const el = document.createElement(tag || 'div');
   if (classes.length) el.className = classes.join(' ');
@@ -231,6 +235,15 @@ async function fetchWantedSeries() {
   await Promise.all(wanted.map((s) => s.fetch().catch(() => undefined)));
 }
 
+/** The oldest second any wanted series holds, or null. */
+function earliestSecond() {
+  let first = null;
+  for (const s of seriesByKey.values()) {
+    for (const t of s.points.keys()) if (first === null || t < first) first = t;
+  }
+  return first;
+}
+
 /** The newest second any wanted series has data for: the right edge of every chart. */
 function latestSecond() {
   let end = null;
@@ -240,13 +253,37 @@ function latestSecond() {
 
 // ---------------------------------------------------------------------------------------------------- charts
 
+/** Indices of values with no neighbour (a line cannot show them), for uPlot's points.filter. */
+function isolatedPoints(u, sIdx) {
+  const d = u.data[sIdx];
+  const out = [];
+  for (let i = 0; i < d.length; i++) {
+    if (d[i] !== null && (i === 0 || d[i - 1] === null) && (i === d.length - 1 || d[i + 1] === null)) out.push(i);
+  }
+  return out.length ? out : null;
+}
+
+function lastValue(values) {
+  if (!values) return null;
+  for (let i = values.length - 1; i >= 0; i--) if (values[i] !== null && values[i] !== undefined) return values[i];
+  return null;
+}
+
+/** Clock labels for time-axis ticks: HH:MM, or HH:MM:SS when the ticks fall inside minutes. */
+function timeLabels(ticks) {
+  const seconds = ticks.some((t) => t % 60 !== 0);
+  return ticks.map((t) => new Date(t * 1000).toLocaleTimeString('en-GB',
+    seconds ? { hour12: false } : { hour: '2-digit', minute: '2-digit', hour12: false }));
+}
+
 /**
  * A uPlot chart over the last `rangeS` seconds. `set(lines, end)` takes
  * [{label, color, series, fill0, scale, dash, width}]; the uPlot instance is rebuilt only when the set of lines
  * changes. `data-points` on the container counts the real (not filled) datapoints shown, for tests and debugging.
  */
 class LiveChart {
-  constructor(container, { height = 150, decimals = 1, stepped = false, emptyText = 'No data yet' } = {}) {
+  constructor(container, { height = 150, decimals = 1, stepped = false, integer = false, emptyText = 'No data yet' } = {}) {
+    this.integer = integer;
     this.container = container;
     this.height = height;
     this.decimals = decimals;
@@ -294,8 +331,15 @@ class LiveChart {
         y: { range: (u, min, max) => [0, max === null || max <= 0 ? 1 : max * 1.15] },
       },
       axes: [
-        { ...axis, space: 70 },
-        { ...axis, size: 46, values: (u, ticks) => ticks.map((t) => fmtNumber(t, t < 10 ? 1 : 0)) },
+        // Whole minutes only, so labels stay HH:MM and never crowd.
+        { ...axis, space: 48, incrs: [60, 120, 300, 600, 900, 1800, 3600], values: (u, ticks) => timeLabels(ticks) },
+        {
+          ...axis,
+          size: 46,
+          values: (u, ticks) => ticks.map((t) => fmtNumber(t, t < 10 ? 1 : 0)),
+          // Counts of things (instances, errors) get whole-number ticks.
+          incrs: this.integer ? [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000, 10000, 20000, 50000, 100000] : undefined,
+        },
       ],
       series: [
         { value: (u, v) => (v === null ? '' : new Date(v * 1000).toLocaleTimeString('en-GB', { hour12: false })) },
@@ -304,10 +348,15 @@ class LiveChart {
           stroke: l.color,
           width: l.width || 1.6,
           dash: l.dash,
-          points: { show: false },
-          spanGaps: false,
+          // Counters are filled with zeros; gauges bridge missing seconds; a lone datapoint is drawn as a dot.
+          points: { show: false, size: 5, fill: l.color, filter: isolatedPoints },
+          spanGaps: !l.fill0,
           paths: this.stepped ? uPlot.paths.stepped({ align: 1 }) : undefined,
-          value: (u, v) => (v === null || v === undefined ? '–' : fmt(v)),
+          // Off the plot the legend shows each line's newest value.
+          value: (u, v, sIdx, idx) => {
+            if (idx === null || idx === undefined) v = lastValue(u.data[sIdx]);
+            return v === null || v === undefined ? '–' : fmt(v);
+          },
         })),
       ],
     };
@@ -315,7 +364,8 @@ class LiveChart {
     this.plot = new uPlot(opts, data, this.container);
   }
 
-  set(lines, end) {
+  set(lines, end, first) {
+    setText(this.overlay, this.emptyText);
     const signature = lines.map((l) => `${l.label}/${l.color}/${l.dash || ''}`).join('|');
     if (lines.length === 0) {
       if (this.plot) {
@@ -331,9 +381,11 @@ class LiveChart {
       this.build(lines);
       this.signature = signature;
     }
-    const start = end - rangeS + 1;
-    const xs = new Array(rangeS);
-    for (let i = 0; i < rangeS; i++) xs[i] = start + i;
+    // A young server shows what it has (at least a minute) rather than a mostly empty range.
+    const span = first === null || first === undefined ? rangeS : Math.min(rangeS, Math.max(60, end - first + 1));
+    const start = end - span + 1;
+    const xs = new Array(span);
+    for (let i = 0; i < span; i++) xs[i] = start + i;
     let real = 0;
     const ys = lines.map((l) => {
       const first = l.series.points.size ? Math.min(...l.series.points.keys()) : null;
@@ -348,6 +400,7 @@ class LiveChart {
       });
     });
     this.plot.setData([xs, ...ys]);
+    this.plot.setLegend();
     this.container.dataset.points = String(real);
     this.overlay.hidden = real > 0;
   }
@@ -358,7 +411,7 @@ class LiveChart {
 const charts = {
   requests: new LiveChart(document.getElementById('chart-requests'), { decimals: 1, emptyText: 'No requests yet' }),
   latency: new LiveChart(document.getElementById('chart-latency'), { decimals: 1, emptyText: 'No responses yet' }),
-  errors: new LiveChart(document.getElementById('chart-5xx'), { decimals: 0, emptyText: 'No data yet' }),
+  errors: new LiveChart(document.getElementById('chart-5xx'), { decimals: 0, integer: true, emptyText: 'No data yet' }),
   cpu: new LiveChart(document.getElementById('chart-cpu'), { decimals: 1, emptyText: 'No auto scaling groups' }),
 };
 
@@ -379,9 +432,10 @@ function renderOverview(status, tgs, asgs, metrics, end) {
   const listeners = lbs.flatMap((lb) => lb.listeners.map((l) => `${lb.name} :${l.port} ${l.protocol}`));
   card('card-lb', String(lbs.length), lbs.length ? listeners.slice(0, 2).join(', ') + (listeners.length > 2 ? ` +${listeners.length - 2}` : '') : 'none configured');
 
-  const rps = metrics.lbRequests.reduce((a, s) => a + (s.points.get(end) || 0), 0);
+  // Each load balancer's newest second (series are sampled independently, so not all have `end` yet).
+  const rps = metrics.lbRequests.reduce((a, s) => a + (s.last !== null && s.last >= end - 2 ? s.points.get(s.last) || 0 : 0), 0);
   const avg = lbs.reduce((a, lb) => a + (lb.requestsPerSecond || 0), 0);
-  card('card-rps', fmtNumber(rps, 1), `last second · ${fmtNumber(avg, 1)} avg over 60 s`);
+  card('card-rps', fmtNumber(rps, 1), `last second · 60 s avg ${fmtNumber(avg, 1)}`);
 
   const healthy = tgs.reduce((a, g) => a + g.healthyCount, 0);
   const total = tgs.reduce((a, g) => a + g.totalCount, 0);
@@ -514,6 +568,7 @@ function createGroup(g) {
       h('h3', { text: g.name }),
       h('span.kind', { text: 'auto scaling group' }),
       h('span.facts')),
+    h('div.asg-body',
     h('div.asg-top',
       h('dl.sizes'),
       form),
@@ -533,9 +588,9 @@ function createGroup(g) {
     h('div.activities-wrap', null,
       h('table.grid.activities', null,
         h('thead', null, h('tr', null, ...['Status', 'Description', 'Cause', 'Start time', 'End time'].map((t) => h('th', { text: t })))),
-        h('tbody'))));
+        h('tbody')))));
   el._charts = {
-    capacity: new LiveChart(el.querySelector('.capacity'), { height: 150, decimals: 0, stepped: true }),
+    capacity: new LiveChart(el.querySelector('.capacity'), { height: 150, decimals: 0, stepped: true, integer: true }),
     cpu: new LiveChart(el.querySelector('.instance-cpu'), { height: 150, decimals: 1, emptyText: 'No instances reporting CPU yet' }),
   };
   el._dirty = false;
@@ -607,12 +662,20 @@ function createActivityRow() {
   return h('tr', null, h('td', null, h('span.badge')), h('td.desc'), h('td.cause'), h('td.time'), h('td.time'));
 }
 
+/** Sets text in which instance IDs (i-0a1b…) never break at their hyphen. */
+function setIdText(el, text) {
+  const t = text || '';
+  if (el._text === t) return;
+  el._text = t;
+  el.replaceChildren(...t.split(/(i-[0-9a-f]{8,})/).map((part, k) => (k % 2 ? h('span.nowrap', { text: part }) : part)));
+}
+
 function updateActivityRow(row, a) {
   const c = row.children;
   badge(c[0].firstChild, a.statusCode, kindOf(ACTIVITY, a.statusCode));
   setAttr(c[0].firstChild, 'title', a.statusMessage);
-  setText(c[1], a.description);
-  setText(c[2], a.cause);
+  setIdText(c[1], a.description);
+  setIdText(c[2], a.cause);
   setText(c[3], fmtClock(a.startTime));
   setAttr(c[3], 'title', a.startTime);
   const took = a.endTime ? fmtDuration((Date.parse(a.endTime) - Date.parse(a.startTime)) / 1000) : '';
@@ -739,10 +802,10 @@ function color(i) {
   return PALETTE[i % PALETTE.length];
 }
 
-function renderCharts(status, tgs, asgs, m, end) {
+function renderCharts(status, tgs, asgs, m, end, first) {
   const lbs = status.loadBalancers || [];
   charts.requests.emptyText = lbs.length ? 'No requests yet' : 'No load balancers';
-  charts.requests.set(lbs.map((lb, i) => ({ label: lb.name, color: color(i), series: m.lbRequests[i], fill0: true })), end);
+  charts.requests.set(lbs.map((lb, i) => ({ label: lb.name, color: color(i), series: m.lbRequests[i], fill0: true })), end, first);
 
   const toMs = (v) => v * 1000;
   const latency = [];
@@ -751,15 +814,18 @@ function renderCharts(status, tgs, asgs, m, end) {
     latency.push({ label: many ? `${g.name} p50` : 'p50', color: many ? color(i) : PALETTE[0], series: m.p50[i], scale: toMs });
     latency.push({ label: many ? `${g.name} p99` : 'p99', color: many ? color(i) : PALETTE[1], series: m.p99[i], scale: toMs, dash: many ? [5, 4] : undefined });
   });
-  charts.latency.set(latency, end);
+  charts.latency.emptyText = tgs.length ? 'No responses yet' : 'No target groups';
+  charts.latency.set(latency, end, first);
 
   const errors = [
     ...lbs.map((lb, i) => ({ label: `${lb.name} (ELB)`, color: PALETTE[6 + (i % 2)], series: m.lbErrors[i], fill0: true })),
     ...tgs.map((g, i) => ({ label: `${g.name} (target)`, color: color(i + 3), series: m.tgErrors[i], fill0: true })),
   ];
-  charts.errors.set(errors, end);
+  charts.errors.emptyText = errors.length ? 'No data yet' : 'No load balancers';
+  charts.errors.set(errors, end, first);
 
-  charts.cpu.set(asgs.map((g, i) => ({ label: g.name, color: color(i + 2), series: m.groups[i].cpu })), end);
+  charts.cpu.emptyText = asgs.length ? 'No CPU data yet (instances report after their warmup)' : 'No auto scaling groups';
+  charts.cpu.set(asgs.map((g, i) => ({ label: g.name, color: color(i + 2), series: m.groups[i].cpu })), end, first);
 
   const root = document.getElementById('auto-scaling-groups');
   asgs.forEach((g, i) => {
@@ -770,11 +836,11 @@ function renderCharts(status, tgs, asgs, m, end) {
       { label: 'Desired', color: '#1e293b', series: s.desired, width: 2 },
       { label: 'InService', color: '#059669', series: s.inService, width: 2 },
       { label: 'Pending', color: '#2563eb', series: s.pending, dash: [5, 4] },
-    ], end);
+    ], end, first);
     el._charts.cpu.set([
       { label: 'average', color: '#1e293b', series: s.cpu, width: 2.2 },
-      ...s.instances.map((x, k) => ({ label: x.id.slice(-6), color: color(k + 2), series: x.cpu, width: 1.2 })),
-    ], end);
+      ...s.instances.map((x, k) => ({ label: x.id, color: color(k + 2), series: x.cpu, width: 1.2 })),
+    ], end, first);
   });
 }
 
@@ -810,12 +876,13 @@ async function tick() {
     const m = declareSeries(status, tgs, asgs);
     await fetchWantedSeries();
     const end = latestSecond();
-    lastData = { status, tgs, asgs, m, end };
+    const first = earliestSecond();
+    lastData = { status, tgs, asgs, m, end, first };
     renderMeta(status);
     renderTargetGroups(tgs);
     renderGroups(asgs);
     renderOverview(status, tgs, asgs, m, end);
-    renderCharts(status, tgs, asgs, m, end);
+    renderCharts(status, tgs, asgs, m, end, first);
     setConnection(true);
   } catch (e) {
     setConnection(false, e);
@@ -835,7 +902,7 @@ for (const b of document.querySelectorAll('.range button')) {
   b.addEventListener('click', () => {
     rangeS = Number(b.dataset.range);
     for (const o of document.querySelectorAll('.range button')) o.classList.toggle('on', o === b);
-    if (lastData) renderCharts(lastData.status, lastData.tgs, lastData.asgs, lastData.m, lastData.end);
+    if (lastData) renderCharts(lastData.status, lastData.tgs, lastData.asgs, lastData.m, lastData.end, lastData.first);
   });
 }
 
