@@ -1,0 +1,686 @@
+#!/usr/bin/env bash
+# bench/run.sh: Headroom side by side with HAProxy and nginx on this machine's loopback (see BENCHMARKS.md).
+#
+#   bench/run.sh            the full benchmark: worker threads 1 and 2, 3 rounds of 10 s per scenario and proxy;
+#                           prints one table and writes it to bench/results/<date>-<commit>.md
+#   bench/run.sh --quick    a smoke run for CI: 1 thread, 1 round of 2 s per scenario, 1,000 idle connections;
+#                           exits non-zero on any socket error or HTTP error status
+#
+# What it does: installs haproxy, nginx (+ its stream module) and wrk from Debian packages when missing; starts
+# an nginx backend on 127.0.0.1 (two ports; its own config, pid and logs under a temp dir, never the system
+# nginx config) answering /small (6 bytes), /files/1m.bin (1 MiB), /upload (POST sink) and /health; starts
+# Headroom, HAProxy and nginx as proxies to it with the same number of worker threads; warms them up (the JVM
+# longest); then runs every scenario against the proxies in alternation (A B C A B C ...) and reports medians.
+# Every load is bounded in time and aimed at 127.0.0.1; every process it starts is killed on exit.
+set -euo pipefail
+
+usage() {
+  cat <<'EOF'
+usage: bench/run.sh [--quick] [--rounds N] [--duration SECONDS] [--warmup SECONDS] [--threads "1 2"]
+                    [--idle-connections N] [--scenarios LIST] [--proxies LIST] [--no-results]
+
+  --quick              1 thread, 1 round, 2 s per scenario, 1,000 idle connections; any error fails the run
+  --rounds N           rounds of A B C per scenario (default 3); the table shows medians
+  --duration SECONDS   length of one measured run (default 10)
+  --warmup SECONDS     Headroom's warm-up per scenario before measuring (default 15; the others get 3)
+  --threads LIST       worker threads to compare, each a separate pass (default "1 2")
+  --idle-connections N idle keep-alive connections for the RSS scenario (default 10000)
+  --scenarios LIST     comma-separated subset of: keepalive,close,get-1mib,post-64kib,idle,tcp-keepalive,tcp-1mib
+  --proxies LIST       comma-separated subset of: headroom,haproxy,nginx (ratios need haproxy and nginx)
+  --no-results         do not write bench/results/<date>-<commit>.md
+Environment: HEADROOM (the launcher to run, default ./headroom), HEADROOM_JAVA_OPTS (extra JVM flags, passed on
+by the launcher), BENCH_KEEP_TMP=1 (keep the temp dir with configs and logs).
+EOF
+}
+
+quick=0
+rounds=3
+duration=10
+warmup=15
+other_warmup=3 # HAProxy and nginx only need their connection pools filled
+settle=2       # seconds between the last idle connection's answer and reading RSS
+threads_list="1 2"
+idle_n=10000
+scenarios="keepalive,close,get-1mib,post-64kib,idle,tcp-keepalive,tcp-1mib"
+proxies="headroom,haproxy,nginx"
+write_results=1
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --quick) quick=1; rounds=1; duration=2; warmup=2; other_warmup=0; settle=1; threads_list="1"; idle_n=1000
+             write_results=0 ;;
+    --rounds) rounds="$2"; shift ;;
+    --duration) duration="$2"; shift ;;
+    --warmup) warmup="$2"; shift ;;
+    --threads) threads_list="$2"; shift ;;
+    --idle-connections) idle_n="$2"; shift ;;
+    --scenarios) scenarios="$2"; shift ;;
+    --proxies) proxies="$2"; shift ;;
+    --no-results) write_results=0 ;;
+    -h|--help) usage; exit 0 ;;
+    *) echo "bench/run.sh: unknown argument '$1'" >&2; usage >&2; exit 2 ;;
+  esac
+  shift
+done
+for n in "$rounds" "$duration" "$warmup" "$idle_n"; do
+  [[ "$n" =~ ^[0-9]+$ ]] || { echo "bench/run.sh: '$n' is not a number" >&2; exit 2; }
+done
+[ "$rounds" -ge 1 ] && [ "$duration" -ge 1 ] || { echo "bench/run.sh: --rounds and --duration must be >= 1" >&2; exit 2; }
+
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+repo="$(dirname "$here")"
+headroom="${HEADROOM:-$repo/headroom}"
+export PATH="$PATH:/usr/sbin:/sbin"
+
+log() { printf '%s %s\n' "$(date -u +%H:%M:%S)" "$*" >&2; }
+has() { [[ ",$1," == *",$2,"* ]]; }
+
+# ---------------------------------------------------------------- packages
+stream_module=/usr/lib/nginx/modules/ngx_stream_module.so
+missing=()
+command -v haproxy >/dev/null || missing+=(haproxy)
+command -v nginx >/dev/null || missing+=(nginx)
+[ -f "$stream_module" ] || missing+=(libnginx-mod-stream)
+command -v wrk >/dev/null || missing+=(wrk)
+command -v curl >/dev/null || missing+=(curl)
+if [ ${#missing[@]} -gt 0 ]; then
+  sudo=""
+  if [ "$(id -u)" -ne 0 ]; then
+    command -v sudo >/dev/null || { echo "bench/run.sh: needs ${missing[*]}; run as root or install them" >&2; exit 1; }
+    sudo=sudo
+  fi
+  log "installing ${missing[*]} from Debian packages"
+  $sudo apt-get update -qq >&2
+  # Another apt run on the machine holds the dpkg lock for a while: wait for it rather than fail.
+  $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq -o DPkg::Lock::Timeout=300 "${missing[@]}" >&2
+fi
+command -v java >/dev/null || { echo "bench/run.sh: java not found (JDK 17+ needed)" >&2; exit 1; }
+
+# N idle connections need N descriptors in the client and up to 2N in a proxy: HAProxy refuses to start when
+# 2 × maxconn does not fit the open-file limit, so N is lowered to what the limit allows (a container may pin it).
+ulimit -n 200000 2>/dev/null || ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
+fd_limit="$(ulimit -n)"
+[ "$fd_limit" = unlimited ] && fd_limit=1048576
+[ "$fd_limit" -gt 200000 ] && fd_limit=200000
+haproxy_maxconn=$(( (fd_limit - 40) / 2 ))
+idle_note=""
+if [ "$idle_n" -gt $((haproxy_maxconn - 30)) ]; then
+  idle_note="the open-file limit here is $fd_limit and HAProxy needs 2 per connection: idle connections lowered from $idle_n to $((haproxy_maxconn - 30))"
+  idle_n=$((haproxy_maxconn - 30))
+  log "$idle_note"
+fi
+
+# ---------------------------------------------------------------- processes and cleanup
+tmp="$(mktemp -d /tmp/headroom-bench.XXXXXX)"
+chmod 755 "$tmp" # nginx workers run as nobody when started by root
+pids=()
+
+descendants() {
+  local c
+  for c in $(pgrep -P "$1" 2>/dev/null || true); do
+    descendants "$c"
+    echo "$c"
+  done
+}
+
+# Stops a process and everything it started: TERM, up to 10 s, then KILL.
+kill_tree() {
+  local all=("$1") p i
+  mapfile -t -O 1 all < <(descendants "$1")
+  kill -TERM "${all[@]}" 2>/dev/null || true
+  for i in $(seq 100); do
+    local alive=0
+    for p in "${all[@]}"; do kill -0 "$p" 2>/dev/null && alive=1; done
+    [ "$alive" = 0 ] && break
+    sleep 0.1
+  done
+  kill -KILL "${all[@]}" 2>/dev/null || true
+  wait "$1" 2>/dev/null || true
+}
+
+cleanup() {
+  local p
+  for p in "${pids[@]}"; do kill_tree "$p"; done
+  pids=()
+  if [ "${BENCH_KEEP_TMP:-0}" = 1 ]; then log "kept $tmp"; else rm -rf "$tmp"; fi
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+# Starts NAME in the background with stdout/stderr in $tmp/NAME.log; sets $started to its pid.
+start() {
+  local name="$1"; shift
+  "$@" >"$tmp/$name.log" 2>&1 &
+  started=$!
+  pids+=("$started")
+}
+
+stop() {
+  local pid="$1" p keep=()
+  kill_tree "$pid"
+  for p in "${pids[@]}"; do [ "$p" != "$pid" ] && keep+=("$p"); done
+  pids=("${keep[@]+"${keep[@]}"}")
+}
+
+# Waits until URL answers 200 (deadline in seconds); prints the log of NAME and fails otherwise.
+wait_ok() {
+  local url="$1" name="$2" deadline=$(( SECONDS + ${3:-60} ))
+  until curl -fsS -o /dev/null --max-time 2 "$url" 2>/dev/null; do
+    if [ $SECONDS -ge $deadline ]; then
+      echo "bench/run.sh: $name did not answer 200 on $url in time; its log:" >&2
+      tail -n 40 "$tmp/$name.log" >&2 || true
+      return 1
+    fi
+    sleep 0.2
+  done
+}
+
+# Waits until PORT accepts connections; fails early when PID exits or its LOG says it is up without that port.
+wait_listener() {
+  local port="$1" pid="$2" logfile="$3" deadline=$(( SECONDS + 60 )) up_since=""
+  until (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; do
+    [ $SECONDS -ge $deadline ] && return 1
+    kill -0 "$pid" 2>/dev/null || return 1
+    if [ -z "$up_since" ] && grep -q 'headroom is up' "$logfile" 2>/dev/null; then up_since=$SECONDS; fi
+    [ -n "$up_since" ] && [ $((SECONDS - up_since)) -ge 2 ] && return 1
+    sleep 0.2
+  done
+}
+
+# ---------------------------------------------------------------- ports
+port_free() { ! (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+for attempt in $(seq 20); do
+  base=$(( 20000 + RANDOM % 12000 )) # below the ephemeral range (32768+), so no client port collides
+  ok=1
+  for i in $(seq 0 7); do port_free $((base + i)) || { ok=0; break; }; done
+  [ "$ok" = 1 ] && break
+done
+[ "$ok" = 1 ] || { echo "bench/run.sh: found no 8 free ports" >&2; exit 1; }
+backend1=$base; backend2=$((base + 1))
+declare -A http_port=([headroom]=$((base + 2)) [haproxy]=$((base + 3)) [nginx]=$((base + 4)))
+declare -A tcp_port=([headroom]=$((base + 5)) [haproxy]=$((base + 6)) [nginx]=$((base + 7)))
+
+# ---------------------------------------------------------------- the nginx backend
+mkdir -p "$tmp/www/files" "$tmp/backend"
+head -c 1048576 /dev/urandom >"$tmp/www/files/1m.bin"
+chmod -R a+rX "$tmp/www"
+
+nginx_common() { # temp paths under our dir, never /var/lib/nginx
+  local d="$1"
+  cat <<EOF
+  client_body_temp_path $d/client_body;
+  proxy_temp_path $d/proxy;
+  fastcgi_temp_path $d/fastcgi;
+  uwsgi_temp_path $d/uwsgi;
+  scgi_temp_path $d/scgi;
+  access_log off;
+  keepalive_requests 1000000;
+  keepalive_timeout 300s;
+EOF
+}
+
+cat >"$tmp/backend.conf" <<EOF
+daemon off;
+master_process on;
+worker_processes 2;
+worker_rlimit_nofile $fd_limit;
+pid $tmp/backend/nginx.pid;
+error_log $tmp/backend/error.log warn;
+events { worker_connections 30000; }
+http {
+$(nginx_common "$tmp/backend")
+  default_type text/plain;
+  sendfile on;
+  server {
+    listen 127.0.0.1:$backend1 backlog=4096;
+    listen 127.0.0.1:$backend2 backlog=4096;
+    location = /health { return 200 "ok\n"; }
+    location = /small { return 200 "hello\n"; }
+    location /files/ { root $tmp/www; }
+    location = /upload { client_max_body_size 1m; client_body_buffer_size 128k; return 200 "ok\n"; }
+  }
+}
+EOF
+start backend nginx -p "$tmp/backend/" -c "$tmp/backend.conf" -e "$tmp/backend/error.log"
+backend_pid=$started
+wait_ok "http://127.0.0.1:$backend1/small" backend 20
+wait_ok "http://127.0.0.1:$backend2/health" backend 20
+
+# ---------------------------------------------------------------- the proxies' configs
+headroom_config() { # THREADS -> the application load balancer
+  cat <<EOF
+admin: { listen: "127.0.0.1:0" }
+stateDir: $tmp/headroom-state
+workerThreads: $1
+loadBalancers:
+  - name: bench
+    type: application
+    idleTimeoutSeconds: 300
+    listeners:
+      - port: ${http_port[headroom]}
+        protocol: HTTP
+        defaultAction: { forward: { targetGroup: backends } }
+targetGroups:
+  - name: backends
+    protocol: HTTP
+    algorithm: round_robin
+    healthCheck: { path: /health, intervalSeconds: 5, healthyThreshold: 2 }
+    targets:
+      - { host: 127.0.0.1, port: $backend1 }
+      - { host: 127.0.0.1, port: $backend2 }
+EOF
+}
+
+headroom_tcp_config() { # THREADS -> the network load balancer
+  cat <<EOF
+admin: { listen: "127.0.0.1:0" }
+stateDir: $tmp/headroom-tcp-state
+workerThreads: $1
+loadBalancers:
+  - name: bench-tcp
+    type: network
+    idleTimeoutSeconds: 350
+    listeners:
+      - port: ${tcp_port[headroom]}
+        protocol: TCP
+        defaultAction: { forward: { targetGroup: backends-tcp } }
+targetGroups:
+  - name: backends-tcp
+    protocol: TCP
+    healthCheck: { protocol: TCP, intervalSeconds: 5, healthyThreshold: 2 }
+    targets:
+      - { host: 127.0.0.1, port: $backend1 }
+      - { host: 127.0.0.1, port: $backend2 }
+EOF
+}
+
+haproxy_config() { # THREADS
+  cat <<EOF
+global
+  nbthread $1
+  maxconn $haproxy_maxconn
+defaults
+  mode http
+  maxconn $haproxy_maxconn
+  timeout connect 5s
+  timeout client 300s
+  timeout server 300s
+  timeout http-keep-alive 300s
+frontend http
+  bind 127.0.0.1:${http_port[haproxy]}
+  default_backend backends
+backend backends
+  balance roundrobin
+  option httpchk GET /health
+  server b1 127.0.0.1:$backend1 check inter 5s
+  server b2 127.0.0.1:$backend2 check inter 5s
+frontend tcp
+  mode tcp
+  bind 127.0.0.1:${tcp_port[haproxy]}
+  default_backend backends-tcp
+backend backends-tcp
+  mode tcp
+  balance roundrobin
+  server b1 127.0.0.1:$backend1 check inter 5s
+  server b2 127.0.0.1:$backend2 check inter 5s
+EOF
+}
+
+nginx_proxy_config() { # THREADS
+  local d="$tmp/nginx-proxy"
+  mkdir -p "$d"
+  [ -f "$stream_module" ] && echo "load_module $stream_module;"
+  cat <<EOF
+daemon off;
+master_process on;
+worker_processes $1;
+worker_rlimit_nofile $fd_limit;
+pid $d/nginx.pid;
+error_log $d/error.log warn;
+events { worker_connections 40000; }
+http {
+$(nginx_common "$d")
+  upstream backends {
+    server 127.0.0.1:$backend1;
+    server 127.0.0.1:$backend2;
+    keepalive 256;
+  }
+  server {
+    listen 127.0.0.1:${http_port[nginx]} backlog=4096;
+    location / {
+      proxy_pass http://backends;
+      proxy_http_version 1.1;
+      proxy_set_header Connection "";
+      # Stream both ways, as Headroom and HAProxy do, rather than spooling bodies to disk.
+      proxy_buffering off;
+      proxy_request_buffering off;
+      client_max_body_size 2m;
+    }
+  }
+}
+EOF
+  if [ -f "$stream_module" ]; then
+    cat <<EOF
+stream {
+  upstream backends_tcp {
+    server 127.0.0.1:$backend1;
+    server 127.0.0.1:$backend2;
+  }
+  server {
+    listen 127.0.0.1:${tcp_port[nginx]} backlog=4096;
+    proxy_pass backends_tcp;
+  }
+}
+EOF
+  fi
+}
+
+# ---------------------------------------------------------------- load and measurement
+cp "$here/report.lua" "$tmp/get.lua"
+{ echo 'wrk.headers["Connection"] = "close"'; cat "$here/report.lua"; } >"$tmp/close.lua"
+{ echo 'wrk.method = "POST"'; echo 'wrk.body = string.rep("x", 65536)';
+  echo 'wrk.headers["Content-Type"] = "application/octet-stream"'; cat "$here/report.lua"; } >"$tmp/post.lua"
+
+# scenario -> "kind connections path lua unit"
+declare -A spec=(
+  [keepalive]="http 64 /small get req/s"
+  [close]="http 64 /small close req/s"
+  [get-1mib]="http 16 /files/1m.bin get bytes/s"
+  [post-64kib]="http 16 /upload post bytes/s"
+  [tcp-keepalive]="tcp 64 /small get req/s"
+  [tcp-1mib]="tcp 16 /files/1m.bin get bytes/s"
+)
+samples="$tmp/samples.tsv"
+: >"$samples"
+notes=()
+[ -n "$idle_note" ] && notes+=("$idle_note")
+
+url_of() { # PROXY KIND PATH
+  local port
+  if [ "$2" = tcp ]; then port=${tcp_port[$1]}; else port=${http_port[$1]}; fi
+  echo "http://127.0.0.1:$port$3"
+}
+
+# Runs wrk once: SCENARIO PROXY SECONDS -> "value p50_us p99_us errors detail" on stdout.
+wrk_once() {
+  local scenario="$1" proxy="$2" secs="$3" kind conns path lua unit out line
+  read -r kind conns path lua unit <<<"${spec[$scenario]}"
+  out="$tmp/wrk-$scenario-$proxy.out"
+  timeout -k 5 $((secs + 30)) wrk -t 2 -c "$conns" -d "${secs}s" --timeout 5s -s "$tmp/$lua.lua" \
+    "$(url_of "$proxy" "$kind" "$path")" >"$out" 2>&1 || true
+  line="$(grep '^BENCH ' "$out" | tail -n 1 || true)"
+  if [ -z "$line" ]; then
+    echo "0 0 0 1 wrk-failed:$(tr '\n' ' ' <"$out" | cut -c1-120 | tr ' \t' '__')"
+    return
+  fi
+  local requests bytes duration_us p50_us p99_us connect rd wr timeout status
+  requests=$(sed -n 's/.*requests=\([0-9]*\).*/\1/p' <<<"$line")
+  bytes=$(sed -n 's/.* bytes=\([0-9]*\).*/\1/p' <<<"$line")
+  duration_us=$(sed -n 's/.*duration_us=\([0-9]*\).*/\1/p' <<<"$line")
+  p50_us=$(sed -n 's/.*p50_us=\([0-9]*\).*/\1/p' <<<"$line")
+  p99_us=$(sed -n 's/.*p99_us=\([0-9]*\).*/\1/p' <<<"$line")
+  connect=$(sed -n 's/.*connect=\([0-9]*\).*/\1/p' <<<"$line")
+  rd=$(sed -n 's/.* read=\([0-9]*\).*/\1/p' <<<"$line")
+  wr=$(sed -n 's/.*write=\([0-9]*\).*/\1/p' <<<"$line")
+  timeout=$(sed -n 's/.*timeout=\([0-9]*\).*/\1/p' <<<"$line")
+  status=$(sed -n 's/.*status=\([0-9]*\).*/\1/p' <<<"$line")
+  local value
+  case "$scenario" in
+    post-64kib) value=$(awk -v r="$requests" -v d="$duration_us" 'BEGIN { printf "%.0f", r * 65536 / (d / 1e6) }') ;;
+    get-1mib|tcp-1mib) value=$(awk -v b="$bytes" -v d="$duration_us" 'BEGIN { printf "%.0f", b / (d / 1e6) }') ;;
+    *) value=$(awk -v r="$requests" -v d="$duration_us" 'BEGIN { printf "%.0f", r / (d / 1e6) }') ;;
+  esac
+  local errors=$((connect + rd + wr + timeout + status))
+  echo "$value $p50_us $p99_us $errors connect=$connect,read=$rd,write=$wr,timeout=$timeout,status>=400=$status"
+}
+
+measure() { # SCENARIO THREADS PROXY ROUND
+  local r
+  r="$(wrk_once "$1" "$3" "$duration")"
+  read -r value p50 p99 errors detail <<<"$r"
+  printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$1" "$2" "$3" "$4" "$value" "$p50" "$p99" "$errors" "$detail" >>"$samples"
+  log "  $1 threads=$2 $3 round $4: $value ${spec[$1]##* } p50=${p50}us p99=${p99}us errors=$errors"
+}
+
+rss_kb() { # PID -> resident set of the process and its children, in kB
+  local p total=0 kb
+  for p in "$1" $(descendants "$1"); do
+    kb=$(awk '/^VmRSS:/ { print $2 }' "/proc/$p/status" 2>/dev/null || true)
+    total=$((total + ${kb:-0}))
+  done
+  echo "$total"
+}
+
+measure_idle() { # THREADS PROXY ROUND PID
+  local threads="$1" proxy="$2" round="$3" pid="$4" before after holder line errors=0 i
+  before=$(rss_kb "$pid")
+  start "hold-$proxy" java -Xmx256m -XX:+UseSerialGC "$here/HoldConnections.java" 127.0.0.1 "${http_port[$proxy]}" \
+    /small "$idle_n" 120
+  holder=$started
+  for i in $(seq 1200); do # up to 120 s for N connections to open and answer
+    grep -q '^READY' "$tmp/hold-$proxy.log" 2>/dev/null && break
+    kill -0 "$holder" 2>/dev/null || break
+    sleep 0.1
+  done
+  line="$(grep '^READY' "$tmp/hold-$proxy.log" || true)"
+  if [ -z "$line" ]; then
+    errors=$idle_n
+    notes+=("idle: $proxy (threads $threads) did not hold $idle_n connections: $(tail -n 3 "$tmp/hold-$proxy.log" | tr '\n' ' ')")
+  else
+    errors=$(sed -n 's/.*failed=\([0-9]*\).*/\1/p' <<<"$line")
+    [ "$errors" = 0 ] || notes+=("idle: $proxy (threads $threads): $line $(grep '^first error' "$tmp/hold-$proxy.log" || true)")
+  fi
+  sleep "$settle" # let the proxy settle (allocations, GC) with all connections idle
+  after=$(rss_kb "$pid")
+  stop "$holder"
+  printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' idle "$threads" "$proxy" "$round" "$after" "$before" 0 "$errors" \
+    "rss_before_kb=$before" >>"$samples"
+  log "  idle threads=$threads $proxy round $round: RSS $((before / 1024)) MiB -> $((after / 1024)) MiB with $idle_n connections, errors=$errors"
+}
+
+# ---------------------------------------------------------------- build Headroom once, outside any measurement
+log "building/checking Headroom ($headroom)"
+"$headroom" --help >"$tmp/headroom-build.log" 2>&1 || { cat "$tmp/headroom-build.log" >&2; exit 1; }
+
+IFS=',' read -r -a proxy_arr <<<"$proxies"
+IFS=',' read -r -a scenario_arr <<<"$scenarios"
+for s in "${scenario_arr[@]}"; do
+  [ "$s" = idle ] || [ -n "${spec[$s]:-}" ] || { echo "bench/run.sh: unknown scenario '$s'" >&2; exit 2; }
+done
+for p in "${proxy_arr[@]}"; do
+  [[ "$p" =~ ^(headroom|haproxy|nginx)$ ]] || { echo "bench/run.sh: unknown proxy '$p'" >&2; exit 2; }
+done
+
+load_before="$(cut -d' ' -f1-3 /proc/loadavg)"
+started_at="$(date -u +%Y-%m-%dT%H:%M:%SZ)"
+declare -A proxy_pid
+
+for threads in $threads_list; do
+  log "=== worker threads: $threads"
+  headroom_config "$threads" >"$tmp/headroom-$threads.yaml"
+  haproxy_config "$threads" >"$tmp/haproxy-$threads.cfg"
+  nginx_proxy_config "$threads" >"$tmp/nginx-proxy-$threads.conf"
+  for p in "${proxy_arr[@]}"; do
+    case "$p" in
+      headroom) (cd "$tmp" && exec "$headroom" up --config "$tmp/headroom-$threads.yaml" --drain-timeout 1s) \
+                  >"$tmp/headroom.log" 2>&1 &
+                proxy_pid[headroom]=$!; pids+=("$!") ;;
+      haproxy) start haproxy haproxy -db -f "$tmp/haproxy-$threads.cfg"; proxy_pid[haproxy]=$started ;;
+      nginx) start nginx nginx -p "$tmp/nginx-proxy/" -c "$tmp/nginx-proxy-$threads.conf" -e "$tmp/nginx-proxy/error.log"
+             proxy_pid[nginx]=$started ;;
+    esac
+  done
+  for p in "${proxy_arr[@]}"; do wait_ok "$(url_of "$p" http /small)" "$p" 90; done
+
+  # Warm-up: the JVM compiles its hot paths under load; the others only need their connection pools.
+  for s in "${scenario_arr[@]}"; do
+    [[ -n "${spec[$s]:-}" && "${spec[$s]}" == http* ]] || continue
+    for p in "${proxy_arr[@]}"; do
+      w=$warmup; [ "$p" = headroom ] || w=$(( warmup < other_warmup ? warmup : other_warmup ))
+      [ "$w" -gt 0 ] || continue
+      log "  warm-up $s $p ${w}s"
+      wrk_once "$s" "$p" "$w" >/dev/null
+    done
+  done
+
+  for s in "${scenario_arr[@]}"; do
+    [[ -n "${spec[$s]:-}" && "${spec[$s]}" == http* ]] || continue
+    for round in $(seq "$rounds"); do
+      for p in "${proxy_arr[@]}"; do measure "$s" "$threads" "$p" "$round"; done
+    done
+  done
+
+  if has "$scenarios" idle; then
+    for round in $(seq "$rounds"); do
+      for p in "${proxy_arr[@]}"; do measure_idle "$threads" "$p" "$round" "${proxy_pid[$p]}"; done
+    done
+  fi
+
+  # TCP pass-through: Headroom runs a second instance with a network load balancer, when it has them.
+  tcp_proxies=()
+  if has "$scenarios" tcp-keepalive || has "$scenarios" tcp-1mib; then
+    for p in "${proxy_arr[@]}"; do
+      case "$p" in
+        headroom)
+          headroom_tcp_config "$threads" >"$tmp/headroom-tcp-$threads.yaml"
+          if ! "$headroom" validate "$tmp/headroom-tcp-$threads.yaml" >"$tmp/headroom-tcp-validate.log" 2>&1; then
+            msg="skipped: tcp scenarios for Headroom: it rejects a network load balancer config ($(head -n 1 "$tmp/headroom-tcp-validate.log"))"
+            log "$msg"; notes+=("$msg"); continue
+          fi
+          (cd "$tmp" && exec "$headroom" up --config "$tmp/headroom-tcp-$threads.yaml" --drain-timeout 1s) \
+            >"$tmp/headroom-tcp.log" 2>&1 &
+          proxy_pid[headroom-tcp]=$!; pids+=("$!")
+          if ! wait_listener "${tcp_port[headroom]}" "${proxy_pid[headroom-tcp]}" "$tmp/headroom-tcp.log"; then
+            msg="skipped: tcp scenarios for Headroom: it accepted the network load balancer config but did not open its TCP listener ($(grep -m1 -i 'error\|exception\|headroom is up' "$tmp/headroom-tcp.log" | cut -c1-200 || true))"
+            log "$msg"; notes+=("$msg"); stop "${proxy_pid[headroom-tcp]}"; continue
+          fi
+          wait_ok "$(url_of headroom tcp /small)" headroom-tcp 30
+          tcp_proxies+=(headroom) ;;
+        nginx)
+          if [ -f "$stream_module" ]; then tcp_proxies+=(nginx); else
+            msg="skipped: tcp scenarios for nginx: $stream_module is missing (Debian package libnginx-mod-stream)"
+            log "$msg"; notes+=("$msg"); fi ;;
+        *) wait_ok "$(url_of "$p" tcp /small)" "$p" 30; tcp_proxies+=("$p") ;;
+      esac
+    done
+    for s in tcp-keepalive tcp-1mib; do
+      has "$scenarios" "$s" || continue
+      for p in "${tcp_proxies[@]+"${tcp_proxies[@]}"}"; do
+        w=$warmup; [ "$p" = headroom ] || w=$(( warmup < other_warmup ? warmup : other_warmup ))
+        log "  warm-up $s $p ${w}s"; wrk_once "$s" "$p" "$w" >/dev/null
+      done
+      for round in $(seq "$rounds"); do
+        for p in "${tcp_proxies[@]+"${tcp_proxies[@]}"}"; do measure "$s" "$threads" "$p" "$round"; done
+      done
+    done
+    [ -n "${proxy_pid[headroom-tcp]:-}" ] && { stop "${proxy_pid[headroom-tcp]}"; unset 'proxy_pid[headroom-tcp]'; }
+  fi
+
+  for p in "${proxy_arr[@]}"; do stop "${proxy_pid[$p]}"; done
+  for p in "${proxy_arr[@]}"; do
+    if [ "$p" = headroom ]; then f="$tmp/headroom.log"; else f="$tmp/$p.log"; fi
+    if grep -q -i 'exception\|leak' "$f" 2>/dev/null; then
+      notes+=("threads $threads: $p logged: $(grep -m1 -i 'exception\|leak' "$f" | cut -c1-200)")
+    fi
+  done
+done
+load_after="$(cut -d' ' -f1-3 /proc/loadavg)"
+
+# ---------------------------------------------------------------- the table
+table="$(sort -t$'\t' -k1,1 -k2,2n -k3,3 "$samples" | awk -F'\t' -v order="keepalive close get-1mib post-64kib idle tcp-keepalive tcp-1mib" '
+  function median(list,   a, n, i, j, t) {
+    n = split(list, a, " ")
+    for (i = 2; i <= n; i++) { t = a[i] + 0; for (j = i - 1; j >= 1 && a[j] + 0 > t; j--) a[j + 1] = a[j]; a[j + 1] = t }
+    return n % 2 ? a[(n + 1) / 2] : (a[n / 2] + a[n / 2 + 1]) / 2
+  }
+  function thousands(x,   s, r) {
+    s = sprintf("%.0f", x); r = ""
+    while (length(s) > 3) { r = "," substr(s, length(s) - 2) r; s = substr(s, 1, length(s) - 3) }
+    return s r
+  }
+  function show(scenario, v, before) {
+    if (scenario == "idle") return sprintf("%.0f MB RSS (%.0f before)", v * 1024 / 1e6, before * 1024 / 1e6)
+    if (scenario ~ /1mib|64kib/) return sprintf("%.1f MiB/s", v / 1048576)
+    return thousands(v) " req/s"
+  }
+  { k = $1 SUBSEP $2 SUBSEP $3; if (!(k in seen)) { seen[k] = 1; keys[++nk] = k }
+    v[k] = v[k] " " $5; p50[k] = p50[k] " " $6; p99[k] = p99[k] " " $7; err[k] += $8; rounds[k]++ }
+  END {
+    for (i = 1; i <= nk; i++) { k = keys[i]; mv[k] = median(v[k]); m50[k] = median(p50[k]); m99[k] = median(p99[k]) }
+    print "| scenario | threads | proxy | median | p50 ms | p99 ms | errors | vs HAProxy | vs nginx | runs |"
+    print "|---|---|---|---|---|---|---|---|---|---|"
+    ns = split(order, sc, " ")
+    for (s = 1; s <= ns; s++) for (t = 1; t <= 64; t++) {
+      split("headroom haproxy nginx", px, " ")
+      for (q = 1; q <= 3; q++) {
+        k = sc[s] SUBSEP t SUBSEP px[q]; if (!(k in mv)) continue
+        hk = sc[s] SUBSEP t SUBSEP "haproxy"; gk = sc[s] SUBSEP t SUBSEP "nginx"
+        rh = (hk in mv && mv[hk] > 0) ? sprintf("%.2f×", mv[k] / mv[hk]) : "–"
+        rg = (gk in mv && mv[gk] > 0) ? sprintf("%.2f×", mv[k] / mv[gk]) : "–"
+        lat50 = sc[s] == "idle" ? "–" : sprintf("%.2f", m50[k] / 1000)
+        lat99 = sc[s] == "idle" ? "–" : sprintf("%.2f", m99[k] / 1000)
+        printf "| %s | %d | %s | %s | %s | %s | %d | %s | %s | %d |\n", sc[s], t, px[q], show(sc[s], mv[k], m50[k]), lat50, lat99, err[k], rh, rg, rounds[k]
+      }
+    }
+    # Targets of issue 5, Headroom against HAProxy in the same run.
+    print ""
+    for (t = 1; t <= 64; t++) {
+      h = "keepalive" SUBSEP t
+      if ((h SUBSEP "headroom") in mv && (h SUBSEP "haproxy") in mv) {
+        r = mv[h SUBSEP "headroom"] / mv[h SUBSEP "haproxy"]; ok = r >= 1.1 && m99[h SUBSEP "headroom"] <= m99[h SUBSEP "haproxy"]
+        printf "- threads %d, keep-alive ≥ 1.1× HAProxy with p99 no worse: %.2f×, p99 %.2f vs %.2f ms — %s\n", t, r, m99[h SUBSEP "headroom"] / 1000, m99[h SUBSEP "haproxy"] / 1000, (ok ? "met" : "MISSED")
+      }
+      split("close get-1mib post-64kib tcp-keepalive tcp-1mib", one, " ")
+      for (j = 1; j <= 5; j++) {
+        h = one[j] SUBSEP t
+        if ((h SUBSEP "headroom") in mv && (h SUBSEP "haproxy") in mv && mv[h SUBSEP "haproxy"] > 0) {
+          r = mv[h SUBSEP "headroom"] / mv[h SUBSEP "haproxy"]
+          printf "- threads %d, %s ≥ 1.0× HAProxy: %.2f× — %s\n", t, one[j], r, (r >= 1.0 ? "met" : "MISSED")
+        }
+      }
+      h = "idle" SUBSEP t SUBSEP "headroom"
+      if (h in mv) printf "- threads %d, idle connections in ≤ 300 MB RSS: %.0f MB — %s\n", t, mv[h] * 1024 / 1e6, (mv[h] * 1024 / 1e6 <= 300 ? "met" : "MISSED")
+    }
+  }')"
+
+commit="$(git -C "$repo" rev-parse --short HEAD 2>/dev/null || echo unknown)"
+if [ -n "$(git -C "$repo" status --porcelain -- '*/src/main/*' pom.xml '*/pom.xml' headroom 2>/dev/null)" ]; then
+  commit="$commit+uncommitted"
+fi
+cpu="$(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo)"
+report="$(cat <<EOF
+# Headroom vs HAProxy vs nginx — $started_at
+
+- commit: $commit
+- machine: $(nproc) CPUs ($cpu), $(awk '/MemTotal/ { printf "%.0f GiB", $2 / 1048576 }' /proc/meminfo), kernel $(uname -r)
+- load average before / after: $load_before / $load_after
+- versions: $(java -version 2>&1 | head -n 1); $(haproxy -v | head -n 1 | cut -d' ' -f1-3); $(nginx -v 2>&1 | cut -d' ' -f3); $(wrk -v 2>&1 | head -n 1 | cut -d' ' -f1-2)
+- method: rounds $rounds × ${duration}s per scenario and proxy, in alternation; medians; Headroom warmed up ${warmup}s per scenario;
+  wrk -t 2 --timeout 5s; 64 connections (keepalive, close, tcp-keepalive), 16 (get-1mib, post-64kib, tcp-1mib);
+  idle: $idle_n keep-alive connections after one GET each, RSS of the proxy's processes ${settle} s after the last answer;
+  errors: wrk's socket errors + responses with status ≥ 400, summed over rounds (idle: connections that failed)
+
+$table
+EOF
+)"
+if [ ${#notes[@]} -gt 0 ]; then
+  report+=$'\n\nNotes:'
+  for n in "${notes[@]}"; do report+=$'\n'"- $n"; done
+fi
+echo
+echo "$report"
+if [ "$write_results" = 1 ]; then
+  mkdir -p "$here/results"
+  out="$here/results/$(date -u +%Y-%m-%d-%H%M)-${commit%%+*}.md"
+  echo "$report" >"$out"
+  log "wrote $out"
+fi
+
+total_errors=$(awk -F'\t' '{ s += $8 } END { print s + 0 }' "$samples")
+if [ "$quick" = 1 ] && [ "$total_errors" -gt 0 ]; then
+  echo "bench/run.sh --quick: FAILED: $total_errors errors (socket errors or HTTP status >= 400); see the table" >&2
+  exit 1
+fi
+if [ "$quick" = 1 ] && [ ! -s "$samples" ]; then
+  echo "bench/run.sh --quick: FAILED: nothing was measured" >&2
+  exit 1
+fi
