@@ -22,16 +22,16 @@ import java.util.Locale;
  * more bytes arrive; it allocates only for the Content-Length / Transfer-Encoding values it must interpret.
  * One instance per connection; {@link #reset()} before each request.
  */
-public final class HeaderScanner {
+final class HeaderScanner {
     /** Longest request line (without CRLF), as ALB: longer answers 414. */
-    public static final int MAX_REQUEST_LINE = 8 * 1024;
+    static final int MAX_REQUEST_LINE = 8 * 1024;
     /** Largest header section (the header field lines and the final CRLF): larger answers 431. */
-    public static final int MAX_HEADER_SECTION = 64 * 1024;
+    static final int MAX_HEADER_SECTION = 64 * 1024;
 
     /** {@link #scan} result: the header section is not complete yet. */
-    public static final int NEED_MORE = -1;
+    static final int NEED_MORE = -1;
     /** {@link #scan} result: reject the request with {@link #status()}. */
-    public static final int REJECT = -2;
+    static final int REJECT = -2;
 
     private DesyncMitigationMode mode;
 
@@ -54,19 +54,19 @@ public final class HeaderScanner {
     private String transferEncoding;
     private boolean http10;
 
-    public HeaderScanner(DesyncMitigationMode mode) {
+    HeaderScanner(DesyncMitigationMode mode) {
         this.mode = mode;
         reset();
     }
 
     /** Forgets the previous request and checks the next one in {@code mode} (it may change on reload). */
-    public void reset(DesyncMitigationMode mode) {
+    void reset(DesyncMitigationMode mode) {
         this.mode = mode;
         reset();
     }
 
     /** Forgets the previous request. */
-    public void reset() {
+    void reset() {
         pos = 0;
         lineStart = 0;
         requestLineDone = false;
@@ -90,7 +90,7 @@ public final class HeaderScanner {
      * @return the length of the request line and header section (through the final CRLF) when complete and
      *         acceptable in this mode; {@link #NEED_MORE}; or {@link #REJECT} ({@link #status()}, {@link #problem()})
      */
-    public int scan(ByteBuf buf) {
+    int scan(ByteBuf buf) {
         int base = buf.readerIndex();
         int end = buf.readableBytes();
         while (pos < end) {
@@ -294,17 +294,17 @@ public final class HeaderScanner {
     }
 
     /** True when the request did not comply with RFC 9112 (whether or not it was rejected). */
-    public boolean nonCompliant() {
+    boolean nonCompliant() {
         return severe || ambiguous;
     }
 
     /** The status to answer a rejected request with: 400, 414 or 431. */
-    public int status() {
+    int status() {
         return status;
     }
 
     /** What was wrong, for the log; null when nothing. */
-    public String problem() {
+    String problem() {
         return problem;
     }
 
