@@ -10,6 +10,7 @@ import io.headroom.proxy.target.TargetGroupGauges;
 import io.headroom.proxy.target.TargetGroups;
 import io.headroom.scaling.AutoScalingController;
 import io.headroom.scaling.provider.ProcessProvider;
+import io.headroom.server.admin.AdminServer;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -80,6 +81,7 @@ public final class HeadroomServer implements AutoCloseable {
     private final ProcessProvider provider;
     private final AutoScalingController controller;
     private final ScheduledExecutorService publisher;
+    private final AdminServer admin;
     private volatile HeadroomConfig config;
 
     private HeadroomServer(ConfigSource source, Map<String, String> variables, HeadroomConfig config, Clock clock) {
@@ -92,6 +94,7 @@ public final class HeadroomServer implements AutoCloseable {
         this.targetGroups = new TargetGroups(clock, proxy.eventLoops(), new TargetGroupGauges(registry));
         this.provider = new ProcessProvider(config.stateDir(), clock);
         this.controller = new AutoScalingController(config, provider, targetGroups, store, clock);
+        this.admin = new AdminServer(this, clock);
         this.publisher = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "headroom-metrics-publisher");
             t.setDaemon(true);
@@ -105,10 +108,12 @@ public final class HeadroomServer implements AutoCloseable {
         HeadroomConfig config = source.load(variables);
         HeadroomServer s = new HeadroomServer(source, variables, config, clock);
         try {
+            s.admin.start(config.admin());
             s.targetGroups.apply(config.targetGroups());
             s.proxy.apply(config, s.targetGroups);
             s.controller.start();
             s.publisher.scheduleAtFixedRate(s::publishMetrics, 1000 - clock.millis() % 1000, 1000, TimeUnit.MILLISECONDS);
+            s.admin.ready();
         } catch (RuntimeException e) {
             s.shutdown(Duration.ZERO);
             throw e;
@@ -177,11 +182,17 @@ public final class HeadroomServer implements AutoCloseable {
         return source;
     }
 
+    /** The admin API server (its {@link AdminServer#port()} is the bound port). */
+    public AdminServer admin() {
+        return admin;
+    }
+
     /**
      * Stops accepting, lets requests in flight finish (up to {@code drain}), terminates every instance (each is
      * deregistered and drained first) and stops. Blocks until done.
      */
     public synchronized void shutdown(Duration drain) {
+        admin.draining();
         publisher.shutdownNow();
         try {
             controller.close();
@@ -191,6 +202,7 @@ public final class HeadroomServer implements AutoCloseable {
         proxy.shutdown(drain);
         targetGroups.close();
         provider.close();
+        admin.close();
     }
 
     @Override

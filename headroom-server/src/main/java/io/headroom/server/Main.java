@@ -1,5 +1,9 @@
 package io.headroom.server;
 
+import io.headroom.server.cli.ActivitiesCommand;
+import io.headroom.server.cli.ScaleCommand;
+import io.headroom.server.cli.StatusCommand;
+import io.headroom.server.cli.TargetsCommand;
 import io.headroom.server.demo.DemoAppCommand;
 import io.headroom.server.load.LoadCommand;
 import picocli.CommandLine;
@@ -8,7 +12,8 @@ import picocli.CommandLine.Command;
 /** Entry point of the {@code headroom} program. */
 @Command(name = "headroom", mixinStandardHelpOptions = true, version = "headroom 0.1.0",
         description = "Load balancing and auto scaling for your own machines.",
-        subcommands = {UpCommand.class, ValidateCommand.class, DemoAppCommand.class, LoadCommand.class})
+        subcommands = {UpCommand.class, ValidateCommand.class, DemoAppCommand.class, LoadCommand.class,
+                StatusCommand.class, ScaleCommand.class, TargetsCommand.class, ActivitiesCommand.class})
 public final class Main implements Runnable {
 
     public static void main(String[] args) {

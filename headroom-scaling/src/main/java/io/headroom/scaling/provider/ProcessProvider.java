@@ -197,7 +197,10 @@ public final class ProcessProvider implements InstanceProvider {
         try {
             Files.createDirectories(logDir);
         } catch (IOException e) {
-            throw new IllegalStateException("stateDir: cannot create " + logDir + ": " + e.getMessage(), e);
+            // Not fatal: the load balancer must serve without a usable stateDir; each launch then fails
+            // with "cannot open log file", an activity the user sees.
+            log.error("stateDir: cannot create {} ({}); instances cannot be launched until it can be", logDir,
+                    e.getMessage());
         }
         this.scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "headroom-process-provider");

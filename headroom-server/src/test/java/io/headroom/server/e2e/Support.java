@@ -11,14 +11,14 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 
-/** Small helpers shared by the end-to-end tests. */
-final class Support {
+/** Small helpers shared by the end-to-end tests (and the admin API tests). */
+public final class Support {
     private Support() {}
 
     static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     /** A port free right now on 127.0.0.1 (bound then released; good enough for tests on one machine). */
-    static int freePort() {
+    public static int freePort() {
         try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
             return s.getLocalPort();
         } catch (IOException e) {
@@ -37,7 +37,7 @@ final class Support {
     }
 
     /** The launch template command of a demo-app instance, as YAML flow sequence. */
-    static String demoAppCommand() {
+    public static String demoAppCommand() {
         return "[\"" + java() + "\", \"-XX:TieredStopAtLevel=1\", \"-XX:+UseSerialGC\", \"-Xmx48m\", \"-Xss512k\", "
                 + "\"-cp\", \"${HEADROOM_CLASSPATH}\", \"io.headroom.server.Main\", \"demo-app\", \"--port\", \"${PORT}\"]";
     }

@@ -1,0 +1,325 @@
+package io.headroom.server.admin;
+
+import static io.headroom.server.admin.Views.obj;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.headroom.core.config.AutoScalingGroupConfig;
+import io.headroom.core.config.HeadroomConfig;
+import io.headroom.core.config.LoadBalancerConfig;
+import io.headroom.core.config.TargetGroupConfig;
+import io.headroom.core.metrics.Datapoint;
+import io.headroom.core.metrics.Dimensions;
+import io.headroom.core.metrics.MetricKey;
+import io.headroom.core.metrics.Statistic;
+import io.headroom.core.target.TargetAddress;
+import io.headroom.core.target.TargetHealth;
+import io.headroom.proxy.target.TargetGroup;
+import io.headroom.scaling.Activity;
+import io.headroom.scaling.AutoScalingGroup;
+import io.headroom.scaling.Instance;
+import io.headroom.server.HeadroomServer;
+import io.javalin.Javalin;
+import io.javalin.http.Context;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.NoSuchElementException;
+
+/** The {@code /api/v1} endpoints of docs/api.md. Handlers run on the admin server's own thread pool. */
+final class ApiRoutes {
+    private static final String V1 = "/api/v1";
+
+    private final HeadroomServer server;
+    private final Clock clock;
+    private final Json json;
+    private final Instant startedAt;
+    private final AdminServer admin;
+
+    ApiRoutes(HeadroomServer server, Clock clock, Json json, AdminServer admin) {
+        this.server = server;
+        this.clock = clock;
+        this.json = json;
+        this.admin = admin;
+        this.startedAt = clock.instant();
+    }
+
+    void register(Javalin app) {
+        app.get(V1 + "/status", ctx -> json.send(ctx, 200, status()));
+
+        app.get(V1 + "/load-balancers", ctx -> json.send(ctx, 200,
+                server.config().loadBalancers().stream().map(Views::loadBalancer).toList()));
+        app.get(V1 + "/load-balancers/{name}", ctx -> json.send(ctx, 200, Views.loadBalancer(loadBalancer(ctx.pathParam("name")))));
+
+        app.get(V1 + "/target-groups", ctx -> json.send(ctx, 200, server.config().targetGroups().stream()
+                .map(c -> Views.targetGroup(c, server.targetGroups().get(c.name()))).toList()));
+        app.get(V1 + "/target-groups/{name}", ctx -> {
+            TargetGroupConfig c = targetGroupConfig(ctx.pathParam("name"));
+            json.send(ctx, 200, Views.targetGroup(c, server.targetGroups().get(c.name())));
+        });
+        app.post(V1 + "/target-groups/{name}/targets", this::registerTarget);
+        app.delete(V1 + "/target-groups/{name}/targets/{target}", this::deregisterTarget);
+
+        app.get(V1 + "/auto-scaling-groups", ctx -> json.send(ctx, 200, server.controller().groups().stream()
+                .map(g -> Views.group(g, groupConfig(g.name()), clock.instant())).toList()));
+        app.get(V1 + "/auto-scaling-groups/{name}", ctx -> {
+            AutoScalingGroup g = group(ctx.pathParam("name"));
+            json.send(ctx, 200, Views.group(g, groupConfig(g.name()), clock.instant()));
+        });
+        app.get(V1 + "/auto-scaling-groups/{name}/activities", this::activities);
+        app.put(V1 + "/auto-scaling-groups/{name}/desired-capacity", this::setDesiredCapacity);
+        app.put(V1 + "/auto-scaling-groups/{name}/instances/{id}/protection", this::setProtection);
+        app.delete(V1 + "/auto-scaling-groups/{name}/instances/{id}", this::terminateInstance);
+
+        app.post(V1 + "/reload", ctx -> {
+            String errors = server.reload();
+            if (errors != null) {
+                throw new ApiException(400, "ConfigError", errors);
+            }
+            json.send(ctx, 200, obj("reloaded", true));
+        });
+
+        app.get(V1 + "/metrics", this::metrics);
+        app.get(V1 + "/metrics/series", ctx -> json.send(ctx, 200, server.metrics().keys().stream()
+                .sorted(Comparator.comparing(MetricKey::name).thenComparing(k -> k.dimensions().toString()))
+                .map(k -> obj("name", k.name(), "dimensions", k.dimensions().asMap())).toList()));
+    }
+
+    // ---- lookups: unknown names are 404 naming what exists
+
+    private LoadBalancerConfig loadBalancer(String name) {
+        HeadroomConfig c = server.config();
+        return c.loadBalancers().stream().filter(l -> l.name().equals(name)).findFirst()
+                .orElseThrow(() -> ApiException.notFound("no load balancer named '" + name + "' (load balancers: "
+                        + c.loadBalancers().stream().map(LoadBalancerConfig::name).toList() + ")"));
+    }
+
+    private TargetGroupConfig targetGroupConfig(String name) {
+        HeadroomConfig c = server.config();
+        return c.targetGroup(name).orElseThrow(() -> ApiException.notFound("no target group named '" + name
+                + "' (target groups: " + c.targetGroups().stream().map(TargetGroupConfig::name).toList() + ")"));
+    }
+
+    private TargetGroup targetGroup(String name) {
+        targetGroupConfig(name);
+        TargetGroup g = server.targetGroups().get(name);
+        if (g == null) {
+            throw ApiException.notFound("no target group named '" + name + "'");
+        }
+        return g;
+    }
+
+    private AutoScalingGroup group(String name) {
+        try {
+            return server.controller().group(name);
+        } catch (NoSuchElementException e) {
+            throw ApiException.notFound(e.getMessage());
+        }
+    }
+
+    private AutoScalingGroupConfig groupConfig(String name) {
+        return server.config().autoScalingGroup(name).orElse(null);
+    }
+
+    private static Instance instance(AutoScalingGroup g, String id) {
+        return g.instances().stream().filter(i -> i.instanceId().equals(id)).findFirst()
+                .orElseThrow(() -> ApiException.notFound("no instance '" + id + "' in auto scaling group '" + g.name() + "'"));
+    }
+
+    // ---- target groups
+
+    private void registerTarget(Context ctx) {
+        TargetGroup g = targetGroup(ctx.pathParam("name"));
+        JsonNode body = json.body(ctx);
+        JsonNode host = body.get("host");
+        if (host == null || !host.isTextual() || host.asText().isBlank()) {
+            throw ApiException.validation("host: missing (expected a host name or IP address string)");
+        }
+        JsonNode port = body.get("port");
+        if (port == null || !port.isInt() || port.asInt() < 1 || port.asInt() > 65535) {
+            throw ApiException.validation("port: " + (port == null ? "missing" : port.toString()) + " (expected: 1..65535)");
+        }
+        TargetAddress a = new TargetAddress(host.asText().strip(), port.asInt());
+        server.targetGroups().register(g.name(), a);
+        ctx.header("Location", V1 + "/target-groups/" + g.name() + "/targets/" + a);
+        json.send(ctx, 201, Views.target(describe(g, a)));
+    }
+
+    private void deregisterTarget(Context ctx) {
+        TargetGroup g = targetGroup(ctx.pathParam("name"));
+        TargetAddress a = parseTarget(ctx.pathParam("target"));
+        if (g.target(a) == null) {
+            throw ApiException.notFound("target " + a + " is not registered in target group '" + g.name() + "'");
+        }
+        server.targetGroups().deregister(g.name(), a);
+        TargetHealth h = describe(g, a);
+        json.send(ctx, 202, Views.target(h));
+    }
+
+    private static TargetHealth describe(TargetGroup g, TargetAddress a) {
+        return g.describe().stream().filter(t -> t.target().equals(a)).findFirst()
+                .orElse(new TargetHealth(a, io.headroom.core.target.TargetState.UNUSED, "Target.NotRegistered",
+                        "Target is not registered to the target group"));
+    }
+
+    /** {@code host:port} or {@code [v6]:port}. */
+    static TargetAddress parseTarget(String s) {
+        int colon = s.lastIndexOf(':');
+        if (colon <= 0 || colon == s.length() - 1) {
+            throw ApiException.validation("target: '" + s + "' (expected host:port, e.g. 127.0.0.1:9001)");
+        }
+        String host = s.substring(0, colon);
+        if (host.startsWith("[") && host.endsWith("]")) {
+            host = host.substring(1, host.length() - 1);
+        }
+        int port;
+        try {
+            port = Integer.parseInt(s.substring(colon + 1));
+        } catch (NumberFormatException e) {
+            port = -1;
+        }
+        if (port < 1 || port > 65535) {
+            throw ApiException.validation("target: '" + s + "' has a bad port (expected: 1..65535)");
+        }
+        return new TargetAddress(host, port);
+    }
+
+    // ---- auto scaling groups
+
+    private void activities(Context ctx) {
+        AutoScalingGroup g = group(ctx.pathParam("name"));
+        int limit = 100;
+        String l = ctx.queryParam("limit");
+        if (l != null) {
+            try {
+                limit = Integer.parseInt(l.strip());
+            } catch (NumberFormatException e) {
+                limit = -1;
+            }
+            if (limit < 1 || limit > 500) {
+                throw ApiException.validation("limit: '" + l + "' (expected: 1..500)");
+            }
+        }
+        List<Activity> all = g.activities();
+        json.send(ctx, 200, all.subList(0, Math.min(limit, all.size())).stream().map(Views::activity).toList());
+    }
+
+    private void setDesiredCapacity(Context ctx) {
+        AutoScalingGroup g = group(ctx.pathParam("name"));
+        JsonNode n = json.body(ctx).get("desiredCapacity");
+        if (n == null || !n.isInt()) {
+            throw ApiException.validation("desiredCapacity: " + (n == null ? "missing" : n.toString())
+                    + " (expected an integer within minSize..maxSize: " + g.minSize() + ".." + g.maxSize() + ")");
+        }
+        Activity a;
+        try {
+            a = g.setDesiredCapacity(n.asInt(), null);
+        } catch (IllegalArgumentException e) {
+            throw ApiException.validation(e.getMessage());
+        } catch (IllegalStateException e) {
+            throw ApiException.conflict(e.getMessage());
+        }
+        json.send(ctx, 200, Views.activity(a));
+    }
+
+    private void setProtection(Context ctx) {
+        AutoScalingGroup g = group(ctx.pathParam("name"));
+        String id = ctx.pathParam("id");
+        instance(g, id);
+        JsonNode p = json.body(ctx).get("protectedFromScaleIn");
+        if (p == null || !p.isBoolean()) {
+            throw ApiException.validation("protectedFromScaleIn: " + (p == null ? "missing" : p.toString())
+                    + " (expected: true or false)");
+        }
+        try {
+            g.setInstanceProtection(id, p.asBoolean());
+        } catch (IllegalArgumentException e) {
+            throw ApiException.notFound(e.getMessage());
+        }
+        json.send(ctx, 200, Views.instance(instance(g, id)));
+    }
+
+    private void terminateInstance(Context ctx) {
+        AutoScalingGroup g = group(ctx.pathParam("name"));
+        String id = ctx.pathParam("id");
+        String d = ctx.queryParam("decrementDesiredCapacity");
+        if (d == null || !(d.equals("true") || d.equals("false"))) {
+            throw ApiException.validation("decrementDesiredCapacity: " + (d == null ? "missing" : "'" + d + "'")
+                    + " (expected: true or false)");
+        }
+        Instance i = instance(g, id);
+        if (!i.lifecycleState().isActive()) {
+            throw ApiException.conflict("instance " + id + " of auto scaling group '" + g.name() + "' is already "
+                    + i.lifecycleState());
+        }
+        Activity a;
+        try {
+            a = g.terminateInstance(id, Boolean.parseBoolean(d));
+        } catch (IllegalArgumentException e) {
+            throw ApiException.validation(e.getMessage());
+        }
+        json.send(ctx, 202, Views.activity(a));
+    }
+
+    // ---- metrics
+
+    private void metrics(Context ctx) {
+        Instant now = clock.instant();
+        MetricQuery q = MetricQuery.parse(ctx.queryParam("name"), ctx.queryParam("dimensions"), ctx.queryParam("start"),
+                ctx.queryParam("end"), ctx.queryParam("period"), ctx.queryParam("statistic"), now);
+        List<Datapoint> points = server.metrics().query(q.key(), q.start(), q.end(), q.period(), q.statistic());
+        json.send(ctx, 200, obj("name", q.key().name(),
+                "dimensions", q.key().dimensions().asMap(),
+                "statistic", q.statistic().toString(),
+                "period", q.period(),
+                "start", q.start(),
+                "end", q.end(),
+                "datapoints", points.stream().map(p -> obj("timestamp", p.timestamp(), "value", p.value(),
+                        "sampleCount", p.sampleCount())).toList()));
+    }
+
+    // ---- status
+
+    private Map<String, Object> status() {
+        Instant now = clock.instant();
+        HeadroomConfig c = server.config();
+        List<Map<String, Object>> lbs = new ArrayList<>();
+        for (LoadBalancerConfig lb : c.loadBalancers()) {
+            double requests = server.metrics().aggregate(MetricKey.of("RequestCount", Dimensions.of("LoadBalancer", lb.name())),
+                    now.minusSeconds(60), now, Statistic.SUM).orElse(0);
+            lbs.add(obj("name", lb.name(), "type", Views.lower(lb.type()),
+                    "listeners", lb.listeners().stream().map(l -> obj("address", l.address(), "port", l.port(),
+                            "protocol", l.protocol().name())).toList(),
+                    "requestsPerSecond", requests / 60.0));
+        }
+        List<Map<String, Object>> tgs = new ArrayList<>();
+        for (TargetGroupConfig tg : c.targetGroups()) {
+            TargetGroup g = server.targetGroups().get(tg.name());
+            tgs.add(obj("name", tg.name(), "healthyCount", g == null ? 0 : g.healthyCount(),
+                    "totalCount", g == null ? 0 : g.describe().size()));
+        }
+        List<Map<String, Object>> groups = new ArrayList<>();
+        List<Activity> activities = new ArrayList<>();
+        for (AutoScalingGroup g : server.controller().groups()) {
+            Map<String, Object> m = obj("name", g.name(), "minSize", g.minSize(), "maxSize", g.maxSize(),
+                    "desiredCapacity", g.desiredCapacity());
+            m.putAll(Views.counts(g.instances()));
+            m.put("alarmsInAlarm", g.alarms().stream().filter(a -> a.state() == io.headroom.core.alarm.AlarmState.ALARM).count());
+            groups.add(m);
+            activities.addAll(g.activities().subList(0, Math.min(5, g.activities().size())));
+        }
+        activities.sort(Comparator.comparing(Activity::startTime).reversed());
+        return obj("version", AdminServer.VERSION,
+                "startedAt", startedAt,
+                "uptimeSeconds", Duration.between(startedAt, now).getSeconds(),
+                "ready", admin.state() == AdminServer.State.READY,
+                "config", server.source().toString(),
+                "loadBalancers", lbs,
+                "targetGroups", tgs,
+                "autoScalingGroups", groups,
+                "recentActivities", activities.subList(0, Math.min(5, activities.size())).stream().map(Views::activity).toList());
+    }
+}

@@ -1,0 +1,297 @@
+package io.headroom.server.admin;
+
+import io.headroom.core.config.ActionConfig;
+import io.headroom.core.config.AlarmConfig;
+import io.headroom.core.config.AutoScalingGroupConfig;
+import io.headroom.core.config.ConditionsConfig;
+import io.headroom.core.config.HealthCheckConfig;
+import io.headroom.core.config.ListenerConfig;
+import io.headroom.core.config.LoadBalancerConfig;
+import io.headroom.core.config.RuleConfig;
+import io.headroom.core.config.ScalingPolicyConfig;
+import io.headroom.core.config.ScheduledActionConfig;
+import io.headroom.core.config.StickinessConfig;
+import io.headroom.core.config.TargetGroupConfig;
+import io.headroom.core.scaling.ScheduledAction;
+import io.headroom.core.target.TargetHealth;
+import io.headroom.proxy.target.TargetGroup;
+import io.headroom.scaling.Activity;
+import io.headroom.scaling.AutoScalingGroup;
+import io.headroom.scaling.Instance;
+import io.headroom.scaling.LifecycleState;
+import io.headroom.scaling.PolicyAlarm;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * The JSON shapes of docs/api.md, built from the config records and run-time snapshots. Every field is present
+ * (null when it does not apply); enum values are spelled as in the config file.
+ */
+final class Views {
+    private Views() {}
+
+    /** An ordered JSON object from key/value pairs; values may be null. */
+    static Map<String, Object> obj(Object... kv) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        for (int i = 0; i < kv.length; i += 2) {
+            m.put((String) kv[i], kv[i + 1]);
+        }
+        return m;
+    }
+
+    // ---- load balancers
+
+    static Map<String, Object> loadBalancer(LoadBalancerConfig lb) {
+        return obj("name", lb.name(),
+                "type", lower(lb.type()),
+                "idleTimeoutSeconds", lb.idleTimeoutSeconds(),
+                "desyncMitigationMode", lower(lb.desyncMitigationMode()),
+                "listeners", lb.listeners().stream().map(Views::listener).toList());
+    }
+
+    static Map<String, Object> listener(ListenerConfig l) {
+        List<RuleConfig> rules = new ArrayList<>(l.rules());
+        rules.sort((a, b) -> Integer.compare(a.priority(), b.priority()));
+        return obj("address", l.address(),
+                "port", l.port(),
+                "protocol", l.protocol().name(),
+                "defaultAction", action(l.defaultAction()),
+                "rules", rules.stream().map(r -> obj("priority", r.priority(),
+                        "conditions", conditions(r.conditions()),
+                        "action", action(r.action()))).toList());
+    }
+
+    static Map<String, Object> conditions(ConditionsConfig c) {
+        return obj("hostHeader", c.hostHeader(),
+                "pathPattern", c.pathPattern(),
+                "httpHeader", c.httpHeader().stream().map(h -> obj("name", h.name(), "values", h.values())).toList(),
+                "httpRequestMethod", c.httpRequestMethod(),
+                "queryString", c.queryString().stream().map(q -> obj("key", q.key(), "value", q.value())).toList(),
+                "sourceIp", c.sourceIp());
+    }
+
+    static Map<String, Object> action(ActionConfig a) {
+        if (a instanceof ActionConfig.Forward f) {
+            return obj("type", "forward", "forward", obj(
+                    "targetGroups", f.targetGroups().stream().map(t -> obj("name", t.name(), "weight", t.weight())).toList(),
+                    "stickiness", obj("enabled", f.stickiness().enabled(), "durationSeconds", f.stickiness().durationSeconds())));
+        }
+        if (a instanceof ActionConfig.Redirect r) {
+            return obj("type", "redirect", "redirect", obj(
+                    "protocol", orDefault(r.protocol(), "#{protocol}"),
+                    "host", orDefault(r.host(), "#{host}"),
+                    "port", orDefault(r.port(), "#{port}"),
+                    "path", orDefault(r.path(), "/#{path}"),
+                    "query", orDefault(r.query(), "#{query}"),
+                    "statusCode", "HTTP_" + r.statusCode()));
+        }
+        ActionConfig.FixedResponse f = (ActionConfig.FixedResponse) a;
+        return obj("type", "fixed-response", "fixedResponse", obj(
+                "statusCode", f.statusCode(), "contentType", f.contentType(), "messageBody", f.messageBody()));
+    }
+
+    // ---- target groups
+
+    static Map<String, Object> targetGroup(TargetGroupConfig c, TargetGroup g) {
+        List<TargetHealth> targets = g == null ? List.of() : g.describe();
+        HealthCheckConfig h = c.healthCheck();
+        StickinessConfig s = c.stickiness();
+        return obj("name", c.name(),
+                "protocol", c.protocol().name(),
+                "algorithm", lower(c.algorithm()),
+                "healthCheck", obj("protocol", h.protocol().name(),
+                        "path", h.path(),
+                        "port", h.port() == 0 ? "traffic-port" : h.port(),
+                        "intervalSeconds", h.intervalSeconds(),
+                        "timeoutSeconds", h.timeoutSeconds(),
+                        "healthyThreshold", h.healthyThreshold(),
+                        "unhealthyThreshold", h.unhealthyThreshold(),
+                        "matcher", h.matcher() == null ? null : h.matcher().spec()),
+                "deregistrationDelaySeconds", c.deregistrationDelaySeconds(),
+                "slowStartSeconds", c.slowStartSeconds(),
+                "stickiness", obj("enabled", s.enabled(), "type", lower(s.type()),
+                        "durationSeconds", s.durationSeconds(), "cookieName", s.cookieName()),
+                "healthyCount", g == null ? 0 : g.healthyCount(),
+                "unhealthyCount", g == null ? 0 : g.unhealthyCount(),
+                "totalCount", targets.size(),
+                "targets", targets.stream().map(Views::target).toList());
+    }
+
+    static Map<String, Object> target(TargetHealth t) {
+        return obj("id", t.target().toString(),
+                "host", t.target().host(),
+                "port", t.target().port(),
+                "state", t.state().toString(),
+                "reason", t.reason(),
+                "description", t.description());
+    }
+
+    // ---- auto scaling groups
+
+    static Map<String, Object> group(AutoScalingGroup g, AutoScalingGroupConfig c, Instant now) {
+        List<Instance> instances = g.instances();
+        Map<String, Object> m = obj("name", g.name(),
+                "launchTemplate", c == null ? null : obj("name", c.launchTemplateName(), "version", c.launchTemplateVersion()),
+                "minSize", g.minSize(),
+                "maxSize", g.maxSize(),
+                "desiredCapacity", g.desiredCapacity());
+        m.putAll(counts(instances));
+        m.putAll(obj("availabilityZones", c == null ? List.of() : c.availabilityZones(),
+                "targetGroups", c == null ? List.of() : c.targetGroups(),
+                "healthCheckType", c == null ? null : c.healthCheckType().name(),
+                "healthCheckGracePeriodSeconds", c == null ? null : c.healthCheckGracePeriodSeconds(),
+                "defaultInstanceWarmupSeconds", c == null ? null : c.defaultInstanceWarmupSeconds(),
+                "defaultCooldownSeconds", c == null ? null : c.defaultCooldownSeconds(),
+                "instances", instances.stream().map(Views::instance).toList(),
+                "policies", c == null ? List.of() : c.policies().stream().map(Views::policy).toList(),
+                "alarms", g.alarms().stream().map(Views::alarm).toList(),
+                "scheduledActions", c == null ? List.of() : c.scheduledActions().stream().map(s -> scheduled(s, now)).toList()));
+        return m;
+    }
+
+    /** inService / pending / terminating, as the group's metrics count them. */
+    static Map<String, Object> counts(List<Instance> instances) {
+        int inService = 0;
+        int pending = 0;
+        int terminating = 0;
+        for (Instance i : instances) {
+            if (i.lifecycleState() == LifecycleState.InService) {
+                inService++;
+            } else if (i.lifecycleState() == LifecycleState.Pending) {
+                pending++;
+            } else if (i.lifecycleState().isTerminating()) {
+                terminating++;
+            }
+        }
+        return obj("inService", inService, "pending", pending, "terminating", terminating);
+    }
+
+    static Map<String, Object> instance(Instance i) {
+        return obj("instanceId", i.instanceId(),
+                "lifecycleState", i.lifecycleState().toString(),
+                "healthStatus", i.healthStatus().name(),
+                "availabilityZone", i.availabilityZone(),
+                "launchTemplateVersion", i.launchTemplateVersion(),
+                "launchTime", i.launchTime(),
+                "protectedFromScaleIn", i.protectedFromScaleIn(),
+                "host", i.host(),
+                "port", i.port());
+    }
+
+    static Map<String, Object> activity(Activity a) {
+        return obj("activityId", a.activityId(),
+                "groupName", a.groupName(),
+                "description", a.description(),
+                "cause", a.cause(),
+                "startTime", a.startTime(),
+                "endTime", a.endTime(),
+                "statusCode", a.statusCode(),
+                "statusMessage", a.statusMessage(),
+                "progress", a.progress());
+    }
+
+    static Map<String, Object> alarm(PolicyAlarm a) {
+        return obj("policyName", a.policyName(),
+                "name", a.alarmName(),
+                "condition", a.condition(),
+                "state", a.state().name(),
+                "reason", a.stateReason(),
+                "since", a.stateSince());
+    }
+
+    static Map<String, Object> scheduled(ScheduledActionConfig s, Instant now) {
+        Instant next;
+        try {
+            next = ScheduledAction.of(s).nextFireAfter(now).orElse(null);
+        } catch (RuntimeException e) {
+            next = null; // validated at load; never expected here
+        }
+        return obj("name", s.name(),
+                "recurrence", s.recurrence(),
+                "timeZone", s.timeZone() == null ? "UTC" : s.timeZone(),
+                "startTime", s.startTime(),
+                "endTime", s.endTime(),
+                "minSize", s.minSize(),
+                "maxSize", s.maxSize(),
+                "desiredCapacity", s.desiredCapacity(),
+                "nextRun", next);
+    }
+
+    static Map<String, Object> policy(ScalingPolicyConfig p) {
+        if (p instanceof ScalingPolicyConfig.TargetTracking t) {
+            return obj("name", t.name(), "policyType", "TargetTrackingScaling",
+                    "targetTrackingConfiguration", obj(
+                            "predefinedMetricType", t.predefinedMetricType() == null ? null : predefined(t.predefinedMetricType()),
+                            "resourceLabel", t.resourceLabel(),
+                            "customizedMetric", t.customizedMetric() == null ? null : obj(
+                                    "metricName", t.customizedMetric().metricName(),
+                                    "dimensions", t.customizedMetric().dimensions(),
+                                    "statistic", t.customizedMetric().statistic()),
+                            "targetValue", t.targetValue(),
+                            "disableScaleIn", t.disableScaleIn()),
+                    "estimatedInstanceWarmupSeconds", t.estimatedInstanceWarmupSeconds());
+        }
+        if (p instanceof ScalingPolicyConfig.Step s) {
+            return obj("name", s.name(), "policyType", "StepScaling",
+                    "adjustmentType", pascal(s.adjustmentType()),
+                    "metricAggregationType", s.metricAggregationType(),
+                    "stepAdjustments", s.stepAdjustments().stream().map(a -> obj(
+                            "metricIntervalLowerBound", a.metricIntervalLowerBound(),
+                            "metricIntervalUpperBound", a.metricIntervalUpperBound(),
+                            "scalingAdjustment", a.scalingAdjustment())).toList(),
+                    "minAdjustmentMagnitude", s.minAdjustmentMagnitude(),
+                    "estimatedInstanceWarmupSeconds", s.estimatedInstanceWarmupSeconds(),
+                    "alarm", alarmConfig(s.alarm()));
+        }
+        ScalingPolicyConfig.Simple s = (ScalingPolicyConfig.Simple) p;
+        return obj("name", s.name(), "policyType", "SimpleScaling",
+                "adjustmentType", pascal(s.adjustmentType()),
+                "scalingAdjustment", s.scalingAdjustment(),
+                "minAdjustmentMagnitude", s.minAdjustmentMagnitude(),
+                "cooldownSeconds", s.cooldownSeconds(),
+                "alarm", alarmConfig(s.alarm()));
+    }
+
+    static Map<String, Object> alarmConfig(AlarmConfig a) {
+        if (a == null) {
+            return null;
+        }
+        return obj("metricName", a.metricName(),
+                "dimensions", a.dimensions(),
+                "statistic", a.statistic(),
+                "periodSeconds", a.periodSeconds(),
+                "evaluationPeriods", a.evaluationPeriods(),
+                "datapointsToAlarm", a.datapointsToAlarm(),
+                "threshold", a.threshold(),
+                "comparisonOperator", pascal(a.comparisonOperator()));
+    }
+
+    private static String predefined(ScalingPolicyConfig.PredefinedMetricType t) {
+        return switch (t) {
+            case ASG_AVERAGE_CPU_UTILIZATION -> "ASGAverageCPUUtilization";
+            case ALB_REQUEST_COUNT_PER_TARGET -> "ALBRequestCountPerTarget";
+            case ASG_AVERAGE_NETWORK_IN -> "ASGAverageNetworkIn";
+        };
+    }
+
+    /** CHANGE_IN_CAPACITY → ChangeInCapacity, as the config file spells it. */
+    static String pascal(Enum<?> e) {
+        StringBuilder b = new StringBuilder();
+        for (String part : e.name().split("_")) {
+            b.append(part.charAt(0)).append(part.substring(1).toLowerCase(Locale.ROOT));
+        }
+        return b.toString();
+    }
+
+    static String lower(Enum<?> e) {
+        return e == null ? null : e.name().toLowerCase(Locale.ROOT);
+    }
+
+    private static String orDefault(String v, String d) {
+        return v == null ? d : v;
+    }
+}

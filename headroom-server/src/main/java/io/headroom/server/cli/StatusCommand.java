@@ -1,0 +1,70 @@
+package io.headroom.server.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.PrintWriter;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
+
+/** {@code headroom status}: one screen about the running Headroom, from {@code GET /api/v1/status}. */
+@Command(name = "status", mixinStandardHelpOptions = true,
+        description = "Show the running Headroom: load balancers, target group health, auto scaling groups and the "
+                + "latest scaling activities.")
+public final class StatusCommand implements Callable<Integer> {
+    @Mixin
+    AdminOptions admin;
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() {
+        return Cli.run(spec, () -> {
+            JsonNode s = admin.client().get("/api/v1/status");
+            PrintWriter out = spec.commandLine().getOut();
+            out.println("headroom " + s.path("version").asText() + " at " + admin.url + ": " + (s.path("ready").asBoolean() ? "ready" : "not ready") + ", up "
+                    + Cli.duration(Duration.ofSeconds(s.path("uptimeSeconds").asLong())) + ", config "
+                    + s.path("config").asText());
+            out.println();
+            Table lbs = new Table("LOAD BALANCER", "TYPE", "LISTENERS", "REQUESTS/S");
+            for (JsonNode lb : s.path("loadBalancers")) {
+                List<String> listeners = new ArrayList<>();
+                for (JsonNode l : lb.path("listeners")) {
+                    listeners.add(l.path("protocol").asText() + " " + l.path("address").asText() + ":" + l.path("port").asInt());
+                }
+                lbs.row(lb.path("name").asText(), lb.path("type").asText(), String.join(", ", listeners),
+                        String.format(java.util.Locale.ROOT, "%.1f", lb.path("requestsPerSecond").asDouble()));
+            }
+            lbs.print(out);
+            out.println();
+            Table tgs = new Table("TARGET GROUP", "HEALTHY/TOTAL");
+            for (JsonNode tg : s.path("targetGroups")) {
+                tgs.row(tg.path("name").asText(), tg.path("healthyCount").asInt() + "/" + tg.path("totalCount").asInt());
+            }
+            tgs.print(out);
+            out.println();
+            Table groups = new Table("AUTO SCALING GROUP", "MIN", "MAX", "DESIRED", "IN SERVICE", "PENDING", "TERMINATING",
+                    "ALARMS IN ALARM");
+            for (JsonNode g : s.path("autoScalingGroups")) {
+                groups.row(g.path("name").asText(), g.path("minSize").asInt(), g.path("maxSize").asInt(),
+                        g.path("desiredCapacity").asInt(), g.path("inService").asInt(), g.path("pending").asInt(),
+                        g.path("terminating").asInt(), g.path("alarmsInAlarm").asInt());
+            }
+            groups.print(out);
+            out.println();
+            out.println("RECENT ACTIVITIES");
+            if (s.path("recentActivities").isEmpty()) {
+                out.println("(none)");
+            }
+            for (JsonNode a : s.path("recentActivities")) {
+                out.println(Cli.activityLine(a));
+            }
+            out.flush();
+        });
+    }
+}

@@ -1,0 +1,432 @@
+package io.headroom.server.admin;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.headroom.server.admin.AdminFixture.Response;
+import io.headroom.server.demo.DemoApp;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.StreamSupport;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The admin API's contract (docs/api.md) against a real Headroom: every endpoint, its JSON shape, its errors and
+ * the bearer token.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class AdminApiTest {
+    private static final String TOKEN = "s3cret-admin-token";
+
+    private AdminFixture h;
+
+    @BeforeAll
+    void start(@TempDir Path dir) throws Exception {
+        h = new AdminFixture(dir, TOKEN);
+        await().atMost(Duration.ofSeconds(30)).until(() -> h.get("/api/v1/auto-scaling-groups/demo").json()
+                .path("inService").asInt() == 1);
+    }
+
+    @AfterAll
+    void stop() {
+        if (h != null) {
+            h.close();
+        }
+    }
+
+    private static List<JsonNode> list(JsonNode array) {
+        return StreamSupport.stream(array.spliterator(), false).toList();
+    }
+
+    private static void assertError(Response r, int status, String code, String... messageParts) {
+        assertThat(r.status()).as(r.raw().body()).isEqualTo(status);
+        assertThat(r.json().path("code").asText()).isEqualTo(code);
+        if (messageParts.length > 0) {
+            assertThat(r.json().path("message").asText()).contains(messageParts);
+        }
+        assertThat(r.raw().body()).doesNotContain("\tat ", "Exception");
+    }
+
+    // ---- auth
+
+    @Test
+    void everyRequestNeedsTheBearerTokenWhenOneIsConfigured() throws Exception {
+        for (String path : List.of("/api/v1/status", "/metrics", "/healthz", "/api/v1/nope")) {
+            Response none = h.call("GET", path, null, null);
+            assertError(none, 401, "Unauthorized", "Authorization");
+            assertThat(none.raw().headers().firstValue("WWW-Authenticate")).hasValue("Bearer realm=\"headroom\"");
+            assertError(h.call("GET", path, null, "wrong-token"), 401, "Unauthorized", "wrong admin token");
+            assertError(h.call("GET", path, null, TOKEN + "x"), 401, "Unauthorized");
+        }
+        assertThat(h.call("GET", "/api/v1/status", null, TOKEN).status()).isEqualTo(200);
+        // The write endpoints are refused too, and nothing changes.
+        assertError(h.call("PUT", "/api/v1/auto-scaling-groups/demo/desired-capacity", "{\"desiredCapacity\": 3}", null),
+                401, "Unauthorized");
+        assertThat(h.server.controller().group("demo").desiredCapacity()).isNotEqualTo(3);
+    }
+
+    @Test
+    void noCorsHeaders() throws Exception {
+        Response r = h.get("/api/v1/status");
+        assertThat(r.raw().headers().map().keySet()).noneMatch(k -> k.toLowerCase().startsWith("access-control"));
+    }
+
+    // ---- load balancers
+
+    @Test
+    void loadBalancersListListenersRulesByPriorityAndActions() throws Exception {
+        Response all = h.get("/api/v1/load-balancers");
+        assertThat(all.status()).isEqualTo(200);
+        assertThat(list(all.json())).extracting(n -> n.path("name").asText()).containsExactly("web");
+
+        JsonNode lb = h.get("/api/v1/load-balancers/web").json();
+        assertThat(lb.path("type").asText()).isEqualTo("application");
+        JsonNode l = lb.path("listeners").get(0);
+        assertThat(l.path("address").asText()).isEqualTo("127.0.0.1");
+        assertThat(l.path("port").asInt()).isEqualTo(h.lbPort);
+        assertThat(l.path("protocol").asText()).isEqualTo("HTTP");
+        assertThat(l.path("defaultAction").path("type").asText()).isEqualTo("forward");
+        assertThat(l.path("defaultAction").path("forward").path("targetGroups").get(0).path("name").asText()).isEqualTo("web");
+        List<JsonNode> rules = list(l.path("rules"));
+        assertThat(rules).extracting(r -> r.path("priority").asInt()).containsExactly(10, 20);
+        assertThat(rules.get(0).path("conditions").path("pathPattern").get(0).asText()).isEqualTo("/admin/*");
+        assertThat(rules.get(0).path("conditions").path("httpRequestMethod").get(0).asText()).isEqualTo("GET");
+        assertThat(rules.get(0).path("action").path("type").asText()).isEqualTo("fixed-response");
+        assertThat(rules.get(0).path("action").path("fixedResponse").path("statusCode").asInt()).isEqualTo(403);
+        assertThat(rules.get(1).path("action").path("type").asText()).isEqualTo("redirect");
+        assertThat(rules.get(1).path("action").path("redirect").path("path").asText()).isEqualTo("/new/#{path}");
+        assertThat(rules.get(1).path("action").path("redirect").path("statusCode").asText()).isEqualTo("HTTP_301");
+
+        assertError(h.get("/api/v1/load-balancers/nope"), 404, "NotFound", "nope", "web");
+    }
+
+    // ---- target groups
+
+    @Test
+    void targetGroupsShowSettingsAndTargetHealth() throws Exception {
+        await().atMost(Duration.ofSeconds(30)).until(() -> h.get("/api/v1/target-groups/web").json().path("healthyCount").asInt() >= 2);
+        JsonNode tg = h.get("/api/v1/target-groups/web").json();
+        assertThat(tg.path("protocol").asText()).isEqualTo("HTTP");
+        assertThat(tg.path("algorithm").asText()).isEqualTo("round_robin");
+        assertThat(tg.path("healthCheck").path("path").asText()).isEqualTo("/health");
+        assertThat(tg.path("healthCheck").path("intervalSeconds").asInt()).isEqualTo(5);
+        assertThat(tg.path("healthCheck").path("matcher").asText()).isEqualTo("200");
+        assertThat(tg.path("deregistrationDelaySeconds").asInt()).isEqualTo(5);
+        JsonNode target = list(tg.path("targets")).stream()
+                .filter(t -> t.path("port").asInt() == h.backends.get(0).port()).findFirst().orElseThrow();
+        assertThat(target.path("id").asText()).isEqualTo("127.0.0.1:" + h.backends.get(0).port());
+        assertThat(target.path("host").asText()).isEqualTo("127.0.0.1");
+        assertThat(target.path("state").asText()).isEqualTo("healthy");
+        assertThat(target.has("reason")).isTrue();
+        assertThat(target.has("description")).isTrue();
+        assertThat(tg.path("totalCount").asInt()).isGreaterThanOrEqualTo(2);
+
+        assertThat(list(h.get("/api/v1/target-groups").json())).extracting(n -> n.path("name").asText()).containsExactly("web");
+        assertError(h.get("/api/v1/target-groups/nope"), 404, "NotFound", "nope");
+    }
+
+    @Test
+    void registerThenDeregisterATarget() throws Exception {
+        try (DemoApp extra = DemoApp.start("127.0.0.1", 0, "i-extra00000000001", 2)) {
+            String id = "127.0.0.1:" + extra.port();
+            Response reg = h.call("POST", "/api/v1/target-groups/web/targets",
+                    "{\"host\": \"127.0.0.1\", \"port\": " + extra.port() + "}");
+            assertThat(reg.status()).isEqualTo(201);
+            assertThat(reg.json().path("id").asText()).isEqualTo(id);
+            assertThat(reg.json().path("state").asText()).isEqualTo("initial");
+            assertThat(reg.raw().headers().firstValue("Location")).hasValue("/api/v1/target-groups/web/targets/" + id);
+            await().atMost(Duration.ofSeconds(30)).until(() -> targetState(id).equals("healthy"));
+
+            Response dereg = h.call("DELETE", "/api/v1/target-groups/web/targets/" + id, null);
+            assertThat(dereg.status()).isEqualTo(202);
+            assertThat(dereg.json().path("state").asText()).isIn("draining", "unused");
+            await().atMost(Duration.ofSeconds(30)).until(() -> targetState(id).equals("gone"));
+        }
+    }
+
+    private String targetState(String id) throws Exception {
+        return list(h.get("/api/v1/target-groups/web").json().path("targets")).stream()
+                .filter(t -> t.path("id").asText().equals(id)).map(t -> t.path("state").asText()).findFirst().orElse("gone");
+    }
+
+    @Test
+    void badTargetRequestsNameTheField() throws Exception {
+        assertError(h.call("POST", "/api/v1/target-groups/web/targets", "{\"port\": 8080}"), 400, "ValidationError", "host");
+        assertError(h.call("POST", "/api/v1/target-groups/web/targets", "{\"host\": \"127.0.0.1\", \"port\": 70000}"),
+                400, "ValidationError", "port", "1..65535");
+        assertError(h.call("POST", "/api/v1/target-groups/web/targets", "{\"host\": \"127.0.0.1\", \"port\": \"80\"}"),
+                400, "ValidationError", "port");
+        assertError(h.call("POST", "/api/v1/target-groups/web/targets", "{not json"), 400, "ValidationError",
+                "request body", "not valid JSON");
+        assertError(h.call("POST", "/api/v1/target-groups/web/targets", "[1, 2]"), 400, "ValidationError", "JSON object");
+        assertError(h.call("POST", "/api/v1/target-groups/nope/targets", "{\"host\": \"127.0.0.1\", \"port\": 80}"),
+                404, "NotFound", "nope");
+        assertError(h.call("DELETE", "/api/v1/target-groups/web/targets/127.0.0.1:1", null), 404, "NotFound",
+                "127.0.0.1:1", "not registered");
+        assertError(h.call("DELETE", "/api/v1/target-groups/web/targets/no-port", null), 400, "ValidationError", "host:port");
+    }
+
+    // ---- auto scaling groups
+
+    @Test
+    void autoScalingGroupShowsCapacityInstancesPoliciesAlarmsAndScheduledActions() throws Exception {
+        assertThat(list(h.get("/api/v1/auto-scaling-groups").json())).extracting(n -> n.path("name").asText())
+                .containsExactly("demo");
+        JsonNode g = h.get("/api/v1/auto-scaling-groups/demo").json();
+        assertThat(g.path("minSize").asInt()).isEqualTo(1);
+        assertThat(g.path("maxSize").asInt()).isEqualTo(3);
+        assertThat(g.path("desiredCapacity").asInt()).isBetween(1, 3);
+        assertThat(g.has("inService") && g.has("pending") && g.has("terminating")).isTrue();
+        JsonNode i = list(g.path("instances")).stream()
+                .filter(x -> x.path("lifecycleState").asText().equals("InService")).findFirst().orElseThrow();
+        assertThat(i.path("instanceId").asText()).startsWith("i-");
+        assertThat(i.path("healthStatus").asText()).isEqualTo("Healthy");
+        assertThat(i.path("availabilityZone").asText()).isEqualTo("zone-a");
+        assertThat(i.path("launchTemplateVersion").asInt()).isEqualTo(1);
+        assertThat(Instant.parse(i.path("launchTime").asText())).isBefore(Instant.now().plusSeconds(1));
+        assertThat(i.path("host").asText()).isEqualTo("127.0.0.1");
+        assertThat(i.path("port").asInt()).isPositive();
+        assertThat(i.has("protectedFromScaleIn")).isTrue();
+
+        JsonNode p = g.path("policies").get(0);
+        assertThat(p.path("name").asText()).isEqualTo("burst");
+        assertThat(p.path("policyType").asText()).isEqualTo("StepScaling");
+        assertThat(p.path("adjustmentType").asText()).isEqualTo("ChangeInCapacity");
+        assertThat(p.path("alarm").path("comparisonOperator").asText()).isEqualTo("GreaterThanThreshold");
+        JsonNode a = g.path("alarms").get(0);
+        assertThat(a.path("policyName").asText()).isEqualTo("burst");
+        assertThat(a.path("state").asText()).isIn("OK", "ALARM", "INSUFFICIENT_DATA");
+        assertThat(a.path("name").asText()).isNotBlank();
+        assertThat(a.has("reason") && a.has("since")).isTrue();
+        JsonNode s = g.path("scheduledActions").get(0);
+        assertThat(s.path("name").asText()).isEqualTo("nightly");
+        assertThat(s.path("recurrence").asText()).isEqualTo("0 3 * * *");
+        assertThat(s.path("timeZone").asText()).isEqualTo("Europe/Berlin");
+        Instant next = Instant.parse(s.path("nextRun").asText());
+        assertThat(next).isAfter(Instant.now()).isBefore(Instant.now().plus(Duration.ofHours(25)));
+        assertThat(next.atZone(java.time.ZoneId.of("Europe/Berlin")).getHour()).isEqualTo(3);
+
+        assertError(h.get("/api/v1/auto-scaling-groups/nope"), 404, "NotFound", "nope", "demo");
+        assertError(h.get("/api/v1/auto-scaling-groups/nope/activities"), 404, "NotFound", "nope");
+    }
+
+    @Test
+    void setDesiredCapacityRecordsAnActivityAndHonoursMinAndMax() throws Exception {
+        int before = h.server.controller().group("demo").desiredCapacity();
+        int after = before == 1 ? 2 : 1;
+        Response r = h.call("PUT", "/api/v1/auto-scaling-groups/demo/desired-capacity", "{\"desiredCapacity\": " + after + "}");
+        assertThat(r.status()).as(r.raw().body()).isEqualTo(200);
+        assertThat(r.json().path("cause").asText()).startsWith("At ")
+                .contains("a user request", "changing the desired capacity from " + before + " to " + after);
+        assertThat(r.json().path("groupName").asText()).isEqualTo("demo");
+        assertThat(h.get("/api/v1/auto-scaling-groups/demo").json().path("desiredCapacity").asInt()).isEqualTo(after);
+        String id = r.json().path("activityId").asText();
+        assertThat(list(h.get("/api/v1/auto-scaling-groups/demo/activities").json()))
+                .anyMatch(x -> x.path("activityId").asText().equals(id));
+
+        assertError(h.call("PUT", "/api/v1/auto-scaling-groups/demo/desired-capacity", "{\"desiredCapacity\": 4}"),
+                400, "ValidationError", "desiredCapacity", "maxSize 3", "1..3");
+        assertError(h.call("PUT", "/api/v1/auto-scaling-groups/demo/desired-capacity", "{\"desiredCapacity\": 0}"),
+                400, "ValidationError", "desiredCapacity", "minSize 1", "1..3");
+        assertError(h.call("PUT", "/api/v1/auto-scaling-groups/demo/desired-capacity", "{\"desiredCapacity\": \"two\"}"),
+                400, "ValidationError", "desiredCapacity", "1..3");
+        assertError(h.call("PUT", "/api/v1/auto-scaling-groups/demo/desired-capacity", "{}"),
+                400, "ValidationError", "desiredCapacity", "missing");
+        assertError(h.call("PUT", "/api/v1/auto-scaling-groups/demo/desired-capacity", "{\"desiredCapacity\": "),
+                400, "ValidationError", "not valid JSON");
+        assertError(h.call("PUT", "/api/v1/auto-scaling-groups/demo/desired-capacity", null),
+                400, "ValidationError", "request body", "missing");
+        assertError(h.call("PUT", "/api/v1/auto-scaling-groups/nope/desired-capacity", "{\"desiredCapacity\": 1}"),
+                404, "NotFound", "nope");
+        assertThat(h.server.controller().group("demo").desiredCapacity()).isEqualTo(after);
+    }
+
+    @Test
+    void activitiesAreNewestFirstAndLimited() throws Exception {
+        h.call("PUT", "/api/v1/auto-scaling-groups/demo/desired-capacity", "{\"desiredCapacity\": 1}");
+        h.call("PUT", "/api/v1/auto-scaling-groups/demo/desired-capacity", "{\"desiredCapacity\": 1}");
+        List<JsonNode> all = list(h.get("/api/v1/auto-scaling-groups/demo/activities").json());
+        assertThat(all.size()).isGreaterThanOrEqualTo(2);
+        List<Instant> starts = new ArrayList<>(all.stream().map(a -> Instant.parse(a.path("startTime").asText())).toList());
+        assertThat(starts).isSortedAccordingTo(java.util.Comparator.reverseOrder());
+        JsonNode a = all.get(0);
+        for (String f : List.of("activityId", "groupName", "description", "cause", "startTime", "endTime", "statusCode",
+                "statusMessage", "progress")) {
+            assertThat(a.has(f)).as(f).isTrue();
+        }
+        assertThat(list(h.get("/api/v1/auto-scaling-groups/demo/activities?limit=1").json())).hasSize(1);
+        assertError(h.get("/api/v1/auto-scaling-groups/demo/activities?limit=0"), 400, "ValidationError", "limit", "1..500");
+        assertError(h.get("/api/v1/auto-scaling-groups/demo/activities?limit=x"), 400, "ValidationError", "limit");
+    }
+
+    @Test
+    void protectAnInstanceFromScaleIn() throws Exception {
+        String id = inServiceInstance();
+        Response r = h.call("PUT", "/api/v1/auto-scaling-groups/demo/instances/" + id + "/protection",
+                "{\"protectedFromScaleIn\": true}");
+        assertThat(r.status()).as(r.raw().body()).isEqualTo(200);
+        assertThat(r.json().path("instanceId").asText()).isEqualTo(id);
+        assertThat(r.json().path("protectedFromScaleIn").asBoolean()).isTrue();
+        assertThat(list(h.get("/api/v1/auto-scaling-groups/demo").json().path("instances")))
+                .anyMatch(i -> i.path("instanceId").asText().equals(id) && i.path("protectedFromScaleIn").asBoolean());
+        r = h.call("PUT", "/api/v1/auto-scaling-groups/demo/instances/" + id + "/protection", "{\"protectedFromScaleIn\": false}");
+        assertThat(r.json().path("protectedFromScaleIn").asBoolean()).isFalse();
+
+        assertError(h.call("PUT", "/api/v1/auto-scaling-groups/demo/instances/" + id + "/protection", "{\"protectedFromScaleIn\": 1}"),
+                400, "ValidationError", "protectedFromScaleIn", "true or false");
+        assertError(h.call("PUT", "/api/v1/auto-scaling-groups/demo/instances/i-nope/protection", "{\"protectedFromScaleIn\": true}"),
+                404, "NotFound", "i-nope");
+    }
+
+    private String inServiceInstance() throws Exception {
+        await().atMost(Duration.ofSeconds(30)).until(() -> h.get("/api/v1/auto-scaling-groups/demo").json().path("inService").asInt() >= 1);
+        return list(h.get("/api/v1/auto-scaling-groups/demo").json().path("instances")).stream()
+                .filter(i -> i.path("lifecycleState").asText().equals("InService"))
+                .map(i -> i.path("instanceId").asText()).findFirst().orElseThrow();
+    }
+
+    @Test
+    void terminateAnInstanceAndTheGroupReplacesIt() throws Exception {
+        String id = inServiceInstance();
+        assertError(h.call("DELETE", "/api/v1/auto-scaling-groups/demo/instances/" + id, null),
+                400, "ValidationError", "decrementDesiredCapacity", "missing");
+        assertError(h.call("DELETE", "/api/v1/auto-scaling-groups/demo/instances/" + id + "?decrementDesiredCapacity=maybe", null),
+                400, "ValidationError", "decrementDesiredCapacity", "true or false");
+        assertError(h.call("DELETE", "/api/v1/auto-scaling-groups/demo/instances/i-nope?decrementDesiredCapacity=false", null),
+                404, "NotFound", "i-nope");
+
+        Response r = h.call("DELETE", "/api/v1/auto-scaling-groups/demo/instances/" + id + "?decrementDesiredCapacity=false", null);
+        assertThat(r.status()).as(r.raw().body()).isEqualTo(202);
+        assertThat(r.json().path("description").asText()).contains(id);
+        assertThat(r.json().path("cause").asText()).contains("taken out of service in response to a user request");
+        JsonNode after = list(h.get("/api/v1/auto-scaling-groups/demo").json().path("instances")).stream()
+                .filter(i -> i.path("instanceId").asText().equals(id)).findFirst().orElseThrow();
+        assertThat(after.path("lifecycleState").asText()).isIn("Terminating:Draining", "Terminating", "Terminated");
+        assertError(h.call("DELETE", "/api/v1/auto-scaling-groups/demo/instances/" + id + "?decrementDesiredCapacity=false", null),
+                409, "Conflict", id, "already");
+        // The group launches a replacement: back to desired InService instances.
+        await().atMost(Duration.ofSeconds(40)).until(() -> {
+            JsonNode g = h.get("/api/v1/auto-scaling-groups/demo").json();
+            return g.path("inService").asInt() == g.path("desiredCapacity").asInt() && list(g.path("instances")).stream()
+                    .anyMatch(i -> i.path("lifecycleState").asText().equals("InService") && !i.path("instanceId").asText().equals(id));
+        });
+    }
+
+    // ---- reload
+
+    @Test
+    void reloadAppliesAValidFileAndRefusesABrokenOne() throws Exception {
+        Response ok = h.call("POST", "/api/v1/reload", null);
+        assertThat(ok.status()).as(ok.raw().body()).isEqualTo(200);
+        assertThat(ok.json().path("reloaded").asBoolean()).isTrue();
+        try {
+            Files.writeString(h.configFile, h.config.replace("intervalSeconds: 5", "intervalSeconds: 0"));
+            assertError(h.call("POST", "/api/v1/reload", null), 400, "ConfigError", "intervalSeconds", "5..300");
+            assertThat(h.get("/api/v1/target-groups/web").json().path("healthCheck").path("intervalSeconds").asInt()).isEqualTo(5);
+        } finally {
+            Files.writeString(h.configFile, h.config);
+        }
+    }
+
+    // ---- metrics
+
+    @Test
+    void metricsQueryReturnsDatapointsOfTheLoadBalancersRequests() throws Exception {
+        await().atMost(Duration.ofSeconds(30)).until(() -> h.get("/api/v1/target-groups/web").json().path("healthyCount").asInt() >= 2);
+        for (int i = 0; i < 10; i++) {
+            assertThat(h.throughLoadBalancer("/").statusCode()).isEqualTo(200);
+        }
+        String q = "/api/v1/metrics?name=RequestCount&dimensions=LoadBalancer=web&statistic=Sum&period=60&start=-5m";
+        await().atMost(Duration.ofSeconds(10)).until(() -> list(h.get(q).json().path("datapoints")).stream()
+                .mapToDouble(d -> d.path("value").asDouble()).sum() == 10);
+        JsonNode r = h.get(q).json();
+        assertThat(r.path("name").asText()).isEqualTo("RequestCount");
+        assertThat(r.path("dimensions").path("LoadBalancer").asText()).isEqualTo("web");
+        assertThat(r.path("statistic").asText()).isEqualTo("Sum");
+        assertThat(r.path("period").asInt()).isEqualTo(60);
+        JsonNode d = r.path("datapoints").get(0);
+        assertThat(Instant.parse(d.path("timestamp").asText()).getEpochSecond() % 60).isZero();
+        assertThat(d.path("sampleCount").asLong()).isPositive();
+
+        // Defaults: last 15 minutes, period 60, Average.
+        JsonNode def = h.get("/api/v1/metrics?name=RequestCount&dimensions=LoadBalancer%3Dweb").json();
+        assertThat(def.path("statistic").asText()).isEqualTo("Average");
+        assertThat(def.path("period").asInt()).isEqualTo(60);
+        assertThat(Duration.between(Instant.parse(def.path("start").asText()), Instant.parse(def.path("end").asText())))
+                .isEqualTo(Duration.ofMinutes(15));
+        // ISO-8601 times; an unknown series has no datapoints.
+        Instant now = Instant.now();
+        JsonNode iso = h.get("/api/v1/metrics?name=NoSuchMetric&start=" + now.minusSeconds(60) + "&end=" + now + "&period=1&statistic=p99").json();
+        assertThat(iso.path("statistic").asText()).isEqualTo("p99");
+        assertThat(iso.path("datapoints").isEmpty()).isTrue();
+
+        List<JsonNode> series = list(h.get("/api/v1/metrics/series").json());
+        assertThat(series).anyMatch(s -> s.path("name").asText().equals("RequestCount")
+                && s.path("dimensions").path("LoadBalancer").asText().equals("web"));
+        assertThat(series).anyMatch(s -> s.path("name").asText().equals("GroupDesiredCapacity")
+                && s.path("dimensions").path("AutoScalingGroupName").asText().equals("demo"));
+    }
+
+    @Test
+    void badMetricQueryParametersAreNamed() throws Exception {
+        assertError(h.get("/api/v1/metrics"), 400, "ValidationError", "name", "missing");
+        assertError(h.get("/api/v1/metrics?name=RequestCount&statistic=Median"), 400, "ValidationError", "statistic", "Median");
+        assertError(h.get("/api/v1/metrics?name=RequestCount&period=0"), 400, "ValidationError", "period", "1..86400");
+        assertError(h.get("/api/v1/metrics?name=RequestCount&period=ten"), 400, "ValidationError", "period");
+        assertError(h.get("/api/v1/metrics?name=RequestCount&start=yesterday"), 400, "ValidationError", "start", "yesterday");
+        assertError(h.get("/api/v1/metrics?name=RequestCount&end=-15x"), 400, "ValidationError", "end");
+        assertError(h.get("/api/v1/metrics?name=RequestCount&start=-1m&end=-5m"), 400, "ValidationError", "end", "before start");
+        assertError(h.get("/api/v1/metrics?name=RequestCount&dimensions=LoadBalancer"), 400, "ValidationError", "dimensions");
+        assertError(h.get("/api/v1/metrics?name=RequestCount&start=-2d&period=1"), 400, "ValidationError", "period", "datapoints");
+    }
+
+    // ---- status, health, errors
+
+    @Test
+    void statusIsOneCompactObject() throws Exception {
+        JsonNode s = h.get("/api/v1/status").json();
+        assertThat(s.path("version").asText()).isEqualTo("0.1.0");
+        assertThat(s.path("ready").asBoolean()).isTrue();
+        assertThat(s.path("uptimeSeconds").asLong()).isNotNegative();
+        assertThat(s.path("config").asText()).endsWith("headroom.yaml");
+        JsonNode lb = s.path("loadBalancers").get(0);
+        assertThat(lb.path("name").asText()).isEqualTo("web");
+        assertThat(lb.path("listeners").get(0).path("port").asInt()).isEqualTo(h.lbPort);
+        assertThat(lb.has("requestsPerSecond")).isTrue();
+        JsonNode tg = s.path("targetGroups").get(0);
+        assertThat(tg.path("name").asText()).isEqualTo("web");
+        assertThat(tg.path("totalCount").asInt()).isGreaterThanOrEqualTo(2);
+        JsonNode g = s.path("autoScalingGroups").get(0);
+        assertThat(g.path("name").asText()).isEqualTo("demo");
+        for (String f : List.of("minSize", "maxSize", "desiredCapacity", "inService", "pending", "terminating", "alarmsInAlarm")) {
+            assertThat(g.has(f)).as(f).isTrue();
+        }
+        assertThat(s.path("recentActivities").size()).isBetween(1, 5);
+    }
+
+    @Test
+    void healthAndReadiness() throws Exception {
+        Response alive = h.get("/healthz");
+        assertThat(alive.status()).isEqualTo(200);
+        assertThat(alive.json().path("status").asText()).isEqualTo("alive");
+        Response ready = h.get("/readyz");
+        assertThat(ready.status()).isEqualTo(200);
+        assertThat(ready.json().path("status").asText()).isEqualTo("ready");
+    }
+
+    @Test
+    void unknownPathsAndMethodsAreJsonErrors() throws Exception {
+        assertError(h.get("/api/v1/nope"), 404, "NotFound", "/api/v1/nope");
+        assertError(h.call("DELETE", "/api/v1/status", null), 405, "MethodNotAllowed", "DELETE");
+        assertError(h.call("POST", "/api/v1/auto-scaling-groups/demo", "{}"), 405, "MethodNotAllowed");
+    }
+}
