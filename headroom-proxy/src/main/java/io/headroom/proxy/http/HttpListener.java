@@ -73,12 +73,12 @@ public final class HttpListener {
 
     private void initClient(Channel ch) {
         RoutingSnapshot s = snapshot;
-        s.lb.newConnectionCount.increment();
         if (closing) {
             s.lb.rejectedConnections.increment();
             ch.close();
             return;
         }
+        s.lb.newConnectionCount.increment();
         s.lb.activeConnections.incrementAndGet();
         ch.closeFuture().addListener(f -> s.lb.activeConnections.decrementAndGet());
         clients.add(ch);
