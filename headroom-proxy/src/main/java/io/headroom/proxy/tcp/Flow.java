@@ -20,6 +20,8 @@ import io.netty.handler.codec.haproxy.HAProxyMessage;
 import io.netty.handler.codec.haproxy.HAProxyMessageEncoder;
 import io.netty.handler.codec.haproxy.HAProxyProtocolVersion;
 import io.netty.handler.codec.haproxy.HAProxyProxiedProtocol;
+import io.netty.handler.ssl.SslCloseCompletionEvent;
+import io.netty.handler.ssl.SslHandshakeCompletionEvent;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.util.ReferenceCountUtil;
 import java.io.IOException;
@@ -27,6 +29,8 @@ import java.net.Inet4Address;
 import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.util.ArrayDeque;
+import javax.net.ssl.SSLException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -54,6 +58,11 @@ import org.slf4j.LoggerFactory;
  * <p>Splice ({@code EpollSocketChannel.spliceTo}) is deliberately not used: it moves bytes inside the kernel,
  * past the pipeline, so ProcessedBytes and the idle timeout would not see them and a PROXY header could not be
  * ordered before them. All state is touched only on the client's event loop.
+ *
+ * <p>On a TLS listener the flow starts when the client's handshake is done (a failed one is counted as
+ * ClientTLSNegotiationErrorCount and never reaches a target); decrypted bytes that arrive before the target is
+ * connected wait in a small queue. TLS cannot half-close towards the client: when the target ends its side, the
+ * client connection is closed (close_notify) after the last bytes.
  */
 final class Flow implements Runnable {
     private static final Logger log = LoggerFactory.getLogger(Flow.class);
@@ -69,6 +78,8 @@ final class Flow implements Runnable {
     private boolean upstreamEof;
     private int open;
     private boolean finished;
+    /** Client bytes decrypted before the target was connected (TLS listeners only); null when none. */
+    private ArrayDeque<Object> pending;
 
     Flow(Channel client, TcpRoute route, Transport transport) {
         this.client = client;
@@ -124,6 +135,7 @@ final class Flow implements Runnable {
                 log.debug("load balancer {}: cannot connect to {}: {}", route.loadBalancer(), target, f.cause().toString());
                 route.connectionErrors().increment();
                 route.metrics().elbResets.increment();
+                releasePending();
                 reset(client);
                 return;
             }
@@ -132,6 +144,14 @@ final class Flow implements Runnable {
                 // Flushed at once: with a server-speaks-first protocol no client bytes would flush it.
                 upstream.writeAndFlush(proxyHeader(src, dst));
                 upstream.pipeline().remove("proxy-protocol");
+            }
+            if (pending != null) {
+                for (Object m = pending.poll(); m != null; m = pending.poll()) {
+                    countBytes(m);
+                    upstream.write(m);
+                }
+                pending = null;
+                upstream.flush();
             }
             client.read();
             upstream.read();
@@ -171,15 +191,23 @@ final class Flow implements Runnable {
 
     /** One side sent FIN: pass it on once its bytes are out; close both when both sides are done. */
     private void inputShutdown(boolean fromClient) {
+        if (fromClient ? clientEof : upstreamEof) {
+            return; // TLS: close_notify and then FIN
+        }
         if (fromClient) {
             clientEof = true;
         } else {
             upstreamEof = true;
         }
         Channel peer = fromClient ? upstream : client;
+        if (peer == null) {
+            closeNow();
+            return;
+        }
         boolean both = clientEof && upstreamEof;
+        boolean tlsClient = peer == client && route.tls() != null;
         peer.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener((ChannelFutureListener) f -> {
-            if (both) {
+            if (both || tlsClient) {
                 closeNow();
             } else if (f.isSuccess() && peer.isActive()) {
                 ((DuplexChannel) peer).shutdownOutput();
@@ -187,9 +215,26 @@ final class Flow implements Runnable {
         });
     }
 
+    private void countBytes(Object msg) {
+        if (msg instanceof ByteBuf b) {
+            route.metrics().processedBytes.add(b.readableBytes());
+        }
+    }
+
+    private void releasePending() {
+        if (pending != null) {
+            pending.forEach(ReferenceCountUtil::release);
+            pending = null;
+        }
+    }
+
     /** An error on one side: a reset is passed on as a reset; anything else closes both. */
     private void error(boolean fromClient, Throwable cause) {
-        if (cause instanceof IOException) {
+        if (cause instanceof SSLException || cause.getCause() instanceof SSLException) {
+            // A TLS client that failed its handshake or sent a bad record; counted by the handshake event.
+            log.debug("load balancer {}: TLS error with {}: {}", route.loadBalancer(), client.remoteAddress(),
+                    cause.toString());
+        } else if (cause instanceof IOException) {
             (fromClient ? route.metrics().clientResets : route.metrics().targetResets).increment();
             Channel peer = fromClient ? upstream : client;
             if (peer != null) {
@@ -203,6 +248,9 @@ final class Flow implements Runnable {
     }
 
     private void channelClosed(boolean clientSide) {
+        if (clientSide) {
+            releasePending();
+        }
         Channel other = clientSide ? upstream : client;
         // A failed connect is answered with a reset by the connect listener, not with a FIN here.
         if (other != null && (clientSide || connected)) {
@@ -251,21 +299,31 @@ final class Flow implements Runnable {
         @Override
         public void channelActive(ChannelHandlerContext ctx) {
             if (clientSide) {
-                start();
+                if (route.tls() == null) {
+                    start();
+                } else {
+                    ctx.read(); // the handshake first; the flow starts when it is done
+                }
             }
             ctx.fireChannelActive();
         }
 
         @Override
         public void channelRead(ChannelHandlerContext ctx, Object msg) {
+            if (clientSide && !connected && target != null && client.isActive()) {
+                // TLS: bytes that came with the end of the handshake, before the target answered the connect
+                if (pending == null) {
+                    pending = new ArrayDeque<>(2);
+                }
+                pending.add(msg);
+                return;
+            }
             Channel peer = clientSide ? upstream : client;
             if (peer == null || !peer.isActive()) {
                 ReferenceCountUtil.release(msg);
                 return;
             }
-            if (msg instanceof ByteBuf b) {
-                route.metrics().processedBytes.add(b.readableBytes());
-            }
+            countBytes(msg);
             peer.writeAndFlush(msg).addListener(this);
         }
 
@@ -281,8 +339,17 @@ final class Flow implements Runnable {
 
         @Override
         public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
-            if (evt instanceof ChannelInputShutdownEvent) {
+            if (evt instanceof ChannelInputShutdownEvent || evt instanceof SslCloseCompletionEvent) {
                 inputShutdown(clientSide);
+            } else if (evt instanceof SslHandshakeCompletionEvent hs) {
+                if (hs.isSuccess()) {
+                    start();
+                } else {
+                    log.debug("load balancer {}: TLS handshake with {} failed: {}", route.loadBalancer(),
+                            client.remoteAddress(), hs.cause().toString());
+                    route.metrics().clientTlsErrors.increment();
+                    client.close();
+                }
             } else if (evt instanceof IdleStateEvent) {
                 log.debug("load balancer {}: {} idle; closing", route.loadBalancer(), client.remoteAddress());
                 closeNow();

@@ -17,6 +17,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  *   <li>{@code TCP_Client_Reset_Count}, {@code TCP_Target_Reset_Count}: resets received from clients / targets
  *       (passed on to the other side).</li>
  *   <li>{@code TCP_ELB_Reset_Count}: resets the load balancer sent itself (no target, target unreachable).</li>
+ *   <li>{@code ClientTLSNegotiationErrorCount}: TLS handshakes with clients that failed (TLS listeners).</li>
  *   <li>{@code TargetConnectionErrorCount} ({TargetGroup=name}): connections to a target that failed.</li>
  * </ul>
  */
@@ -26,6 +27,7 @@ final class NlbMetrics {
     final Counter clientResets;
     final Counter targetResets;
     final Counter elbResets;
+    final Counter clientTlsErrors;
     /** Shared by every route of the load balancer (reloads keep counting the same flows). */
     final AtomicInteger activeFlows;
 
@@ -36,6 +38,7 @@ final class NlbMetrics {
         clientResets = registry.counter(MetricKey.of("TCP_Client_Reset_Count", d));
         targetResets = registry.counter(MetricKey.of("TCP_Target_Reset_Count", d));
         elbResets = registry.counter(MetricKey.of("TCP_ELB_Reset_Count", d));
+        clientTlsErrors = registry.counter(MetricKey.of("ClientTLSNegotiationErrorCount", d));
         this.activeFlows = activeFlows;
         registry.gauge(MetricKey.of("ActiveFlowCount", d), activeFlows::get);
     }

@@ -20,7 +20,8 @@ import java.util.concurrent.TimeUnit;
  * One bound TCP listener of a network load balancer: its server socket, its open connections and its current
  * {@link TcpRoute} (one volatile reference; a reload swaps it, connections stay open on their target).
  *
- * <p>Client pipeline: {@code IdleStateHandler} (idle timeout, both directions), the {@link Flow}'s relay.
+ * <p>Client pipeline: TLS ({@code SniHandler} then {@code SslHandler}; TLS listeners only), {@code IdleStateHandler}
+ * (idle timeout, both directions), the {@link Flow}'s relay.
  */
 final class TcpListener {
     private final Transport transport;
@@ -75,6 +76,9 @@ final class TcpListener {
         ch.closeFuture().addListener(f -> r.metrics().activeFlows.decrementAndGet());
         clients.add(ch);
         Flow flow = new Flow(ch, r, transport);
+        if (r.tls() != null) {
+            ch.pipeline().addLast("tls", r.tls().newHandler(ch.alloc()));
+        }
         ch.pipeline().addLast("idle", new IdleStateHandler(0, 0, r.idleTimeoutNanos(), TimeUnit.NANOSECONDS));
         ch.pipeline().addLast("relay", flow.clientHandler());
     }

@@ -8,6 +8,8 @@ import io.headroom.core.metrics.MetricRegistry;
 import io.headroom.proxy.http.Transport;
 import io.headroom.proxy.target.TargetGroup;
 import io.headroom.proxy.target.TargetGroups;
+import io.headroom.proxy.tls.ServerTls;
+import io.headroom.proxy.tls.TlsContexts;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -31,7 +33,8 @@ import org.slf4j.LoggerFactory;
  * target groups and binds new listeners (nothing running changes; it throws on an unknown group or a failed
  * bind), then {@link Plan#commit} swaps routes into listeners that stay (same address, port and protocol: their
  * sockets and connections are kept), drains removed ones and starts new ones; {@link Plan#abort} undoes the
- * binds. TLS listeners are not supported yet and are skipped with a warning. Calls are serialised.
+ * binds. TLS listeners terminate TLS (certificates, SNI and policy as HTTPS listeners; files re-read on every
+ * reload) and forward plain TCP. Calls are serialised.
  */
 public final class TcpListeners {
     private static final Logger log = LoggerFactory.getLogger(TcpListeners.class);
@@ -48,6 +51,7 @@ public final class TcpListeners {
     private final MetricRegistry metrics;
     private final Map<Key, TcpListener> listeners = new LinkedHashMap<>();
     private final Map<String, AtomicInteger> activeFlows = new HashMap<>();
+    private final TlsContexts tlsContexts = new TlsContexts();
     private final List<CompletableFuture<Void>> closing = new ArrayList<>();
     private Duration second = Duration.ofSeconds(1);
     private Duration removedListenerDrain = Duration.ofSeconds(300);
@@ -129,16 +133,18 @@ public final class TcpListeners {
      */
     public synchronized Plan prepare(HeadroomConfig config, TargetGroups groups) {
         Map<Key, TcpRoute> wanted = new LinkedHashMap<>();
-        for (LoadBalancerConfig lb : config.loadBalancers()) {
+        for (int i = 0; i < config.loadBalancers().size(); i++) {
+            LoadBalancerConfig lb = config.loadBalancers().get(i);
             if (lb.type() != LoadBalancerConfig.Type.NETWORK) {
                 continue;
             }
             NlbMetrics m = new NlbMetrics(metrics, lb.name(),
                     activeFlows.computeIfAbsent(lb.name(), n -> new AtomicInteger()));
-            for (ListenerConfig l : lb.listeners()) {
-                if (l.protocol() != ListenerConfig.Protocol.TCP) {
-                    log.warn("load balancer '{}' listener :{}: protocol {} is not supported yet (TLS termination "
-                            + "for network load balancers is a later step); skipped", lb.name(), l.port(), l.protocol());
+            for (int j = 0; j < lb.listeners().size(); j++) {
+                ListenerConfig l = lb.listeners().get(j);
+                if (l.protocol() != ListenerConfig.Protocol.TCP && l.protocol() != ListenerConfig.Protocol.TLS) {
+                    log.warn("load balancer '{}' listener :{}: protocol {} is not one of a network load balancer; "
+                            + "skipped", lb.name(), l.port(), l.protocol());
                     continue;
                 }
                 Key key = new Key(l.address() == null ? "127.0.0.1" : l.address(), l.port(), l.protocol());
@@ -151,8 +157,11 @@ public final class TcpListeners {
                     throw new IllegalArgumentException("load balancer '" + lb.name() + "' listener " + key
                             + ": target group '" + name + "' does not exist");
                 }
+                ServerTls tls = l.protocol() == ListenerConfig.Protocol.TLS
+                        ? tlsContexts.server("loadBalancers[" + i + "].listeners[" + j + "]", l, List.of())
+                        : null;
                 wanted.put(key, new TcpRoute(lb.name(), g, second.toNanos() * lb.idleTimeoutSeconds(), m,
-                        NlbMetrics.connectionErrors(metrics, name)));
+                        NlbMetrics.connectionErrors(metrics, name), tls));
             }
         }
         Map<Key, TcpListener> bound = new LinkedHashMap<>();
