@@ -38,6 +38,9 @@ import org.slf4j.LoggerFactory;
  * removed ones stop accepting and close once their in-flight requests are done; new ones are bound. Everything
  * that can fail (rule compilation, unknown target groups, binding) happens before anything is swapped, so a
  * failed apply leaves the old state serving. Not thread-safe against itself: calls are serialised.
+ *
+ * <p>The TCP and TLS listeners of {@code network} load balancers run on the same event loops through
+ * {@link TcpListeners}, prepared and committed within the same {@link #apply}.
  */
 public final class ProxyServer implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(ProxyServer.class);
