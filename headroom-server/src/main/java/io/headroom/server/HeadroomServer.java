@@ -10,6 +10,8 @@ import io.headroom.proxy.target.TargetGroupGauges;
 import io.headroom.proxy.target.TargetGroups;
 import io.headroom.scaling.AutoScalingController;
 import io.headroom.scaling.provider.ProcessProvider;
+import io.headroom.server.notify.Notifier;
+import io.headroom.server.state.StateStore;
 import io.headroom.server.admin.AdminServer;
 import java.io.IOException;
 import java.io.InputStream;
@@ -81,6 +83,8 @@ public final class HeadroomServer implements AutoCloseable {
     private final ProcessProvider provider;
     private final AutoScalingController controller;
     private final ScheduledExecutorService publisher;
+    private final StateStore state;
+    private final Notifier notifier;
     private final AdminServer admin;
     private volatile HeadroomConfig config;
 
@@ -94,6 +98,8 @@ public final class HeadroomServer implements AutoCloseable {
         this.targetGroups = new TargetGroups(clock, proxy.eventLoops(), new TargetGroupGauges(registry));
         this.provider = new ProcessProvider(config.stateDir(), clock);
         this.controller = new AutoScalingController(config, provider, targetGroups, store, clock);
+        this.state = StateStore.open(config.stateDir(), clock); // never throws: a bad file only disables saving
+        this.notifier = new Notifier(config.notifications(), clock);
         this.admin = new AdminServer(this, clock);
         this.publisher = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "headroom-metrics-publisher");
@@ -111,6 +117,8 @@ public final class HeadroomServer implements AutoCloseable {
             s.admin.start(config.admin());
             s.targetGroups.apply(config.targetGroups());
             s.proxy.apply(config, s.targetGroups);
+            s.state.attach(config, s.controller, s.targetGroups, s.store); // restores before the first tick
+            s.controller.addListener(s.notifier);
             s.controller.start();
             s.publisher.scheduleAtFixedRate(s::publishMetrics, 1000 - clock.millis() % 1000, 1000, TimeUnit.MILLISECONDS);
             s.admin.ready();
@@ -153,6 +161,7 @@ public final class HeadroomServer implements AutoCloseable {
             return "reload rejected: " + e.getMessage();
         }
         controller.apply(next);
+        notifier.apply(next.notifications());
         config = next;
         log.info("reloaded {}", source);
         return null;
@@ -178,8 +187,32 @@ public final class HeadroomServer implements AutoCloseable {
         return store;
     }
 
+    /** The provider that runs the instances (their pids, logs and exit codes). */
+    public ProcessProvider provider() {
+        return provider;
+    }
+
     public ConfigSource source() {
         return source;
+    }
+
+    /** Durable state ({@code stateDir/headroom.db}); {@link StateStore#status()} tells whether it is being saved. */
+    public StateStore state() {
+        return state;
+    }
+
+    /** The webhooks of the config's {@code notifications}. */
+    public Notifier notifier() {
+        return notifier;
+    }
+
+    /**
+     * Where a user's run-time target registrations go (the admin API): the target groups, with each
+     * registration saved so that it comes back after a restart. The auto scaling groups use
+     * {@link #targetGroups()} directly: their instances end with Headroom.
+     */
+    public io.headroom.core.target.TargetRegistry runtimeTargets() {
+        return state.runtimeTargets(targetGroups);
     }
 
     /** The admin API server (its {@link AdminServer#port()} is the bound port). */
@@ -199,6 +232,8 @@ public final class HeadroomServer implements AutoCloseable {
         } catch (RuntimeException e) {
             log.warn("stopping the auto scaling controller failed", e);
         }
+        notifier.close();
+        state.close(); // after the controller: its last activities are saved too
         proxy.shutdown(drain);
         targetGroups.close();
         provider.close();

@@ -112,7 +112,8 @@ class AutoScalingEndToEndTest {
 
         // kill -9 one instance: replaced and back to 2 InService within grace (10 s) + two health intervals (10 s).
         Instance victim = inService(g).get(0);
-        ProcessHandle process = Support.demoAppOnPort(victim.port()).orElseThrow();
+        ProcessHandle process = ProcessHandle.of(server.provider().describe(victim.instanceId()).orElseThrow().pid())
+                .orElseThrow();
         Instant killed = Instant.now();
         process.destroyForcibly();
         await().atMost(Duration.ofSeconds(30)).until(() -> inService(g).size() == 2

@@ -8,8 +8,6 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
-import java.util.List;
-import java.util.Optional;
 
 /** Small helpers shared by the end-to-end tests (and the admin API tests). */
 public final class Support {
@@ -40,13 +38,5 @@ public final class Support {
     public static String demoAppCommand() {
         return "[\"" + java() + "\", \"-XX:TieredStopAtLevel=1\", \"-XX:+UseSerialGC\", \"-Xmx48m\", \"-Xss512k\", "
                 + "\"-cp\", \"${HEADROOM_CLASSPATH}\", \"io.headroom.server.Main\", \"demo-app\", \"--port\", \"${PORT}\"]";
-    }
-
-    /** The process listening for a demo-app instance on {@code port} (its command line names the port). */
-    static Optional<ProcessHandle> demoAppOnPort(int port) {
-        return ProcessHandle.allProcesses()
-                .filter(p -> p.info().arguments().map(a -> List.of(a)).orElse(List.of()).containsAll(List.of("demo-app", String.valueOf(port)))
-                        && p.info().command().map(c -> c.endsWith("java")).orElse(false))
-                .findFirst();
     }
 }
