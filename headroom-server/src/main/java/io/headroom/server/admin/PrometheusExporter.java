@@ -230,8 +230,8 @@ final class PrometheusExporter implements AutoCloseable {
                         return gauge("headroom.autoscaling_group." + snake(name.substring("Group".length())), t);
                     }
             }
-        } else if (d.size() == 2 && d.containsKey("AutoScalingGroupName") && d.containsKey("InstanceId")) {
-            Tags t = Tags.of("auto_scaling_group", d.get("AutoScalingGroupName"), "instance_id", d.get("InstanceId"));
+        } else if (d.size() == 1 && d.containsKey("InstanceId")) {
+            Tags t = Tags.of("instance_id", d.get("InstanceId"));
             switch (name) {
                 case "CPUUtilization": return gauge("headroom.instance.cpu_utilization_percent", t);
                 case "MemoryUtilization": return gauge("headroom.instance.memory_utilization_percent", t);

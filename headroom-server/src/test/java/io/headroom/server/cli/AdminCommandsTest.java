@@ -1,0 +1,134 @@
+package io.headroom.server.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.headroom.server.Main;
+import io.headroom.server.admin.AdminFixture;
+import io.headroom.server.e2e.Support;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/** {@code headroom status|scale|targets|activities} run in-process against a real running Headroom. */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class AdminCommandsTest {
+    private static final String TOKEN = "cli-test-token";
+    private AdminFixture h;
+
+    record Run(int exit, String out, String err) {}
+
+    @BeforeAll
+    void start(@TempDir Path dir) throws Exception {
+        h = new AdminFixture(dir, TOKEN);
+        await().atMost(Duration.ofSeconds(30)).until(() -> h.get("/api/v1/target-groups/web").json().path("healthyCount").asInt() == 2
+                && h.get("/api/v1/auto-scaling-groups/demo").json().path("inService").asInt() == 1);
+    }
+
+    @AfterAll
+    void stop() {
+        if (h != null) {
+            h.close();
+        }
+    }
+
+    private Run run(String... args) {
+        CommandLine cl = Main.commandLine();
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        cl.setOut(new PrintWriter(out, true));
+        cl.setErr(new PrintWriter(err, true));
+        int exit = cl.execute(args);
+        return new Run(exit, out.toString(), err.toString());
+    }
+
+    private Run admin(String... args) {
+        List<String> all = new ArrayList<>(List.of(args));
+        all.addAll(List.of("--admin", h.adminUrl(), "--token", TOKEN));
+        return run(all.toArray(String[]::new));
+    }
+
+    @Test
+    void statusShowsLoadBalancersTargetGroupsGroupsAndRecentActivities() {
+        Run r = admin("status");
+        assertThat(r.exit()).as(r.err()).isZero();
+        assertThat(r.out()).contains("headroom 0.1.0 at " + h.adminUrl() + ": ready");
+        assertThat(r.out()).containsPattern("web\\s+application\\s+HTTP 127\\.0\\.0\\.1:" + h.lbPort);
+        assertThat(r.out()).containsPattern("(?m)^web\\s+2/2$");
+        assertThat(r.out()).containsPattern("(?m)^demo\\s+1\\s+3\\s+\\d\\s+\\d\\s+\\d\\s+\\d\\s+0$");
+        assertThat(r.out()).contains("RECENT ACTIVITIES").contains("Launching a new EC2 instance");
+    }
+
+    @Test
+    void scaleSetsTheDesiredCapacityAndPrintsTheCause() {
+        Run r = admin("scale", "demo", "2");
+        assertThat(r.exit()).as(r.err()).isZero();
+        assertThat(r.out()).contains("demo: desired capacity set to 2").contains("changing the desired capacity from");
+        assertThat(h.server.controller().group("demo").desiredCapacity()).isEqualTo(2);
+        Run back = admin("scale", "demo", "1");
+        assertThat(back.exit()).isZero();
+        assertThat(h.server.controller().group("demo").desiredCapacity()).isEqualTo(1);
+    }
+
+    @Test
+    void scaleOutsideMinMaxPrintsTheApiMessageAndExits1() {
+        Run r = admin("scale", "demo", "9");
+        assertThat(r.exit()).isEqualTo(1);
+        assertThat(r.err()).contains("headroom scale: desiredCapacity: 9 is above maxSize 3").contains("1..3");
+        assertThat(r.out()).isEmpty();
+        Run unknown = admin("scale", "nope", "1");
+        assertThat(unknown.exit()).isEqualTo(1);
+        assertThat(unknown.err()).contains("no auto scaling group named 'nope'");
+    }
+
+    @Test
+    void targetsListsEveryTargetWithItsHealth() {
+        Run r = admin("targets", "web");
+        assertThat(r.exit()).as(r.err()).isZero();
+        assertThat(r.out()).contains("web: 2/2 healthy");
+        for (var b : h.backends) {
+            assertThat(r.out()).containsPattern("127\\.0\\.0\\.1:" + b.port() + "\\s+healthy");
+        }
+        Run unknown = admin("targets", "nope");
+        assertThat(unknown.exit()).isEqualTo(1);
+        assertThat(unknown.err()).contains("no target group named 'nope'");
+    }
+
+    @Test
+    void activitiesShowsNewestFirstWithCauses() {
+        Run r = admin("activities", "demo", "--limit", "5");
+        assertThat(r.exit()).as(r.err()).isZero();
+        assertThat(r.out()).contains("Launching a new EC2 instance").contains("    cause: At ");
+    }
+
+    @Test
+    void aWrongTokenIsAClearErrorAndExit1() {
+        Run r = run("status", "--admin", h.adminUrl(), "--token", "wrong");
+        assertThat(r.exit()).isEqualTo(1);
+        assertThat(r.err()).contains("headroom status: wrong admin token");
+    }
+
+    @Test
+    void notRunningSaysSoAndExits1() {
+        int closed = Support.freePort();
+        String url = "http://127.0.0.1:" + closed;
+        for (String[] args : List.of(new String[] {"status"}, new String[] {"scale", "demo", "2"},
+                new String[] {"targets", "web"}, new String[] {"activities", "demo"})) {
+            List<String> all = new ArrayList<>(List.of(args));
+            all.addAll(List.of("--admin", url));
+            Run r = run(all.toArray(String[]::new));
+            assertThat(r.exit()).isEqualTo(1);
+            assertThat(r.err()).contains("headroom is not running at " + url
+                    + " (connection refused); start it with ./headroom up");
+        }
+    }
+}
