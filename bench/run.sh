@@ -8,9 +8,10 @@
 #
 # What it does: installs haproxy, nginx (+ its stream module) and wrk from Debian packages when missing; starts
 # an nginx backend on 127.0.0.1 (two ports; its own config, pid and logs under a temp dir, never the system
-# nginx config) answering /small (6 bytes), /files/1m.bin (1 MiB), /upload (POST sink) and /health; starts
-# Headroom, HAProxy and nginx as proxies to it with the same number of worker threads; warms them up (the JVM
-# longest); then runs every scenario against the proxies in alternation (A B C A B C ...) and reports medians.
+# nginx config) answering /small (6 bytes), /files/1m.bin (1 MiB), /upload (a POST sink that reads the whole
+# body) and /health; starts Headroom, HAProxy and nginx as proxies to it with the same number of worker threads;
+# warms them up (the JVM longest); then runs every scenario against the proxies in alternation (A B C A B C ...)
+# and reports medians.
 # Every load is bounded in time and aimed at 127.0.0.1; every process it starts is killed on exit.
 set -euo pipefail
 
@@ -202,6 +203,7 @@ declare -A tcp_port=([headroom]=$((base + 5)) [haproxy]=$((base + 6)) [nginx]=$(
 # ---------------------------------------------------------------- the nginx backend
 mkdir -p "$tmp/www/files" "$tmp/backend"
 head -c 1048576 /dev/urandom >"$tmp/www/files/1m.bin"
+echo ok >"$tmp/www/upload" # exists, so that a POST to it is refused with 405 (see /upload below)
 chmod -R a+rX "$tmp/www"
 
 nginx_common() { # temp paths under our dir, never /var/lib/nginx
@@ -236,7 +238,19 @@ $(nginx_common "$tmp/backend")
     location = /health { return 200 "ok\n"; }
     location = /small { return 200 "hello\n"; }
     location /files/ { root $tmp/www; }
-    location = /upload { client_max_body_size 1m; client_body_buffer_size 128k; return 200 "ok\n"; }
+    # A POST sink that reads the whole body before it answers, as an application does (nginx's own "return"
+    # answers first and discards the body): mirror_request_body reads it, then the static handler refuses the
+    # POST with 405, which error_page turns into a 200.
+    location = /upload {
+      client_max_body_size 1m;
+      client_body_buffer_size 128k;
+      mirror /sink;
+      mirror_request_body on;
+      root $tmp/www;
+      error_page 405 =200 /ok;
+    }
+    location = /sink { internal; return 204; }
+    location = /ok { return 200 "ok\n"; }
   }
 }
 EOF
