@@ -473,8 +473,8 @@ function renderMeta(status) {
 
 function healthCheckText(g) {
   const hc = g.healthCheck || {};
-  const where = hc.protocol === 'TCP' ? 'TCP' : `${hc.protocol} ${hc.path || '/'}`;
-  return `health check ${where} every ${hc.intervalSeconds} s · healthy after ${hc.healthyThreshold}, unhealthy after ${hc.unhealthyThreshold}`;
+  const where = hc.protocol === 'TCP' ? 'TCP' : `${hc.protocol} path ${hc.path || '/'}`;
+  return `health check ${where} · interval ${hc.intervalSeconds} s · healthy threshold ${hc.healthyThreshold} · unhealthy threshold ${hc.unhealthyThreshold}`;
 }
 
 function createTargetGroup(g) {
@@ -824,7 +824,7 @@ function renderCharts(status, tgs, asgs, m, end, first) {
   charts.errors.emptyText = errors.length ? 'No data yet' : 'No load balancers';
   charts.errors.set(errors, end, first);
 
-  charts.cpu.emptyText = asgs.length ? 'No CPU data yet (instances report after their warmup)' : 'No auto scaling groups';
+  charts.cpu.emptyText = asgs.length ? 'No CPU data yet (instances count after their warmup)' : 'No auto scaling groups';
   charts.cpu.set(asgs.map((g, i) => ({ label: g.name, color: color(i + 2), series: m.groups[i].cpu })), end, first);
 
   const root = document.getElementById('auto-scaling-groups');

@@ -1,0 +1,400 @@
+package io.headroom.server.dashboard;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import io.headroom.server.HeadroomServer;
+import io.headroom.server.Variables;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Set;
+import java.util.logging.Level;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.openqa.selenium.By;
+import org.openqa.selenium.Dimension;
+import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.StaleElementReferenceException;
+import org.openqa.selenium.TakesScreenshot;
+import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.logging.LogEntry;
+import org.openqa.selenium.logging.LogType;
+import org.openqa.selenium.logging.LoggingPreferences;
+import org.openqa.selenium.support.ui.WebDriverWait;
+
+/**
+ * The dashboard in real headless Chromium against a real Headroom (load balancer, target group and an auto
+ * scaling group of demo-app processes): live data arrives, desired capacity is set from the page, the new
+ * instance shows up Pending then InService, API errors appear inline, and Drain deregisters a target.
+ *
+ * <p>Needs Debian's {@code chromium} and {@code chromium-driver} ({@code /usr/bin/chromium},
+ * {@code /usr/bin/chromedriver}); skipped without them. Selenium Manager is never asked to download anything: the
+ * driver and browser paths are given. Screenshots go to {@code <build dir>/dashboard.png} (the 1280×800 viewport)
+ * and {@code dashboard-full.png} (the whole page).
+ */
+class DashboardBrowserTest {
+    private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
+    private static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
+    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+
+    @TempDir
+    Path dir;
+
+    private HeadroomServer server;
+    private WebDriver driver;
+    private Thread traffic;
+    private volatile boolean stopTraffic;
+
+    @BeforeEach
+    void requireChromium() {
+        assumeTrue(Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER),
+                "headless Chromium is not installed: the dashboard browser test needs /usr/bin/chromium and "
+                        + "/usr/bin/chromedriver (apt-get install chromium chromium-driver)");
+    }
+
+    @AfterEach
+    void stop() throws InterruptedException {
+        stopTraffic = true;
+        try {
+            if (driver != null) {
+                driver.quit();
+            }
+        } finally {
+            if (traffic != null) {
+                traffic.join(5_000);
+            }
+            if (server != null) {
+                server.shutdown(Duration.ofSeconds(2));
+            }
+        }
+    }
+
+    @Test
+    void showsLiveDataAndSetsDesiredCapacityFromThePage() throws Exception {
+        int lbPort = freePort();
+        server = startHeadroom(lbPort);
+        sendTraffic(lbPort);
+        driver = chromium();
+        driver.get("http://127.0.0.1:" + server.admin().port() + "/");
+        WebDriverWait wait = waitUpTo(Duration.ofSeconds(60));
+
+        // Live data: the first instance's target turns healthy, requests and capacity are charted.
+        wait.until(d -> stateOfSomeTarget("web").equals("healthy"));
+        wait.until(d -> points("#chart-requests") > 0 && points("#chart-latency") > 0
+                && points("article[data-asg='web'] .chart.capacity") > 0);
+        assertThat(text("#card-targets .value")).isEqualTo("1 / 1");
+        assertThat(text("#card-lb .value")).isEqualTo("1");
+        assertThat(text("#conn-text")).startsWith("Live");
+        Set<String> before = instanceIds();
+        assertThat(before).hasSize(1);
+        // The target group sees the first passing health check a moment before the group's next tick.
+        wait.until(d -> "InService".equals(lifecycle(before.iterator().next())));
+
+        // Out of range: the API's validation message shows next to the control; nothing changes.
+        WebElement input = driver.findElement(By.cssSelector("article[data-asg='web'] form.desired input"));
+        WebElement set = driver.findElement(By.cssSelector("article[data-asg='web'] form.desired button"));
+        input.clear();
+        input.sendKeys("9");
+        set.click();
+        wait.until(d -> text("article[data-asg='web'] .form-error").contains("desiredCapacity"));
+        assertThat(text("article[data-asg='web'] .form-error")).contains("9").contains("maxSize 3");
+        assertThat(server.controller().group("web").desiredCapacity()).isEqualTo(1);
+        elementScreenshot("article[data-asg='web'] .asg-body", "dashboard-desired-capacity-error.png");
+
+        // Desired capacity 2 from the page: the error goes, a new instance appears Pending, then InService.
+        recordLifecycleStates();
+        input.clear();
+        input.sendKeys("2");
+        set.click();
+        wait.until(d -> !driver.findElement(By.cssSelector("article[data-asg='web'] .form-error")).isDisplayed());
+        assertThat(server.controller().group("web").desiredCapacity()).isEqualTo(2);
+        wait.until(d -> newInstance(before) != null);
+        String added = newInstance(before);
+        // Pending lasts through the process start and the first health check (seconds); the page polls every
+        // second, and the recorder sees every state the page rendered.
+        wait.until(d -> "InService".equals(lifecycle(added)));
+        assertThat(recordedLifecycleStates(added)).startsWith("Pending").endsWith("InService");
+        wait.until(d -> text("article[data-asg='web'] dl.sizes").contains("InService\n2")
+                || text("article[data-asg='web'] dl.sizes").contains("InService 2"));
+        wait.until(d -> text("article[data-asg='web'] table.activities tbody")
+                .contains("a user request explicitly set group desired capacity changing the desired capacity from 1 to 2"));
+        wait.until(d -> text("#card-targets .value").equals("2 / 2"));
+
+        screenshot("dashboard.png", "dashboard-full.png");
+        assertThat(severeBrowserErrors()).isEmpty();
+
+        // Drain: the target leaves service (draining, then unused and gone).
+        String target = driver.findElement(By.cssSelector("article[data-target-group='web'] tbody tr[data-target]"))
+                .getDomAttribute("data-target");
+        driver.findElement(By.cssSelector("article[data-target-group='web'] tr[data-target='" + target + "'] button"))
+                .click();
+        wait.until(d -> {
+            List<WebElement> rows = d.findElements(By.cssSelector(
+                    "article[data-target-group='web'] tr[data-target='" + target + "'] .badge"));
+            return rows.isEmpty() || Set.of("draining", "unused").contains(rows.get(0).getText());
+        });
+        assertThat(text("article[data-target-group='web'] .form-error")).isEmpty();
+    }
+
+    @Test
+    void showsEmptyStatesAndSaysWhenTheApiIsGone() throws Exception {
+        Path file = dir.resolve("headroom.yaml");
+        Files.writeString(file, """
+                admin:
+                  listen: 127.0.0.1:0
+                stateDir: %s
+                loadBalancers:
+                  - name: web
+                    listeners:
+                      - port: %d
+                        protocol: HTTP
+                        defaultAction: { forward: { targetGroup: web } }
+                targetGroups:
+                  - name: web
+                """.formatted(dir.resolve("state"), freePort()));
+        server = HeadroomServer.start(HeadroomServer.ConfigSource.file(file), Variables.forConfig(), Clock.systemUTC());
+        driver = chromium();
+        driver.get("http://127.0.0.1:" + server.admin().port() + "/");
+        WebDriverWait wait = waitUpTo(Duration.ofSeconds(20));
+
+        wait.until(d -> text("#auto-scaling-groups").startsWith("No auto scaling groups"));
+        assertThat(text("article[data-target-group='web'] tbody")).startsWith("No targets registered");
+        assertThat(text("article[data-target-group='web'] .count")).isEqualTo("0 of 0 healthy");
+        assertThat(text("#card-capacity .sub")).isEqualTo("no auto scaling groups");
+        assertThat(text("#chart-cpu")).contains("No auto scaling groups");
+        assertThat(driver.findElement(By.id("banner")).isDisplayed()).isFalse();
+        elementScreenshot("main", "dashboard-empty.png");
+
+        // The admin API goes away: the page says so and keeps retrying.
+        server.shutdown(Duration.ZERO);
+        server = null;
+        wait.until(d -> d.findElement(By.id("banner")).isDisplayed());
+        assertThat(text("#banner")).startsWith("Cannot read the admin API");
+        assertThat(text("#conn-text")).isEqualTo("Disconnected, retrying");
+    }
+
+    // ---- the page
+
+    private String text(String css) {
+        for (int attempt = 0; ; attempt++) {
+            try {
+                return driver.findElement(By.cssSelector(css)).getText();
+            } catch (StaleElementReferenceException e) {
+                // The page re-renders every second; read again.
+                if (attempt == 3) {
+                    throw e;
+                }
+            }
+        }
+    }
+
+    private int points(String chartCss) {
+        List<WebElement> charts = driver.findElements(By.cssSelector(chartCss));
+        return charts.isEmpty() ? 0 : Integer.parseInt(charts.get(0).getDomAttribute("data-points"));
+    }
+
+    private String stateOfSomeTarget(String targetGroup) {
+        List<WebElement> badges = driver.findElements(By.cssSelector(
+                "article[data-target-group='" + targetGroup + "'] tbody tr[data-target] .badge"));
+        return badges.isEmpty() ? "" : badges.get(0).getText();
+    }
+
+    private Set<String> instanceIds() {
+        return driver.findElements(By.cssSelector("article[data-asg='web'] table.instances tr[data-instance-id]"))
+                .stream().map(e -> e.getDomAttribute("data-instance-id")).collect(Collectors.toSet());
+    }
+
+    private String newInstance(Set<String> before) {
+        return instanceIds().stream().filter(id -> !before.contains(id)).findFirst().orElse(null);
+    }
+
+    private String lifecycle(String instanceId) {
+        List<WebElement> cells = driver.findElements(By.cssSelector(
+                "article[data-asg='web'] tr[data-instance-id='" + instanceId + "'] .badge.lifecycle"));
+        return cells.isEmpty() ? "" : cells.get(0).getText();
+    }
+
+    /** Records every lifecycle state the page renders for each instance row, in order. */
+    private void recordLifecycleStates() {
+        ((JavascriptExecutor) driver).executeScript("""
+                window.__lifecycles = {};
+                const record = () => document.querySelectorAll('tr[data-instance-id] .badge.lifecycle').forEach(b => {
+                  const id = b.closest('tr').dataset.instanceId;
+                  const seen = window.__lifecycles[id] = window.__lifecycles[id] || [];
+                  if (seen[seen.length - 1] !== b.textContent) seen.push(b.textContent);
+                });
+                new MutationObserver(record).observe(document.body, { subtree: true, childList: true, characterData: true });
+                record();
+                """);
+    }
+
+    @SuppressWarnings("unchecked")
+    private List<String> recordedLifecycleStates(String instanceId) {
+        Object seen = ((JavascriptExecutor) driver).executeScript("return window.__lifecycles[arguments[0]] || []", instanceId);
+        return (List<String>) seen;
+    }
+
+    /** Console errors other than the 400 the out-of-range request answered on purpose. */
+    private List<String> severeBrowserErrors() {
+        return driver.manage().logs().get(LogType.BROWSER).getAll().stream()
+                .filter(e -> e.getLevel().intValue() >= Level.SEVERE.intValue())
+                .map(LogEntry::getMessage)
+                .filter(m -> !(m.contains("desired-capacity") && m.contains("400")))
+                .toList();
+    }
+
+    private void elementScreenshot(String css, String name) throws IOException {
+        Path out = buildDirectory();
+        Files.createDirectories(out);
+        Path shot = driver.findElement(By.cssSelector(css)).getScreenshotAs(OutputType.FILE).toPath();
+        Files.copy(shot, out.resolve(name), StandardCopyOption.REPLACE_EXISTING);
+    }
+
+    private void screenshot(String viewportName, String fullName) throws IOException {
+        Path out = buildDirectory();
+        Files.createDirectories(out);
+        ((JavascriptExecutor) driver).executeScript("window.scrollTo(0, 0)");
+        Path viewport = ((TakesScreenshot) driver).getScreenshotAs(OutputType.FILE).toPath();
+        Files.copy(viewport, out.resolve(viewportName), StandardCopyOption.REPLACE_EXISTING);
+        // The whole page: a window as tall as the document, then back to 1280×800.
+        long height = (Long) ((JavascriptExecutor) driver).executeScript(
+                "return Math.ceil(document.documentElement.scrollHeight)");
+        driver.manage().window().setSize(new Dimension(1280, (int) Math.min(height + 100, 6000)));
+        Path full = ((TakesScreenshot) driver).getScreenshotAs(OutputType.FILE).toPath();
+        Files.copy(full, out.resolve(fullName), StandardCopyOption.REPLACE_EXISTING);
+        driver.manage().window().setSize(new Dimension(1280, 800));
+    }
+
+    /** project.build.directory when set, else the folder holding test-classes (the module's build dir). */
+    private static Path buildDirectory() {
+        String property = System.getProperty("project.build.directory");
+        if (property != null) {
+            return Path.of(property);
+        }
+        try {
+            return Path.of(DashboardBrowserTest.class.getProtectionDomain().getCodeSource().getLocation().toURI())
+                    .getParent();
+        } catch (java.net.URISyntaxException e) {
+            return Path.of("target");
+        }
+    }
+
+    // ---- the browser
+
+    private WebDriver chromium() throws IOException {
+        // Selenium warns that it has no CDP bindings for this Chromium; the test uses none.
+        java.util.logging.Logger.getLogger("org.openqa.selenium").setLevel(Level.SEVERE);
+        ChromeOptions options = new ChromeOptions();
+        options.setBinary(CHROMIUM.toFile());
+        options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                "--no-first-run", "--hide-scrollbars", "--window-size=1280,800",
+                "--user-data-dir=" + Files.createDirectories(dir.resolve("chromium-profile")));
+        LoggingPreferences logs = new LoggingPreferences();
+        logs.enable(LogType.BROWSER, Level.ALL);
+        options.setCapability("goog:loggingPrefs", logs);
+        ChromeDriverService service = new ChromeDriverService.Builder()
+                .usingDriverExecutable(CHROMEDRIVER.toFile())
+                .usingAnyFreePort()
+                .build();
+        ChromeDriver chrome = new ChromeDriver(service, options);
+        chrome.manage().window().setSize(new Dimension(1280, 800));
+        return chrome;
+    }
+
+    private WebDriverWait waitUpTo(Duration timeout) {
+        WebDriverWait wait = new WebDriverWait(driver, timeout, Duration.ofMillis(200));
+        wait.ignoring(StaleElementReferenceException.class);
+        return wait;
+    }
+
+    // ---- Headroom
+
+    private HeadroomServer startHeadroom(int lbPort) throws Exception {
+        String java = ProcessHandle.current().info().command().orElse("java");
+        Path file = dir.resolve("headroom.yaml");
+        Files.writeString(file, """
+                admin:
+                  listen: 127.0.0.1:0
+                stateDir: %s
+                loadBalancers:
+                  - name: web
+                    listeners:
+                      - port: %d
+                        protocol: HTTP
+                        defaultAction: { forward: { targetGroup: web } }
+                targetGroups:
+                  - name: web
+                    healthCheck: { path: /health, intervalSeconds: 5, timeoutSeconds: 2, healthyThreshold: 2, unhealthyThreshold: 2 }
+                    deregistrationDelaySeconds: 5
+                launchTemplates:
+                  - name: demo
+                    versions:
+                      - command: ["%s", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xmx48m", "-Xss512k",
+                                  "-cp", "${HEADROOM_CLASSPATH}", "io.headroom.server.Main", "demo-app", "--port", "${PORT}"]
+                        vcpus: 1
+                        terminationGracePeriodSeconds: 5
+                autoScalingGroups:
+                  - name: web
+                    launchTemplate: { name: demo }
+                    minSize: 1
+                    maxSize: 3
+                    desiredCapacity: 1
+                    availabilityZones: [zone-a, zone-b]
+                    targetGroups: [web]
+                    healthCheckType: ELB
+                    healthCheckGracePeriodSeconds: 30
+                    defaultInstanceWarmupSeconds: 5
+                """.formatted(dir.resolve("state"), lbPort, java));
+        return HeadroomServer.start(HeadroomServer.ConfigSource.file(file), Variables.forConfig(), Clock.systemUTC());
+    }
+
+    /** About 10 requests a second through the load balancer until the test ends (at most 2 minutes). */
+    private void sendTraffic(int lbPort) {
+        URI uri = URI.create("http://127.0.0.1:" + lbPort + "/");
+        traffic = new Thread(() -> {
+            long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
+            for (int i = 0; i < 1200 && !stopTraffic && System.nanoTime() < deadline; i++) {
+                try {
+                    HTTP.send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(2)).build(),
+                            HttpResponse.BodyHandlers.discarding());
+                } catch (IOException e) {
+                    // No instance yet: the load balancer answers 503 or the connection fails; keep going.
+                } catch (InterruptedException e) {
+                    return;
+                }
+                java.util.concurrent.locks.LockSupport.parkNanos(100_000_000L);
+            }
+        }, "dashboard-test-traffic");
+        traffic.setDaemon(true);
+        traffic.start();
+    }
+
+    private static int freePort() {
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return s.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
