@@ -39,6 +39,8 @@ public final class Target implements Candidate {
     boolean runtimeRegistered;
     /** When this target's slow start began (it became healthy), null when it is not in slow start. */
     Instant slowStartSince;
+    /** Registered while its group had no healthy target: its first healthy state skips slow start (ALB). */
+    boolean skipSlowStart;
 
     Target(TargetAddress address, TargetGroup group, HealthStateMachine health) {
         this.address = address;

@@ -46,7 +46,8 @@ import org.slf4j.LoggerFactory;
  * only healthy targets get traffic: a new target gets none until its first check passes.
  *
  * <p><b>Slow start</b> ({@code slowStartSeconds} &gt; 0, ALB's rules): a target that becomes healthy while at
- * least one other healthy target is not in slow start enters slow start; its weight
+ * least one other healthy target is not in slow start enters slow start, except on its first healthy state when
+ * it was registered into a group with no healthy target (e.g. the static targets at startup); its weight
  * ({@link SlowStart#weight}) is refreshed every second from near zero to 1 over the period, and the
  * group's round robin honours weights ({@link SlowStart#roundRobin()}; weighted random always does). It
  * leaves slow start when the period ends or it stops being healthy.
@@ -230,6 +231,7 @@ public final class TargetGroup {
                     t.drained = null;
                     t.draining(false);
                     t.health.reset();
+                    t.skipSlowStart = selectable.healthyCount == 0;
                     startProbing(t);
                     rebuild();
                 }
@@ -239,6 +241,7 @@ public final class TargetGroup {
             t = new Target(address, this, new HealthStateMachine(clock, hc.healthyThreshold(), hc.unhealthyThreshold()));
             t.staticTarget = fromConfig;
             t.runtimeRegistered = !fromConfig;
+            t.skipSlowStart = selectable.healthyCount == 0;
             targets.put(address, t);
             startProbing(t);
             rebuild();
@@ -434,7 +437,10 @@ public final class TargetGroup {
     /** A target's health state changed (lock held): it enters slow start, or leaves it at full weight. */
     private void slowStartOnStateChange(Target t) {
         int period = config.slowStartSeconds();
-        boolean enter = period > 0 && t.health.state() == TargetState.HEALTHY;
+        boolean enter = period > 0 && t.health.state() == TargetState.HEALTHY && !t.skipSlowStart;
+        if (t.health.state() == TargetState.HEALTHY) {
+            t.skipSlowStart = false;
+        }
         if (enter) {
             // ALB: a target enters slow start only when another healthy target is not in slow start.
             enter = false;

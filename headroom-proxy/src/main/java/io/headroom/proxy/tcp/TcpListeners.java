@@ -4,6 +4,8 @@ import io.headroom.core.config.ActionConfig;
 import io.headroom.core.config.HeadroomConfig;
 import io.headroom.core.config.ListenerConfig;
 import io.headroom.core.config.LoadBalancerConfig;
+import io.headroom.core.metrics.Dimensions;
+import io.headroom.core.metrics.MetricKey;
 import io.headroom.core.metrics.MetricRegistry;
 import io.headroom.proxy.http.Transport;
 import io.headroom.proxy.target.TargetGroup;
@@ -14,10 +16,12 @@ import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
@@ -79,11 +83,13 @@ public final class TcpListeners {
     public final class Plan {
         private final Map<Key, TcpRoute> wanted;
         private final Map<Key, TcpListener> bound;
+        private final Set<String> loadBalancers;
         private boolean done;
 
-        private Plan(Map<Key, TcpRoute> wanted, Map<Key, TcpListener> bound) {
+        private Plan(Map<Key, TcpRoute> wanted, Map<Key, TcpListener> bound, Set<String> loadBalancers) {
             this.wanted = wanted;
             this.bound = bound;
+            this.loadBalancers = loadBalancers;
         }
 
         /** Makes the prepared config the running one. */
@@ -110,6 +116,14 @@ public final class TcpListeners {
                 bound.forEach((k, l) -> log.info("listener {} bound to {}", k, l.localAddress()));
                 listeners.putAll(bound);
                 closing.removeIf(CompletableFuture::isDone);
+                for (var it = activeFlows.entrySet().iterator(); it.hasNext(); ) {
+                    var e = it.next();
+                    if (!loadBalancers.contains(e.getKey()) && e.getValue().get() == 0) {
+                        // A load balancer that left the config: stop publishing its flow gauge.
+                        metrics.remove(MetricKey.of("ActiveFlowCount", Dimensions.of("LoadBalancer", e.getKey())));
+                        it.remove();
+                    }
+                }
             }
         }
 
@@ -133,11 +147,13 @@ public final class TcpListeners {
      */
     public synchronized Plan prepare(HeadroomConfig config, TargetGroups groups) {
         Map<Key, TcpRoute> wanted = new LinkedHashMap<>();
+        Set<String> names = new HashSet<>();
         for (int i = 0; i < config.loadBalancers().size(); i++) {
             LoadBalancerConfig lb = config.loadBalancers().get(i);
             if (lb.type() != LoadBalancerConfig.Type.NETWORK) {
                 continue;
             }
+            names.add(lb.name());
             NlbMetrics m = new NlbMetrics(metrics, lb.name(),
                     activeFlows.computeIfAbsent(lb.name(), n -> new AtomicInteger()));
             for (int j = 0; j < lb.listeners().size(); j++) {
@@ -176,7 +192,7 @@ public final class TcpListeners {
                 }
             }
         }
-        return new Plan(wanted, bound);
+        return new Plan(wanted, bound, names);
     }
 
     /** Prepares and commits at once. */

@@ -97,6 +97,24 @@ class SlowStartSelectionTest {
     }
 
     @Test
+    void targetsRegisteredTogetherIntoAGroupWithNoHealthyTargetDoNotSlowStart() throws Exception {
+        ManualClock clock = ManualClock.at("2026-01-01T00:00:00Z");
+        EventLoopGroup loops = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
+        TargetGroups groups = new TargetGroups(clock, loops, null, Duration.ofMillis(20), null);
+        try (TestBackend one = new TestBackend(); TestBackend two = new TestBackend()) {
+            groups.apply(List.of(group(TargetGroupConfig.Algorithm.ROUND_ROBIN, 60, one.port(), two.port())));
+            TargetGroup g = groups.get("web");
+            await().atMost(Duration.ofSeconds(10)).until(() -> g.healthyCount() == 2);
+            assertThat(g.target(one.address()).weight()).isEqualTo(1.0);
+            assertThat(g.target(two.address()).weight()).isEqualTo(1.0);
+            assertThat(share(g, g.target(two.address()), 1000)).isEqualTo(0.5);
+        } finally {
+            groups.close();
+            loops.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
+        }
+    }
+
+    @Test
     void aTargetThatTurnsUnhealthyLeavesSlowStart() throws Exception {
         ManualClock clock = ManualClock.at("2026-01-01T00:00:00Z");
         EventLoopGroup loops = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());

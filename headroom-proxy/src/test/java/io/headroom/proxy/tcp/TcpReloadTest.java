@@ -46,6 +46,36 @@ class TcpReloadTest {
         }
     }
 
+    @Test
+    void aRemovedNetworkLoadBalancerStopsPublishingItsFlowGaugeAndItsListenerDrains() throws Exception {
+        int port = TcpHarness.freePort();
+        MetricRegistry metrics = new MetricRegistry();
+        io.headroom.core.metrics.MetricKey gauge = io.headroom.core.metrics.MetricKey.of("ActiveFlowCount",
+                io.headroom.core.metrics.Dimensions.of("LoadBalancer", "nlb"));
+        try (EchoBackend a = new EchoBackend("a")) {
+            ProxyServer proxy = new ProxyServer(1, metrics);
+            TargetGroups groups = new TargetGroups(Clock.systemUTC(), proxy.eventLoops(), null, Duration.ofHours(1), null);
+            try {
+                apply(proxy, groups, TcpHarness.nlb("", a.port()), port);
+                assertThat(metrics.keys()).contains(gauge);
+                apply(proxy, groups, "targetGroups: []\n", port);
+                assertThat(metrics.keys()).doesNotContain(gauge);
+                assertThat(proxy.localAddresses()).isEmpty();
+                // The listener stops accepting (its server socket closes asynchronously).
+                org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> {
+                    try (Socket s = new Socket(InetAddress.getLoopbackAddress(), port)) {
+                        return false;
+                    } catch (java.net.ConnectException refused) {
+                        return true;
+                    }
+                });
+            } finally {
+                groups.close();
+                proxy.shutdown(Duration.ofSeconds(1));
+            }
+        }
+    }
+
     private static void apply(ProxyServer proxy, TargetGroups groups, String yaml, int port) {
         HeadroomConfig cfg = TcpHarness.config(yaml, port);
         groups.apply(cfg.targetGroups());
