@@ -406,7 +406,7 @@ declare -A spec=(
 samples="$tmp/samples.tsv"
 : >"$samples"
 notes=()
-[ -n "$idle_note" ] && notes+=("$idle_note")
+[ -n "$idle_note" ] && has "$scenarios" idle && notes+=("$idle_note")
 
 url_of() { # PROXY KIND PATH
   local port
@@ -447,12 +447,26 @@ wrk_once() {
   echo "$value $p50_us $p99_us $errors connect=$connect,read=$rd,write=$wr,timeout=$timeout,status>=400=$status"
 }
 
-measure() { # SCENARIO THREADS PROXY ROUND
-  local r
+clk_tck="$(getconf CLK_TCK 2>/dev/null || echo 100)"
+cpu_ticks() { # PID -> user + system CPU ticks of the process and its children
+  local p total=0 t
+  for p in "$1" $(descendants "$1"); do
+    t=$(awk '{ sub(/^.*\) /, ""); print $12 + $13 }' "/proc/$p/stat" 2>/dev/null || true)
+    total=$((total + ${t:-0}))
+  done
+  echo "$total"
+}
+
+measure() { # SCENARIO THREADS PROXY ROUND PID
+  local r c0 c1 cores
+  c0=$(cpu_ticks "$5")
   r="$(wrk_once "$1" "$3" "$duration")"
+  c1=$(cpu_ticks "$5")
+  cores=$(awk -v t=$((c1 - c0)) -v hz="$clk_tck" -v d="$duration" 'BEGIN { printf "%.2f", t / hz / d }')
   read -r value p50 p99 errors detail <<<"$r"
-  printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$1" "$2" "$3" "$4" "$value" "$p50" "$p99" "$errors" "$detail" >>"$samples"
-  log "  $1 threads=$2 $3 round $4: $value ${spec[$1]##* } p50=${p50}us p99=${p99}us errors=$errors"
+  printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$1" "$2" "$3" "$4" "$value" "$p50" "$p99" "$errors" "$detail" \
+    "$cores" >>"$samples"
+  log "  $1 threads=$2 $3 round $4: $value ${spec[$1]##* } p50=${p50}us p99=${p99}us errors=$errors proxy-cpu=$cores"
 }
 
 rss_kb() { # PID -> resident set of the process and its children, in kB
@@ -486,8 +500,8 @@ measure_idle() { # THREADS PROXY ROUND PID
   sleep "$settle" # let the proxy settle (allocations, GC) with all connections idle
   after=$(rss_kb "$pid")
   stop "$holder"
-  printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' idle "$threads" "$proxy" "$round" "$after" "$before" 0 "$errors" \
-    "rss_before_kb=$before" >>"$samples"
+  printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' idle "$threads" "$proxy" "$round" "$after" "$before" 0 "$errors" \
+    "rss_before_kb=$before" 0 >>"$samples"
   log "  idle threads=$threads $proxy round $round: RSS $((before / 1024)) MiB -> $((after / 1024)) MiB with $idle_n connections, errors=$errors"
 }
 
@@ -539,7 +553,7 @@ for threads in $threads_list; do
   for s in "${scenario_arr[@]}"; do
     [[ -n "${spec[$s]:-}" && "${spec[$s]}" == http* ]] || continue
     for round in $(seq "$rounds"); do
-      for p in "${proxy_arr[@]}"; do measure "$s" "$threads" "$p" "$round"; done
+      for p in "${proxy_arr[@]}"; do measure "$s" "$threads" "$p" "$round" "${proxy_pid[$p]}"; done
     done
   done
 
@@ -583,7 +597,10 @@ for threads in $threads_list; do
         log "  warm-up $s $p ${w}s"; wrk_once "$s" "$p" "$w" >/dev/null
       done
       for round in $(seq "$rounds"); do
-        for p in "${tcp_proxies[@]+"${tcp_proxies[@]}"}"; do measure "$s" "$threads" "$p" "$round"; done
+        for p in "${tcp_proxies[@]+"${tcp_proxies[@]}"}"; do
+          if [ "$p" = headroom ]; then pid=${proxy_pid[headroom-tcp]}; else pid=${proxy_pid[$p]}; fi
+          measure "$s" "$threads" "$p" "$round" "$pid"
+        done
       done
     done
     [ -n "${proxy_pid[headroom-tcp]:-}" ] && { stop "${proxy_pid[headroom-tcp]}"; unset 'proxy_pid[headroom-tcp]'; }
@@ -617,11 +634,12 @@ table="$(sort -t$'\t' -k1,1 -k2,2n -k3,3 "$samples" | awk -F'\t' -v order="keepa
     return thousands(v) " req/s"
   }
   { k = $1 SUBSEP $2 SUBSEP $3; if (!(k in seen)) { seen[k] = 1; keys[++nk] = k }
-    v[k] = v[k] " " $5; p50[k] = p50[k] " " $6; p99[k] = p99[k] " " $7; err[k] += $8; rounds[k]++ }
+    v[k] = v[k] " " $5; p50[k] = p50[k] " " $6; p99[k] = p99[k] " " $7; err[k] += $8; rounds[k]++
+    cpu[k] = cpu[k] " " $10 }
   END {
-    for (i = 1; i <= nk; i++) { k = keys[i]; mv[k] = median(v[k]); m50[k] = median(p50[k]); m99[k] = median(p99[k]) }
-    print "| scenario | threads | proxy | median | p50 ms | p99 ms | errors | vs HAProxy | vs nginx | runs |"
-    print "|---|---|---|---|---|---|---|---|---|---|"
+    for (i = 1; i <= nk; i++) { k = keys[i]; mv[k] = median(v[k]); m50[k] = median(p50[k]); m99[k] = median(p99[k]); mc[k] = median(cpu[k]) }
+    print "| scenario | threads | proxy | median | p50 ms | p99 ms | errors | vs HAProxy | vs nginx | proxy CPU | runs |"
+    print "|---|---|---|---|---|---|---|---|---|---|---|"
     ns = split(order, sc, " ")
     for (s = 1; s <= ns; s++) for (t = 1; t <= 64; t++) {
       split("headroom haproxy nginx", px, " ")
@@ -632,7 +650,8 @@ table="$(sort -t$'\t' -k1,1 -k2,2n -k3,3 "$samples" | awk -F'\t' -v order="keepa
         rg = (gk in mv && mv[gk] > 0) ? sprintf("%.2f×", mv[k] / mv[gk]) : "–"
         lat50 = sc[s] == "idle" ? "–" : sprintf("%.2f", m50[k] / 1000)
         lat99 = sc[s] == "idle" ? "–" : sprintf("%.2f", m99[k] / 1000)
-        printf "| %s | %d | %s | %s | %s | %s | %d | %s | %s | %d |\n", sc[s], t, px[q], show(sc[s], mv[k], m50[k]), lat50, lat99, err[k], rh, rg, rounds[k]
+        cores = sc[s] == "idle" ? "–" : sprintf("%.2f", mc[k])
+        printf "| %s | %d | %s | %s | %s | %s | %d | %s | %s | %s | %d |\n", sc[s], t, px[q], show(sc[s], mv[k], m50[k]), lat50, lat99, err[k], rh, rg, cores, rounds[k]
       }
     }
     # Targets of issue 5, Headroom against HAProxy in the same run.
@@ -671,7 +690,8 @@ report="$(cat <<EOF
 - method: rounds $rounds × ${duration}s per scenario and proxy, in alternation; medians; Headroom warmed up ${warmup}s per scenario;
   wrk -t 2 --timeout 5s; 64 connections (keepalive, close, tcp-keepalive), 16 (get-1mib, post-64kib, tcp-1mib);
   idle: $idle_n keep-alive connections after one GET each, RSS of the proxy's processes ${settle} s after the last answer;
-  errors: wrk's socket errors + responses with status ≥ 400, summed over rounds (idle: connections that failed)
+  errors: wrk's socket errors + responses with status ≥ 400, summed over rounds (idle: connections that failed);
+  proxy CPU: cores the proxy's processes used during the run (user + system time / run time), median
 
 $table
 EOF
