@@ -48,13 +48,14 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  * instance shows up Pending then InService, API errors appear inline, and Drain deregisters a target.
  *
  * <p>Needs Debian's {@code chromium} and {@code chromium-driver} ({@code /usr/bin/chromium},
- * {@code /usr/bin/chromedriver}); skipped without them. Selenium Manager is never asked to download anything: the
+ * {@code /usr/bin/chromedriver}; other paths with {@code -Dheadroom.test.chromium=} and
+ * {@code -Dwebdriver.chrome.driver=}); skipped without them. Selenium Manager is never asked to download anything: the
  * driver and browser paths are given. Screenshots go to {@code <build dir>/dashboard.png} (the 1280×800 viewport)
  * and {@code dashboard-full.png} (the whole page).
  */
 class DashboardBrowserTest {
-    private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
-    private static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
+    private static final Path CHROMIUM = Path.of(System.getProperty("headroom.test.chromium", "/usr/bin/chromium"));
+    private static final Path CHROMEDRIVER = Path.of(System.getProperty("webdriver.chrome.driver", "/usr/bin/chromedriver"));
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
     @TempDir
@@ -68,8 +69,8 @@ class DashboardBrowserTest {
     @BeforeEach
     void requireChromium() {
         assumeTrue(Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER),
-                "headless Chromium is not installed: the dashboard browser test needs /usr/bin/chromium and "
-                        + "/usr/bin/chromedriver (apt-get install chromium chromium-driver)");
+                "headless Chromium is not installed: the dashboard browser test needs " + CHROMIUM + " and "
+                        + CHROMEDRIVER + " (apt-get install chromium chromium-driver)");
     }
 
     @AfterEach
