@@ -67,11 +67,11 @@ final class TcpListener {
 
     private void initClient(Channel ch) {
         TcpRoute r = route;
-        r.metrics().newFlows.increment();
         if (closing) {
             ch.close();
             return;
         }
+        r.metrics().newFlows.increment();
         r.metrics().activeFlows.incrementAndGet();
         ch.closeFuture().addListener(f -> r.metrics().activeFlows.decrementAndGet());
         clients.add(ch);
