@@ -72,6 +72,12 @@ public final class AdminServer implements AutoCloseable {
                     s.hostedPath = "/";
                     s.directory = "/dashboard";
                     s.location = Location.CLASSPATH;
+                    // Without these Jetty answers "text/html;charset=null".
+                    s.mimeTypes.add("text/html; charset=utf-8", "html");
+                    s.mimeTypes.add("text/javascript; charset=utf-8", "js", "mjs");
+                    s.mimeTypes.add("text/css; charset=utf-8", "css");
+                    s.mimeTypes.add("image/svg+xml", "svg");
+                    s.mimeTypes.add("application/json; charset=utf-8", "json");
                 });
             }
         });

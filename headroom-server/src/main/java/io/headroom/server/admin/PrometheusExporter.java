@@ -224,7 +224,7 @@ final class PrometheusExporter implements AutoCloseable {
             Tags t = Tags.of("auto_scaling_group", d.get("AutoScalingGroupName"));
             switch (name) {
                 case "CPUUtilization": return gauge("headroom.autoscaling_group.cpu_utilization_percent", t);
-                case "MemoryUtilization": return gauge("headroom.autoscaling_group.memory_utilization_percent", t);
+                case "MemoryUtilization": return gauge("headroom.autoscaling_group.memory_rss_bytes", t);
                 default:
                     if (name.startsWith("Group")) {
                         return gauge("headroom.autoscaling_group." + snake(name.substring("Group".length())), t);
@@ -234,7 +234,7 @@ final class PrometheusExporter implements AutoCloseable {
             Tags t = Tags.of("instance_id", d.get("InstanceId"));
             switch (name) {
                 case "CPUUtilization": return gauge("headroom.instance.cpu_utilization_percent", t);
-                case "MemoryUtilization": return gauge("headroom.instance.memory_utilization_percent", t);
+                case "MemoryUtilization": return gauge("headroom.instance.memory_rss_bytes", t);
                 default: break;
             }
         }

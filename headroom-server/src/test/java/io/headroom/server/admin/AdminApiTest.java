@@ -75,6 +75,15 @@ class AdminApiTest {
     }
 
     @Test
+    void theDashboardNeedsTheTokenToo() throws Exception {
+        assertThat(h.call("GET", "/", null, null).status()).isEqualTo(401);
+        Response r = h.call("GET", "/", null, TOKEN);
+        assertThat(r.status()).isEqualTo(200);
+        assertThat(r.raw().headers().firstValue("Content-Type").orElse("")).isEqualToIgnoringWhitespace("text/html;charset=utf-8");
+        assertThat(r.raw().body()).containsIgnoringCase("<html");
+    }
+
+    @Test
     void noCorsHeaders() throws Exception {
         Response r = h.get("/api/v1/status");
         assertThat(r.raw().headers().map().keySet()).noneMatch(k -> k.toLowerCase().startsWith("access-control"));
