@@ -86,6 +86,8 @@ class TcpLifecycleTest {
         try (EchoBackend a = new EchoBackend("a"); EchoBackend b = new EchoBackend("b");
              TcpHarness h = new TcpHarness(TcpHarness.nlb("deregistrationDelaySeconds: 200", a.port(), b.port()),
                      Duration.ofMillis(50), l -> { })) {
+            // Both healthy first, so the flow hash spreads over both (not only the first one to pass).
+            await().atMost(Duration.ofSeconds(10)).until(() -> h.groups.get("tcp").healthyCount() == 2);
             Socket onA = null;
             for (int i = 0; i < 50 && onA == null; i++) {
                 Socket s = h.connect();
