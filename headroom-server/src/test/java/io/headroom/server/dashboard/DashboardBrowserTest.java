@@ -106,6 +106,9 @@ class DashboardBrowserTest {
         assertThat(text("#card-targets .value")).isEqualTo("1 / 1");
         assertThat(text("#card-lb .value")).isEqualTo("1");
         assertThat(text("#conn-text")).startsWith("Live");
+        assertThat(text("article[data-asg='web'] .policies"))
+                .contains("cpu90", "TargetTrackingScaling", "ASGAverageCPUUtilization at 90", "(scale in disabled)");
+        assertThat(text("article[data-asg='web'] .scheduled")).contains("new-year", "0 3 1 1 * UTC", "desired 1");
         Set<String> before = instanceIds();
         assertThat(before).hasSize(1);
         // The target group sees the first passing health check a moment before the group's next tick.
@@ -366,6 +369,19 @@ class DashboardBrowserTest {
                     healthCheckType: ELB
                     healthCheckGracePeriodSeconds: 30
                     defaultInstanceWarmupSeconds: 5
+                    # Shown on the page; neither changes the capacity while the test runs.
+                    policies:
+                      - name: cpu90
+                        policyType: TargetTrackingScaling
+                        targetTrackingConfiguration:
+                          predefinedMetricType: ASGAverageCPUUtilization
+                          targetValue: 90
+                          disableScaleIn: true
+                    scheduledActions:
+                      - name: new-year
+                        recurrence: "0 3 1 1 *"
+                        timeZone: UTC
+                        desiredCapacity: 1
                 """.formatted(dir.resolve("state"), lbPort, java));
         return HeadroomServer.start(HeadroomServer.ConfigSource.file(file), Variables.forConfig(), Clock.systemUTC());
     }
