@@ -8,6 +8,7 @@ import io.javalin.Javalin;
 import io.javalin.http.Context;
 import io.javalin.http.HttpResponseException;
 import io.javalin.http.staticfiles.Location;
+import io.javalin.util.JavalinLogger;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.time.Clock;
@@ -60,6 +61,7 @@ public final class AdminServer implements AutoCloseable {
         pool.setName("headroom-admin");
         pool.setDaemon(true);
         boolean dashboard = AdminServer.class.getResource("/dashboard/index.html") != null;
+        JavalinLogger.startupInfo = false; // our own line below says where the admin API listens
         Javalin javalin = Javalin.create(cfg -> {
             cfg.showJavalinBanner = false;
             cfg.startupWatcherEnabled = false;

@@ -77,6 +77,29 @@ class AdminServerLifecycleTest {
     }
 
     @Test
+    void aReloadTakesANewTokenAtOnce() throws Exception {
+        HeadroomServer s = start("127.0.0.1:0\", token: \"first-token");
+        try {
+            int port = s.admin().port();
+            assertThat(get(port, "/healthz").statusCode()).isEqualTo(401);
+            assertThat(send(port, "GET", "/healthz", "first-token").statusCode()).isEqualTo(200);
+            Path file = dir.resolve("headroom.yaml");
+            Files.writeString(file, Files.readString(file).replace("first-token", "second-token"));
+            assertThat(send(port, "POST", "/api/v1/reload", "first-token").statusCode()).isEqualTo(200);
+            assertThat(send(port, "GET", "/healthz", "first-token").statusCode()).isEqualTo(401);
+            assertThat(send(port, "GET", "/healthz", "second-token").statusCode()).isEqualTo(200);
+        } finally {
+            s.shutdown(Duration.ZERO);
+        }
+    }
+
+    private static HttpResponse<String> send(int port, String method, String path, String token) throws Exception {
+        return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                        .method(method, HttpRequest.BodyPublishers.noBody()).header("Authorization", "Bearer " + token).build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    @Test
     void anAdminPortInUseFailsTheStartNamingAdminListen() throws Exception {
         try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             assertThatThrownBy(() -> start("127.0.0.1:" + taken.getLocalPort()))
