@@ -123,6 +123,30 @@ class TcpPassThroughTest {
     }
 
     @Test
+    void aResetFromTheTargetIsPassedOnToTheClient() throws Exception {
+        try (java.net.ServerSocket resetting = new java.net.ServerSocket(0, 5, java.net.InetAddress.getLoopbackAddress())) {
+            CompletableFuture<Void> backend = CompletableFuture.runAsync(() -> {
+                try (Socket accepted = resetting.accept()) {
+                    accepted.getInputStream().read(); // wait for the client's first byte
+                    accepted.setSoLinger(true, 0); // close with RST
+                } catch (java.io.IOException e) {
+                    throw new IllegalStateException(e);
+                }
+            });
+            try (TcpHarness h = new TcpHarness(TcpHarness.nlb("", resetting.getLocalPort())); Socket s = h.connect()) {
+                s.getOutputStream().write('x');
+                s.getOutputStream().flush();
+                backend.get(10, TimeUnit.SECONDS);
+                org.assertj.core.api.Assertions.assertThatThrownBy(() -> s.getInputStream().read())
+                        .isInstanceOf(java.net.SocketException.class)
+                        .hasMessageContaining("reset");
+                await().atMost(Duration.ofSeconds(5)).until(() -> h.lb("TCP_Target_Reset_Count") == 1);
+                assertThat(h.lb("TCP_Client_Reset_Count")).isZero();
+            }
+        }
+    }
+
+    @Test
     void anUnreachableTargetCountsAConnectionErrorAndResetsTheClient() throws Exception {
         int closedPort = TcpHarness.freePort();
         try (TcpHarness h = new TcpHarness(TcpHarness.nlb("", closedPort)); Socket s = h.connect()) {
