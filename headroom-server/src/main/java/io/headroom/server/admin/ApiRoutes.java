@@ -309,7 +309,8 @@ final class ApiRoutes {
             m.putAll(Views.counts(g.instances()));
             m.put("alarmsInAlarm", g.alarms().stream().filter(a -> a.state() == io.headroom.core.alarm.AlarmState.ALARM).count());
             groups.add(m);
-            activities.addAll(g.activities().subList(0, Math.min(5, g.activities().size())));
+            List<Activity> newest = g.activities();
+            activities.addAll(newest.subList(0, Math.min(5, newest.size())));
         }
         activities.sort(Comparator.comparing(Activity::startTime).reversed());
         return obj("version", AdminServer.VERSION,

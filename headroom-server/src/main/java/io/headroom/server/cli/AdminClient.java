@@ -73,6 +73,9 @@ final class AdminClient {
             JsonNode json = r.body().isBlank() ? MAPPER.createObjectNode() : parse(r);
             if (r.statusCode() >= 400) {
                 String message = json.path("message").asText("");
+                if (r.statusCode() == 401) {
+                    message += " (pass --token or set HEADROOM_ADMIN_TOKEN)";
+                }
                 throw new AdminException(message.isEmpty() ? "HTTP " + r.statusCode() + " from " + uri : message);
             }
             return json;
