@@ -431,9 +431,14 @@ function renderOverview(status, tgs, asgs, metrics, end) {
   const lbs = status.loadBalancers || [];
   const listeners = lbs.flatMap((lb) => lb.listeners.map((l) => `${lb.name} :${l.port} ${l.protocol}`));
   card('card-lb', String(lbs.length), lbs.length ? listeners.slice(0, 2).join(', ') + (listeners.length > 2 ? ` +${listeners.length - 2}` : '') : 'none configured');
+  setAttr(document.querySelector('#card-lb .sub'), 'title', listeners.join(', '));
 
-  // Each load balancer's newest second (series are sampled independently, so not all have `end` yet).
-  const rps = metrics.lbRequests.reduce((a, s) => a + (s.last !== null && s.last >= end - 2 ? s.points.get(s.last) || 0 : 0), 0);
+  // Each load balancer's newest second (series are sampled independently, so not all have `end` yet). Only
+  // application load balancers count requests; with network ones alone the card counts new flows.
+  const flowsOnly = lbs.length > 0 && lbs.every((lb) => lb.type === 'network');
+  setText(document.querySelector('#card-rps .label'), flowsOnly ? 'New flows / s' : 'Requests / s');
+  const rps = metrics.lbRequests.filter((s, i) => flowsOnly || lbs[i].type !== 'network')
+    .reduce((a, s) => a + (s.last !== null && s.last >= end - 2 ? s.points.get(s.last) || 0 : 0), 0);
   const avg = lbs.reduce((a, lb) => a + (lb.requestsPerSecond || 0), 0);
   card('card-rps', fmtNumber(rps, 1), `last second · 60 s avg ${fmtNumber(avg, 1)}`);
 
@@ -780,8 +785,9 @@ function renderGroups(asgs) {
 function declareSeries(status, tgs, asgs) {
   const lbs = status.loadBalancers || [];
   const m = {
-    lbRequests: lbs.map((lb) => series('RequestCount', `LoadBalancer=${lb.name}`, 'Sum')),
-    lbErrors: lbs.map((lb) => series('HTTPCode_ELB_5XX_Count', `LoadBalancer=${lb.name}`, 'Sum')),
+    // A network load balancer counts flows (connections), not requests.
+    lbRequests: lbs.map((lb) => series(lb.type === 'network' ? 'NewFlowCount' : 'RequestCount', `LoadBalancer=${lb.name}`, 'Sum')),
+    lbErrors: lbs.filter((lb) => lb.type !== 'network').map((lb) => series('HTTPCode_ELB_5XX_Count', `LoadBalancer=${lb.name}`, 'Sum')),
     tgErrors: tgs.map((g) => series('HTTPCode_Target_5XX_Count', `TargetGroup=${g.name}`, 'Sum')),
     p50: tgs.map((g) => series('TargetResponseTime', `TargetGroup=${g.name}`, 'p50')),
     p99: tgs.map((g) => series('TargetResponseTime', `TargetGroup=${g.name}`, 'p99')),
@@ -804,8 +810,11 @@ function color(i) {
 
 function renderCharts(status, tgs, asgs, m, end, first) {
   const lbs = status.loadBalancers || [];
+  const nlb = lbs.some((lb) => lb.type === 'network');
+  setText(document.querySelector('#chart-requests').previousElementSibling,
+    nlb ? (lbs.every((lb) => lb.type === 'network') ? 'New flows per second' : 'Requests / new flows per second') : 'Requests per second');
   charts.requests.emptyText = lbs.length ? 'No requests yet' : 'No load balancers';
-  charts.requests.set(lbs.map((lb, i) => ({ label: lb.name, color: color(i), series: m.lbRequests[i], fill0: true })), end, first);
+  charts.requests.set(lbs.map((lb, i) => ({ label: lb.type === 'network' ? `${lb.name} (flows)` : lb.name, color: color(i), series: m.lbRequests[i], fill0: true })), end, first);
 
   const toMs = (v) => v * 1000;
   const latency = [];
@@ -818,7 +827,8 @@ function renderCharts(status, tgs, asgs, m, end, first) {
   charts.latency.set(latency, end, first);
 
   const errors = [
-    ...lbs.map((lb, i) => ({ label: `${lb.name} (ELB)`, color: PALETTE[6 + (i % 2)], series: m.lbErrors[i], fill0: true })),
+    ...lbs.filter((lb) => lb.type !== 'network')
+      .map((lb, i) => ({ label: `${lb.name} (ELB)`, color: PALETTE[6 + (i % 2)], series: m.lbErrors[i], fill0: true })),
     ...tgs.map((g, i) => ({ label: `${g.name} (target)`, color: color(i + 3), series: m.tgErrors[i], fill0: true })),
   ];
   charts.errors.emptyText = errors.length ? 'No data yet' : 'No load balancers';
