@@ -123,6 +123,7 @@ final class ClientHandler extends ChannelInboundHandlerAdapter implements Reques
         }
     };
     private final ChannelFutureListener connected = this::onConnected;
+    private final Stickiness sticky = new Stickiness(StickyCookies.process());
 
     ClientHandler(HttpListener listener, UpstreamPool pool, ResponseEncoder encoder) {
         this.listener = listener;
@@ -270,9 +271,9 @@ final class ClientHandler extends ChannelInboundHandlerAdapter implements Reques
         }
         Route<GroupRef> route = snap.router.route(this);
         if (route instanceof Route.Forward<GroupRef> f) {
-            group = f.pick(ThreadLocalRandom.current());
+            group = sticky.group(f, h, ThreadLocalRandom.current());
             prepareForward(h);
-            target = group.group().select(null);
+            target = sticky.target(group.group());
             if (target == null) {
                 local(Responses.error(503, keepAlive()), 503);
             } else {
@@ -706,6 +707,7 @@ final class ClientHandler extends ChannelInboundHandlerAdapter implements Reques
         } else if (http10) {
             h.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
         }
+        sticky.onResponse(h, group, target, snap.https);
         lastClientWrite = ctx.write(r);
     }
 

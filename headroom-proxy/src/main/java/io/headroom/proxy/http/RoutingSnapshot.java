@@ -28,6 +28,8 @@ public final class RoutingSnapshot {
     final int listenerPort;
     final String protocol;
     final String portString;
+    /** HTTPS listener: stickiness cookies get their SameSite=None; Secure twins. */
+    final boolean https;
 
     private RoutingSnapshot(String loadBalancer, Router<GroupRef> router, LoadBalancerMetrics lb,
                             long idleTimeoutNanos, DesyncMitigationMode desyncMode, int listenerPort, String protocol) {
@@ -39,6 +41,7 @@ public final class RoutingSnapshot {
         this.listenerPort = listenerPort;
         this.protocol = protocol;
         this.portString = Integer.toString(listenerPort);
+        this.https = "https".equals(protocol);
     }
 
     /**

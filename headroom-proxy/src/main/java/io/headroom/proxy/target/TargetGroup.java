@@ -62,7 +62,8 @@ public final class TargetGroup {
     private static final Target[] NONE = new Target[0];
 
     /** What select() reads: one immutable pair, published as a unit. */
-    private record Selectable(Target[] healthy, Target[] failOpen, int healthyCount, int unhealthyCount) {
+    private record Selectable(Target[] healthy, Target[] failOpen, int healthyCount, int unhealthyCount,
+                              Map<TargetAddress, Target> selectableByAddress) {
     }
 
     final Object lock = new Object();
@@ -76,7 +77,7 @@ public final class TargetGroup {
 
     private volatile TargetGroupConfig config;
     private volatile SelectionStrategy strategy;
-    private volatile Selectable selectable = new Selectable(NONE, NONE, 0, 0);
+    private volatile Selectable selectable = new Selectable(NONE, NONE, 0, 0, Map.of());
 
     // Guarded by lock.
     private final Map<TargetAddress, Target> targets = new LinkedHashMap<>();
@@ -152,6 +153,15 @@ public final class TargetGroup {
         Selectable s = selectable;
         Target[] c = s.healthy.length > 0 ? s.healthy : s.failOpen;
         return c.length == 0 ? null : c[Math.floorMod(hash, c.length)];
+    }
+
+    /**
+     * The target at {@code address} if {@link #select} could choose it now: healthy, or (fail-open, when no target
+     * is healthy) registered and not draining; else null. Sticky sessions use it to honour a cookie's target or
+     * to move the client on. Lock-free: one lookup in the current selectable snapshot.
+     */
+    public Target selectable(TargetAddress address) {
+        return selectable.selectableByAddress.get(address);
     }
 
     /** Registered targets, draining ones excluded. */
@@ -516,7 +526,11 @@ public final class TargetGroup {
                 unhealthy++;
             }
         }
-        selectable = new Selectable(healthy.toArray(NONE), all.toArray(NONE), healthy.size(), unhealthy);
+        Map<TargetAddress, Target> byAddress = new java.util.HashMap<>();
+        for (Target t : healthy.isEmpty() ? all : healthy) {
+            byAddress.put(t.address(), t);
+        }
+        selectable = new Selectable(healthy.toArray(NONE), all.toArray(NONE), healthy.size(), unhealthy, byAddress);
     }
 
     @Override
