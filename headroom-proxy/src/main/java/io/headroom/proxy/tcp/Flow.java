@@ -132,6 +132,9 @@ final class Flow implements Runnable {
         upstream.closeFuture().addListener(f -> channelClosed(false));
         connect.addListener((ChannelFutureListener) f -> {
             if (!f.isSuccess()) {
+                if (!client.isActive()) {
+                    return; // the client left while we connected: its close cancelled the connect
+                }
                 log.debug("load balancer {}: cannot connect to {}: {}", route.loadBalancer(), target, f.cause().toString());
                 route.connectionErrors().increment();
                 route.metrics().elbResets.increment();
