@@ -898,9 +898,15 @@ async function tick() {
     setConnection(false, e);
   } finally {
     running = false;
-    timer = setTimeout(tick, Math.max(100, POLL_MS - (Date.now() - started)));
+    // A tab in the background polls every 10 s; it catches up as soon as it is shown again.
+    const interval = document.hidden ? 10 * POLL_MS : POLL_MS;
+    timer = setTimeout(tick, Math.max(100, interval - (Date.now() - started)));
   }
 }
+
+document.addEventListener('visibilitychange', () => {
+  if (!document.hidden) refreshSoon();
+});
 
 /** After a user action: poll now rather than at the next second. */
 function refreshSoon() {
