@@ -336,6 +336,12 @@ public final class StateStore implements GroupListener, AutoCloseable {
             }
         }
         g.restore(desired, history);
+        // Activities the last run never ended are listed as Cancelled now: save that too.
+        java.util.Set<String> unfinished = new java.util.HashSet<>();
+        history.stream().filter(a -> a.endTime() == null).forEach(a -> unfinished.add(a.activityId()));
+        if (!unfinished.isEmpty()) {
+            g.activities().stream().filter(a -> unfinished.contains(a.activityId())).forEach(this::activity);
+        }
     }
 
     /**

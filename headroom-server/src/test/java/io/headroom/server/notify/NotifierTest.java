@@ -88,6 +88,7 @@ class NotifierTest {
         // Fewer than 1 InService instance sets the alarm off; the policy adds one (a plain process).
         Files.writeString(config, """
                 stateDir: %s
+                admin: { listen: "127.0.0.1:0" }   # any free port: tests run side by side
                 launchTemplates:
                   - name: app
                     versions: [{ command: ["sleep", "300"], terminationGracePeriodSeconds: 2 }]

@@ -75,6 +75,7 @@ class StateRestartTest {
         Path file = dir.resolve("headroom-" + desired + ".yaml");
         Files.writeString(file, """
                 stateDir: %s
+                admin: { listen: "127.0.0.1:0" }   # any free port: tests run side by side
                 loadBalancers:
                   - name: web
                     listeners:
@@ -125,8 +126,18 @@ class StateRestartTest {
                 .orElseThrow().activityId();
         server.shutdown(Duration.ofSeconds(1)); // terminates the instance
         server = null;
+        // As if the last run had been killed in the middle of an activity.
+        try (StateStore s = StateStore.open(dir.resolve("state"), Clock.systemUTC())) {
+            java.time.Instant t = java.time.Instant.now();
+            s.activity(new Activity("killed-1", "web", "Launching a new EC2 instance: i-0", "cause", t, null,
+                    Activity.IN_PROGRESS, null, 50));
+        }
 
         AutoScalingGroup again = start(config).controller().group("web");
+        assertThat(again.activities()).filteredOn(a -> a.activityId().equals("killed-1")).singleElement()
+                .extracting(Activity::statusCode).isEqualTo(Activity.CANCELLED);
+        await().atMost(Duration.ofSeconds(10)).until(() -> server.state().activities("web", 500).stream()
+                .anyMatch(a -> a.activityId().equals("killed-1") && a.statusCode().equals(Activity.CANCELLED)));
         assertThat(again.desiredCapacity()).isEqualTo(1);
         assertThat(again.activities()).extracting(Activity::activityId).contains(change.activityId(), launch)
                 .containsAll(before);
@@ -175,6 +186,7 @@ class StateRestartTest {
         Path file = dir.resolve("lb.yaml");
         Files.writeString(file, """
                 stateDir: %s
+                admin: { listen: "127.0.0.1:0" }   # any free port: tests run side by side
                 loadBalancers:
                   - name: web
                     listeners:
