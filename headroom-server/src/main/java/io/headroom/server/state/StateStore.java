@@ -148,6 +148,9 @@ public final class StateStore implements GroupListener, AutoCloseable {
         try {
             Connection c = connect(file);
             return new StateStore(file, clock, c, new StateStatus(file, true, null));
+        } catch (RuntimeException | LinkageError e) {
+            // e.g. the bundled native library cannot be loaded (a noexec java.io.tmpdir; see org.sqlite.tmpdir)
+            return disabled(file, clock, "SQLite cannot be used here (" + describe(e) + ")");
         } catch (SQLException e) {
             if (!isCorrupt(e)) {
                 return disabled(file, clock, "cannot open or write it (" + describe(e) + ")");
@@ -170,7 +173,7 @@ public final class StateStore implements GroupListener, AutoCloseable {
             log.error(problem);
             try {
                 return new StateStore(file, clock, connect(file), new StateStatus(file, true, problem));
-            } catch (SQLException again) {
+            } catch (SQLException | RuntimeException again) {
                 return disabled(file, clock, "it was corrupt and moved aside as " + aside + ", but a fresh one cannot be made ("
                         + describe(again) + ")");
             }
