@@ -6,6 +6,7 @@ import io.headroom.core.config.LoadBalancerConfig;
 import io.headroom.core.metrics.Dimensions;
 import io.headroom.core.metrics.MetricKey;
 import io.headroom.core.metrics.MetricRegistry;
+import io.headroom.proxy.accesslog.AccessLogs;
 import io.headroom.proxy.http.HttpListener;
 import io.headroom.proxy.http.LoadBalancerMetrics;
 import io.headroom.proxy.http.RoutingSnapshot;
@@ -56,6 +57,8 @@ public final class ProxyServer implements AutoCloseable {
     private final Transport transport;
     /** The TCP listeners of network load balancers, on the same event loops. */
     private final TcpListeners tcp;
+    /** The access log of each application load balancer that has one. */
+    private final AccessLogs accessLogs = new AccessLogs();
     private final MetricRegistry metrics;
     private UpstreamPool pool;
     private final Map<ListenerKey, HttpListener> listeners = new LinkedHashMap<>();
@@ -98,9 +101,21 @@ public final class ProxyServer implements AutoCloseable {
      * target groups of {@code groups} (apply the config's target groups to it first).
      *
      * @throws IllegalArgumentException when a listener's rules cannot be compiled (e.g. an unknown target group)
+     *                                  or an access log file cannot be opened
      * @throws IllegalStateException    when a new listener cannot be bound; nothing was changed
      */
     public synchronized void apply(HeadroomConfig config, TargetGroups groups) {
+        AccessLogs.Plan logs = accessLogs.prepare(config);
+        try {
+            applyListeners(config, groups, logs);
+        } catch (RuntimeException e) {
+            logs.abort();
+            throw e;
+        }
+        logs.commit();
+    }
+
+    private void applyListeners(HeadroomConfig config, TargetGroups groups, AccessLogs.Plan logs) {
         Map<String, TargetGroupMetrics> tgMetrics = new HashMap<>();
         Map<String, LoadBalancerMetrics> lbMetrics = new HashMap<>();
         Map<ListenerKey, RoutingSnapshot> wanted = new LinkedHashMap<>();
@@ -124,7 +139,8 @@ public final class ProxyServer implements AutoCloseable {
                 HttpListener existing = listeners.get(key);
                 int port = existing != null ? existing.localAddress().getPort() : l.port();
                 wanted.put(key, RoutingSnapshot.build(lb, l, groups, lbm,
-                        n -> tgMetrics.computeIfAbsent(n, x -> new TargetGroupMetrics(metrics, x)), port));
+                        n -> tgMetrics.computeIfAbsent(n, x -> new TargetGroupMetrics(metrics, x)), port,
+                        logs.get(lb.name())));
             }
         }
         // Network load balancers: resolve and bind their TCP listeners first (throws with nothing changed).
@@ -193,6 +209,7 @@ public final class ProxyServer implements AutoCloseable {
         } catch (Exception e) {
             log.warn("shutdown: connections still open after the drain timeout", e);
         }
+        accessLogs.close(); // after the last requests: their lines are written
         transport.group().shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
     }
 

@@ -579,9 +579,14 @@ final class ConfigBinder {
         } else {
             desync = n.choice("desyncMitigationMode", DESYNC_MODES, DesyncMitigationMode.DEFENSIVE);
         }
-        Node log = n.obj("accessLog", "enabled", "format", "path");
+        Node log = n.obj("accessLog", "enabled", "format", "path", "maxSizeMb", "maxFiles");
+        String logPath = log.str("path", "access.log");
+        if (logPath != null && logPath.isBlank()) {
+            errors.add(log.at("path"), "\"\" (expected: a file name, relative to stateDir or absolute)");
+        }
         AccessLogConfig accessLog = new AccessLogConfig(log.bool("enabled", false),
-                log.choice("format", ACCESS_LOG_FORMATS, AccessLogConfig.Format.ALB), log.str("path", "access.log"));
+                log.choice("format", ACCESS_LOG_FORMATS, AccessLogConfig.Format.ALB), logPath,
+                log.integer("maxSizeMb", 100, 1, 102400), log.integer("maxFiles", 5, 1, 1000));
         List<ListenerConfig> listeners = new ArrayList<>();
         List<JsonNode> items = n.list("listeners");
         for (int i = 0; i < items.size(); i++) {

@@ -20,8 +20,17 @@ public record LoadBalancerConfig(
     /** How strictly requests are checked against RFC 9112 (AWS's desync mitigation modes). */
     public enum DesyncMitigationMode { MONITOR, DEFENSIVE, STRICTEST }
 
-    public record AccessLogConfig(boolean enabled, Format format, String path) {
+    /**
+     * One line per request to {@code path} (relative to {@code stateDir} unless absolute), rotated when it
+     * reaches {@code maxSizeMb}, keeping {@code maxFiles} rotated files ({@code path.1} is the newest).
+     */
+    public record AccessLogConfig(boolean enabled, Format format, String path, int maxSizeMb, int maxFiles) {
         public enum Format { ALB, JSON, COMBINED }
+
+        /** Default rotation: 100 MiB, 5 files kept. */
+        public AccessLogConfig(boolean enabled, Format format, String path) {
+            this(enabled, format, path, 100, 5);
+        }
 
         public static AccessLogConfig disabled() {
             return new AccessLogConfig(false, Format.ALB, "access.log");

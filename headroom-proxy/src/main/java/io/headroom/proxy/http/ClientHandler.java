@@ -124,6 +124,7 @@ final class ClientHandler extends ChannelInboundHandlerAdapter implements Reques
     };
     private final ChannelFutureListener connected = this::onConnected;
     private final Stickiness sticky = new Stickiness(StickyCookies.process());
+    private ExchangeLog xlog;
 
     ClientHandler(HttpListener listener, UpstreamPool pool, ResponseEncoder encoder) {
         this.listener = listener;
@@ -143,6 +144,7 @@ final class ClientHandler extends ChannelInboundHandlerAdapter implements Reques
         InetSocketAddress remote = (InetSocketAddress) ctx.channel().remoteAddress();
         peer = remote.getAddress();
         peerString = peer.getHostAddress();
+        xlog = new ExchangeLog(peerString, remote.getPort(), ctx.pipeline().get(BytesCounter.class));
         ctx.read();
         ctx.fireChannelActive();
     }
@@ -237,6 +239,7 @@ final class ClientHandler extends ChannelInboundHandlerAdapter implements Reques
 
     private void onRequest(HttpRequest req) {
         snap = listener.snapshot();
+        xlog.start(req);
         if (nonCompliantPending) {
             nonCompliantPending = false;
             snap.lb.nonCompliant.increment();
@@ -271,6 +274,7 @@ final class ClientHandler extends ChannelInboundHandlerAdapter implements Reques
         }
         Route<GroupRef> route = snap.router.route(this);
         if (route instanceof Route.Forward<GroupRef> f) {
+            xlog.route("forward", f.rulePriority(), null);
             group = sticky.group(f, h, ThreadLocalRandom.current());
             prepareForward(h);
             target = sticky.target(group.group());
@@ -284,8 +288,10 @@ final class ClientHandler extends ChannelInboundHandlerAdapter implements Reques
                 connect(true);
             }
         } else if (route instanceof Route.Redirect<GroupRef> r) {
+            xlog.route("redirect", -1, r.location());
             local(Responses.redirect(r.statusCode(), r.location(), keepAlive()), 0);
         } else if (route instanceof Route.FixedResponse<GroupRef> fr) {
+            xlog.route("fixed-response", -1, null);
             local(Responses.fixed(fr.statusCode(), fr.contentType(), fr.body(), keepAlive()), fr.statusCode());
         }
     }
@@ -391,7 +397,9 @@ final class ClientHandler extends ChannelInboundHandlerAdapter implements Reques
             snap.lb.elbStatus(elbCode);
         }
         state = State.LOCAL;
+        int code = response.status().code();
         lastClientWrite = ctx.writeAndFlush(response);
+        xlog.finish(snap, request, group, target, sentNanos, code, false, ctx.pipeline());
         if (!keepAlive) {
             closeAfter(lastClientWrite);
         } else if (requestDone) {
@@ -410,6 +418,9 @@ final class ClientHandler extends ChannelInboundHandlerAdapter implements Reques
         log.debug("rejected request from {}: {} {}", peerString, status, reason);
         state = State.CLOSED;
         closeAfter(ctx.writeAndFlush(Responses.error(status, false)));
+        if (xlog != null) {
+            xlog.finish(s, request, null, null, 0, status, false, ctx.pipeline());
+        }
     }
 
     private void closeAfter(ChannelFuture f) {
@@ -657,6 +668,7 @@ final class ClientHandler extends ChannelInboundHandlerAdapter implements Reques
         int code = r.status().code();
         if (code == 101 && upgrade) {
             cancelTimer();
+            xlog.response(code);
             responseStarted = true;
             tunnelPending = true;
             lastClientWrite = ctx.write(r);
@@ -672,6 +684,7 @@ final class ClientHandler extends ChannelInboundHandlerAdapter implements Reques
         responseStarted = true;
         group.metrics().targetResponseTime.record((System.nanoTime() - sentNanos) / 1e9);
         group.metrics().targetStatus(code);
+        xlog.response(code);
         responseKeepAlive = HttpUtil.isKeepAlive(r);
         HttpHeaders h = r.headers();
         String connection = h.get(HttpHeaderNames.CONNECTION);
@@ -739,6 +752,7 @@ final class ClientHandler extends ChannelInboundHandlerAdapter implements Reques
     }
 
     private void responseComplete() {
+        xlog.finish(snap, request, group, target, sentNanos, xlog.targetStatus(), false, ctx.pipeline());
         cancelTimer();
         finishTarget();
         Channel u = detachUpstream();
@@ -760,6 +774,7 @@ final class ClientHandler extends ChannelInboundHandlerAdapter implements Reques
     }
 
     private void startTunnel() {
+        xlog.finish(snap, request, group, target, sentNanos, 101, true, ctx.pipeline());
         tunnelPending = false;
         state = State.TUNNEL;
         ctx.flush();

@@ -4,6 +4,7 @@ import io.headroom.core.config.ListenerConfig;
 import io.headroom.core.config.LoadBalancerConfig;
 import io.headroom.core.config.LoadBalancerConfig.DesyncMitigationMode;
 import io.headroom.core.routing.Router;
+import io.headroom.proxy.accesslog.AccessLog;
 import io.headroom.proxy.target.TargetGroup;
 import io.headroom.proxy.target.TargetGroups;
 import java.util.concurrent.TimeUnit;
@@ -30,9 +31,12 @@ public final class RoutingSnapshot {
     final String portString;
     /** HTTPS listener: stickiness cookies get their SameSite=None; Secure twins. */
     final boolean https;
+    /** The load balancer's access log, or null when it has none. */
+    final AccessLog accessLog;
 
     private RoutingSnapshot(String loadBalancer, Router<GroupRef> router, LoadBalancerMetrics lb,
-                            long idleTimeoutNanos, DesyncMitigationMode desyncMode, int listenerPort, String protocol) {
+                            long idleTimeoutNanos, DesyncMitigationMode desyncMode, int listenerPort, String protocol,
+                            AccessLog accessLog) {
         this.loadBalancer = loadBalancer;
         this.router = router;
         this.lb = lb;
@@ -42,6 +46,7 @@ public final class RoutingSnapshot {
         this.protocol = protocol;
         this.portString = Integer.toString(listenerPort);
         this.https = "https".equals(protocol);
+        this.accessLog = accessLog;
     }
 
     /**
@@ -54,6 +59,15 @@ public final class RoutingSnapshot {
     public static RoutingSnapshot build(LoadBalancerConfig lbConfig, ListenerConfig listener, TargetGroups groups,
                                         LoadBalancerMetrics lbMetrics,
                                         Function<String, TargetGroupMetrics> tgMetrics, int port) {
+        return build(lbConfig, listener, groups, lbMetrics, tgMetrics, port, null);
+    }
+
+    /** As {@link #build(LoadBalancerConfig, ListenerConfig, TargetGroups, LoadBalancerMetrics, Function, int)},
+     *  with the load balancer's access log (null for none). */
+    public static RoutingSnapshot build(LoadBalancerConfig lbConfig, ListenerConfig listener, TargetGroups groups,
+                                        LoadBalancerMetrics lbMetrics,
+                                        Function<String, TargetGroupMetrics> tgMetrics, int port,
+                                        AccessLog accessLog) {
         Router<GroupRef> router;
         try {
             router = Router.compile(listener, name -> {
@@ -67,7 +81,7 @@ public final class RoutingSnapshot {
                 TimeUnit.SECONDS.toNanos(lbConfig.idleTimeoutSeconds()),
                 lbConfig.desyncMitigationMode() == null ? DesyncMitigationMode.DEFENSIVE
                         : lbConfig.desyncMitigationMode(),
-                port, listener.protocol() == ListenerConfig.Protocol.HTTPS ? "https" : "http");
+                port, listener.protocol() == ListenerConfig.Protocol.HTTPS ? "https" : "http", accessLog);
     }
 
 }

@@ -1,0 +1,144 @@
+package io.headroom.proxy.http;
+
+import io.headroom.proxy.accesslog.AccessLog;
+import io.headroom.proxy.accesslog.AccessLogEntry;
+import io.headroom.proxy.http.RoutingSnapshot.GroupRef;
+import io.headroom.proxy.target.Target;
+import io.netty.channel.ChannelPipeline;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.ssl.SslHandler;
+import java.util.concurrent.atomic.AtomicLong;
+import javax.net.ssl.ExtendedSSLSession;
+import javax.net.ssl.SNIHostName;
+import javax.net.ssl.SNIServerName;
+import javax.net.ssl.SSLSession;
+
+/**
+ * The access log's view of one client connection's current exchange: timings and marks captured on the event
+ * loop with a few field writes, and one {@link AccessLogEntry} handed to the load balancer's {@link AccessLog}
+ * when the exchange ends (nothing at all when the load balancer has no access log).
+ */
+final class ExchangeLog {
+    private static final AtomicLong CONNECTIONS = new AtomicLong();
+    private static final AccessLogFields NO_TLS = new AccessLogFields(null, null, null);
+
+    private record AccessLogFields(String cipher, String protocol, String sni) {
+    }
+
+    private final String clientIp;
+    private final int clientPort;
+    private final BytesCounter bytes;
+    private String connTraceId;
+    private long startNanos;
+    private long startMicros;
+    private long responseNanos;
+    private int targetStatus = -1;
+    private int rulePriority = -1;
+    private String actions;
+    private String redirectUrl;
+    private String version;
+    private long readMark;
+    private long writtenMark;
+
+    ExchangeLog(String clientIp, int clientPort, BytesCounter bytes) {
+        this.clientIp = clientIp;
+        this.clientPort = clientPort;
+        this.bytes = bytes;
+    }
+
+    /** A request arrived. */
+    void start(HttpRequest request) {
+        version = request.protocolVersion().text();
+        startNanos = System.nanoTime();
+        startMicros = System.currentTimeMillis() * 1000;
+        responseNanos = 0;
+        targetStatus = -1;
+        rulePriority = -1;
+        actions = null;
+        redirectUrl = null;
+    }
+
+    /** The route chosen: e.g. ("forward", 10, null) or ("redirect", -1, location). */
+    void route(String actionsExecuted, int priority, String redirect) {
+        actions = actionsExecuted;
+        rulePriority = priority;
+        redirectUrl = redirect;
+    }
+
+    /** The status of the target's final response, -1 before one arrived. */
+    int targetStatus() {
+        return targetStatus;
+    }
+
+    /** The target's final response headers arrived. */
+    void response(int status) {
+        targetStatus = status;
+        responseNanos = System.nanoTime();
+    }
+
+    /**
+     * The exchange ended with {@code elbStatus} sent to the client: logs it.
+     *
+     * @param request   null when the request could not be parsed
+     * @param sentNanos when the request was last sent to a target (ignored if before this exchange)
+     */
+    void finish(RoutingSnapshot snap, HttpRequest request, GroupRef group, Target target, long sentNanos,
+                int elbStatus, boolean upgraded, ChannelPipeline pipeline) {
+        long read = bytes == null ? 0 : bytes.read;
+        long written = bytes == null ? 0 : bytes.written;
+        long received = read - readMark;
+        long sent = written - writtenMark;
+        readMark = read;
+        writtenMark = written;
+        AccessLog log = snap == null ? null : snap.accessLog;
+        if (log == null) {
+            return;
+        }
+        long now = System.nanoTime();
+        long start = startNanos == 0 ? now : startNanos;
+        long startUs = startMicros == 0 ? System.currentTimeMillis() * 1000 : startMicros;
+        boolean wasSent = target != null && sentNanos != 0 && sentNanos - start >= 0;
+        long requestTime = wasSent ? sentNanos - start : -1;
+        long targetTime = wasSent && responseNanos != 0 ? responseNanos - sentNanos : -1;
+        long responseTime = wasSent && responseNanos != 0 ? Math.max(0, now - responseNanos) : -1;
+        if (connTraceId == null) {
+            connTraceId = "TID_" + Long.toHexString(CONNECTIONS.incrementAndGet());
+        }
+        AccessLogFields tls = snap.https ? tls(pipeline) : NO_TLS;
+        String type = upgraded ? (snap.https ? "wss" : "ws") : snap.protocol;
+        HttpHeaders h = request == null ? null : request.headers();
+        log.log(new AccessLogEntry(type, startUs + (now - start) / 1000, snap.loadBalancer, clientIp, clientPort,
+                target == null ? null : target.address(), requestTime, targetTime, responseTime, elbStatus,
+                wasSent ? targetStatus : -1, received, sent,
+                request == null ? null : request.method().name(), snap.protocol,
+                h == null ? null : h.get(HttpHeaderNames.HOST), snap.listenerPort,
+                request == null ? null : request.uri(),
+                request == null ? null : version,
+                h == null ? null : h.get(HttpHeaderNames.USER_AGENT),
+                h == null ? null : h.get(HttpHeaderNames.REFERER),
+                tls.cipher, tls.protocol, group == null ? null : group.group().name(),
+                h == null ? null : h.get("x-request-id"), tls.sni, rulePriority, startUs, actions, redirectUrl,
+                null, null, null, connTraceId));
+        startNanos = 0;
+        startMicros = 0;
+    }
+
+    private static AccessLogFields tls(ChannelPipeline pipeline) {
+        SslHandler ssl = pipeline.get(SslHandler.class);
+        if (ssl == null) {
+            return NO_TLS;
+        }
+        SSLSession s = ssl.engine().getSession();
+        String sni = null;
+        if (s instanceof ExtendedSSLSession e) {
+            for (SNIServerName n : e.getRequestedServerNames()) {
+                if (n instanceof SNIHostName host) {
+                    sni = host.getAsciiName();
+                }
+            }
+        }
+        return new AccessLogFields(s.getCipherSuite(), s.getProtocol(), sni);
+    }
+}
