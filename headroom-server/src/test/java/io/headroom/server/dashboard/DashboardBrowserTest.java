@@ -357,7 +357,7 @@ class DashboardBrowserTest {
                       - command: ["%s", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xmx48m", "-Xss512k",
                                   "-cp", "${HEADROOM_CLASSPATH}", "io.headroom.server.Main", "demo-app", "--port", "${PORT}"]
                         vcpus: 1
-                        terminationGracePeriodSeconds: 5
+                        terminationGracePeriodSeconds: 1   # the test's end need not wait for a graceful exit
                 autoScalingGroups:
                   - name: web
                     launchTemplate: { name: demo }
