@@ -33,7 +33,7 @@ import java.util.concurrent.atomic.AtomicLong;
  *   GET /crash         exits the process with status 3 right after answering
  * </pre>
  *
- * On SIGTERM it stops accepting and lets requests in flight finish (up to 10 s), like a well-behaved service.
+ * On SIGTERM it stops accepting and lets requests in flight finish (up to 2 s), like a well-behaved service.
  */
 public final class DemoApp implements AutoCloseable {
     private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();

@@ -25,7 +25,9 @@ public final class DemoAppCommand implements Callable<Integer> {
         DemoApp app = DemoApp.start(host, p, id, threads);
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            app.stop(10);
+            // Headroom drains an instance before it is terminated, so little is in flight by now; the JDK server
+            // waits out the whole delay while idle keep-alive connections are open, so keep it short.
+            app.stop(2);
             stopped.countDown();
         }, "demo-app-shutdown"));
         System.out.println("demo-app " + id + " listening on http://" + host + ":" + app.port() + "/");
