@@ -203,6 +203,12 @@ final class PrometheusExporter implements AutoCloseable {
                 case "DesyncMitigationMode_NonCompliant_Request_Count":
                     return counter("headroom.load_balancer.desync_non_compliant_requests", t);
                 case "ActiveConnectionCount": return gauge("headroom.load_balancer.active_connections", t);
+                case "NewFlowCount": return counter("headroom.load_balancer.new_flows", t);
+                case "ActiveFlowCount": return gauge("headroom.load_balancer.active_flows", t);
+                case "TCP_Client_Reset_Count": return counter("headroom.load_balancer.tcp_resets", t.and("source", "client"));
+                case "TCP_Target_Reset_Count": return counter("headroom.load_balancer.tcp_resets", t.and("source", "target"));
+                case "TCP_ELB_Reset_Count": return counter("headroom.load_balancer.tcp_resets", t.and("source", "elb"));
+                case "ClientTLSNegotiationErrorCount": return counter("headroom.load_balancer.client_tls_negotiation_errors", t);
                 default: break;
             }
         } else if (d.size() == 1 && d.containsKey("TargetGroup")) {
@@ -240,6 +246,10 @@ final class PrometheusExporter implements AutoCloseable {
         }
         List<Tag> tags = new ArrayList<>();
         d.forEach((k, v) -> tags.add(Tag.of(snake(k), v)));
+        // AWS's *Count metrics are counts per period (counters here), except the few that are levels.
+        if (name.endsWith("Count") && !name.startsWith("Active") && !name.endsWith("HostCount")) {
+            return counter("headroom." + snake(name.substring(0, name.length() - "Count".length())), Tags.of(tags));
+        }
         return gauge("headroom." + snake(name), Tags.of(tags));
     }
 
