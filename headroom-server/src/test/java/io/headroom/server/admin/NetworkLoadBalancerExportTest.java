@@ -73,10 +73,12 @@ class NetworkLoadBalancerExportTest {
                     new TextPrometheusMetricsProcessor(new ByteArrayInputStream(get(admin + "/metrics")
                             .getBytes(StandardCharsets.UTF_8)), walker).walk();
                     MetricFamily flows = walker.getAllMetricFamilies().stream()
-                            .filter(f -> f.getName().equals("headroom_load_balancer_new_flows_total")).findFirst().orElseThrow();
+                            .filter(f -> f.getName().equals("headroom_load_balancer_new_flows_total")).findFirst()
+                            .orElseThrow(() -> new AssertionError("no headroom_load_balancer_new_flows_total yet"));
                     assertThat(flows.getType()).isEqualTo(MetricType.COUNTER);
                     Counter c = (Counter) flows.getMetrics().stream()
-                            .filter(m -> "tcp".equals(m.getLabels().get("load_balancer"))).findFirst().orElseThrow();
+                            .filter(m -> "tcp".equals(m.getLabels().get("load_balancer"))).findFirst()
+                            .orElseThrow(() -> new AssertionError("no flows of load balancer tcp yet"));
                     assertThat(c.getValue()).isGreaterThanOrEqualTo(3);
                     assertThat(walker.getAllMetricFamilies()).anyMatch(f -> f.getName().equals("headroom_load_balancer_tcp_resets_total"));
                 });
