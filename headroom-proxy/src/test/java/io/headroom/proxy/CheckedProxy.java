@@ -41,8 +41,11 @@ final class CheckedProxy implements AutoCloseable {
         }
     }
 
-    /** The health check block used by these tests: 50 ms interval, 2 checks to change state. */
-    static final String FAST_CHECK = "{ path: /health, intervalSeconds: 5, timeoutSeconds: 2, healthyThreshold: 2,"
+    /**
+     * The health check block used by these tests: 300 ms interval, 2 checks to change state, and a 250 ms timeout
+     * (shorter timeouts make targets flap on a loaded machine, which moves sticky clients legitimately).
+     */
+    static final String FAST_CHECK = "{ path: /health, intervalSeconds: 30, timeoutSeconds: 25, healthyThreshold: 2,"
             + " unhealthyThreshold: 2 }";
 
     /** A client with its own cookie jar (as a browser). */

@@ -102,7 +102,8 @@ final class ExchangeLog {
         boolean wasSent = target != null && sentNanos != 0 && sentNanos - start >= 0;
         long requestTime = wasSent ? sentNanos - start : -1;
         long targetTime = wasSent && responseNanos != 0 ? responseNanos - sentNanos : -1;
-        long responseTime = wasSent && responseNanos != 0 ? Math.max(0, now - responseNanos) : -1;
+        // The target's response head is written to the client in the same event-loop step that read it.
+        long responseTime = wasSent && responseNanos != 0 ? 0 : -1;
         if (connTraceId == null) {
             connTraceId = "TID_" + Long.toHexString(CONNECTIONS.incrementAndGet());
         }
