@@ -143,7 +143,7 @@ final class ApiRoutes {
             throw ApiException.validation("port: " + (port == null ? "missing" : port.toString()) + " (expected: 1..65535)");
         }
         TargetAddress a = new TargetAddress(host.asText().strip(), port.asInt());
-        server.targetGroups().register(g.name(), a);
+        server.runtimeTargets().register(g.name(), a); // persisted: comes back after a restart
         ctx.header("Location", V1 + "/target-groups/" + g.name() + "/targets/" + a);
         json.send(ctx, 201, Views.target(describe(g, a)));
     }
@@ -154,7 +154,7 @@ final class ApiRoutes {
         if (g.target(a) == null) {
             throw ApiException.notFound("target " + a + " is not registered in target group '" + g.name() + "'");
         }
-        server.targetGroups().deregister(g.name(), a);
+        server.runtimeTargets().deregister(g.name(), a);
         TargetHealth h = describe(g, a);
         json.send(ctx, 202, Views.target(h));
     }
@@ -318,6 +318,9 @@ final class ApiRoutes {
                 "uptimeSeconds", Duration.between(startedAt, now).getSeconds(),
                 "ready", admin.state() == AdminServer.State.READY,
                 "config", server.source().toString(),
+                "state", obj("file", String.valueOf(server.state().status().file()),
+                        "persisting", server.state().status().persisting(),
+                        "problem", server.state().status().problem()),
                 "loadBalancers", lbs,
                 "targetGroups", tgs,
                 "autoScalingGroups", groups,

@@ -84,6 +84,14 @@ class AdminApiTest {
     }
 
     @Test
+    void statusSaysWhetherStateIsPersisted() throws Exception {
+        Response r = h.get("/api/v1/status");
+        assertThat(r.status()).isEqualTo(200);
+        assertThat(r.json().path("state").path("persisting").asBoolean()).isTrue();
+        assertThat(r.json().path("state").path("file").asText()).endsWith("headroom.db");
+    }
+
+    @Test
     void noCorsHeaders() throws Exception {
         Response r = h.get("/api/v1/status");
         assertThat(r.raw().headers().map().keySet()).noneMatch(k -> k.toLowerCase().startsWith("access-control"));

@@ -49,6 +49,7 @@ class AutoScalingEndToEndTest {
         port = Support.freePort();
         Path file = dir.resolve("headroom.yaml");
         Files.writeString(file, """
+                admin: { listen: "127.0.0.1:0" }
                 stateDir: %s
                 loadBalancers:
                   - name: web

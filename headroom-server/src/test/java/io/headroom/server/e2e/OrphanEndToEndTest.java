@@ -19,6 +19,7 @@ class OrphanEndToEndTest {
     void noInstanceOutlivesASigkilledHeadroom() throws Exception {
         Path file = dir.resolve("headroom.yaml");
         Files.writeString(file, """
+                admin: { listen: "127.0.0.1:0" }
                 stateDir: state
                 launchTemplates:
                   - name: demo
