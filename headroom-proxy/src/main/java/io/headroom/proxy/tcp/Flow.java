@@ -57,7 +57,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Splice ({@code EpollSocketChannel.spliceTo}) is deliberately not used: it moves bytes inside the kernel,
  * past the pipeline, so ProcessedBytes and the idle timeout would not see them and a PROXY header could not be
- * ordered before them. All state is touched only on the client's event loop.
+ * ordered before them (and flows run on NIO for now, see {@link TcpListeners#l4Transport}). All state is
+ * touched only on the client's event loop.
  *
  * <p>On a TLS listener the flow starts when the client's handshake is done (a failed one is counted as
  * ClientTLSNegotiationErrorCount and never reaches a target); decrypted bytes that arrive before the target is
@@ -209,6 +210,8 @@ final class Flow implements Runnable {
         }
         boolean both = clientEof && upstreamEof;
         boolean tlsClient = peer == client && route.tls() != null;
+        log.debug("load balancer {}: the {} of {} ended its side{}", route.loadBalancer(),
+                fromClient ? "client" : "target", client.remoteAddress(), both ? "; both sides done" : "");
         peer.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener((ChannelFutureListener) f -> {
             if (both || tlsClient) {
                 closeNow();
@@ -238,6 +241,8 @@ final class Flow implements Runnable {
             log.debug("load balancer {}: TLS error with {}: {}", route.loadBalancer(), client.remoteAddress(),
                     cause.toString());
         } else if (cause instanceof IOException) {
+            log.debug("load balancer {}: {} of {} failed: {}", route.loadBalancer(), fromClient ? "client" : "target",
+                    client.remoteAddress(), cause.toString());
             (fromClient ? route.metrics().clientResets : route.metrics().targetResets).increment();
             Channel peer = fromClient ? upstream : client;
             if (peer != null) {
@@ -334,8 +339,13 @@ final class Flow implements Runnable {
         @Override
         public void operationComplete(ChannelFuture f) {
             if (f.isSuccess()) {
-                self.read();
+                // Never read a side whose input has ended: epoll no longer watches it and a read would fail.
+                if (!(clientSide ? clientEof : upstreamEof)) {
+                    self.read();
+                }
             } else {
+                log.debug("load balancer {}: relaying to the {} of {} failed: {}", route.loadBalancer(),
+                        clientSide ? "target" : "client", client.remoteAddress(), f.cause().toString(), f.cause());
                 closeNow();
             }
         }

@@ -12,6 +12,7 @@ import io.headroom.proxy.target.TargetGroup;
 import io.headroom.proxy.target.TargetGroups;
 import io.headroom.proxy.tls.ServerTls;
 import io.headroom.proxy.tls.TlsContexts;
+import io.netty.channel.EventLoopGroup;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -28,8 +29,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The L4 data plane: the TCP listeners of every {@code network} load balancer, on the same event loops as the
- * HTTP listeners. Each connection's bytes pass through unparsed to one target of the listener's target group,
+ * The L4 data plane: the TCP listeners of every {@code network} load balancer, on the HTTP listeners' event
+ * loops when those are NIO, on NIO event loops of the same size when they are epoll (see {@link #l4Transport}). Each connection's bytes pass through unparsed to one target of the listener's target group,
  * chosen by a hash of the connection's 5-tuple ({@link FlowHash}) and kept for the connection's life (see
  * {@link Flow} for the relay, half-close, idle timeout, deregistration delay and PROXY protocol v2).
  *
@@ -52,6 +53,8 @@ public final class TcpListeners {
     }
 
     private final Transport transport;
+    /** The NIO event loops this class made itself (see {@link #l4Transport}); null when it shares the caller's. */
+    private final EventLoopGroup ownLoops;
     private final MetricRegistry metrics;
     private final Map<Key, TcpListener> listeners = new LinkedHashMap<>();
     private final Map<String, AtomicInteger> activeFlows = new HashMap<>();
@@ -65,8 +68,32 @@ public final class TcpListeners {
      * @param metrics   where the NLB metrics go ({LoadBalancer=name})
      */
     public TcpListeners(Transport transport, MetricRegistry metrics) {
-        this.transport = Objects.requireNonNull(transport, "transport");
+        Objects.requireNonNull(transport, "transport");
+        this.transport = l4Transport(transport);
+        this.ownLoops = this.transport == transport ? null : this.transport.group();
         this.metrics = Objects.requireNonNull(metrics, "metrics");
+    }
+
+    /**
+     * The transport for TCP flows: the shared one when it is NIO; with epoll, NIO event loops of the same size.
+     *
+     * <p>Why not epoll: Netty 4.2.17's {@code EpollIoHandler} removes a channel's fd from epoll when its interest
+     * set becomes empty ({@code EPOLL_CTL_DEL}) but keeps the registration marked as added, so the next interest
+     * change fails with {@code epoll_ctl(..) ENOENT} and Netty closes the channel. A half-closed TCP flow hits
+     * exactly that (input shut down, nothing to write for a moment, then more bytes to write) and lost data in
+     * our 100 MiB half-close test. NIO has no such state. Return to the shared epoll group when Netty is fixed.
+     */
+    static Transport l4Transport(Transport shared) {
+        if (io.netty.channel.socket.nio.NioSocketChannel.class.isAssignableFrom(shared.socketChannel())) {
+            return shared;
+        }
+        int threads = shared.group() instanceof io.netty.util.concurrent.MultithreadEventExecutorGroup m
+                ? m.executorCount() : Runtime.getRuntime().availableProcessors();
+        return new Transport(new io.netty.channel.MultiThreadIoEventLoopGroup(threads,
+                new io.netty.util.concurrent.DefaultThreadFactory("headroom-tcp", true),
+                io.netty.channel.nio.NioIoHandler.newFactory()),
+                io.netty.channel.socket.nio.NioServerSocketChannel.class,
+                io.netty.channel.socket.nio.NioSocketChannel.class);
     }
 
     /** For tests: how long one configured second of {@code idleTimeoutSeconds} lasts. */
@@ -227,6 +254,15 @@ public final class TcpListeners {
         listeners.values().forEach(l -> all.add(l.close(drain)));
         listeners.clear();
         closing.clear();
-        return CompletableFuture.allOf(all.toArray(CompletableFuture[]::new));
+        CompletableFuture<Void> done = CompletableFuture.allOf(all.toArray(CompletableFuture[]::new));
+        if (ownLoops != null) {
+            return done.handle((v, e) -> null).thenCompose(v -> {
+                CompletableFuture<Void> stopped = new CompletableFuture<>();
+                ownLoops.shutdownGracefully(0, 2, java.util.concurrent.TimeUnit.SECONDS)
+                        .addListener(f -> stopped.complete(null));
+                return stopped;
+            });
+        }
+        return done;
     }
 }
