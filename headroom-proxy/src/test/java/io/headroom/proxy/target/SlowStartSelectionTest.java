@@ -28,15 +28,15 @@ import org.junit.jupiter.api.Test;
 class SlowStartSelectionTest {
 
     private static TargetGroupConfig group(TargetGroupConfig.Algorithm algorithm, int slowStart, int... ports) {
-        return group(algorithm, slowStart, 10, ports);
+        return groupWithThreshold(algorithm, slowStart, 10, ports);
     }
 
     /**
      * Checks every 5 configured seconds with a 4 s timeout; {@code unhealthyThreshold} 10 keeps a slow probe on a
      * busy machine from taking a target out in the middle of a measurement.
      */
-    private static TargetGroupConfig group(TargetGroupConfig.Algorithm algorithm, int slowStart,
-                                           int unhealthyThreshold, int... ports) {
+    private static TargetGroupConfig groupWithThreshold(TargetGroupConfig.Algorithm algorithm, int slowStart,
+                                                        int unhealthyThreshold, int... ports) {
         HealthCheckConfig hc = new HealthCheckConfig(HealthCheckConfig.Protocol.HTTP, "/", 0, 5, 4, 2,
                 unhealthyThreshold, HttpCodeMatcher.parse("200"));
         return new TargetGroupConfig("web", TargetGroupConfig.Protocol.HTTP, "HTTP1", algorithm, hc, 300, slowStart,
@@ -129,7 +129,7 @@ class SlowStartSelectionTest {
         EventLoopGroup loops = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
         TargetGroups groups = new TargetGroups(clock, loops, null, Duration.ofMillis(20), null);
         try (TestBackend old = new TestBackend(); TestBackend fresh = new TestBackend()) {
-            groups.apply(List.of(group(TargetGroupConfig.Algorithm.ROUND_ROBIN, 60, 2, old.port())));
+            groups.apply(List.of(groupWithThreshold(TargetGroupConfig.Algorithm.ROUND_ROBIN, 60, 2, old.port())));
             TargetGroup g = groups.get("web");
             await().atMost(Duration.ofSeconds(10)).until(() -> g.target(old.address()).state() == TargetState.HEALTHY);
             groups.register("web", fresh.address());
