@@ -3,6 +3,7 @@ package io.headroom.proxy;
 import io.headroom.core.config.HeadroomConfig;
 import io.headroom.core.config.ListenerConfig;
 import io.headroom.core.config.LoadBalancerConfig;
+import io.headroom.core.config.TargetGroupConfig;
 import io.headroom.core.metrics.Dimensions;
 import io.headroom.core.metrics.MetricKey;
 import io.headroom.core.metrics.MetricRegistry;
@@ -15,7 +16,10 @@ import io.headroom.proxy.http.Transport;
 import io.headroom.proxy.http.UpstreamPool;
 import io.headroom.proxy.target.TargetGroups;
 import io.headroom.proxy.tcp.TcpListeners;
+import io.headroom.proxy.tls.ServerTls;
+import io.headroom.proxy.tls.TlsContexts;
 import io.netty.channel.EventLoopGroup;
+import io.netty.handler.ssl.SslContext;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -60,6 +64,8 @@ public final class ProxyServer implements AutoCloseable {
     /** The access log of each application load balancer that has one. */
     private final AccessLogs accessLogs = new AccessLogs();
     private final MetricRegistry metrics;
+    /** Certificates of HTTPS listeners (self-signed ones kept across reloads) and TLS to HTTPS target groups. */
+    private final TlsContexts tls = new TlsContexts();
     private UpstreamPool pool;
     private final Map<ListenerKey, HttpListener> listeners = new LinkedHashMap<>();
     private final Map<String, AtomicInteger> activeConnections = new HashMap<>();
@@ -119,14 +125,21 @@ public final class ProxyServer implements AutoCloseable {
         Map<String, TargetGroupMetrics> tgMetrics = new HashMap<>();
         Map<String, LoadBalancerMetrics> lbMetrics = new HashMap<>();
         Map<ListenerKey, RoutingSnapshot> wanted = new LinkedHashMap<>();
+        Map<ListenerKey, ServerTls> wantedTls = new HashMap<>();
+        // TLS contexts first: certificate files are read again here, and a bad one rejects the whole apply.
+        Map<String, SslContext> targetTls = targetTls(config);
+        int lbIndex = -1;
         for (LoadBalancerConfig lb : config.loadBalancers()) {
+            lbIndex++;
             if (lb.type() != LoadBalancerConfig.Type.APPLICATION) {
                 continue;
             }
             LoadBalancerMetrics lbm = lbMetrics.computeIfAbsent(lb.name(), n -> new LoadBalancerMetrics(metrics, n,
                     activeConnections.computeIfAbsent(n, x -> new AtomicInteger())));
+            int listenerIndex = -1;
             for (ListenerConfig l : lb.listeners()) {
-                if (l.protocol() != ListenerConfig.Protocol.HTTP) {
+                listenerIndex++;
+                if (l.protocol() != ListenerConfig.Protocol.HTTP && l.protocol() != ListenerConfig.Protocol.HTTPS) {
                     log.warn("load balancer '{}' listener :{}: protocol {} is not supported yet; skipped",
                             lb.name(), l.port(), l.protocol());
                     continue;
@@ -138,9 +151,13 @@ public final class ProxyServer implements AutoCloseable {
                 }
                 HttpListener existing = listeners.get(key);
                 int port = existing != null ? existing.localAddress().getPort() : l.port();
+                if (l.protocol() == ListenerConfig.Protocol.HTTPS) {
+                    wantedTls.put(key, tls.server("loadBalancers[" + lbIndex + "].listeners[" + listenerIndex + "]",
+                            l, TlsContexts.H2_AND_HTTP_1_1));
+                }
                 wanted.put(key, RoutingSnapshot.build(lb, l, groups, lbm,
-                        n -> tgMetrics.computeIfAbsent(n, x -> new TargetGroupMetrics(metrics, x)), port,
-                        logs.get(lb.name())));
+                        n -> tgMetrics.computeIfAbsent(n, x -> new TargetGroupMetrics(metrics, x)), targetTls::get,
+                        port, logs.get(lb.name())));
             }
         }
         // Network load balancers: resolve and bind their TCP listeners first (throws with nothing changed).
@@ -151,7 +168,7 @@ public final class ProxyServer implements AutoCloseable {
             if (!listeners.containsKey(e.getKey())) {
                 try {
                     bound.put(e.getKey(), HttpListener.bind(transport, pool, e.getKey().address(), e.getKey().port(),
-                            e.getValue(), headerTimeout));
+                            e.getValue(), headerTimeout, wantedTls.get(e.getKey())));
                 } catch (RuntimeException ex) {
                     bound.values().forEach(h -> h.close(Duration.ZERO));
                     tcpPlan.abort();
@@ -164,6 +181,10 @@ public final class ProxyServer implements AutoCloseable {
             HttpListener existing = listeners.get(e.getKey());
             if (existing != null) {
                 existing.snapshot(e.getValue());
+                ServerTls t = wantedTls.get(e.getKey());
+                if (t != null) {
+                    existing.tls(t);
+                }
             }
         }
         for (var it = listeners.entrySet().iterator(); it.hasNext(); ) {
@@ -185,6 +206,21 @@ public final class ProxyServer implements AutoCloseable {
         listeners.putAll(bound);
         closing.removeIf(CompletableFuture::isDone);
         tcpPlan.commit();
+    }
+
+    /** The client TLS context of every HTTPS target group, by name. */
+    private Map<String, SslContext> targetTls(HeadroomConfig config) {
+        Map<String, SslContext> out = new HashMap<>();
+        List<TargetGroupConfig> tgs = config.targetGroups();
+        for (int i = 0; i < tgs.size(); i++) {
+            TargetGroupConfig g = tgs.get(i);
+            if (g.protocol() == TargetGroupConfig.Protocol.HTTPS) {
+                // Targets that speak HTTP/2 (and gRPC) must agree to h2 by ALPN.
+                out.put(g.name(), tls.client("targetGroups[" + i + "]", g.tlsVerify(), g.tlsCaFile(),
+                        RoutingSnapshot.speaksHttp2(g) ? List.of("h2") : List.of()));
+            }
+        }
+        return out;
     }
 
     /** The bound address of every listener, in config order. */

@@ -516,14 +516,16 @@ final class ClientHandler extends ChannelInboundHandlerAdapter implements Reques
         attempts++;
         target.requestStarted();
         targetActive = true;
-        Channel ch = allowPooled ? pool.poll(target.address()) : null;
+        // HTTP/2 targets: a new stream per request on a shared connection, never a pooled channel.
+        Channel ch = allowPooled && !group.h2() ? pool.poll(target.address(), group.tls()) : null;
         if (ch != null) {
             upstreamReused = true;
             attach(ch);
             sendHead();
         } else {
             upstreamReused = false;
-            pool.connect(ctx.channel().eventLoop(), target.address()).addListener(connected);
+            pool.connect(ctx.channel().eventLoop(), target.address(), group.tls(), group.h2())
+                    .addListener(connected);
         }
     }
 

@@ -1,10 +1,12 @@
 package io.headroom.proxy.http;
 
+import io.headroom.proxy.tls.ServerTls;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
+import io.netty.channel.ChannelPipeline;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.handler.timeout.IdleStateHandler;
@@ -21,7 +23,9 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>Client pipeline, in order: {@code BytesCounter} (ProcessedBytes), {@code IdleStateHandler} (client idle
  * timeout), {@code StrictRequestDecoder} (RFC 9112 gate + Netty decoder), {@code ResponseEncoder},
- * {@code ClientHandler} (routing and forwarding). A TLS handler goes first when HTTPS arrives.
+ * {@code ClientHandler} (routing and forwarding). HTTPS listeners put {@code SniHandler} (which becomes the
+ * {@code SslHandler}) and {@link AlpnHandler} after the idle handler; after the handshake ALPN's choice adds either
+ * the HTTP/1.1 handlers above or HTTP/2's ({@link Http2Frontend}).
  */
 public final class HttpListener {
     private final Transport transport;
@@ -29,6 +33,8 @@ public final class HttpListener {
     private final long headerTimeoutNanos;
     private final ChannelGroup clients = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
     private volatile RoutingSnapshot snapshot;
+    /** HTTPS listeners: certificates and policy; swapped on reload like the snapshot. Null for HTTP. */
+    private volatile ServerTls tls;
     private volatile boolean closing;
     private Channel server;
 
@@ -47,8 +53,20 @@ public final class HttpListener {
      */
     public static HttpListener bind(Transport transport, UpstreamPool pool, String address, int port,
                                     RoutingSnapshot snapshot, Duration headerTimeout) {
+        return bind(transport, pool, address, port, snapshot, headerTimeout, null);
+    }
+
+    /**
+     * Binds an HTTPS listener ({@code tls} non-null) or an HTTP one.
+     *
+     * @param tls certificates, policy and ALPN of an HTTPS listener; null for HTTP
+     * @throws IllegalStateException naming the address when the bind fails
+     */
+    public static HttpListener bind(Transport transport, UpstreamPool pool, String address, int port,
+                                    RoutingSnapshot snapshot, Duration headerTimeout, ServerTls tls) {
         HttpListener l = new HttpListener(transport, pool, Objects.requireNonNull(snapshot, "snapshot"),
                 headerTimeout.toNanos());
+        l.tls = tls;
         ServerBootstrap b = new ServerBootstrap()
                 .group(transport.group())
                 .channel(transport.serverChannel())
@@ -82,17 +100,34 @@ public final class HttpListener {
         s.lb.activeConnections.incrementAndGet();
         ch.closeFuture().addListener(f -> s.lb.activeConnections.decrementAndGet());
         clients.add(ch);
-        ResponseEncoder encoder = new ResponseEncoder();
         ch.pipeline().addLast("bytes", new BytesCounter(this));
         ch.pipeline().addLast("idle", new IdleStateHandler(0, 0, s.idleTimeoutNanos, TimeUnit.NANOSECONDS));
-        ch.pipeline().addLast("decoder", new StrictRequestDecoder(() -> snapshot.desyncMode, headerTimeoutNanos));
-        ch.pipeline().addLast("encoder", encoder);
-        ch.pipeline().addLast("handler", new ClientHandler(this, pool, encoder));
+        ServerTls t = tls;
+        if (t != null) {
+            // HTTPS: the handshake first; then ALPN's choice adds the HTTP/1.1 handlers below or HTTP/2's.
+            ch.pipeline().addLast("tls", t.newHandler(ch.alloc()));
+            ch.pipeline().addLast("alpn", new AlpnHandler(this, pool));
+        } else {
+            addHttp1(ch.pipeline());
+        }
+    }
+
+    /** The HTTP/1.1 handlers: all of an HTTP connection's after the idle handler; after TLS on HTTPS. */
+    void addHttp1(ChannelPipeline p) {
+        ResponseEncoder encoder = new ResponseEncoder();
+        p.addLast("decoder", new StrictRequestDecoder(() -> snapshot.desyncMode, headerTimeoutNanos));
+        p.addLast("encoder", encoder);
+        p.addLast("handler", new ClientHandler(this, pool, encoder));
     }
 
     /** The snapshot requests start on. */
     public RoutingSnapshot snapshot() {
         return snapshot;
+    }
+
+    /** Publishes new certificates for an HTTPS listener; open connections keep theirs. */
+    public void tls(ServerTls t) {
+        tls = Objects.requireNonNull(t, "tls");
     }
 
     /** Publishes a new snapshot; requests in flight finish on the old one. */

@@ -21,6 +21,8 @@ public final class LoadBalancerMetrics {
     final Counter elb504;
     final Counter nonCompliant;
     final Counter rejectedConnections;
+    /** HTTPS listeners: client connections whose TLS handshake failed (ClientTLSNegotiationErrorCount). */
+    final Counter clientTlsErrors;
     /** Open client connections (the ActiveConnectionCount gauge); shared by all snapshots of the load balancer. */
     final AtomicInteger activeConnections;
 
@@ -36,6 +38,7 @@ public final class LoadBalancerMetrics {
         elb504 = registry.counter(MetricKey.of("HTTPCode_ELB_504_Count", d));
         nonCompliant = registry.counter(MetricKey.of("DesyncMitigationMode_NonCompliant_Request_Count", d));
         rejectedConnections = registry.counter(MetricKey.of("RejectedConnectionCount", d));
+        clientTlsErrors = registry.counter(MetricKey.of("ClientTLSNegotiationErrorCount", d));
         this.activeConnections = activeConnections;
         registry.gauge(MetricKey.of("ActiveConnectionCount", d), activeConnections::get);
     }

@@ -7,6 +7,7 @@ import io.headroom.core.routing.Router;
 import io.headroom.proxy.accesslog.AccessLog;
 import io.headroom.proxy.target.TargetGroup;
 import io.headroom.proxy.target.TargetGroups;
+import io.netty.handler.ssl.SslContext;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 
@@ -17,8 +18,20 @@ import java.util.function.Function;
  * finishes on it, so a reload never changes a request half-way.
  */
 public final class RoutingSnapshot {
-    /** A forward action's target group with its metrics: the {@code G} of the router. */
-    record GroupRef(TargetGroup group, TargetGroupMetrics metrics) {
+    /**
+     * A forward action's target group with its metrics and, for an HTTPS target group, the TLS context for
+     * connections to its targets (null: plain HTTP): the {@code G} of the router.
+     */
+    record GroupRef(TargetGroup group, TargetGroupMetrics metrics, SslContext tls, boolean h2) {
+        /** A plain HTTP/1.1 target group. */
+        GroupRef(TargetGroup group, TargetGroupMetrics metrics) {
+            this(group, metrics, null, false);
+        }
+    }
+
+    /** Whether the targets of {@code g} are spoken to in HTTP/2 ({@code protocolVersion} HTTP2 or GRPC). */
+    public static boolean speaksHttp2(io.headroom.core.config.TargetGroupConfig g) {
+        return "HTTP2".equals(g.protocolVersion()) || "GRPC".equals(g.protocolVersion());
     }
 
     final String loadBalancer;
@@ -68,11 +81,23 @@ public final class RoutingSnapshot {
                                         LoadBalancerMetrics lbMetrics,
                                         Function<String, TargetGroupMetrics> tgMetrics, int port,
                                         AccessLog accessLog) {
+        return build(lbConfig, listener, groups, lbMetrics, tgMetrics, name -> null, port, accessLog);
+    }
+
+    /**
+     * As above, with the TLS client context of each HTTPS target group by name ({@code targetTls} returns null
+     * for HTTP target groups).
+     */
+    public static RoutingSnapshot build(LoadBalancerConfig lbConfig, ListenerConfig listener, TargetGroups groups,
+                                        LoadBalancerMetrics lbMetrics,
+                                        Function<String, TargetGroupMetrics> tgMetrics,
+                                        Function<String, SslContext> targetTls, int port, AccessLog accessLog) {
         Router<GroupRef> router;
         try {
             router = Router.compile(listener, name -> {
                 TargetGroup g = groups.get(name);
-                return g == null ? null : new GroupRef(g, tgMetrics.apply(name));
+                return g == null ? null : new GroupRef(g, tgMetrics.apply(name), targetTls.apply(name),
+                        speaksHttp2(g.config()));
             });
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("loadBalancers '" + lbConfig.name() + "': " + e.getMessage(), e);

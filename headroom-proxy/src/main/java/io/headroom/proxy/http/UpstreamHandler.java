@@ -3,6 +3,7 @@ package io.headroom.proxy.http;
 import io.headroom.core.target.TargetAddress;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.ssl.SslContext;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.util.ReferenceCountUtil;
 
@@ -14,6 +15,10 @@ import io.netty.util.ReferenceCountUtil;
 final class UpstreamHandler extends ChannelInboundHandlerAdapter {
     final UpstreamPool pool;
     final TargetAddress address;
+    /** The TLS context the connection was made with (an HTTPS target group); null for plain HTTP. */
+    SslContext tls;
+    /** Whether this is one HTTP/2 stream to an HTTP/2 target (used once, never pooled). */
+    boolean h2;
     /** The client connection whose exchange uses this connection; null while pooled. Event loop only. */
     ClientHandler owner;
 

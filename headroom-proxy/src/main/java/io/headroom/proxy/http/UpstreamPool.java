@@ -6,8 +6,11 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
+import io.netty.channel.ChannelPromise;
 import io.netty.channel.EventLoop;
 import io.netty.handler.codec.http.HttpClientCodec;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.concurrent.FastThreadLocal;
 import java.util.ArrayDeque;
@@ -24,6 +27,7 @@ public final class UpstreamPool {
     static final String CODEC = "http";
 
     private final Bootstrap bootstrap;
+    private final Http2Upstreams http2;
     private final long idleNanos;
     private final FastThreadLocal<HashMap<TargetAddress, ArrayDeque<Channel>>> idle = new FastThreadLocal<>() {
         @Override
@@ -43,10 +47,19 @@ public final class UpstreamPool {
                 .option(ChannelOption.AUTO_READ, false)
                 .option(ChannelOption.TCP_NODELAY, true)
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, connectTimeoutMillis);
+        this.http2 = new Http2Upstreams(bootstrap, idleNanos);
     }
 
-    /** An idle connection to {@code address} owned by the calling event loop, or null. */
+    /** An idle plain HTTP connection to {@code address} owned by the calling event loop, or null. */
     Channel poll(TargetAddress address) {
+        return poll(address, null);
+    }
+
+    /**
+     * An idle connection to {@code address} owned by the calling event loop and made with {@code tls} (null: plain
+     * HTTP), or null. Idle ones made otherwise (a reload changed the target group's protocol or trust) are closed.
+     */
+    Channel poll(TargetAddress address, SslContext tls) {
         HashMap<TargetAddress, ArrayDeque<Channel>> map = idle.get();
         ArrayDeque<Channel> q = map.get(address);
         if (q == null) {
@@ -55,7 +68,10 @@ public final class UpstreamPool {
         Channel ch;
         while ((ch = q.pollFirst()) != null) {
             if (ch.isActive()) {
-                break;
+                if (((UpstreamHandler) ch.pipeline().get("upstream")).tls == tls) {
+                    break;
+                }
+                ch.close();
             }
         }
         if (q.isEmpty()) {
@@ -64,12 +80,37 @@ public final class UpstreamPool {
         return ch;
     }
 
-    /** A new connection to {@code address} on {@code loop}; its last handler is an {@link UpstreamHandler}. */
+    /** A new plain HTTP connection to {@code address} on {@code loop}; its last handler is an {@link UpstreamHandler}. */
     ChannelFuture connect(EventLoop loop, TargetAddress address) {
+        return connect(loop, address, null);
+    }
+
+    /**
+     * A new connection to {@code address} on {@code loop}, over TLS when {@code tls} is non-null; the future
+     * completes when the connection can carry a request (with TLS: after the handshake, whose failure fails it).
+     */
+    ChannelFuture connect(EventLoop loop, TargetAddress address, SslContext tls) {
+        return connect(loop, address, tls, false);
+    }
+
+    /**
+     * As {@link #connect(EventLoop, TargetAddress, SslContext)}; with {@code h2}, a new HTTP/2 stream to the target
+     * instead (on this loop's connection to it, made when needed), whose pipeline turns HTTP/1.1 message objects
+     * into frames and back, so the caller cannot tell the difference.
+     */
+    ChannelFuture connect(EventLoop loop, TargetAddress address, SslContext tls, boolean h2) {
         UpstreamHandler handler = new UpstreamHandler(this, address);
-        return bootstrap.clone(loop).handler(new ChannelInitializer<Channel>() {
+        if (h2) {
+            handler.h2 = true;
+            return http2.openStream(loop, address, tls, handler);
+        }
+        handler.tls = tls;
+        ChannelFuture connected = bootstrap.clone(loop).handler(new ChannelInitializer<Channel>() {
             @Override
             protected void initChannel(Channel ch) {
+                if (tls != null) {
+                    ch.pipeline().addLast("tls", tls.newHandler(ch.alloc(), address.host(), address.port()));
+                }
                 ch.pipeline().addLast(CODEC, new HttpClientCodec(
                         io.netty.handler.codec.http.HttpObjectDecoder.DEFAULT_MAX_INITIAL_LINE_LENGTH,
                         HeaderScanner.MAX_HEADER_SECTION, 16 * 1024));
@@ -77,11 +118,37 @@ public final class UpstreamPool {
                 ch.pipeline().addLast("upstream", handler);
             }
         }).connect(address.host(), address.port());
+        return tls == null ? connected : handshaken(connected);
+    }
+
+    private static ChannelFuture handshaken(ChannelFuture connected) {
+        Channel ch = connected.channel();
+        ChannelPromise ready = ch.newPromise();
+        connected.addListener(f -> {
+            if (!f.isSuccess()) {
+                ready.tryFailure(f.cause());
+                return;
+            }
+            ch.pipeline().get(SslHandler.class).handshakeFuture().addListener(h -> {
+                if (h.isSuccess()) {
+                    ready.trySuccess();
+                } else {
+                    ready.tryFailure(h.cause());
+                    ch.close();
+                }
+            });
+            ch.read(); // auto-read is off: the handshake's records must be read
+        });
+        return ready;
     }
 
     /** Returns a connection whose exchange ended cleanly; must be called on its event loop. */
     void release(Channel ch, UpstreamHandler h) {
         h.owner = null;
+        if (h.h2) {
+            ch.close(); // an HTTP/2 stream carries one exchange; its connection stays
+            return;
+        }
         if (!ch.isActive()) {
             return;
         }
