@@ -52,6 +52,13 @@ final class TargetTrackingPolicy implements ScalingPolicy {
 
     private final String name;
     private final double target;
+    /**
+     * The shortest alarm period. Group metrics are written once a second by a ticking thread whose phase drifts
+     * against second boundaries, so a 1-second period is sometimes empty, and an alarm that needs every period
+     * of its window to breach would then never fire; 2-second periods always hold a sample.
+     */
+    static final int MIN_PERIOD_SECONDS = 2;
+
     private final boolean disableScaleIn;
     private final boolean perTargetMetric;
     private final int scaleInWindowSeconds;
@@ -109,13 +116,13 @@ final class TargetTrackingPolicy implements ScalingPolicy {
         this.perTargetMetric = key.name().equals(MetricNames.REQUEST_COUNT_PER_TARGET);
         boolean perMinute = c.predefinedMetricType() == PredefinedMetricType.ALB_REQUEST_COUNT_PER_TARGET;
 
-        int highPeriod = Math.max(1, outWindow / HIGH_PERIODS);
+        int highPeriod = Math.max(MIN_PERIOD_SECONDS, outWindow / HIGH_PERIODS);
         int highN = Math.max(1, outWindow / highPeriod);
         this.highFactor = perMinute ? 60.0 / highPeriod : 1.0;
         this.high = new Alarm("TargetTracking-" + group.name() + "-AlarmHigh-" + name, key, stat, highPeriod, highN,
                 highN, target / highFactor, ComparisonOperator.GREATER_THAN_THRESHOLD);
 
-        int lowPeriod = Math.max(1, scaleInWindowSeconds / LOW_PERIODS);
+        int lowPeriod = Math.max(MIN_PERIOD_SECONDS, scaleInWindowSeconds / LOW_PERIODS);
         int lowN = Math.max(1, scaleInWindowSeconds / lowPeriod);
         this.lowFactor = perMinute ? 60.0 / lowPeriod : 1.0;
         this.low = disableScaleIn ? null
