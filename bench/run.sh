@@ -481,18 +481,27 @@ rss_kb() { # PID -> resident set of the process and its children, in kB
 measure_idle() { # THREADS PROXY ROUND PID
   local threads="$1" proxy="$2" round="$3" pid="$4" before after holder line errors=0 i
   before=$(rss_kb "$pid")
-  start "hold-$proxy" java -Xmx256m -XX:+UseSerialGC "$here/HoldConnections.java" 127.0.0.1 "${http_port[$proxy]}" \
-    /small "$idle_n" 120
-  holder=$started
-  for i in $(seq 1200); do # up to 120 s for N connections to open and answer
-    grep -q '^READY' "$tmp/hold-$proxy.log" 2>/dev/null && break
-    kill -0 "$holder" 2>/dev/null || break
-    sleep 0.1
+  local attempt rc=""
+  for attempt in 1 2; do # a client JVM that dies before it says anything is started once more
+    start "hold-$proxy" java -Xmx256m -XX:+UseSerialGC "$here/HoldConnections.java" 127.0.0.1 \
+      "${http_port[$proxy]}" /small "$idle_n" 120
+    holder=$started
+    for i in $(seq 1200); do # up to 120 s for N connections to open and answer
+      grep -q '^READY' "$tmp/hold-$proxy.log" 2>/dev/null && break
+      kill -0 "$holder" 2>/dev/null || break
+      sleep 0.1
+    done
+    if grep -q '^READY' "$tmp/hold-$proxy.log" || kill -0 "$holder" 2>/dev/null || [ -s "$tmp/hold-$proxy.log" ]; then
+      break
+    fi
+    rc=0
+    wait "$holder" 2>/dev/null || rc=$?
+    log "  idle client for $proxy exited ($rc) before it said anything; starting it again"
   done
   line="$(grep '^READY' "$tmp/hold-$proxy.log" || true)"
   if [ -z "$line" ]; then
     errors=$idle_n
-    notes+=("idle: $proxy (threads $threads) did not hold $idle_n connections: $(tail -n 3 "$tmp/hold-$proxy.log" | tr '\n' ' ')")
+    notes+=("idle: $proxy (threads $threads) did not hold $idle_n connections${rc:+ (client exit $rc)}: $(tail -n 3 "$tmp/hold-$proxy.log" | tr '\n' ' ')")
   else
     errors=$(sed -n 's/.*failed=\([0-9]*\).*/\1/p' <<<"$line")
     [ "$errors" = 0 ] || notes+=("idle: $proxy (threads $threads): $line $(grep '^first error' "$tmp/hold-$proxy.log" || true)")
