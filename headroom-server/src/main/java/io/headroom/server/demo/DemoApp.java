@@ -39,32 +39,36 @@ public final class DemoApp implements AutoCloseable {
     private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
 
     private final HttpServer server;
-    private final ExecutorService executor;
+    private final ExecutorService executor; // accepts requests and answers the cheap ones (/health first of all)
+    private final ExecutorService workers;  // /work and /sleep, so a backlog of them never delays a health check
     private final String instanceId;
     private final AtomicBoolean healthy = new AtomicBoolean(true);
     private final AtomicLong requests = new AtomicLong();
     private final AtomicInteger inFlight = new AtomicInteger();
 
-    private DemoApp(HttpServer server, ExecutorService executor, String instanceId) {
+    private DemoApp(HttpServer server, ExecutorService executor, ExecutorService workers, String instanceId) {
         this.server = server;
         this.executor = executor;
+        this.workers = workers;
         this.instanceId = instanceId;
     }
 
     /** Starts the app on {@code host:port} (port 0 picks a free one). */
     public static DemoApp start(String host, int port, String instanceId, int threads) throws IOException {
         HttpServer server = HttpServer.create(new InetSocketAddress(host, port), 1024);
-        ExecutorService executor = new ThreadPoolExecutor(threads, threads, 30, TimeUnit.SECONDS,
-                new LinkedBlockingQueue<>(), r -> {
-                    Thread t = new Thread(r, "demo-app");
-                    t.setDaemon(true);
-                    return t;
-                });
-        DemoApp app = new DemoApp(server, executor, instanceId);
+        DemoApp app = new DemoApp(server, pool("demo-app-http", 4), pool("demo-app-work", threads), instanceId);
         server.createContext("/", app::handle);
-        server.setExecutor(executor);
+        server.setExecutor(app.executor);
         server.start();
         return app;
+    }
+
+    private static ExecutorService pool(String name, int threads) {
+        return new ThreadPoolExecutor(threads, threads, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), r -> {
+            Thread t = new Thread(r, name);
+            t.setDaemon(true);
+            return t;
+        });
     }
 
     public int port() {
@@ -83,6 +87,26 @@ public final class DemoApp implements AutoCloseable {
     private void handle(HttpExchange ex) throws IOException {
         requests.incrementAndGet();
         inFlight.incrementAndGet();
+        String path = ex.getRequestURI().getPath();
+        if (path.equals("/work") || path.equals("/sleep")) {
+            try {
+                workers.execute(() -> {
+                    try {
+                        serve(ex);
+                    } catch (IOException e) {
+                        // the client went away; nothing to answer
+                    }
+                });
+            } catch (java.util.concurrent.RejectedExecutionException e) {
+                inFlight.decrementAndGet();
+                ex.close(); // stopping
+            }
+        } else {
+            serve(ex);
+        }
+    }
+
+    private void serve(HttpExchange ex) throws IOException {
         try (ex) {
             ex.getRequestBody().transferTo(OutputStream.nullOutputStream());
             try {
@@ -194,6 +218,7 @@ public final class DemoApp implements AutoCloseable {
     /** Stops accepting and waits up to {@code drainSeconds} for requests in flight. */
     public void stop(int drainSeconds) {
         server.stop(drainSeconds);
+        workers.shutdownNow();
         executor.shutdownNow();
     }
 

@@ -66,6 +66,22 @@ class DemoAppTest {
     }
 
     @Test
+    void healthIsAnsweredWhileEveryWorkThreadIsBusy() throws Exception {
+        // The app under test has 4 work threads; keep all of them (and a queue behind them) sleeping.
+        java.util.List<java.util.concurrent.CompletableFuture<HttpResponse<String>>> sleeping = new java.util.ArrayList<>();
+        for (int i = 0; i < 6; i++) {
+            sleeping.add(client.sendAsync(HttpRequest.newBuilder(
+                    URI.create("http://127.0.0.1:" + app.port() + "/sleep?ms=3000")).build(), HttpResponse.BodyHandlers.ofString()));
+        }
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(2)).until(() -> app.inFlight() == 6);
+        assertThat(get("/health").statusCode()).isEqualTo(200);
+        assertThat(sleeping).noneMatch(java.util.concurrent.CompletableFuture::isDone);
+        for (var f : sleeping) {
+            assertThat(f.get().statusCode()).isEqualTo(200);
+        }
+    }
+
+    @Test
     void unknownPathIs404() throws Exception {
         assertThat(get("/nope").statusCode()).isEqualTo(404);
     }
