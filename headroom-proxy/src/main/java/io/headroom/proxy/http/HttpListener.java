@@ -1,11 +1,7 @@
 package io.headroom.proxy.http;
 
 import io.headroom.proxy.tls.ServerTls;
-import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelFuture;
-import io.netty.channel.ChannelInitializer;
-import io.netty.channel.ChannelOption;
 import io.netty.channel.ChannelPipeline;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
@@ -67,25 +63,7 @@ public final class HttpListener {
         HttpListener l = new HttpListener(transport, pool, Objects.requireNonNull(snapshot, "snapshot"),
                 headerTimeout.toNanos());
         l.tls = tls;
-        ServerBootstrap b = new ServerBootstrap()
-                .group(transport.group())
-                .channel(transport.serverChannel())
-                .option(ChannelOption.SO_BACKLOG, 1024)
-                .option(ChannelOption.SO_REUSEADDR, true)
-                .childOption(ChannelOption.AUTO_READ, false)
-                .childOption(ChannelOption.TCP_NODELAY, true)
-                .childHandler(new ChannelInitializer<Channel>() {
-                    @Override
-                    protected void initChannel(Channel ch) {
-                        l.initClient(ch);
-                    }
-                });
-        ChannelFuture f = b.bind(address, port).awaitUninterruptibly();
-        if (!f.isSuccess()) {
-            throw new IllegalStateException("listener " + address + ":" + port + ": cannot bind: "
-                    + f.cause().getMessage(), f.cause());
-        }
-        l.server = f.channel();
+        l.server = transport.bind("listener", address, port, false, l::initClient);
         return l;
     }
 

@@ -1,11 +1,7 @@
 package io.headroom.proxy.tcp;
 
 import io.headroom.proxy.http.Transport;
-import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelFuture;
-import io.netty.channel.ChannelInitializer;
-import io.netty.channel.ChannelOption;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.handler.timeout.IdleStateHandler;
@@ -42,26 +38,7 @@ final class TcpListener {
      */
     static TcpListener bind(Transport transport, String address, int port, TcpRoute route) {
         TcpListener l = new TcpListener(transport, Objects.requireNonNull(route, "route"));
-        ServerBootstrap b = new ServerBootstrap()
-                .group(transport.group())
-                .channel(transport.serverChannel())
-                .option(ChannelOption.SO_BACKLOG, 1024)
-                .option(ChannelOption.SO_REUSEADDR, true)
-                .childOption(ChannelOption.AUTO_READ, false)
-                .childOption(ChannelOption.ALLOW_HALF_CLOSURE, true)
-                .childOption(ChannelOption.TCP_NODELAY, true)
-                .childHandler(new ChannelInitializer<Channel>() {
-                    @Override
-                    protected void initChannel(Channel ch) {
-                        l.initClient(ch);
-                    }
-                });
-        ChannelFuture f = b.bind(address, port).awaitUninterruptibly();
-        if (!f.isSuccess()) {
-            throw new IllegalStateException("listener TCP " + address + ":" + port + ": cannot bind: "
-                    + f.cause().getMessage(), f.cause());
-        }
-        l.server = f.channel();
+        l.server = transport.bind("listener TCP", address, port, true, l::initClient);
         return l;
     }
 
