@@ -154,18 +154,43 @@ public final class AdminServer implements AutoCloseable {
         prometheus.close();
     }
 
+    /** The browser session cookie: a digest of the token (never the token itself), HttpOnly, same-site only. */
+    static final String SESSION_COOKIE = "headroom_admin";
+
+    /**
+     * With a token configured, a request is let in by {@code Authorization: Bearer <token>}, or (for the
+     * dashboard, since a browser cannot add that header to a page load) by the session cookie that opening any
+     * page once with {@code ?token=<token>} sets.
+     */
     private void authenticate(Context ctx) {
         String token = server.config().admin().token();
         if (token == null || token.isEmpty()) {
             return;
         }
         String header = ctx.header("Authorization");
+        if (header == null) {
+            String session = sessionValue(token);
+            String cookie = ctx.cookie(SESSION_COOKIE);
+            if (cookie != null && MessageDigest.isEqual(sha256(cookie), sha256(session))) {
+                return;
+            }
+            String query = ctx.queryParam("token");
+            if (query != null && MessageDigest.isEqual(sha256(query), sha256(token))) {
+                ctx.header("Set-Cookie", SESSION_COOKIE + "=" + session + "; Path=/; HttpOnly; SameSite=Strict");
+                return;
+            }
+        }
         String given = header != null && header.regionMatches(true, 0, "Bearer ", 0, 7) ? header.substring(7).strip() : "";
         if (!MessageDigest.isEqual(sha256(given), sha256(token))) {
             ctx.header("WWW-Authenticate", "Bearer realm=\"headroom\"");
             throw new ApiException(401, "Unauthorized", header == null
-                    ? "missing Authorization: Bearer <token> (admin.token is set)" : "wrong admin token");
+                    ? "missing Authorization: Bearer <token> (admin.token is set; in a browser, open /?token=<token> once)"
+                    : "wrong admin token");
         }
+    }
+
+    private static String sessionValue(String token) {
+        return java.util.HexFormat.of().formatHex(sha256("headroom-admin-session:" + token));
     }
 
     /** Comparing digests keeps the compare constant-time and independent of the token's length. */

@@ -75,6 +75,25 @@ class AdminApiTest {
     }
 
     @Test
+    void aBrowserSignsInOnceWithTheTokenInTheUrlAndThenUsesACookie() throws Exception {
+        Response signIn = h.call("GET", "/?token=" + TOKEN, null, null);
+        assertThat(signIn.status()).isEqualTo(200);
+        String setCookie = signIn.raw().headers().firstValue("Set-Cookie").orElseThrow();
+        assertThat(setCookie).startsWith("headroom_admin=").contains("HttpOnly", "SameSite=Strict")
+                .doesNotContain(TOKEN);
+        String cookie = setCookie.substring(0, setCookie.indexOf(';'));
+        var withCookie = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
+                        java.net.URI.create(h.adminUrl() + "/api/v1/status")).header("Cookie", cookie).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertThat(withCookie.statusCode()).isEqualTo(200);
+        var forged = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
+                        java.net.URI.create(h.adminUrl() + "/api/v1/status")).header("Cookie", "headroom_admin=" + TOKEN).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertThat(forged.statusCode()).isEqualTo(401);
+        assertError(h.call("GET", "/?token=wrong", null, null), 401, "Unauthorized", "open /?token=");
+    }
+
+    @Test
     void theDashboardNeedsTheTokenToo() throws Exception {
         assertThat(h.call("GET", "/", null, null).status()).isEqualTo(401);
         Response r = h.call("GET", "/", null, TOKEN);
