@@ -1,9 +1,10 @@
 package io.headroom.core.scaling;
 
+import io.headroom.core.alarm.Alarm;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
 
-/** Number formatting for cause texts. */
+/** Wording and number formatting for cause texts, so every policy words its causes as AWS does. */
 final class Format {
     private Format() {}
 
@@ -13,5 +14,10 @@ final class Format {
             return String.valueOf(v);
         }
         return BigDecimal.valueOf(v).setScale(2, RoundingMode.HALF_UP).stripTrailingZeros().toPlainString();
+    }
+
+    /** AWS's activity cause for an alarm that triggered a policy: "a monitor alarm X in state ALARM triggered policy Y". */
+    static String triggered(Alarm alarm, String policy) {
+        return "a monitor alarm " + alarm.name() + " in state " + alarm.state() + " triggered policy " + policy;
     }
 }

@@ -54,7 +54,7 @@ final class SimpleScalingPolicy implements ScalingPolicy {
         if (state != AlarmState.ALARM) {
             return ScalingDecision.none(name, "alarm " + alarm.name() + " is in state " + state);
         }
-        String cause = "a monitor alarm " + alarm.name() + " in state ALARM triggered policy " + name;
+        String cause = Format.triggered(alarm, name);
         if (cooldownEnds != null && now.isBefore(cooldownEnds)) {
             return ScalingDecision.none(name, cause + ", but the policy is in its cooldown until " + cooldownEnds);
         }

@@ -121,7 +121,7 @@ final class StepScalingPolicy implements ScalingPolicy {
         double value = aggregate(alarm.lastDatapoints());
         double breach = value - alarm.threshold();
         StepAdjustment step = stepFor(breach);
-        String cause = "a monitor alarm " + alarm.name() + " in state ALARM triggered policy " + name;
+        String cause = Format.triggered(alarm, name);
         if (step == null) {
             return ScalingDecision.none(name, cause + ", but no step adjustment covers the breach "
                     + Format.number(breach) + " (metric " + Format.number(value) + ")");

@@ -209,7 +209,7 @@ final class TargetTrackingPolicy implements ScalingPolicy {
     }
 
     private String triggered(Alarm a) {
-        return "a monitor alarm " + a.name() + " in state " + a.state() + " triggered policy " + name;
+        return Format.triggered(a, name);
     }
 
     @Override
