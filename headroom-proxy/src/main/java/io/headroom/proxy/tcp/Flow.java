@@ -22,14 +22,16 @@ import io.netty.handler.codec.haproxy.HAProxyProtocolVersion;
 import io.netty.handler.codec.haproxy.HAProxyProxiedProtocol;
 import io.netty.handler.ssl.SslCloseCompletionEvent;
 import io.netty.handler.ssl.SslHandshakeCompletionEvent;
-import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.util.ReferenceCountUtil;
 import java.io.IOException;
 import java.net.Inet4Address;
 import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.nio.channels.ClosedChannelException;
 import java.util.ArrayDeque;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -40,8 +42,8 @@ import org.slf4j.LoggerFactory;
  * between them without parsing.
  *
  * <pre>
- *  client ──read──▶ [idle] [Relay client] ──write──▶ upstream   next client read once that write succeeded
- *  client ◀──write── [Relay upstream] ◀──read── [ppv2] upstream  next upstream read once that write succeeded
+ *  client ──read──▶ [Relay client] ──write──▶ upstream     flushed once per read; next read while upstream is writable
+ *  client ◀──write── [Relay upstream] ◀──read── [ppv2] upstream  the same the other way
  *
  *  FIN from one side         → its bytes flushed, then shutdownOutput towards the other side (half-close)
  *  FIN from both sides       → both channels closed
@@ -50,15 +52,21 @@ import org.slf4j.LoggerFactory;
  *  idle timeout, or the target's deregistration delay ran out → both closed
  * </pre>
  *
- * <p>Auto-read is off on both channels: each side reads one buffer, writes it to the other, and reads again
- * only when that write succeeded, so a slow reader slows the writer down (backpressure both ways, no queues).
+ * <p>Auto-read is off on both channels: each side reads one buffer, writes it to the other, flushes at the end of
+ * the read and reads again at once while the other side's outbound buffer is under its high water mark; past it,
+ * reading waits until that buffer drained below the low water mark (channelWritabilityChanged). So a slow reader
+ * slows the writer down (backpressure both ways, at most one water mark queued per direction), and a fast one
+ * costs no interest changes (no epoll_ctl) and no per-write promise: writes use the void promise, a failed write
+ * reaches {@code exceptionCaught} of the channel written to. The idle timeout is one scheduled check per idle
+ * period on the client's event loop, fed by a timestamp taken on every read of either side.
  * The connection counts as one request in flight on its target from connect to close, so a draining target
  * keeps it until it ends or the deregistration delay is over ({@link Target#whenDeregistered}).
  *
  * <p>Splice ({@code EpollSocketChannel.spliceTo}) is deliberately not used: it moves bytes inside the kernel,
  * past the pipeline, so ProcessedBytes and the idle timeout would not see them and a PROXY header could not be
- * ordered before them (and flows run on NIO for now, see {@link TcpListeners#l4Transport}). All state is
- * touched only on the client's event loop.
+ * ordered before them. On epoll every flow channel keeps its fd in epoll for its whole life
+ * ({@link EpollInterest}, a workaround for a Netty bug that closed half-closed flows). All state is touched only on
+ * the client's event loop.
  *
  * <p>On a TLS listener the flow starts when the client's handshake is done (a failed one is counted as
  * ClientTLSNegotiationErrorCount and never reaches a target); decrypted bytes that arrive before the target is
@@ -79,6 +87,9 @@ final class Flow implements Runnable {
     private boolean upstreamEof;
     private int open;
     private boolean finished;
+    /** System.nanoTime() of the last read on either side, for the idle timeout. */
+    private long lastRead;
+    private ScheduledFuture<?> idleCheck;
     /** Client bytes decrypted before the target was connected (TLS listeners only); null when none. */
     private ArrayDeque<Object> pending;
 
@@ -88,7 +99,7 @@ final class Flow implements Runnable {
         this.transport = transport;
     }
 
-    /** The client side's handler; added to the client's pipeline after the idle timer. */
+    /** The client side's handler; the last in the client's pipeline. */
     ChannelInboundHandlerAdapter clientHandler() {
         return new Relay(true);
     }
@@ -236,7 +247,11 @@ final class Flow implements Runnable {
 
     /** An error on one side: a reset is passed on as a reset; anything else closes both. */
     private void error(boolean fromClient, Throwable cause) {
-        if (cause instanceof SSLException || cause.getCause() instanceof SSLException) {
+        if (cause instanceof ClosedChannelException) {
+            // A write to a side that was closing already (void promise): nothing to pass on.
+            log.debug("load balancer {}: write to a closed {} of {}", route.loadBalancer(),
+                    fromClient ? "client" : "target", client.remoteAddress());
+        } else if (cause instanceof SSLException || cause.getCause() instanceof SSLException) {
             // A TLS client that failed its handshake or sent a bad record; counted by the handshake event.
             log.debug("load balancer {}: TLS error with {}: {}", route.loadBalancer(), client.remoteAddress(),
                     cause.toString());
@@ -258,6 +273,9 @@ final class Flow implements Runnable {
     private void channelClosed(boolean clientSide) {
         if (clientSide) {
             releasePending();
+            if (idleCheck != null) {
+                idleCheck.cancel(false);
+            }
         }
         Channel other = clientSide ? upstream : client;
         // A failed connect is answered with a reset by the connect listener, not with a FIN here.
@@ -290,23 +308,55 @@ final class Flow implements Runnable {
         }
     }
 
-    /** Relays one direction: reads from its channel, writes to the peer, reads again when that write is done. */
-    private final class Relay extends ChannelInboundHandlerAdapter implements ChannelFutureListener {
+    /** Reads {@code ch} again unless its input has ended (epoll no longer watches it and a read would fail). */
+    private void readAgain(Channel ch, boolean clientSide) {
+        if (!(clientSide ? clientEof : upstreamEof) && ch.isActive()) {
+            ch.read();
+        }
+    }
+
+    /** Starts the idle timer (client's event loop). */
+    private void startIdleTimer() {
+        lastRead = System.nanoTime();
+        scheduleIdleCheck(route.idleTimeoutNanos());
+    }
+
+    private void scheduleIdleCheck(long delayNanos) {
+        idleCheck = client.eventLoop().schedule(this::checkIdle, delayNanos, TimeUnit.NANOSECONDS);
+    }
+
+    private void checkIdle() {
+        if (!client.isOpen()) {
+            return;
+        }
+        long left = route.idleTimeoutNanos() - (System.nanoTime() - lastRead);
+        if (left > 0) {
+            scheduleIdleCheck(left);
+            return;
+        }
+        log.debug("load balancer {}: {} idle; closing", route.loadBalancer(), client.remoteAddress());
+        closeNow();
+    }
+
+    /** Relays one direction: reads from its channel, writes to the peer, flushes and reads on while it can. */
+    private final class Relay extends ChannelInboundHandlerAdapter {
         private final boolean clientSide;
-        private Channel self;
 
         Relay(boolean clientSide) {
             this.clientSide = clientSide;
         }
 
         @Override
-        public void handlerAdded(ChannelHandlerContext ctx) {
-            self = ctx.channel();
-        }
-
-        @Override
         public void channelActive(ChannelHandlerContext ctx) {
+            try {
+                EpollInterest.keepRegistered(ctx.channel());
+            } catch (IllegalStateException e) {
+                log.debug("load balancer {}: {}", route.loadBalancer(), e.getMessage());
+                ctx.close();
+                return;
+            }
             if (clientSide) {
+                startIdleTimer();
                 if (route.tls() == null) {
                     start();
                 } else {
@@ -318,6 +368,7 @@ final class Flow implements Runnable {
 
         @Override
         public void channelRead(ChannelHandlerContext ctx, Object msg) {
+            lastRead = System.nanoTime();
             if (clientSide && !connected && target != null && client.isActive()) {
                 // TLS: bytes that came with the end of the handshake, before the target answered the connect
                 if (pending == null) {
@@ -332,22 +383,32 @@ final class Flow implements Runnable {
                 return;
             }
             countBytes(msg);
-            peer.writeAndFlush(msg).addListener(this);
+            peer.write(msg, peer.voidPromise());
         }
 
-        /** The write to the peer finished: read the next buffer, or give up on a failed write. */
+        /** The end of one read: flush what it wrote to the peer, and read on while the peer takes more. */
         @Override
-        public void operationComplete(ChannelFuture f) {
-            if (f.isSuccess()) {
-                // Never read a side whose input has ended: epoll no longer watches it and a read would fail.
-                if (!(clientSide ? clientEof : upstreamEof)) {
-                    self.read();
-                }
-            } else {
-                log.debug("load balancer {}: relaying to the {} of {} failed: {}", route.loadBalancer(),
-                        clientSide ? "target" : "client", client.remoteAddress(), f.cause().toString(), f.cause());
-                closeNow();
+        public void channelReadComplete(ChannelHandlerContext ctx) {
+            if (!connected) {
+                return; // TLS handshake (SslHandler reads as it needs) or bytes waiting for the connect
             }
+            Channel peer = clientSide ? upstream : client;
+            if (!peer.isActive()) {
+                return;
+            }
+            peer.flush();
+            if (peer.isWritable()) {
+                readAgain(ctx.channel(), clientSide);
+            } // else: channelWritabilityChanged of the peer reads this side again
+        }
+
+        /** This side's outbound buffer drained below the low water mark: the other side may read again. */
+        @Override
+        public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+            if (connected && ctx.channel().isWritable()) {
+                readAgain(clientSide ? upstream : client, !clientSide);
+            }
+            ctx.fireChannelWritabilityChanged();
         }
 
         @Override
@@ -363,9 +424,6 @@ final class Flow implements Runnable {
                     route.metrics().clientTlsErrors.increment();
                     client.close();
                 }
-            } else if (evt instanceof IdleStateEvent) {
-                log.debug("load balancer {}: {} idle; closing", route.loadBalancer(), client.remoteAddress());
-                closeNow();
             } else {
                 ctx.fireUserEventTriggered(evt);
             }

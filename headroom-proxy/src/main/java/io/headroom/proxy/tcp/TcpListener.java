@@ -4,7 +4,6 @@ import io.headroom.proxy.http.Transport;
 import io.netty.channel.Channel;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
-import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import java.net.InetSocketAddress;
 import java.time.Duration;
@@ -16,8 +15,8 @@ import java.util.concurrent.TimeUnit;
  * One bound TCP listener of a network load balancer: its server socket, its open connections and its current
  * {@link TcpRoute} (one volatile reference; a reload swaps it, connections stay open on their target).
  *
- * <p>Client pipeline: TLS ({@code SniHandler} then {@code SslHandler}; TLS listeners only), {@code IdleStateHandler}
- * (idle timeout, both directions), the {@link Flow}'s relay.
+ * <p>Client pipeline: TLS ({@code SniHandler} then {@code SslHandler}; TLS listeners only), the {@link Flow}'s relay
+ * (which also keeps the idle timeout).
  */
 final class TcpListener {
     private final Transport transport;
@@ -56,7 +55,6 @@ final class TcpListener {
         if (r.tls() != null) {
             ch.pipeline().addLast("tls", r.tls().newHandler(ch.alloc()));
         }
-        ch.pipeline().addLast("idle", new IdleStateHandler(0, 0, r.idleTimeoutNanos(), TimeUnit.NANOSECONDS));
         ch.pipeline().addLast("relay", flow.clientHandler());
     }
 

@@ -30,7 +30,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The L4 data plane: the TCP listeners of every {@code network} load balancer, on the HTTP listeners' event
- * loops when those are NIO, on NIO event loops of the same size when they are epoll (see {@link #l4Transport}). Each connection's bytes pass through unparsed to one target of the listener's target group,
+ * loops (see {@link #l4Transport}). Each connection's bytes pass through unparsed to one target of the listener's target group,
  * chosen by a hash of the connection's 5-tuple ({@link FlowHash}) and kept for the connection's life (see
  * {@link Flow} for the relay, half-close, idle timeout, deregistration delay and PROXY protocol v2).
  *
@@ -75,18 +75,21 @@ public final class TcpListeners {
     }
 
     /**
-     * The transport for TCP flows: the shared one when it is NIO; with epoll, NIO event loops of the same size.
+     * The transport for TCP flows: the shared one (epoll on Linux), unless it is epoll and the workaround for
+     * Netty's epoll half-close bug ({@link EpollInterest}) is not available; then NIO event loops of the same size.
      *
-     * <p>Why not epoll: Netty 4.2.17's {@code EpollIoHandler} removes a channel's fd from epoll when its interest
-     * set becomes empty ({@code EPOLL_CTL_DEL}) but keeps the registration marked as added, so the next interest
-     * change fails with {@code epoll_ctl(..) ENOENT} and Netty closes the channel. A half-closed TCP flow hits
-     * exactly that (input shut down, nothing to write for a moment, then more bytes to write) and lost data in
-     * our 100 MiB half-close test. NIO has no such state. Return to the shared epoll group when Netty is fixed.
+     * <p>The bug: Netty 4.2's {@code EpollIoHandler} (4.2.17 to at least 4.2.20) removes a channel's fd from epoll
+     * when its interest set becomes empty ({@code EPOLL_CTL_DEL}) but keeps the registration marked as added, so the
+     * next interest change fails with {@code epoll_ctl(..) ENOENT} and Netty closes the channel: a half-closed
+     * flow (input shut down, nothing to write for a moment, then more bytes to write) lost data. Every flow channel
+     * therefore keeps an inert bit in its interest set ({@link EpollInterest#keepRegistered}).
      */
     static Transport l4Transport(Transport shared) {
-        if (io.netty.channel.socket.nio.NioSocketChannel.class.isAssignableFrom(shared.socketChannel())) {
+        if (io.netty.channel.socket.nio.NioSocketChannel.class.isAssignableFrom(shared.socketChannel())
+                || EpollInterest.available()) {
             return shared;
         }
+        log.warn("TCP listeners run on NIO event loops: this Netty version cannot keep a half-closed flow in epoll");
         int threads = shared.group() instanceof io.netty.util.concurrent.MultithreadEventExecutorGroup m
                 ? m.executorCount() : Runtime.getRuntime().availableProcessors();
         return new Transport(new io.netty.channel.MultiThreadIoEventLoopGroup(threads,
