@@ -10,6 +10,7 @@ import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelPromise;
 import io.netty.handler.codec.TooLongFrameException;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpContent;
@@ -40,8 +41,8 @@ import org.slf4j.LoggerFactory;
  * to a target over a pooled upstream connection on the same event loop, streaming both bodies with backpressure.
  *
  * <pre>
- *  client ─▶ BytesCounter ─▶ IdleState ─▶ StrictRequestDecoder ─▶ ClientHandler ──▶ upstream (pooled, same loop)
- *         ◀─ BytesCounter ◀─ IdleState ◀─ ResponseEncoder      ◀─ ClientHandler ◀── UpstreamHandler
+ *  client ─▶ ClientMeter ─▶ StrictRequestDecoder ─▶ ClientHandler ──▶ upstream (pooled, same loop)
+ *         ◀─ ClientMeter ◀─ ResponseEncoder      ◀─ ClientHandler ◀── UpstreamHandler
  *
  *  per request:  IDLE ─request─▶ CONNECTING ─connected─▶ FORWARDING ─last response chunk─▶ IDLE (keep-alive)
  *                  │                 │ connect failed: retry once on another target, else 502
@@ -104,6 +105,9 @@ final class ClientHandler extends ChannelInboundHandlerAdapter implements Reques
     private boolean responseKeepAlive;
     private long sentNanos;
     private ScheduledFuture<?> timer;
+    private long timerAt;
+    /** When the target must have started its response (System.nanoTime), or 0. */
+    private long responseDeadline;
     private ChannelFuture lastClientWrite;
     private ChannelFuture lastUpstreamWrite;
 
@@ -144,7 +148,7 @@ final class ClientHandler extends ChannelInboundHandlerAdapter implements Reques
         InetSocketAddress remote = (InetSocketAddress) ctx.channel().remoteAddress();
         peer = remote.getAddress();
         peerString = peer.getHostAddress();
-        xlog = new ExchangeLog(peerString, remote.getPort(), ctx.pipeline().get(BytesCounter.class));
+        xlog = new ExchangeLog(peerString, remote.getPort(), ctx.pipeline().get(ClientMeter.class));
         ctx.read();
         ctx.fireChannelActive();
     }
@@ -425,6 +429,10 @@ final class ClientHandler extends ChannelInboundHandlerAdapter implements Reques
 
     private void closeAfter(ChannelFuture f) {
         state = State.CLOSED;
+        if (f == null) {
+            // The last write had no future: writes complete in order, so close after an empty one.
+            f = ctx.writeAndFlush(io.netty.buffer.Unpooled.EMPTY_BUFFER);
+        }
         f.addListener(ChannelFutureListener.CLOSE);
     }
 
@@ -487,6 +495,10 @@ final class ClientHandler extends ChannelInboundHandlerAdapter implements Reques
     public void channelInactive(ChannelHandlerContext ctx) {
         state = State.CLOSED;
         cancelTimer();
+        if (timer != null) {
+            timer.cancel(false);
+            timer = null;
+        }
         if (upstream != null) {
             Channel u = detachUpstream();
             u.close();
@@ -574,13 +586,24 @@ final class ClientHandler extends ChannelInboundHandlerAdapter implements Reques
     private void sendHead() {
         state = State.FORWARDING;
         sentNanos = System.nanoTime();
-        lastUpstreamWrite = upstream.write(request);
-        HttpContent c;
-        while ((c = pendingBody.poll()) != null) {
-            lastUpstreamWrite = upstream.write(c);
-        }
-        if (bodiless && requestDone) {
-            lastUpstreamWrite = upstream.write(LastHttpContent.EMPTY_LAST_CONTENT);
+        if (requestDone) {
+            // The whole request is here: nothing waits for these writes (no promises to allocate or complete).
+            ChannelPromise v = upstream.voidPromise();
+            upstream.write(request, v);
+            HttpContent c;
+            while ((c = pendingBody.poll()) != null) {
+                upstream.write(c, v);
+            }
+            if (bodiless) {
+                upstream.write(LastHttpContent.EMPTY_LAST_CONTENT, v);
+            }
+            lastUpstreamWrite = null;
+        } else {
+            lastUpstreamWrite = upstream.write(request);
+            HttpContent c;
+            while ((c = pendingBody.poll()) != null) {
+                lastUpstreamWrite = upstream.write(c);
+            }
         }
         if (requestDone || expectContinue) {
             // With Expect: 100-continue the client waits for the target: it must answer (100 or final) in time.
@@ -595,15 +618,34 @@ final class ClientHandler extends ChannelInboundHandlerAdapter implements Reques
 
     /** The whole request is on its way: the target now has the idle timeout to answer (else 504). */
     private void requestSent() {
-        if (!responseStarted && timer == null) {
-            timer = ctx.executor().schedule(this, snap.idleTimeoutNanos, TimeUnit.NANOSECONDS);
+        if (!responseStarted && responseDeadline == 0) {
+            long now = ctx.executor().ticker().nanoTime();
+            responseDeadline = Math.max(1, now + snap.idleTimeoutNanos);
+            if (timer == null || timerAt - responseDeadline > 0) {
+                // One timer per connection, re-armed when it fires: no schedule and cancel per request.
+                if (timer != null) {
+                    timer.cancel(false);
+                }
+                timerAt = responseDeadline;
+                timer = ctx.executor().schedule(this, snap.idleTimeoutNanos, TimeUnit.NANOSECONDS);
+            }
         }
     }
 
-    /** The response timer: 504. */
+    /** The response timer: 504 when the response deadline has passed; else sleeps until it could have. */
     @Override
     public void run() {
         timer = null;
+        if (responseDeadline == 0 || state == State.CLOSED) {
+            return;
+        }
+        long left = responseDeadline - ctx.executor().ticker().nanoTime();
+        if (left > 0) {
+            timerAt = responseDeadline;
+            timer = ctx.executor().schedule(this, left, TimeUnit.NANOSECONDS);
+            return;
+        }
+        responseDeadline = 0;
         if (state == State.FORWARDING && !responseStarted) {
             Channel u = detachUpstream();
             if (u != null) {
@@ -614,11 +656,9 @@ final class ClientHandler extends ChannelInboundHandlerAdapter implements Reques
         }
     }
 
+    /** No response deadline any more (the timer itself stays armed until it fires). */
     private void cancelTimer() {
-        if (timer != null) {
-            timer.cancel(false);
-            timer = null;
-        }
+        responseDeadline = 0;
     }
 
     private void finishTarget() {
@@ -723,7 +763,8 @@ final class ClientHandler extends ChannelInboundHandlerAdapter implements Reques
             h.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
         }
         sticky.onResponse(h, group, target, snap.https);
-        lastClientWrite = ctx.write(r);
+        ctx.write(r, ctx.voidPromise()); // the body's writes (or the close after the last) carry the futures
+        lastClientWrite = null;
     }
 
     private void onResponseContent(HttpContent c) {
@@ -747,7 +788,13 @@ final class ClientHandler extends ChannelInboundHandlerAdapter implements Reques
             c.release();
             return;
         }
-        lastClientWrite = ctx.write(c);
+        if (last && keepAlive && requestDone) {
+            // The usual end of an exchange: nothing waits for this write.
+            ctx.write(c, ctx.voidPromise());
+            lastClientWrite = null;
+        } else {
+            lastClientWrite = ctx.write(c);
+        }
         if (last) {
             responseComplete();
         }
@@ -757,8 +804,8 @@ final class ClientHandler extends ChannelInboundHandlerAdapter implements Reques
         xlog.finish(snap, request, group, target, sentNanos, xlog.targetStatus(), false, ctx.pipeline());
         cancelTimer();
         finishTarget();
+        UpstreamHandler h = upHandler;
         Channel u = detachUpstream();
-        UpstreamHandler h = (UpstreamHandler) u.pipeline().get("upstream");
         if (requestDone && responseKeepAlive && u.isActive()) {
             pool.release(u, h);
         } else {
@@ -785,7 +832,6 @@ final class ClientHandler extends ChannelInboundHandlerAdapter implements Reques
         ctx.pipeline().remove(encoder);
         ctx.pipeline().remove(StrictRequestDecoder.class);
         upstream.pipeline().remove(UpstreamPool.CODEC);
-        upstream.pipeline().remove("idle");
         ctx.read();
         upstream.read();
     }

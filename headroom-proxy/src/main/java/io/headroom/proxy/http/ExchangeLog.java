@@ -29,7 +29,7 @@ final class ExchangeLog {
 
     private final String clientIp;
     private final int clientPort;
-    private final BytesCounter bytes;
+    private final ClientMeter bytes;
     private String connTraceId;
     private long startNanos;
     private long startMicros;
@@ -42,7 +42,7 @@ final class ExchangeLog {
     private long readMark;
     private long writtenMark;
 
-    ExchangeLog(String clientIp, int clientPort, BytesCounter bytes) {
+    ExchangeLog(String clientIp, int clientPort, ClientMeter bytes) {
         this.clientIp = clientIp;
         this.clientPort = clientPort;
         this.bytes = bytes;

@@ -5,7 +5,6 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelPipeline;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
-import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import java.net.InetSocketAddress;
 import java.time.Duration;
@@ -17,10 +16,10 @@ import java.util.concurrent.TimeUnit;
  * One bound HTTP listener: its server socket, its open client connections and its current
  * {@link RoutingSnapshot} (one volatile reference; a reload swaps it, connections stay open).
  *
- * <p>Client pipeline, in order: {@code BytesCounter} (ProcessedBytes), {@code IdleStateHandler} (client idle
- * timeout), {@code StrictRequestDecoder} (RFC 9112 gate + Netty decoder), {@code ResponseEncoder},
+ * <p>Client pipeline, in order: {@link ClientMeter} (ProcessedBytes and the client idle timeout),
+ * {@code StrictRequestDecoder} (RFC 9112 gate + Netty decoder), {@code ResponseEncoder},
  * {@code ClientHandler} (routing and forwarding). HTTPS listeners put {@code SniHandler} (which becomes the
- * {@code SslHandler}) and {@link AlpnHandler} after the idle handler; after the handshake ALPN's choice adds either
+ * {@code SslHandler}) and {@link AlpnHandler} after the meter; after the handshake ALPN's choice adds either
  * the HTTP/1.1 handlers above or HTTP/2's ({@link Http2Frontend}).
  */
 public final class HttpListener {
@@ -78,8 +77,7 @@ public final class HttpListener {
         s.lb.activeConnections.incrementAndGet();
         ch.closeFuture().addListener(f -> s.lb.activeConnections.decrementAndGet());
         clients.add(ch);
-        ch.pipeline().addLast("bytes", new BytesCounter(this));
-        ch.pipeline().addLast("idle", new IdleStateHandler(0, 0, s.idleTimeoutNanos, TimeUnit.NANOSECONDS));
+        ch.pipeline().addLast("meter", new ClientMeter(this, s.idleTimeoutNanos));
         ServerTls t = tls;
         if (t != null) {
             // HTTPS: the handshake first; then ALPN's choice adds the HTTP/1.1 handlers below or HTTP/2's.
@@ -90,7 +88,7 @@ public final class HttpListener {
         }
     }
 
-    /** The HTTP/1.1 handlers: all of an HTTP connection's after the idle handler; after TLS on HTTPS. */
+    /** The HTTP/1.1 handlers: all of an HTTP connection's after the meter; after TLS on HTTPS. */
     void addHttp1(ChannelPipeline p) {
         ResponseEncoder encoder = new ResponseEncoder();
         p.addLast("decoder", new StrictRequestDecoder(() -> snapshot.desyncMode, headerTimeoutNanos));

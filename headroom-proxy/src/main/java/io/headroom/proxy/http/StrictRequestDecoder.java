@@ -42,6 +42,8 @@ final class StrictRequestDecoder extends HttpRequestDecoder implements Runnable 
     private boolean rejected;
     private ChannelHandlerContext ctx;
     private ScheduledFuture<?> headerTimer;
+    /** When the current request's header section must be complete (System.nanoTime), or 0. */
+    private long headerDeadline;
 
     StrictRequestDecoder(DesyncMitigationMode mode, long headerTimeoutNanos) {
         this(() -> mode, headerTimeoutNanos);
@@ -89,14 +91,18 @@ final class StrictRequestDecoder extends HttpRequestDecoder implements Runnable 
                 scanner.reset(mode.get()); // the mode of the snapshot current when this request starts
                 scanning = true;
             }
-            if (headerTimer == null && headerTimeoutNanos > 0) {
-                headerTimer = ctx.executor().schedule(this, headerTimeoutNanos, TimeUnit.NANOSECONDS);
+            if (headerDeadline == 0 && headerTimeoutNanos > 0) {
+                headerDeadline = Math.max(1, ctx.executor().ticker().nanoTime() + headerTimeoutNanos);
+                if (headerTimer == null) {
+                    // One timer per connection, re-armed when it fires: no schedule and cancel per request.
+                    headerTimer = ctx.executor().schedule(this, headerTimeoutNanos, TimeUnit.NANOSECONDS);
+                }
             }
             int r = scanner.scan(in);
             if (r == HeaderScanner.NEED_MORE) {
                 return;
             }
-            cancelTimer();
+            headerDeadline = 0;
             if (r == HeaderScanner.REJECT) {
                 rejected = true;
                 in.skipBytes(in.readableBytes());
@@ -120,9 +126,15 @@ final class StrictRequestDecoder extends HttpRequestDecoder implements Runnable 
     @Override
     public void run() {
         headerTimer = null;
-        if (!atStart || rejected || ctx == null || ctx.isRemoved()) {
+        if (headerDeadline == 0 || !atStart || rejected || ctx == null || ctx.isRemoved()) {
             return;
         }
+        long left = headerDeadline - ctx.executor().ticker().nanoTime();
+        if (left > 0) {
+            headerTimer = ctx.executor().schedule(this, left, TimeUnit.NANOSECONDS);
+            return;
+        }
+        headerDeadline = 0;
         rejected = true;
         ctx.fireChannelRead(new Rejected(408, "no complete header section within the request timeout", false));
         ctx.fireChannelReadComplete();

@@ -11,11 +11,9 @@ import io.netty.channel.EventLoop;
 import io.netty.handler.codec.http.HttpClientCodec;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslHandler;
-import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.concurrent.FastThreadLocal;
 import java.util.ArrayDeque;
 import java.util.HashMap;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Keep-alive connections to targets, one pool per event loop, so a client's upstream connection always lives on
@@ -48,6 +46,11 @@ public final class UpstreamPool {
                 .option(ChannelOption.TCP_NODELAY, true)
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, connectTimeoutMillis);
         this.http2 = new Http2Upstreams(bootstrap, idleNanos);
+    }
+
+    /** How long an unused upstream connection stays open. */
+    long idleNanos() {
+        return idleNanos;
     }
 
     /** An idle plain HTTP connection to {@code address} owned by the calling event loop, or null. */
@@ -114,7 +117,6 @@ public final class UpstreamPool {
                 ch.pipeline().addLast(CODEC, new HttpClientCodec(
                         io.netty.handler.codec.http.HttpObjectDecoder.DEFAULT_MAX_INITIAL_LINE_LENGTH,
                         HeaderScanner.MAX_HEADER_SECTION, 16 * 1024));
-                ch.pipeline().addLast("idle", new IdleStateHandler(0, 0, idleNanos, TimeUnit.NANOSECONDS));
                 ch.pipeline().addLast("upstream", handler);
             }
         }).connect(address.host(), address.port());
@@ -153,6 +155,7 @@ public final class UpstreamPool {
             return;
         }
         idle.get().computeIfAbsent(h.address, a -> new ArrayDeque<>(4)).addFirst(ch);
+        h.pooled();
         ch.read(); // notice a close by the target while idle
     }
 
