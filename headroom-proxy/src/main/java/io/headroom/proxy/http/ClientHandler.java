@@ -12,6 +12,8 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelPromise;
 import io.netty.handler.codec.TooLongFrameException;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.EmptyHttpHeaders;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpHeaderNames;
@@ -65,6 +67,9 @@ final class ClientHandler extends ChannelInboundHandlerAdapter implements Reques
     private static final AsciiString X_REQUEST_ID = AsciiString.cached("x-request-id");
     private static final AsciiString PROXY_CONNECTION = AsciiString.cached("proxy-connection");
 
+    /** Largest body sent together with its response head in one buffer. */
+    private static final int SMALL_BODY = 8 * 1024;
+
     private enum State { IDLE, LOCAL, CONNECTING, FORWARDING, TUNNEL, CLOSED }
 
     private final HttpListener listener;
@@ -109,6 +114,8 @@ final class ClientHandler extends ChannelInboundHandlerAdapter implements Reques
     /** When the target must have started its response (System.nanoTime), or 0. */
     private long responseDeadline;
     private ChannelFuture lastClientWrite;
+    /** A final response's head not written yet (see {@link #onResponse}). */
+    private HttpResponse pendingHead;
     private ChannelFuture lastUpstreamWrite;
 
     private final ChannelFutureListener readClient = f -> {
@@ -253,6 +260,7 @@ final class ClientHandler extends ChannelInboundHandlerAdapter implements Reques
         query = null;
         requestDone = false;
         responseStarted = false;
+        pendingHead = null;
         informational = false;
         tunnelPending = false;
         attempts = 0;
@@ -763,8 +771,18 @@ final class ClientHandler extends ChannelInboundHandlerAdapter implements Reques
             h.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
         }
         sticky.onResponse(h, group, target, snap.https);
-        ctx.write(r, ctx.voidPromise()); // the body's writes (or the close after the last) carry the futures
+        // Held until the first body message: a small complete body then goes out with the head in one buffer.
+        pendingHead = r;
         lastClientWrite = null;
+    }
+
+    /** Writes the response head held back by {@link #onResponse}, if any (before anything else for the client). */
+    private void writePendingHead() {
+        HttpResponse r = pendingHead;
+        if (r != null) {
+            pendingHead = null;
+            ctx.write(r, ctx.voidPromise()); // the body's writes (or the close after the last) carry the futures
+        }
     }
 
     private void onResponseContent(HttpContent c) {
@@ -788,6 +806,23 @@ final class ClientHandler extends ChannelInboundHandlerAdapter implements Reques
             c.release();
             return;
         }
+        HttpResponse head = pendingHead;
+        if (head != null && last && c.content().readableBytes() <= SMALL_BODY
+                && ((LastHttpContent) c).trailingHeaders().isEmpty()) {
+            // The whole response is here: head and body in one message, which the encoder writes as one buffer.
+            pendingHead = null;
+            FullHttpResponse full = new DefaultFullHttpResponse(head.protocolVersion(), head.status(), c.content(),
+                    head.headers(), EmptyHttpHeaders.INSTANCE);
+            if (keepAlive && requestDone) {
+                ctx.write(full, ctx.voidPromise());
+                lastClientWrite = null;
+            } else {
+                lastClientWrite = ctx.write(full);
+            }
+            responseComplete();
+            return;
+        }
+        writePendingHead();
         if (last && keepAlive && requestDone) {
             // The usual end of an exchange: nothing waits for this write.
             ctx.write(c, ctx.voidPromise());
@@ -840,6 +875,7 @@ final class ClientHandler extends ChannelInboundHandlerAdapter implements Reques
         if (from != upHandler) {
             return;
         }
+        writePendingHead();
         ctx.flush();
         if (state == State.FORWARDING || state == State.TUNNEL) {
             if (lastClientWrite != null) {
