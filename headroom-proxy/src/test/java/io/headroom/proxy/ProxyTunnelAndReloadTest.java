@@ -92,6 +92,26 @@ class ProxyTunnelAndReloadTest {
     }
 
     @Test
+    void responseBeforeTheWholeRequestBodySaysConnectionCloseAndCloses() throws Exception {
+        try (TestBackend a = new TestBackend("a");
+             ProxyHarness h = ProxyHarness.start(ProxyHarness.simple(a.port()));
+             Socket s = new Socket(InetAddress.getLoopbackAddress(), h.port)) {
+            s.setSoTimeout(10_000);
+            OutputStream out = s.getOutputStream();
+            InputStream in = s.getInputStream();
+            out.write("POST /early HTTP/1.1\r\nHost: x\r\nContent-Length: 1000000\r\n\r\n"
+                    .getBytes(StandardCharsets.US_ASCII));
+            out.write(new byte[1000]);
+            out.flush();
+            String response = readResponse(in);
+            // The rest of the body never comes through: the client must be told the connection ends here.
+            assertThat(response).startsWith("HTTP/1.1 413 ").containsIgnoringCase("connection: close")
+                    .endsWith("too large");
+            assertThat(in.read()).isEqualTo(-1);
+        }
+    }
+
+    @Test
     void reloadKeepsOpenConnectionsAndSwitchesRouting() throws Exception {
         try (TestBackend a = new TestBackend("a"); TestBackend b = new TestBackend("b");
              ProxyHarness h = ProxyHarness.start(ProxyHarness.simple(a.port()));

@@ -33,6 +33,7 @@ import java.util.zip.CRC32;
  *   <li>{@code /delay?ms=M}: answers after M ms (stops early when the backend closes);</li>
  *   <li>{@code /close}: closes without answering; {@code /reset}: resets (RST); {@code /garbage}: answers garbage;</li>
  *   <li>{@code /continue}: answers 100 Continue before reading the body, then echoes it;</li>
+ *   <li>{@code /early}: 413 at once, without reading the request body;</li>
  *   <li>{@code /ws}: 101 Switching Protocols, then echoes raw bytes;</li>
  *   <li>anything else: 200 "ok &lt;name&gt;".</li>
  * </ul>
@@ -207,6 +208,10 @@ final class TestBackend implements AutoCloseable {
                         readBody(in, headers, body::write);
                         respond(out, 200, "application/octet-stream", body.toByteArray(), head,
                                 "X-Seen-Headers: " + seen + "\r\n");
+                    }
+                    case "/early" -> {
+                        // Refuses the body without reading it (as a server with a body size limit does).
+                        respond(out, 413, "text/plain", "too large".getBytes(), head, "");
                     }
                     case "/chunked" -> {
                         readBody(in, headers, null);

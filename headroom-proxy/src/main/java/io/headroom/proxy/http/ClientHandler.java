@@ -751,7 +751,9 @@ final class ClientHandler extends ChannelInboundHandlerAdapter implements Reques
         h.remove(PROXY_CONNECTION);
         h.remove(HttpHeaderNames.TRAILER);
         h.remove(HttpHeaderNames.UPGRADE);
-        if (listener.closing()) {
+        if (listener.closing() || !requestDone) {
+            // Answered before the whole request body was read: the rest of the body is not forwarded, so the
+            // connection cannot carry another request; the client is told so in this response.
             keepAlive = false;
         }
         r.setProtocolVersion(HttpVersion.HTTP_1_1);
