@@ -65,7 +65,7 @@ final class StrictRequestDecoder extends HttpRequestDecoder implements Runnable 
         return new HttpDecoderConfig()
                 .setMaxInitialLineLength(HeaderScanner.MAX_REQUEST_LINE + 64)
                 .setMaxHeaderSize(HeaderScanner.MAX_HEADER_SECTION + 64)
-                .setMaxChunkSize(16 * 1024)
+                .setMaxChunkSize(64 * 1024)
                 .setAllowDuplicateContentLengths(mode != DesyncMitigationMode.STRICTEST)
                 .setStrictLineParsing(mode != DesyncMitigationMode.MONITOR)
                 // Outside monitor mode the scanner has checked every header byte already (it rejects what Netty's

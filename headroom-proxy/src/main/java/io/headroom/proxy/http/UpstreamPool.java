@@ -116,7 +116,7 @@ public final class UpstreamPool {
                 }
                 ch.pipeline().addLast(CODEC, new HttpClientCodec(
                         io.netty.handler.codec.http.HttpObjectDecoder.DEFAULT_MAX_INITIAL_LINE_LENGTH,
-                        HeaderScanner.MAX_HEADER_SECTION, 16 * 1024));
+                        HeaderScanner.MAX_HEADER_SECTION, 64 * 1024));
                 ch.pipeline().addLast("upstream", handler);
             }
         }).connect(address.host(), address.port());
