@@ -28,13 +28,11 @@ import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.util.AsciiString;
 import io.netty.util.ReferenceCountUtil;
-import io.netty.util.concurrent.ScheduledFuture;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.ArrayDeque;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -109,10 +107,8 @@ final class ClientHandler extends ChannelInboundHandlerAdapter implements Reques
     private boolean tunnelPending;
     private boolean responseKeepAlive;
     private long sentNanos;
-    private ScheduledFuture<?> timer;
-    private long timerAt;
-    /** When the target must have started its response (System.nanoTime), or 0. */
-    private long responseDeadline;
+    /** When the target must have started its response: the idle timeout after the whole request was sent. */
+    private LazyDeadline responseDeadline;
     private ChannelFuture lastClientWrite;
     /** A final response's head not written yet (see {@link #onResponse}). */
     private HttpResponse pendingHead;
@@ -148,6 +144,7 @@ final class ClientHandler extends ChannelInboundHandlerAdapter implements Reques
     @Override
     public void handlerAdded(ChannelHandlerContext ctx) {
         this.ctx = ctx;
+        responseDeadline = new LazyDeadline(ctx.executor(), this);
     }
 
     @Override
@@ -502,11 +499,7 @@ final class ClientHandler extends ChannelInboundHandlerAdapter implements Reques
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
         state = State.CLOSED;
-        cancelTimer();
-        if (timer != null) {
-            timer.cancel(false);
-            timer = null;
-        }
+        responseDeadline.close();
         if (upstream != null) {
             Channel u = detachUpstream();
             u.close();
@@ -626,34 +619,14 @@ final class ClientHandler extends ChannelInboundHandlerAdapter implements Reques
 
     /** The whole request is on its way: the target now has the idle timeout to answer (else 504). */
     private void requestSent() {
-        if (!responseStarted && responseDeadline == 0) {
-            long now = ctx.executor().ticker().nanoTime();
-            responseDeadline = Math.max(1, now + snap.idleTimeoutNanos);
-            if (timer == null || timerAt - responseDeadline > 0) {
-                // One timer per connection, re-armed when it fires: no schedule and cancel per request.
-                if (timer != null) {
-                    timer.cancel(false);
-                }
-                timerAt = responseDeadline;
-                timer = ctx.executor().schedule(this, snap.idleTimeoutNanos, TimeUnit.NANOSECONDS);
-            }
+        if (!responseStarted && !responseDeadline.isSet()) {
+            responseDeadline.in(snap.idleTimeoutNanos);
         }
     }
 
-    /** The response timer: 504 when the response deadline has passed; else sleeps until it could have. */
+    /** The response deadline passed: 504. */
     @Override
     public void run() {
-        timer = null;
-        if (responseDeadline == 0 || state == State.CLOSED) {
-            return;
-        }
-        long left = responseDeadline - ctx.executor().ticker().nanoTime();
-        if (left > 0) {
-            timerAt = responseDeadline;
-            timer = ctx.executor().schedule(this, left, TimeUnit.NANOSECONDS);
-            return;
-        }
-        responseDeadline = 0;
         if (state == State.FORWARDING && !responseStarted) {
             Channel u = detachUpstream();
             if (u != null) {
@@ -664,9 +637,8 @@ final class ClientHandler extends ChannelInboundHandlerAdapter implements Reques
         }
     }
 
-    /** No response deadline any more (the timer itself stays armed until it fires). */
     private void cancelTimer() {
-        responseDeadline = 0;
+        responseDeadline.clear();
     }
 
     private void finishTarget() {

@@ -5,24 +5,21 @@ import io.netty.channel.ChannelDuplexHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPromise;
 import io.netty.handler.timeout.IdleStateEvent;
-import io.netty.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
 
 /**
  * First handler of a client connection: counts the bytes read and written (ProcessedBytes, the access log's
  * received and sent bytes) and fires an {@link IdleStateEvent} when nothing was read or flushed for the idle
  * timeout (ALB's {@code idleTimeoutSeconds}), again every further timeout while the connection stays idle.
  *
- * <p>Cheaper than Netty's {@code IdleStateHandler} on the hot path: activity is a timestamp taken once per read
- * batch and per flush (no listener on every write's promise), and the one timer per connection is re-armed only
- * when it fires, never per request. Bytes are added to the listener's counter once per batch.
+ * <p>Cheaper than Netty's {@code IdleStateHandler} on the hot path: activity moves a {@link LazyDeadline} once per
+ * read batch and per flush (no listener on every write's promise; the one timer is re-armed only when it fires).
+ * Bytes are added to the listener's counter once per batch.
  */
 final class ClientMeter extends ChannelDuplexHandler implements Runnable {
     private final HttpListener listener;
     private final long idleNanos;
     private ChannelHandlerContext ctx;
-    private ScheduledFuture<?> idleTimer;
-    private long lastActivity;
+    private LazyDeadline idle;
     private long unreported;
     /** Bytes read and written on this connection so far (the access log's received_bytes and sent_bytes). */
     long read;
@@ -36,18 +33,24 @@ final class ClientMeter extends ChannelDuplexHandler implements Runnable {
     @Override
     public void handlerAdded(ChannelHandlerContext ctx) {
         this.ctx = ctx;
-        lastActivity = ctx.executor().ticker().nanoTime();
-        if (idleNanos > 0 && ctx.channel().isRegistered()) {
-            idleTimer = ctx.executor().schedule(this, idleNanos, TimeUnit.NANOSECONDS);
+        idle = new LazyDeadline(ctx.executor(), this);
+        if (ctx.channel().isRegistered()) {
+            active();
         }
     }
 
     @Override
     public void channelRegistered(ChannelHandlerContext ctx) {
-        if (idleNanos > 0 && idleTimer == null) {
-            idleTimer = ctx.executor().schedule(this, idleNanos, TimeUnit.NANOSECONDS);
+        if (!idle.isSet()) {
+            active();
         }
         ctx.fireChannelRegistered();
+    }
+
+    private void active() {
+        if (idleNanos > 0) {
+            idle.in(idleNanos);
+        }
     }
 
     @Override
@@ -62,7 +65,7 @@ final class ClientMeter extends ChannelDuplexHandler implements Runnable {
 
     @Override
     public void channelReadComplete(ChannelHandlerContext ctx) {
-        lastActivity = ctx.executor().ticker().nanoTime();
+        active();
         report();
         ctx.fireChannelReadComplete();
     }
@@ -79,7 +82,7 @@ final class ClientMeter extends ChannelDuplexHandler implements Runnable {
 
     @Override
     public void flush(ChannelHandlerContext ctx) {
-        lastActivity = ctx.executor().ticker().nanoTime();
+        active();
         report();
         ctx.flush();
     }
@@ -91,19 +94,12 @@ final class ClientMeter extends ChannelDuplexHandler implements Runnable {
         }
     }
 
-    /** The idle timer: fire the event when idle long enough, else sleep until the timeout could be reached. */
+    /** Idle for the timeout: tell the handlers (the client handler closes an idle connection); again if it stays so. */
     @Override
     public void run() {
-        idleTimer = null;
-        if (!ctx.channel().isOpen()) {
-            return;
-        }
-        long idle = ctx.executor().ticker().nanoTime() - lastActivity;
-        if (idle >= idleNanos) {
-            idleTimer = ctx.executor().schedule(this, idleNanos, TimeUnit.NANOSECONDS);
+        if (ctx.channel().isOpen()) {
+            active();
             ctx.fireUserEventTriggered(IdleStateEvent.ALL_IDLE_STATE_EVENT);
-        } else {
-            idleTimer = ctx.executor().schedule(this, idleNanos - idle, TimeUnit.NANOSECONDS);
         }
     }
 
@@ -121,9 +117,8 @@ final class ClientMeter extends ChannelDuplexHandler implements Runnable {
     }
 
     private void cancel() {
-        if (idleTimer != null) {
-            idleTimer.cancel(false);
-            idleTimer = null;
+        if (idle != null) {
+            idle.close();
         }
     }
 }

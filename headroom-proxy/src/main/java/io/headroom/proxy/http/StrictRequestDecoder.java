@@ -6,9 +6,7 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.http.HttpDecoderConfig;
 import io.netty.handler.codec.http.HttpRequestDecoder;
 import io.netty.handler.codec.http.LastHttpContent;
-import io.netty.util.concurrent.ScheduledFuture;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Netty's request decoder with a strict gate in front of each request: before the decoder parses a request, the
@@ -41,9 +39,8 @@ final class StrictRequestDecoder extends HttpRequestDecoder implements Runnable 
     private boolean scanning;
     private boolean rejected;
     private ChannelHandlerContext ctx;
-    private ScheduledFuture<?> headerTimer;
-    /** When the current request's header section must be complete (System.nanoTime), or 0. */
-    private long headerDeadline;
+    /** When the current request's header section must be complete. */
+    private LazyDeadline headerDeadline;
 
     StrictRequestDecoder(DesyncMitigationMode mode, long headerTimeoutNanos) {
         this(() -> mode, headerTimeoutNanos);
@@ -76,6 +73,7 @@ final class StrictRequestDecoder extends HttpRequestDecoder implements Runnable 
     @Override
     public void handlerAdded(ChannelHandlerContext ctx) throws Exception {
         this.ctx = ctx;
+        headerDeadline = new LazyDeadline(ctx.executor(), this);
         super.handlerAdded(ctx);
     }
 
@@ -93,18 +91,14 @@ final class StrictRequestDecoder extends HttpRequestDecoder implements Runnable 
                 scanner.reset(mode.get()); // the mode of the snapshot current when this request starts
                 scanning = true;
             }
-            if (headerDeadline == 0 && headerTimeoutNanos > 0) {
-                headerDeadline = Math.max(1, ctx.executor().ticker().nanoTime() + headerTimeoutNanos);
-                if (headerTimer == null) {
-                    // One timer per connection, re-armed when it fires: no schedule and cancel per request.
-                    headerTimer = ctx.executor().schedule(this, headerTimeoutNanos, TimeUnit.NANOSECONDS);
-                }
+            if (!headerDeadline.isSet() && headerTimeoutNanos > 0) {
+                headerDeadline.in(headerTimeoutNanos);
             }
             int r = scanner.scan(in);
             if (r == HeaderScanner.NEED_MORE) {
                 return;
             }
-            headerDeadline = 0;
+            headerDeadline.clear();
             if (r == HeaderScanner.REJECT) {
                 rejected = true;
                 in.skipBytes(in.readableBytes());
@@ -127,25 +121,17 @@ final class StrictRequestDecoder extends HttpRequestDecoder implements Runnable 
     /** The header timer: no complete header section in time (408). */
     @Override
     public void run() {
-        headerTimer = null;
-        if (headerDeadline == 0 || !atStart || rejected || ctx == null || ctx.isRemoved()) {
+        if (!atStart || rejected || ctx.isRemoved()) {
             return;
         }
-        long left = headerDeadline - ctx.executor().ticker().nanoTime();
-        if (left > 0) {
-            headerTimer = ctx.executor().schedule(this, left, TimeUnit.NANOSECONDS);
-            return;
-        }
-        headerDeadline = 0;
         rejected = true;
         ctx.fireChannelRead(new Rejected(408, "no complete header section within the request timeout", false));
         ctx.fireChannelReadComplete();
     }
 
     private void cancelTimer() {
-        if (headerTimer != null) {
-            headerTimer.cancel(false);
-            headerTimer = null;
+        if (headerDeadline != null) {
+            headerDeadline.close();
         }
     }
 

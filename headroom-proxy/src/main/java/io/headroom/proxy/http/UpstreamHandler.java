@@ -6,8 +6,6 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.util.ReferenceCountUtil;
-import io.netty.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
 
 /**
  * The last handler of an upstream connection: passes everything to the client connection that currently owns it
@@ -25,8 +23,7 @@ final class UpstreamHandler extends ChannelInboundHandlerAdapter implements Runn
     /** The client connection whose exchange uses this connection; null while pooled. Event loop only. */
     ClientHandler owner;
     private ChannelHandlerContext ctx;
-    private long idleSince;
-    private ScheduledFuture<?> idleTimer;
+    private LazyDeadline idle;
 
     UpstreamHandler(UpstreamPool pool, TargetAddress address) {
         this.pool = pool;
@@ -36,31 +33,21 @@ final class UpstreamHandler extends ChannelInboundHandlerAdapter implements Runn
     @Override
     public void handlerAdded(ChannelHandlerContext ctx) {
         this.ctx = ctx;
+        idle = new LazyDeadline(ctx.executor(), this);
     }
 
-    /**
-     * The connection went back to the pool: it is closed once it has been idle for the pool's idle timeout. The
-     * timer is armed only when none is pending, so a busy connection costs no timer per request.
-     */
+    /** The connection went back to the pool: it is closed once it has been idle for the pool's idle timeout. */
     void pooled() {
-        idleSince = ctx.executor().ticker().nanoTime();
-        if (idleTimer == null && pool.idleNanos() > 0) {
-            idleTimer = ctx.executor().schedule(this, pool.idleNanos(), TimeUnit.NANOSECONDS);
+        if (pool.idleNanos() > 0) {
+            idle.in(pool.idleNanos());
         }
     }
 
-    /** The idle timer: close when still pooled and idle long enough; re-armed by {@link #pooled} when in use. */
+    /** The pool's idle timeout since the last {@link #pooled}: close, unless an exchange is using the connection. */
     @Override
     public void run() {
-        idleTimer = null;
-        if (owner != null || !ctx.channel().isOpen()) {
-            return;
-        }
-        long idle = ctx.executor().ticker().nanoTime() - idleSince;
-        if (idle >= pool.idleNanos()) {
+        if (owner == null) {
             ctx.close();
-        } else {
-            idleTimer = ctx.executor().schedule(this, pool.idleNanos() - idle, TimeUnit.NANOSECONDS);
         }
     }
 
@@ -85,10 +72,7 @@ final class UpstreamHandler extends ChannelInboundHandlerAdapter implements Runn
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
-        if (idleTimer != null) {
-            idleTimer.cancel(false);
-            idleTimer = null;
-        }
+        idle.close();
         ClientHandler o = owner;
         if (o != null) {
             o.upstreamClosed(this);
