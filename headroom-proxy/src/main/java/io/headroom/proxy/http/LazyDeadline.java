@@ -5,14 +5,15 @@ import io.netty.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 
 /**
- * One deadline on an event loop (a connection's idle timeout, a request's header or response timeout), checked by
+ * One deadline on an event loop (a connection's idle timeout, a request's header or response timeout, a TCP flow's
+ * idle timeout), checked by
  * a single timer that is re-armed only when it fires. Setting or clearing the deadline, once or twice per request,
  * is a field write: no schedule and cancel per request, no task-queue churn. The timer is armed anew only when a
  * deadline is set earlier than the pending check.
  *
  * <p>Event loop only; times are the executor's {@link EventExecutor#ticker() ticker}, so tests can drive them.
  */
-final class LazyDeadline implements Runnable {
+public final class LazyDeadline implements Runnable {
     private final EventExecutor executor;
     private final Runnable onExpiry;
     /** When to expire (ticker nanos), or 0 for none. */
@@ -22,7 +23,7 @@ final class LazyDeadline implements Runnable {
     private boolean closed;
 
     /** @param onExpiry runs on the event loop when the deadline has passed (the deadline is cleared first) */
-    LazyDeadline(EventExecutor executor, Runnable onExpiry) {
+    public LazyDeadline(EventExecutor executor, Runnable onExpiry) {
         this.executor = executor;
         this.onExpiry = onExpiry;
     }
@@ -33,7 +34,7 @@ final class LazyDeadline implements Runnable {
     }
 
     /** Expire {@code nanos} from now (replacing any deadline set before). */
-    void in(long nanos) {
+    public void in(long nanos) {
         long at = now() + nanos;
         deadline = at == 0 ? 1 : at;
         if (closed) {
@@ -48,17 +49,17 @@ final class LazyDeadline implements Runnable {
     }
 
     /** Whether a deadline is set. */
-    boolean isSet() {
+    public boolean isSet() {
         return deadline != 0;
     }
 
     /** No deadline any more; the pending check, if any, stays armed and finds nothing to do. */
-    void clear() {
+    public void clear() {
         deadline = 0;
     }
 
     /** Cancels the timer for good (the connection is gone). */
-    void close() {
+    public void close() {
         closed = true;
         deadline = 0;
         if (timer != null) {

@@ -1,6 +1,7 @@
 package io.headroom.proxy.tcp;
 
 import io.headroom.core.target.TargetAddress;
+import io.headroom.proxy.http.LazyDeadline;
 import io.headroom.proxy.http.Transport;
 import io.headroom.proxy.target.Target;
 import io.netty.bootstrap.Bootstrap;
@@ -30,8 +31,6 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.channels.ClosedChannelException;
 import java.util.ArrayDeque;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -57,8 +56,8 @@ import org.slf4j.LoggerFactory;
  * reading waits until that buffer drained below the low water mark (channelWritabilityChanged). So a slow reader
  * slows the writer down (backpressure both ways, at most one water mark queued per direction), and a fast one
  * costs no interest changes (no epoll_ctl) and no per-write promise: writes use the void promise, a failed write
- * reaches {@code exceptionCaught} of the channel written to. The idle timeout is one scheduled check per idle
- * period on the client's event loop, fed by a timestamp taken on every read of either side.
+ * reaches {@code exceptionCaught} of the channel written to. The idle timeout is a {@link LazyDeadline} on the
+ * client's event loop, moved on by every read of either side.
  * The connection counts as one request in flight on its target from connect to close, so a draining target
  * keeps it until it ends or the deregistration delay is over ({@link Target#whenDeregistered}).
  *
@@ -87,9 +86,8 @@ final class Flow implements Runnable {
     private boolean upstreamEof;
     private int open;
     private boolean finished;
-    /** System.nanoTime() of the last read on either side, for the idle timeout. */
-    private long lastRead;
-    private ScheduledFuture<?> idleCheck;
+    /** The idle timeout, moved on by every read of either side. */
+    private LazyDeadline idle;
     /** Client bytes decrypted before the target was connected (TLS listeners only); null when none. */
     private ArrayDeque<Object> pending;
 
@@ -273,8 +271,8 @@ final class Flow implements Runnable {
     private void channelClosed(boolean clientSide) {
         if (clientSide) {
             releasePending();
-            if (idleCheck != null) {
-                idleCheck.cancel(false);
+            if (idle != null) {
+                idle.close();
             }
         }
         Channel other = clientSide ? upstream : client;
@@ -317,25 +315,15 @@ final class Flow implements Runnable {
 
     /** Starts the idle timer (client's event loop). */
     private void startIdleTimer() {
-        lastRead = System.nanoTime();
-        scheduleIdleCheck(route.idleTimeoutNanos());
+        idle = new LazyDeadline(client.eventLoop(), this::idleTimedOut);
+        idle.in(route.idleTimeoutNanos());
     }
 
-    private void scheduleIdleCheck(long delayNanos) {
-        idleCheck = client.eventLoop().schedule(this::checkIdle, delayNanos, TimeUnit.NANOSECONDS);
-    }
-
-    private void checkIdle() {
-        if (!client.isOpen()) {
-            return;
+    private void idleTimedOut() {
+        if (client.isOpen()) {
+            log.debug("load balancer {}: {} idle; closing", route.loadBalancer(), client.remoteAddress());
+            closeNow();
         }
-        long left = route.idleTimeoutNanos() - (System.nanoTime() - lastRead);
-        if (left > 0) {
-            scheduleIdleCheck(left);
-            return;
-        }
-        log.debug("load balancer {}: {} idle; closing", route.loadBalancer(), client.remoteAddress());
-        closeNow();
     }
 
     /** Relays one direction: reads from its channel, writes to the peer, flushes and reads on while it can. */
@@ -368,7 +356,9 @@ final class Flow implements Runnable {
 
         @Override
         public void channelRead(ChannelHandlerContext ctx, Object msg) {
-            lastRead = System.nanoTime();
+            if (idle != null) {
+                idle.in(route.idleTimeoutNanos());
+            }
             if (clientSide && !connected && target != null && client.isActive()) {
                 // TLS: bytes that came with the end of the handshake, before the target answered the connect
                 if (pending == null) {
