@@ -780,32 +780,32 @@ final class ClientHandler extends ChannelInboundHandlerAdapter implements Reques
             c.release();
             return;
         }
+        if (!last) {
+            writePendingHead();
+            lastClientWrite = ctx.write(c);
+            return;
+        }
         HttpResponse head = pendingHead;
-        if (head != null && last && c.content().readableBytes() <= SMALL_BODY
+        if (head != null && c.content().readableBytes() <= SMALL_BODY
                 && ((LastHttpContent) c).trailingHeaders().isEmpty()) {
             // The whole response is here: head and body in one message, which the encoder writes as one buffer.
             pendingHead = null;
-            FullHttpResponse full = new DefaultFullHttpResponse(head.protocolVersion(), head.status(), c.content(),
-                    head.headers(), EmptyHttpHeaders.INSTANCE);
-            if (keepAlive && requestDone) {
-                ctx.write(full, ctx.voidPromise());
-                lastClientWrite = null;
-            } else {
-                lastClientWrite = ctx.write(full);
-            }
-            responseComplete();
-            return;
+            writeLast(new DefaultFullHttpResponse(head.protocolVersion(), head.status(), c.content(),
+                    head.headers(), EmptyHttpHeaders.INSTANCE));
+        } else {
+            writePendingHead();
+            writeLast(c);
         }
-        writePendingHead();
-        if (last && keepAlive && requestDone) {
-            // The usual end of an exchange: nothing waits for this write.
-            ctx.write(c, ctx.voidPromise());
+        responseComplete();
+    }
+
+    /** The response's last write: in the usual keep-alive end of an exchange nothing waits for it (no promise). */
+    private void writeLast(Object msg) {
+        if (keepAlive && requestDone) {
+            ctx.write(msg, ctx.voidPromise());
             lastClientWrite = null;
         } else {
-            lastClientWrite = ctx.write(c);
-        }
-        if (last) {
-            responseComplete();
+            lastClientWrite = ctx.write(msg);
         }
     }
 
