@@ -52,10 +52,12 @@ import org.slf4j.LoggerFactory;
  *
  * Backpressure: both channels have auto-read off; the next chunk is read from one side only after the write of
  * the previous one to the other side has completed. One exchange at a time: pipelined requests wait in a small
- * backlog and the client is not read while a response is pending. Everything runs on the client's event loop.
+ * backlog; while a response is pending the client is read only until the backlog holds something (one read).
+ * Everything runs on the client's event loop.
  *
- * <p>A client that closes while its request is with the target is noticed when the response is written (the
- * client is not read meanwhile, and a FIN cannot be told from a half-close); the idle timeout bounds that wait.
+ * <p>A client that closes while its request is with the target is noticed by that read (HTTP clients do not
+ * half-close: a FIN closes the connection and the request to the target), else when the response is written;
+ * the idle timeout bounds that wait.
  */
 final class ClientHandler extends ChannelInboundHandlerAdapter implements RequestView, Runnable {
     private static final Logger log = LoggerFactory.getLogger(ClientHandler.class);
@@ -220,13 +222,18 @@ final class ClientHandler extends ChannelInboundHandlerAdapter implements Reques
         switch (state) {
             case FORWARDING, TUNNEL -> {
                 if (upstream != null) {
-                    upstream.flush();
+                    FlushBatch.flushSoon(upstream);
                     if (state == State.TUNNEL || !requestDone) {
                         if (lastUpstreamWrite != null) {
                             lastUpstreamWrite.addListener(readClient);
                         } else {
                             ctx.read();
                         }
+                    } else if (backlog.isEmpty()) {
+                        // Keep the read interest while the response is pending (one read at most goes to the
+                        // backlog): dropping it here and asking again after the response costs two epoll_ctl
+                        // system calls per request; it also notices a client that closes meanwhile.
+                        ctx.read();
                     }
                 }
             }
@@ -610,7 +617,7 @@ final class ClientHandler extends ChannelInboundHandlerAdapter implements Reques
             // With Expect: 100-continue the client waits for the target: it must answer (100 or final) in time.
             requestSent();
         }
-        upstream.flush();
+        FlushBatch.flushSoon(upstream);
         upstream.read(); // the response, or 100 Continue
         if (!requestDone) {
             lastUpstreamWrite.addListener(readClient);
@@ -820,14 +827,15 @@ final class ClientHandler extends ChannelInboundHandlerAdapter implements Reques
         } else {
             u.close();
         }
-        ctx.flush();
         if (!requestDone) {
             keepAlive = false; // the target answered before the whole body: do not try to resync
         }
         if (!keepAlive) {
+            ctx.flush();
             closeAfter(lastClientWrite);
             return;
         }
+        FlushBatch.flushSoon(ctx.channel());
         exchangeDone();
     }
 
