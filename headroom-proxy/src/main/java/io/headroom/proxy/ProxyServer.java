@@ -78,7 +78,15 @@ public final class ProxyServer implements AutoCloseable {
      * @param metrics       where the load balancer and target group metrics go
      */
     public ProxyServer(int workerThreads, MetricRegistry metrics) {
-        this.transport = Transport.create(workerThreads);
+        this(Transport.create(workerThreads), metrics);
+    }
+
+    /** With the given transport (tests: each of io_uring, epoll and NIO). */
+    ProxyServer(Transport transport, MetricRegistry metrics) {
+        this.transport = transport;
+        log.info("data plane: {} transport, {} event loop(s)", transport.name(),
+                transport.group() instanceof io.netty.util.concurrent.MultithreadEventExecutorGroup m
+                        ? m.executorCount() : 1);
         this.tcp = new TcpListeners(transport, metrics);
         this.metrics = Objects.requireNonNull(metrics, "metrics");
         this.pool = new UpstreamPool(transport, TimeUnit.SECONDS.toNanos(60), 10_000);

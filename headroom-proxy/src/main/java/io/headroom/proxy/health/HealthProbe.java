@@ -3,6 +3,7 @@ package io.headroom.proxy.health;
 import io.headroom.core.config.HealthCheckConfig;
 import io.headroom.core.target.ProbeResult;
 import io.headroom.core.target.TargetAddress;
+import io.headroom.proxy.http.Transport;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
@@ -13,10 +14,7 @@ import io.netty.channel.ChannelOption;
 import io.netty.channel.ChannelPipeline;
 import io.netty.channel.ConnectTimeoutException;
 import io.netty.channel.EventLoop;
-import io.netty.channel.IoEventLoop;
 import io.netty.channel.SimpleChannelInboundHandler;
-import io.netty.channel.nio.NioIoHandle;
-import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.handler.codec.http.DefaultFullHttpRequest;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.HttpClientCodec;
@@ -92,7 +90,7 @@ final class HealthProbe {
         }
         Bootstrap b = new Bootstrap()
                 .group(loop)
-                .channel(channelClass(loop))
+                .channel(Transport.socketChannelFor(loop))
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.min(Integer.MAX_VALUE, timeoutMillis))
                 .option(ChannelOption.TCP_NODELAY, true)
                 .handler(new ChannelInitializer<Channel>() {
@@ -208,29 +206,6 @@ final class HealthProbe {
         }
         String m = root.getMessage();
         return m == null ? root.getClass().getSimpleName() : m;
-    }
-
-    /** The socket channel type matching the event loop's transport (epoll or NIO). */
-    static Class<? extends Channel> channelClass(EventLoop loop) {
-        if (loop instanceof IoEventLoop io && !io.isCompatible(NioIoHandle.class)) {
-            Class<? extends Channel> epoll = EPOLL_CHANNEL;
-            if (epoll != null) {
-                return epoll;
-            }
-        }
-        return NioSocketChannel.class;
-    }
-
-    /** Loaded by name: the epoll classes are optional at run time (Linux only). */
-    private static final Class<? extends Channel> EPOLL_CHANNEL = loadEpollChannel();
-
-    private static Class<? extends Channel> loadEpollChannel() {
-        try {
-            return Class.forName("io.netty.channel.epoll.EpollSocketChannel", false, HealthProbe.class.getClassLoader())
-                    .asSubclass(Channel.class);
-        } catch (ClassNotFoundException | LinkageError e) {
-            return null;
-        }
     }
 
     private static SslContext sslContext() throws SSLException {

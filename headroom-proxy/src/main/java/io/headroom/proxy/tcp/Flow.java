@@ -166,7 +166,11 @@ final class Flow implements Runnable {
                 pending = null;
                 upstream.flush();
             }
-            client.read();
+            if (clientEof) {
+                passEnd(upstream); // the client's FIN came while connecting
+            } else {
+                client.read();
+            }
             upstream.read();
         });
     }
@@ -217,10 +221,21 @@ final class Flow implements Runnable {
             closeNow();
             return;
         }
+        log.debug("load balancer {}: the {} of {} ended its side{}", route.loadBalancer(),
+                fromClient ? "client" : "target", client.remoteAddress(),
+                clientEof && upstreamEof ? "; both sides done" : "");
+        if (fromClient && !connected) {
+            // The FIN came before the target answered the connect (io_uring reports it without a read; a TLS
+            // client is read during the handshake): passed on after the bytes that came before it, once connected.
+            return;
+        }
+        passEnd(peer);
+    }
+
+    /** Sends {@code peer} the FIN that the other side sent, after the bytes written before it (or closes both). */
+    private void passEnd(Channel peer) {
         boolean both = clientEof && upstreamEof;
         boolean tlsClient = peer == client && route.tls() != null;
-        log.debug("load balancer {}: the {} of {} ended its side{}", route.loadBalancer(),
-                fromClient ? "client" : "target", client.remoteAddress(), both ? "; both sides done" : "");
         peer.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener((ChannelFutureListener) f -> {
             if (both || tlsClient) {
                 closeNow();

@@ -75,7 +75,7 @@ public final class TcpListeners {
     }
 
     /**
-     * The transport for TCP flows: the shared one (epoll on Linux), unless it is epoll and the workaround for
+     * The transport for TCP flows: the shared one (io_uring or epoll on Linux), unless it is epoll and the workaround for
      * Netty's epoll half-close bug ({@link EpollInterest}) is not available; then NIO event loops of the same size.
      *
      * <p>The bug: Netty 4.2's {@code EpollIoHandler} (4.2.17 to at least 4.2.20) removes a channel's fd from epoll
@@ -85,8 +85,7 @@ public final class TcpListeners {
      * therefore keeps an inert bit in its interest set ({@link EpollInterest#keepRegistered}).
      */
     static Transport l4Transport(Transport shared) {
-        if (io.netty.channel.socket.nio.NioSocketChannel.class.isAssignableFrom(shared.socketChannel())
-                || EpollInterest.available()) {
+        if (shared.socketChannel() != io.netty.channel.epoll.EpollSocketChannel.class || EpollInterest.available()) {
             return shared;
         }
         log.warn("TCP listeners run on NIO event loops: this Netty version cannot keep a half-closed flow in epoll");
