@@ -64,6 +64,20 @@ class ProxyErrorsTest {
     }
 
     @Test
+    void aClientThatLeavesWhileItsRequestIsWithTheTargetEndsTheExchangeAtOnce() throws Exception {
+        try (TestBackend backend = new TestBackend("a"); ProxyHarness h = ProxyHarness.start(ProxyHarness.simple(backend.port()))) {
+            try (java.net.Socket s = new java.net.Socket(java.net.InetAddress.getLoopbackAddress(), h.port)) {
+                s.getOutputStream().write("GET /delay?ms=30000 HTTP/1.1\r\nHost: web\r\n\r\n"
+                        .getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+                org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> h.outstanding() == 1);
+            }
+            // Closed: the target's slot is freed long before its 30 s answer (not at the 60 s idle timeout).
+            org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> h.outstanding() == 0);
+            assertThat(h.get("/fine").statusCode()).isEqualTo(200);
+        }
+    }
+
+    @Test
     void connectFailureIsRetriedOnceOnAnotherTarget() throws Exception {
         int dead = ProxyHarness.freePort();
         try (TestBackend backend = new TestBackend("live");

@@ -55,9 +55,9 @@ import org.slf4j.LoggerFactory;
  * backlog; while a response is pending the client is read only until the backlog holds something (one read).
  * Everything runs on the client's event loop.
  *
- * <p>A client that closes while its request is with the target is noticed by that read (HTTP clients do not
- * half-close: a FIN closes the connection and the request to the target), else when the response is written;
- * the idle timeout bounds that wait.
+ * <p>A client that closes while its request is with the target is noticed at once (the transport watches for the
+ * peer's FIN even while nothing is read; HTTP clients do not half-close, so the FIN closes the connection), and
+ * the connection to the target is closed with it.
  */
 final class ClientHandler extends ChannelInboundHandlerAdapter implements RequestView, Runnable {
     private static final Logger log = LoggerFactory.getLogger(ClientHandler.class);
@@ -232,7 +232,7 @@ final class ClientHandler extends ChannelInboundHandlerAdapter implements Reques
                     } else if (backlog.isEmpty()) {
                         // Keep the read interest while the response is pending (one read at most goes to the
                         // backlog): dropping it here and asking again after the response costs two epoll_ctl
-                        // system calls per request; it also notices a client that closes meanwhile.
+                        // system calls per request.
                         ctx.read();
                     }
                 }
