@@ -84,9 +84,7 @@ public final class ProxyServer implements AutoCloseable {
     /** With the given transport (tests: each of io_uring, epoll and NIO). */
     ProxyServer(Transport transport, MetricRegistry metrics) {
         this.transport = transport;
-        log.info("data plane: {} transport, {} event loop(s)", transport.name(),
-                transport.group() instanceof io.netty.util.concurrent.MultithreadEventExecutorGroup m
-                        ? m.executorCount() : 1);
+        log.info("data plane: {} transport, {} event loop(s)", transport.name(), transport.threads());
         this.tcp = new TcpListeners(transport, metrics);
         this.metrics = Objects.requireNonNull(metrics, "metrics");
         this.pool = new UpstreamPool(transport, TimeUnit.SECONDS.toNanos(60), 10_000);

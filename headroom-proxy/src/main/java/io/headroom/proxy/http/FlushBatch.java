@@ -42,6 +42,9 @@ public final class FlushBatch implements Runnable {
     }
 
     private void add(Channel channel) {
+        if (pending.peekLast() == channel) {
+            return; // e.g. a request's upstream: once when it is sent, again at the end of the client's read batch
+        }
         pending.add(channel);
         if (!scheduled) {
             scheduled = true;

@@ -24,6 +24,7 @@ import io.netty.channel.uring.IoUringIoHandler;
 import io.netty.channel.uring.IoUringServerSocketChannel;
 import io.netty.channel.uring.IoUringSocketChannel;
 import io.netty.util.concurrent.DefaultThreadFactory;
+import io.netty.util.concurrent.MultithreadEventExecutorGroup;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -88,14 +89,15 @@ public record Transport(EventLoopGroup group, Class<? extends ServerChannel> ser
 
     /** The transport's name: {@code io_uring}, {@code epoll} or {@code nio}. */
     public String name() {
-        return name(socketChannel);
-    }
-
-    private static String name(Class<? extends Channel> socketChannel) {
         if (socketChannel == IoUringSocketChannel.class) {
             return "io_uring";
         }
         return socketChannel == EpollSocketChannel.class ? "epoll" : "nio";
+    }
+
+    /** How many event loops the group has. */
+    public int threads() {
+        return group instanceof MultithreadEventExecutorGroup m ? m.executorCount() : 1;
     }
 
     /**

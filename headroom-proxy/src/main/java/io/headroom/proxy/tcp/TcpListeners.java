@@ -89,13 +89,7 @@ public final class TcpListeners {
             return shared;
         }
         log.warn("TCP listeners run on NIO event loops: this Netty version cannot keep a half-closed flow in epoll");
-        int threads = shared.group() instanceof io.netty.util.concurrent.MultithreadEventExecutorGroup m
-                ? m.executorCount() : Runtime.getRuntime().availableProcessors();
-        return new Transport(new io.netty.channel.MultiThreadIoEventLoopGroup(threads,
-                new io.netty.util.concurrent.DefaultThreadFactory("headroom-tcp", true),
-                io.netty.channel.nio.NioIoHandler.newFactory()),
-                io.netty.channel.socket.nio.NioServerSocketChannel.class,
-                io.netty.channel.socket.nio.NioSocketChannel.class);
+        return Transport.create(shared.threads(), "nio");
     }
 
     /** For tests: how long one configured second of {@code idleTimeoutSeconds} lasts. */
