@@ -187,6 +187,27 @@ class ProxyForwardingTest {
     }
 
     @Test
+    void responseHeadsAreForwardedAsTheTargetSpelledThemAndHeadResponsesKeepTheConnectionInStep() throws Exception {
+        try (TestBackend backend = new TestBackend("a"); ProxyHarness h = ProxyHarness.start(ProxyHarness.simple(backend.port()))) {
+            // A HEAD response announces 7 bytes it does not carry: the GET after it on the same connection (both
+            // ways) must get its own response, not be read as the HEAD response's body.
+            String raw = h.raw("HEAD /spelled HTTP/1.1\r\nHost: x\r\n\r\n"
+                    + "GET /spelled HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+            String[] responses = raw.split("(?=HTTP/1\\.1 )");
+            assertThat(responses).hasSize(2);
+            for (String r : responses) {
+                assertThat(r).startsWith("HTTP/1.1 299 Fine By Me\r\n")
+                        .contains("\r\ncontent-type: text/plain\r\n", "\r\nSERVER: odd/1\r\n", "\r\nContent-Length: 7\r\n")
+                        .doesNotContainIgnoringCase("x-hop").doesNotContainIgnoringCase("keep-alive");
+            }
+            assertThat(responses[0]).endsWith("\r\n\r\n");
+            assertThat(responses[1]).endsWith("\r\n\r\nspelled");
+            assertThat(backend.requests()).extracting(TestBackend.Request::method).containsExactly("HEAD", "GET");
+            assertThat(backend.connections()).as("one upstream connection for both").isEqualTo(1);
+        }
+    }
+
+    @Test
     void headResponseHasNoBody() throws Exception {
         try (TestBackend backend = new TestBackend("a"); ProxyHarness h = ProxyHarness.start(ProxyHarness.simple(backend.port()))) {
             HttpResponse<String> r = h.client.send(HttpRequest.newBuilder(h.uri("/x"))

@@ -213,6 +213,15 @@ final class TestBackend implements AutoCloseable {
                         // Refuses the body without reading it (as a server with a body size limit does).
                         respond(out, 413, "text/plain", "too large".getBytes(), head, "");
                     }
+                    case "/spelled" -> {
+                        // Header names in unusual case, a status code and reason phrase of its own, a body that a
+                        // HEAD response announces but does not carry.
+                        readBody(in, headers, null);
+                        out.write(("HTTP/1.1 299 Fine By Me\r\ncontent-type: text/plain\r\nSERVER: odd/1\r\n"
+                                + "Content-Length: 7\r\nConnection: Keep-Alive, X-Hop\r\nX-Hop: 1\r\n\r\n"
+                                + (head ? "" : "spelled")).getBytes(StandardCharsets.US_ASCII));
+                        out.flush();
+                    }
                     case "/chunked" -> {
                         readBody(in, headers, null);
                         out.write(("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n"

@@ -322,15 +322,7 @@ final class ClientHandler extends ChannelInboundHandlerAdapter implements Reques
     }
 
     private void prepareForward(HttpHeaders h) {
-        String connection = h.get(HttpHeaderNames.CONNECTION);
-        if (connection != null) {
-            for (String token : connection.split(",")) {
-                String t = token.strip();
-                if (!t.isEmpty() && !(upgrade && t.equalsIgnoreCase("upgrade"))) {
-                    h.remove(t);
-                }
-            }
-        }
+        removeConnectionOptions(h, upgrade);
         h.remove(HttpHeaderNames.KEEP_ALIVE);
         h.remove(PROXY_CONNECTION);
         h.remove(HttpHeaderNames.TE);
@@ -349,6 +341,30 @@ final class ClientHandler extends ChannelInboundHandlerAdapter implements Reques
             h.set(X_REQUEST_ID, RequestIds.next());
         }
         request.setProtocolVersion(HttpVersion.HTTP_1_1);
+    }
+
+    /**
+     * Removes the headers a Connection header names (RFC 9110 7.6.1: hop-by-hop), except Upgrade when
+     * {@code keepUpgrade}. The usual single option ("keep-alive", "close") costs no allocation.
+     */
+    private static void removeConnectionOptions(HttpHeaders h, boolean keepUpgrade) {
+        String connection = h.get(HttpHeaderNames.CONNECTION);
+        if (connection == null) {
+            return;
+        }
+        if (connection.indexOf(',') < 0) {
+            removeOption(h, connection.strip(), keepUpgrade);
+            return;
+        }
+        for (String token : connection.split(",")) {
+            removeOption(h, token.strip(), keepUpgrade);
+        }
+    }
+
+    private static void removeOption(HttpHeaders h, String option, boolean keepUpgrade) {
+        if (!option.isEmpty() && !(keepUpgrade && option.equalsIgnoreCase("upgrade"))) {
+            h.remove(option);
+        }
     }
 
     private void onContent(HttpContent c) {
@@ -377,7 +393,11 @@ final class ClientHandler extends ChannelInboundHandlerAdapter implements Reques
                 }
             }
             case FORWARDING -> {
-                lastUpstreamWrite = upstream.write(c);
+                if (bodiless) {
+                    upstream.write(c, upstream.voidPromise()); // the empty end of a request without a body
+                } else {
+                    lastUpstreamWrite = upstream.write(c);
+                }
                 if (last) {
                     requestDone = true;
                     requestSent();
@@ -594,15 +614,16 @@ final class ClientHandler extends ChannelInboundHandlerAdapter implements Reques
     private void sendHead() {
         state = State.FORWARDING;
         sentNanos = System.nanoTime();
-        if (requestDone) {
-            // The whole request is here: nothing waits for these writes (no promises to allocate or complete).
+        if (requestDone || bodiless) {
+            // The whole request is here, or there is no body to read on for (its end is the next message): nothing
+            // waits for these writes (no promises to allocate or complete).
             ChannelPromise v = upstream.voidPromise();
             upstream.write(request, v);
             HttpContent c;
             while ((c = pendingBody.poll()) != null) {
                 upstream.write(c, v);
             }
-            if (bodiless) {
+            if (bodiless && requestDone) {
                 upstream.write(LastHttpContent.EMPTY_LAST_CONTENT, v);
             }
             lastUpstreamWrite = null;
@@ -619,7 +640,7 @@ final class ClientHandler extends ChannelInboundHandlerAdapter implements Reques
         }
         FlushBatch.flushSoon(upstream);
         upstream.read(); // the response, or 100 Continue
-        if (!requestDone) {
+        if (lastUpstreamWrite != null) {
             lastUpstreamWrite.addListener(readClient);
         }
     }
@@ -716,16 +737,8 @@ final class ClientHandler extends ChannelInboundHandlerAdapter implements Reques
         xlog.response(code);
         responseKeepAlive = HttpUtil.isKeepAlive(r);
         HttpHeaders h = r.headers();
-        String connection = h.get(HttpHeaderNames.CONNECTION);
-        if (connection != null) {
-            for (String token : connection.split(",")) {
-                String t = token.strip();
-                if (!t.isEmpty()) {
-                    h.remove(t);
-                }
-            }
-            h.remove(HttpHeaderNames.CONNECTION);
-        }
+        removeConnectionOptions(h, false);
+        h.remove(HttpHeaderNames.CONNECTION);
         h.remove(HttpHeaderNames.KEEP_ALIVE);
         h.remove(PROXY_CONNECTION);
         h.remove(HttpHeaderNames.TRAILER);

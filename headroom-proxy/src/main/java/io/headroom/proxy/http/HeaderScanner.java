@@ -215,7 +215,8 @@ final class HeaderScanner {
                 return;
             }
         }
-        if (to - sp2 - 1 != 8 || !buf.toString(sp2 + 1, 5, java.nio.charset.StandardCharsets.US_ASCII).equals("HTTP/")
+        if (to - sp2 - 1 != 8 || buf.getByte(sp2 + 1) != 'H' || buf.getByte(sp2 + 2) != 'T'
+                || buf.getByte(sp2 + 3) != 'T' || buf.getByte(sp2 + 4) != 'P' || buf.getByte(sp2 + 5) != '/'
                 || buf.getByte(sp2 + 6) != '1' || buf.getByte(sp2 + 7) != '.' || !isDigit(buf.getByte(sp2 + 8))) {
             flagSevere("unsupported HTTP version (expected: HTTP/1.0 or HTTP/1.1)");
             return;

@@ -8,7 +8,7 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.ChannelPromise;
 import io.netty.channel.EventLoop;
-import io.netty.handler.codec.http.HttpClientCodec;
+import io.netty.handler.codec.http.HttpDecoderConfig;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.util.concurrent.FastThreadLocal;
@@ -23,6 +23,10 @@ import java.util.HashMap;
  */
 public final class UpstreamPool {
     static final String CODEC = "http";
+    /** How responses from targets are decoded: headers validated (they are forwarded), 64 KiB header section. */
+    private static final HttpDecoderConfig RESPONSES = new HttpDecoderConfig()
+            .setMaxHeaderSize(HeaderScanner.MAX_HEADER_SECTION)
+            .setMaxChunkSize(64 * 1024);
 
     private final Bootstrap bootstrap;
     private final Http2Upstreams http2;
@@ -114,9 +118,7 @@ public final class UpstreamPool {
                 if (tls != null) {
                     ch.pipeline().addLast("tls", tls.newHandler(ch.alloc(), address.host(), address.port()));
                 }
-                ch.pipeline().addLast(CODEC, new HttpClientCodec(
-                        io.netty.handler.codec.http.HttpObjectDecoder.DEFAULT_MAX_INITIAL_LINE_LENGTH,
-                        HeaderScanner.MAX_HEADER_SECTION, 64 * 1024));
+                ch.pipeline().addLast(CODEC, new UpstreamCodec(RESPONSES));
                 ch.pipeline().addLast("upstream", handler);
             }
         }).connect(address.host(), address.port());
