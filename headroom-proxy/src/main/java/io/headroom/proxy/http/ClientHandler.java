@@ -718,7 +718,7 @@ final class ClientHandler extends ChannelInboundHandlerAdapter implements Reques
         int code = r.status().code();
         if (code == 101 && upgrade) {
             cancelTimer();
-            xlog.response(code);
+            xlog.response(code, System.nanoTime());
             responseStarted = true;
             tunnelPending = true;
             lastClientWrite = ctx.write(r);
@@ -732,9 +732,10 @@ final class ClientHandler extends ChannelInboundHandlerAdapter implements Reques
         }
         cancelTimer();
         responseStarted = true;
-        group.metrics().targetResponseTime.record((System.nanoTime() - sentNanos) / 1e9);
+        long now = System.nanoTime();
+        group.metrics().targetResponseTime.record((now - sentNanos) / 1e9);
         group.metrics().targetStatus(code);
-        xlog.response(code);
+        xlog.response(code, now);
         responseKeepAlive = HttpUtil.isKeepAlive(r);
         HttpHeaders h = r.headers();
         removeConnectionOptions(h, false);

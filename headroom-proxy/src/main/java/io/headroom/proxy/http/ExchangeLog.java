@@ -32,7 +32,6 @@ final class ExchangeLog {
     private final ClientMeter bytes;
     private String connTraceId;
     private long startNanos;
-    private long startMicros;
     private long responseNanos;
     private int targetStatus = -1;
     private int rulePriority = -1;
@@ -51,8 +50,7 @@ final class ExchangeLog {
     /** A request arrived. */
     void start(HttpRequest request) {
         version = request.protocolVersion().text();
-        startNanos = System.nanoTime();
-        startMicros = System.currentTimeMillis() * 1000;
+        startNanos = System.nanoTime(); // the wall-clock start is derived from it when logged (one clock read less)
         responseNanos = 0;
         targetStatus = -1;
         rulePriority = -1;
@@ -72,10 +70,10 @@ final class ExchangeLog {
         return targetStatus;
     }
 
-    /** The target's final response headers arrived. */
-    void response(int status) {
+    /** The target's final response headers arrived at {@code nanoTime} ({@link System#nanoTime()}). */
+    void response(int status, long nanoTime) {
         targetStatus = status;
-        responseNanos = System.nanoTime();
+        responseNanos = nanoTime;
     }
 
     /**
@@ -98,7 +96,7 @@ final class ExchangeLog {
         }
         long now = System.nanoTime();
         long start = startNanos == 0 ? now : startNanos;
-        long startUs = startMicros == 0 ? System.currentTimeMillis() * 1000 : startMicros;
+        long startUs = System.currentTimeMillis() * 1000 - (now - start) / 1000;
         boolean wasSent = target != null && sentNanos != 0 && sentNanos - start >= 0;
         long requestTime = wasSent ? sentNanos - start : -1;
         long targetTime = wasSent && responseNanos != 0 ? responseNanos - sentNanos : -1;
@@ -123,7 +121,6 @@ final class ExchangeLog {
                 h == null ? null : h.get("x-request-id"), tls.sni, rulePriority, startUs, actions, redirectUrl,
                 null, null, null, connTraceId));
         startNanos = 0;
-        startMicros = 0;
     }
 
     private static AccessLogFields tls(ChannelPipeline pipeline) {

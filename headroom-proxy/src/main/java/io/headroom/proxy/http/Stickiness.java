@@ -130,13 +130,17 @@ final class Stickiness {
 
     /** Adds the stickiness cookies to the target's final response for this exchange. */
     void onResponse(HttpHeaders response, GroupRef group, Target target, boolean https) {
+        StickinessConfig s = group.group().config().stickiness();
+        boolean targetSticky = s != null && s.enabled() && target != null;
+        if (!groupSticky && !targetSticky) {
+            return; // the usual case: no cookie, no clock read
+        }
         long now = cookies.nowSeconds();
         if (groupSticky) {
             Issued i = issue(lastGroup, group.group().name(), group.group().name(), null, now + groupDuration);
             add(response, TG, TG_CORS, i, https);
         }
-        StickinessConfig s = group.group().config().stickiness();
-        if (s == null || !s.enabled() || target == null) {
+        if (!targetSticky) {
             return;
         }
         if (s.type() == StickinessConfig.Type.LB_COOKIE) {
