@@ -40,6 +40,7 @@ final class HeaderScanner {
     private int lineStart;
     private boolean requestLineDone;
     private int headerStart;
+    private int requestLineStart;
     // Per-line state.
     private int colon;
     private boolean sawCr;
@@ -71,6 +72,7 @@ final class HeaderScanner {
         lineStart = 0;
         requestLineDone = false;
         headerStart = 0;
+        requestLineStart = 0;
         colon = -1;
         sawCr = false;
         severe = false;
@@ -154,7 +156,7 @@ final class HeaderScanner {
                 colon = pos;
             } else if (b == ' ' || b == '\t') {
                 flagSevere("whitespace in a header name or before the colon");
-            } else if (!isTchar(b)) {
+            } else if (!FieldLines.isTchar(b)) {
                 flagSevere("invalid character 0x" + Integer.toHexString(b & 0xff) + " in a header name");
             }
         } else if ((b < 0x20 && b != '\t') || b == 0x7f) {
@@ -176,6 +178,7 @@ final class HeaderScanner {
                 return NEED_MORE;
             }
             checkRequestLine(buf, base + lineStart, base + lineEnd);
+            requestLineStart = lineStart;
             requestLineDone = true;
             lineStart = pos;
             headerStart = pos;
@@ -203,7 +206,7 @@ final class HeaderScanner {
             return;
         }
         for (int i = from; i < sp1; i++) {
-            if (!isTchar(buf.getByte(i))) {
+            if (!FieldLines.isTchar(buf.getByte(i))) {
                 flagSevere("invalid character in the method");
                 return;
             }
@@ -299,6 +302,11 @@ final class HeaderScanner {
         return severe || ambiguous;
     }
 
+    /** Where the request line starts, relative to the reader index at the first scan (after empty lines). */
+    int requestLineStart() {
+        return requestLineStart;
+    }
+
     /** The status to answer a rejected request with: 400, 414 or 431. */
     int status() {
         return status;
@@ -356,16 +364,5 @@ final class HeaderScanner {
 
     private static boolean isDigit(byte b) {
         return b >= '0' && b <= '9';
-    }
-
-    /** RFC 9110 tchar. */
-    private static boolean isTchar(byte b) {
-        if ((b >= 'a' && b <= 'z') || (b >= 'A' && b <= 'Z') || (b >= '0' && b <= '9')) {
-            return true;
-        }
-        return switch (b) {
-            case '!', '#', '$', '%', '&', '\'', '*', '+', '-', '.', '^', '_', '`', '|', '~' -> true;
-            default -> false;
-        };
     }
 }

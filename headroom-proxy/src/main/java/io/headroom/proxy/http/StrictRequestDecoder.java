@@ -32,7 +32,17 @@ final class StrictRequestDecoder extends HttpRequestDecoder implements Runnable 
     record Rejected(int status, String reason, boolean nonCompliant) {
     }
 
+    /**
+     * Whether plain requests take the raw-head fast path ({@link FieldLines}, {@link RawHeaders}); the system
+     * property {@code headroom.rawHeads=false} sends every request through Netty's decoder (for comparisons).
+     */
+    static final boolean RAW_HEADS = Boolean.parseBoolean(System.getProperty("headroom.rawHeads", "true"));
+
     private final HeaderScanner scanner;
+    private final FieldLines lines = new FieldLines();
+    /** Body bytes left of a request taken by the fast path; -1 when Netty's decoder has the request. */
+    private long remaining = -1;
+    private DesyncMitigationMode current;
     private final java.util.function.Supplier<DesyncMitigationMode> mode;
     private final long headerTimeoutNanos;
     private boolean atStart = true;
@@ -83,12 +93,22 @@ final class StrictRequestDecoder extends HttpRequestDecoder implements Runnable 
             in.skipBytes(in.readableBytes());
             return;
         }
+        if (remaining >= 0) {
+            remaining = FieldLines.readBody(in, remaining, out);
+            if (remaining == 0) {
+                remaining = -1;
+                atStart = true;
+                scanning = false;
+            }
+            return;
+        }
         if (atStart) {
             if (!in.isReadable()) {
                 return;
             }
             if (!scanning) {
-                scanner.reset(mode.get()); // the mode of the snapshot current when this request starts
+                current = mode.get(); // the mode of the snapshot current when this request starts
+                scanner.reset(current);
                 scanning = true;
             }
             if (!headerDeadline.isSet() && headerTimeoutNanos > 0) {
@@ -109,6 +129,10 @@ final class StrictRequestDecoder extends HttpRequestDecoder implements Runnable 
             if (scanner.nonCompliant()) {
                 out.add(NON_COMPLIANT);
             }
+            // Monitor mode lets through what the scanner flagged: Netty's decoder (validating) has those requests.
+            if (RAW_HEADS && current != DesyncMitigationMode.MONITOR && fastPath(in, r, out)) {
+                return;
+            }
         }
         int before = out.size();
         super.decode(ctx, in, out);
@@ -116,6 +140,27 @@ final class StrictRequestDecoder extends HttpRequestDecoder implements Runnable 
             atStart = true;
             scanning = false;
         }
+    }
+
+    /**
+     * A plain request (no Transfer-Encoding, at most one Content-Length; see {@link FieldLines}) of {@code length}
+     * head bytes, checked by the scanner: decoded here with its fields kept raw. False leaves it to Netty.
+     */
+    private boolean fastPath(ByteBuf in, int length, List<Object> out) {
+        io.netty.handler.codec.http.HttpRequest req = lines.request(in, scanner.requestLineStart(), length);
+        if (req == null) {
+            return false;
+        }
+        in.skipBytes(length);
+        out.add(req);
+        if (lines.contentLength > 0) {
+            remaining = lines.contentLength;
+        } else {
+            out.add(LastHttpContent.EMPTY_LAST_CONTENT);
+            atStart = true;
+            scanning = false;
+        }
+        return true;
     }
 
     /** The header timer: no complete header section in time (408). */

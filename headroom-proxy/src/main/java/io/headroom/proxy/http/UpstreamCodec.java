@@ -1,8 +1,10 @@
 package io.headroom.proxy.http;
 
+import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.CombinedChannelDuplexHandler;
 import io.netty.handler.codec.http.HttpDecoderConfig;
+import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpMessage;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpRequest;
@@ -10,6 +12,7 @@ import io.netty.handler.codec.http.HttpRequestEncoder;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpResponseDecoder;
 import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.AsciiString;
 import java.util.List;
 
@@ -18,6 +21,11 @@ import java.util.List;
  * {@link io.netty.handler.codec.http.HttpClientCodec}, with less garbage per response. The decoder hands out
  * shared instances for the status line's parts and for the header names targets commonly send, spelled exactly as
  * sent (Netty's own request decoder does the same for requests), instead of a new copy of each per response.
+ *
+ * <p>Plain responses (a final status other than 204 and 304, one Content-Length, no Transfer-Encoding, to a
+ * request other than HEAD) take the fast path instead: {@link FieldLines} makes the response with its field lines
+ * kept raw ({@link RawHeaders}), and reads the body; every other response goes to Netty's decoder, at the same
+ * point of the stream. Requests whose fields are raw are written by copying the bytes (see {@link Encoder}).
  *
  * <p>A connection carries one exchange at a time (the pool never pipelines), so the method of the request last
  * written is the one the next response answers: a response to HEAD has no body whatever its headers say.
@@ -52,14 +60,66 @@ final class UpstreamCodec extends CombinedChannelDuplexHandler<UpstreamCodec.Dec
             }
             super.encode(ctx, msg, out);
         }
+
+        @Override
+        protected void encodeHeaders(HttpHeaders headers, ByteBuf buf) {
+            if (!RawHeaders.encodeIfRaw(headers, buf)) {
+                super.encodeHeaders(headers, buf);
+            }
+        }
     }
 
     final class Decoder extends HttpResponseDecoder {
         /** The status code of the response being decoded (set by the second word of its status line). */
         private int code;
+        private final FieldLines lines = new FieldLines();
+        /** At the start of a response (Netty's decoder too). */
+        private boolean atStart = true;
+        /** Body bytes left of a response taken by the fast path; -1 when none is. */
+        private long remaining = -1;
 
         Decoder(HttpDecoderConfig config) {
             super(config);
+        }
+
+        @Override
+        protected void decode(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) throws Exception {
+            if (remaining >= 0) {
+                remaining = FieldLines.readBody(in, remaining, out);
+                if (remaining == 0) {
+                    remaining = -1;
+                }
+                return;
+            }
+            if (atStart && StrictRequestDecoder.RAW_HEADS) {
+                if (!in.isReadable()) {
+                    return;
+                }
+                int length = FieldLines.headLength(in);
+                if (length == FieldLines.NEED_MORE) {
+                    return;
+                }
+                if (length > 0 && method != HttpMethod.HEAD) {
+                    HttpResponse r = lines.response(in, length);
+                    int status = r == null ? 0 : r.status().code();
+                    if (status >= 200 && status != 204 && status != 304) {
+                        in.skipBytes(length);
+                        out.add(r);
+                        if (lines.contentLength > 0) {
+                            remaining = lines.contentLength;
+                        } else {
+                            out.add(LastHttpContent.EMPTY_LAST_CONTENT);
+                        }
+                        return;
+                    }
+                }
+                atStart = false; // this response is Netty's decoder's
+            }
+            int before = out.size();
+            super.decode(ctx, in, out);
+            if (!atStart && out.size() > before && out.get(out.size() - 1) instanceof LastHttpContent) {
+                atStart = true;
+            }
         }
 
         @Override
