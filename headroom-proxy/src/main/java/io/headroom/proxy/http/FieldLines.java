@@ -24,6 +24,11 @@ import java.util.List;
  * <p>One instance per decoder (per connection): the findings of the last parse are its fields.
  */
 final class FieldLines {
+    /**
+     * Whether plain messages take the fast path; the system property {@code headroom.rawHeads=false} sends every
+     * message through Netty's codec (for comparisons).
+     */
+    static final boolean ENABLED = Boolean.parseBoolean(System.getProperty("headroom.rawHeads", "true"));
     /** {@link #headLength} result: the head is not complete yet. */
     static final int NEED_MORE = -1;
     /** {@link #headLength} result: not for the fast path (or longer than it takes). */
@@ -38,8 +43,6 @@ final class FieldLines {
 
     /** The last parse's Content-Length (-1: none). */
     long contentLength;
-    /** The last parse found a Transfer-Encoding field (then it returned null). */
-    boolean transferEncoding;
 
     /**
      * The length of the head at the reader index (status or request line, field lines, blank line), without
@@ -135,7 +138,6 @@ final class FieldLines {
     /** The field lines in {@code b[from, end)} (end: the blank line's CR); null when unusual. */
     private RawHeaders fields(byte[] b, int from, int end) {
         contentLength = -1;
-        transferEncoding = false;
         int lines = 0;
         for (int i = from; i < end; i++) {
             if (b[i] == '\n') {
@@ -205,8 +207,7 @@ final class FieldLines {
             }
             contentLength = v;
         } else if (len == 17 && equalsIgnoreCase(b, nameStart, "transfer-encoding")) {
-            transferEncoding = true;
-            return false;
+            return false; // chunked or another coding: Netty's decoder frames the body
         }
         return true;
     }

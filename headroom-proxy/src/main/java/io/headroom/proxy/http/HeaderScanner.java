@@ -302,6 +302,11 @@ final class HeaderScanner {
         return severe || ambiguous;
     }
 
+    /** The mode the current request is checked in. */
+    DesyncMitigationMode mode() {
+        return mode;
+    }
+
     /** Where the request line starts, relative to the reader index at the first scan (after empty lines). */
     int requestLineStart() {
         return requestLineStart;

@@ -32,17 +32,10 @@ final class StrictRequestDecoder extends HttpRequestDecoder implements Runnable 
     record Rejected(int status, String reason, boolean nonCompliant) {
     }
 
-    /**
-     * Whether plain requests take the raw-head fast path ({@link FieldLines}, {@link RawHeaders}); the system
-     * property {@code headroom.rawHeads=false} sends every request through Netty's decoder (for comparisons).
-     */
-    static final boolean RAW_HEADS = Boolean.parseBoolean(System.getProperty("headroom.rawHeads", "true"));
-
     private final HeaderScanner scanner;
     private final FieldLines lines = new FieldLines();
     /** Body bytes left of a request taken by the fast path; -1 when Netty's decoder has the request. */
     private long remaining = -1;
-    private DesyncMitigationMode current;
     private final java.util.function.Supplier<DesyncMitigationMode> mode;
     private final long headerTimeoutNanos;
     private boolean atStart = true;
@@ -107,8 +100,7 @@ final class StrictRequestDecoder extends HttpRequestDecoder implements Runnable 
                 return;
             }
             if (!scanning) {
-                current = mode.get(); // the mode of the snapshot current when this request starts
-                scanner.reset(current);
+                scanner.reset(mode.get()); // the mode of the snapshot current when this request starts
                 scanning = true;
             }
             if (!headerDeadline.isSet() && headerTimeoutNanos > 0) {
@@ -130,7 +122,7 @@ final class StrictRequestDecoder extends HttpRequestDecoder implements Runnable 
                 out.add(NON_COMPLIANT);
             }
             // Monitor mode lets through what the scanner flagged: Netty's decoder (validating) has those requests.
-            if (RAW_HEADS && current != DesyncMitigationMode.MONITOR && fastPath(in, r, out)) {
+            if (FieldLines.ENABLED && scanner.mode() != DesyncMitigationMode.MONITOR && fastPath(in, r, out)) {
                 return;
             }
         }

@@ -91,7 +91,7 @@ final class UpstreamCodec extends CombinedChannelDuplexHandler<UpstreamCodec.Dec
                 }
                 return;
             }
-            if (atStart && StrictRequestDecoder.RAW_HEADS) {
+            if (atStart && FieldLines.ENABLED) {
                 if (!in.isReadable()) {
                     return;
                 }
