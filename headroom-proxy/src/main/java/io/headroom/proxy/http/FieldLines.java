@@ -147,7 +147,7 @@ final class FieldLines {
         if (lines > RawHeaders.MAX_FIELDS) {
             return null;
         }
-        int[] f = new int[4 * lines];
+        int[] f = new int[2 * lines];
         int n = 0;
         int i = from;
         while (i < end) {
@@ -177,10 +177,8 @@ final class FieldLines {
             while (valueEnd > valueStart && (b[valueEnd - 1] == ' ' || b[valueEnd - 1] == '\t')) {
                 valueEnd--;
             }
-            f[4 * n] = nameStart;
-            f[4 * n + 1] = colon;
-            f[4 * n + 2] = valueStart;
-            f[4 * n + 3] = valueEnd;
+            f[2 * n] = RawHeaders.pack(nameStart, colon); // offsets < MAX_HEAD
+            f[2 * n + 1] = RawHeaders.pack(valueStart, valueEnd);
             if (!interpret(b, nameStart, colon, valueStart, valueEnd)) {
                 return null;
             }

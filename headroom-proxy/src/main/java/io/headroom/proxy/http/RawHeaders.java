@@ -31,11 +31,14 @@ final class RawHeaders extends HttpHeaders {
     private static final byte[] COLON_SP = {':', ' '};
     private static final short CRLF = ('\r' << 8) | '\n';
 
-    /** Holds the field lines, each ending with CRLF, from {@code f[0]} to {@link #end}. */
+    /** Holds the field lines, each ending with CRLF, from the first line's name to {@link #end}. */
     private final byte[] b;
     /** Where the field lines end (the blank line's CR). */
     private final int end;
-    /** Per field line: name start, name end (the colon), value start, value end (OWS trimmed). */
+    /**
+     * Per field line two ints, each two 16-bit offsets into {@link #b} (heads are at most {@link FieldLines#MAX_HEAD}
+     * bytes): name start and name end (the colon), value start and value end (OWS trimmed); see {@link #pack}.
+     */
     private final int[] f;
     private final int count;
     /** Field lines removed (bit i: line i). */
@@ -49,7 +52,8 @@ final class RawHeaders extends HttpHeaders {
     /**
      * @param bytes  holds the field lines
      * @param end    where the last field line's CRLF ends
-     * @param fields 4 ints per line (name start, colon, value start, value end), indexes into {@code bytes}
+     * @param fields 2 ints per line, {@code pack(name start, colon)} and {@code pack(value start, value end)},
+     *               offsets into {@code bytes}
      */
     RawHeaders(byte[] bytes, int end, int[] fields, int count) {
         this.b = bytes;
@@ -59,6 +63,27 @@ final class RawHeaders extends HttpHeaders {
         if (count > MAX_FIELDS) {
             decoded();
         }
+    }
+
+    /** Two offsets below 65,536 in one int, as {@link #f} holds them. */
+    static int pack(int from, int to) {
+        return from << 16 | to;
+    }
+
+    private int nameStart(int i) {
+        return f[2 * i] >>> 16;
+    }
+
+    private int nameEnd(int i) {
+        return f[2 * i] & 0xffff;
+    }
+
+    private int valueStart(int i) {
+        return f[2 * i + 1] >>> 16;
+    }
+
+    private int valueEnd(int i) {
+        return f[2 * i + 1] & 0xffff;
     }
 
     /** True while the fields are still the received bytes (then {@link #encode} applies). */
@@ -81,9 +106,9 @@ final class RawHeaders extends HttpHeaders {
         for (int i = 0; i < count; i++) {
             boolean keep = (removed & (1L << i)) == 0;
             if (keep && run < 0) {
-                run = f[4 * i];
+                run = nameStart(i);
             } else if (!keep && run >= 0) {
-                buf.writeBytes(b, run, f[4 * i] - run);
+                buf.writeBytes(b, run, nameStart(i) - run);
                 run = -1;
             }
         }
@@ -114,7 +139,7 @@ final class RawHeaders extends HttpHeaders {
             HttpHeaders h = DefaultHttpHeadersFactory.headersFactory().withValidation(false).newHeaders();
             for (int i = 0; i < count; i++) {
                 if ((removed & (1L << i)) == 0) {
-                    h.add(new AsciiString(b, f[4 * i], f[4 * i + 1] - f[4 * i], true), value(i));
+                    h.add(new AsciiString(b, nameStart(i), nameEnd(i) - nameStart(i), true), value(i));
                 }
             }
             for (int i = 0; i < addedLength; i += 2) {
@@ -130,8 +155,8 @@ final class RawHeaders extends HttpHeaders {
     // ---------------------------------------------------------------- on the bytes
 
     private boolean nameIs(int i, CharSequence name) {
-        int from = f[4 * i];
-        int len = f[4 * i + 1] - from;
+        int from = nameStart(i);
+        int len = nameEnd(i) - from;
         if (len != name.length()) {
             return false;
         }
@@ -158,7 +183,7 @@ final class RawHeaders extends HttpHeaders {
     }
 
     private String value(int i) {
-        return new String(b, f[4 * i + 2], f[4 * i + 3] - f[4 * i + 2], StandardCharsets.ISO_8859_1);
+        return new String(b, valueStart(i), valueEnd(i) - valueStart(i), StandardCharsets.ISO_8859_1);
     }
 
     private static boolean addedNameIs(CharSequence n, CharSequence name) {
@@ -247,7 +272,7 @@ final class RawHeaders extends HttpHeaders {
         }
         for (int i = 0; i < count; i++) {
             if (live(i) && nameIs(i, name)
-                    && regionEquals(f[4 * i + 2], f[4 * i + 3], value, 0, value.length(), ignoreCase)) {
+                    && regionEquals(valueStart(i), valueEnd(i), value, 0, value.length(), ignoreCase)) {
                 return true;
             }
         }
@@ -267,7 +292,7 @@ final class RawHeaders extends HttpHeaders {
             return d.containsValue(name, value, ignoreCase);
         }
         for (int i = 0; i < count; i++) {
-            if (live(i) && nameIs(i, name) && hasToken(f[4 * i + 2], f[4 * i + 3], value, ignoreCase)) {
+            if (live(i) && nameIs(i, name) && hasToken(valueStart(i), valueEnd(i), value, ignoreCase)) {
                 return true;
             }
         }
