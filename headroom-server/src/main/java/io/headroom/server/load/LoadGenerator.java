@@ -181,7 +181,6 @@ public final class LoadGenerator {
         inFlight.incrementAndGet();
         client.sendAsync(request, HttpResponse.BodyHandlers.discarding()).whenComplete((resp, err) -> {
             long micros = (System.nanoTime() - scheduledNanos) / 1000;
-            inFlight.decrementAndGet();
             boolean good;
             if (err != null) {
                 Throwable cause = err.getCause() != null ? err.getCause() : err;
@@ -208,6 +207,8 @@ public final class LoadGenerator {
                     all[allSize++] = micros;
                 }
             }
+            // Last: run() reads the counts once nothing is in flight, so this answer must be counted by then.
+            inFlight.decrementAndGet();
         });
     }
 
