@@ -104,7 +104,7 @@ final class RawHeaders extends HttpHeaders {
     void encode(ByteBuf buf) {
         int run = -1;
         for (int i = 0; i < count; i++) {
-            boolean keep = (removed & (1L << i)) == 0;
+            boolean keep = live(i);
             if (keep && run < 0) {
                 run = nameStart(i);
             } else if (!keep && run >= 0) {
@@ -138,7 +138,7 @@ final class RawHeaders extends HttpHeaders {
         if (d == null) {
             HttpHeaders h = DefaultHttpHeadersFactory.headersFactory().withValidation(false).newHeaders();
             for (int i = 0; i < count; i++) {
-                if ((removed & (1L << i)) == 0) {
+                if (live(i)) {
                     h.add(new AsciiString(b, nameStart(i), nameEnd(i) - nameStart(i), true), value(i));
                 }
             }

@@ -180,36 +180,42 @@ public final class LoadGenerator {
     private void send(HttpRequest request, long scheduledNanos) {
         inFlight.incrementAndGet();
         client.sendAsync(request, HttpResponse.BodyHandlers.discarding()).whenComplete((resp, err) -> {
-            long micros = (System.nanoTime() - scheduledNanos) / 1000;
-            boolean good;
-            if (err != null) {
-                Throwable cause = err.getCause() != null ? err.getCause() : err;
-                failures.computeIfAbsent(cause.getClass().getSimpleName(), k -> new AtomicLong()).incrementAndGet();
-                good = false;
-            } else {
-                statuses.computeIfAbsent(resp.statusCode(), k -> new AtomicLong()).incrementAndGet();
-                good = resp.statusCode() >= 200 && resp.statusCode() <= 299;
+            try {
+                record(resp, err, (System.nanoTime() - scheduledNanos) / 1000);
+            } finally {
+                // Last: run() reads the counts once nothing is in flight, so this answer must be counted by then.
+                inFlight.decrementAndGet();
             }
-            synchronized (lock) {
-                if (good) {
-                    windowOk++;
-                } else {
-                    windowErrors++;
-                }
-                if (err == null) {
-                    if (windowSize == window.length) {
-                        window = Arrays.copyOf(window, windowSize * 2);
-                    }
-                    window[windowSize++] = micros;
-                    if (allSize == all.length) {
-                        all = Arrays.copyOf(all, allSize * 2);
-                    }
-                    all[allSize++] = micros;
-                }
-            }
-            // Last: run() reads the counts once nothing is in flight, so this answer must be counted by then.
-            inFlight.decrementAndGet();
         });
+    }
+
+    private void record(HttpResponse<Void> resp, Throwable err, long micros) {
+        boolean good;
+        if (err != null) {
+            Throwable cause = err.getCause() != null ? err.getCause() : err;
+            failures.computeIfAbsent(cause.getClass().getSimpleName(), k -> new AtomicLong()).incrementAndGet();
+            good = false;
+        } else {
+            statuses.computeIfAbsent(resp.statusCode(), k -> new AtomicLong()).incrementAndGet();
+            good = resp.statusCode() >= 200 && resp.statusCode() <= 299;
+        }
+        synchronized (lock) {
+            if (good) {
+                windowOk++;
+            } else {
+                windowErrors++;
+            }
+            if (err == null) {
+                if (windowSize == window.length) {
+                    window = Arrays.copyOf(window, windowSize * 2);
+                }
+                window[windowSize++] = micros;
+                if (allSize == all.length) {
+                    all = Arrays.copyOf(all, allSize * 2);
+                }
+                all[allSize++] = micros;
+            }
+        }
     }
 
     private Second takeSecond(int second, long sent, long dropped) {
