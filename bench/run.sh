@@ -18,7 +18,7 @@ set -euo pipefail
 usage() {
   cat <<'EOF'
 usage: bench/run.sh [--quick] [--rounds N] [--duration SECONDS] [--warmup SECONDS] [--threads "1 2"]
-                    [--idle-connections N] [--scenarios LIST] [--proxies LIST] [--no-results]
+                    [--idle-connections N] [--rate N] [--scenarios LIST] [--proxies LIST] [--no-results]
 
   --quick              1 thread, 1 round, 2 s per scenario, 1,000 idle connections; any error fails the run
   --rounds N           rounds of A B C per scenario (default 3); the table shows medians
@@ -26,7 +26,10 @@ usage: bench/run.sh [--quick] [--rounds N] [--duration SECONDS] [--warmup SECOND
   --warmup SECONDS     Headroom's warm-up per scenario before measuring (default 15; the others get 3)
   --threads LIST       worker threads to compare, each a separate pass (default "1 2")
   --idle-connections N idle keep-alive connections for the RSS scenario (default 10000)
-  --scenarios LIST     comma-separated subset of: keepalive,close,get-1mib,post-64kib,idle,tcp-keepalive,tcp-1mib
+  --rate N             requests/s offered in keepalive-rate (default: half of HAProxy's keep-alive median in the
+                       same pass, measured first if keepalive is not among the scenarios)
+  --scenarios LIST     comma-separated subset of: keepalive,keepalive-rate,close,get-1mib,post-64kib,idle,
+                       tcp-keepalive,tcp-1mib
   --proxies LIST       comma-separated subset of: headroom,haproxy,nginx (ratios need haproxy and nginx)
   --no-results         do not write bench/results/<date>-<commit>.md
 Environment: HEADROOM (the launcher to run, default ./headroom), HEADROOM_JAVA_OPTS (extra JVM flags, passed on
@@ -42,7 +45,8 @@ other_warmup=3 # HAProxy and nginx only need their connection pools filled
 settle=2       # seconds between the last idle connection's answer and reading RSS
 threads_list="1 2"
 idle_n=10000
-scenarios="keepalive,close,get-1mib,post-64kib,idle,tcp-keepalive,tcp-1mib"
+scenarios="keepalive,keepalive-rate,close,get-1mib,post-64kib,idle,tcp-keepalive,tcp-1mib"
+fixed_rate=""
 proxies="headroom,haproxy,nginx"
 write_results=1
 while [ $# -gt 0 ]; do
@@ -54,6 +58,7 @@ while [ $# -gt 0 ]; do
     --warmup) warmup="$2"; shift ;;
     --threads) threads_list="$2"; shift ;;
     --idle-connections) idle_n="$2"; shift ;;
+    --rate) fixed_rate="$2"; shift ;;
     --scenarios) scenarios="$2"; shift ;;
     --proxies) proxies="$2"; shift ;;
     --no-results) write_results=0 ;;
@@ -62,10 +67,11 @@ while [ $# -gt 0 ]; do
   esac
   shift
 done
-for n in "$rounds" "$duration" "$warmup" "$idle_n"; do
+for n in "$rounds" "$duration" "$warmup" "$idle_n" ${fixed_rate:+"$fixed_rate"}; do
   [[ "$n" =~ ^[0-9]+$ ]] || { echo "bench/run.sh: '$n' is not a number" >&2; exit 2; }
 done
 [ "$rounds" -ge 1 ] && [ "$duration" -ge 1 ] || { echo "bench/run.sh: --rounds and --duration must be >= 1" >&2; exit 2; }
+[ -z "$fixed_rate" ] || [ "$fixed_rate" -ge 1 ] || { echo "bench/run.sh: --rate must be >= 1" >&2; exit 2; }
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 repo="$(dirname "$here")"
@@ -390,6 +396,7 @@ EOF
 
 # ---------------------------------------------------------------- load and measurement
 cp "$here/report.lua" "$tmp/get.lua"
+cat "$here/rate.lua" "$here/report.lua" >"$tmp/rate.lua"
 { echo 'wrk.headers["Connection"] = "close"'; cat "$here/report.lua"; } >"$tmp/close.lua"
 { echo 'wrk.method = "POST"'; echo 'wrk.body = string.rep("x", 65536)';
   echo 'wrk.headers["Content-Type"] = "application/octet-stream"'; cat "$here/report.lua"; } >"$tmp/post.lua"
@@ -397,6 +404,7 @@ cp "$here/report.lua" "$tmp/get.lua"
 # scenario -> "kind connections path lua unit"
 declare -A spec=(
   [keepalive]="http 64 /small get req/s"
+  [keepalive-rate]="http 64 /small rate req/s"
   [close]="http 64 /small close req/s"
   [get-1mib]="http 16 /files/1m.bin get bytes/s"
   [post-64kib]="http 16 /upload post bytes/s"
@@ -405,6 +413,22 @@ declare -A spec=(
 )
 samples="$tmp/samples.tsv"
 : >"$samples"
+rate_now=1 # requests/s for rate.lua, set per pass before keepalive-rate runs
+
+# The rate keepalive-rate offers in a pass with THREADS: --rate, or half of HAProxy's keep-alive median in this pass
+# (measured here, closed-loop, when keepalive is not among the scenarios; the first proxy's when HAProxy is not).
+rate_for() { # THREADS
+  if [ -n "$fixed_rate" ]; then echo "$fixed_rate"; return; fi
+  local ref=haproxy m
+  has "$proxies" haproxy || ref="${proxy_arr[0]}"
+  m=$(awk -F'\t' -v t="$1" -v p="$ref" '$1 == "keepalive" && $2 == t && $3 == p { print $5 }' "$samples" | sort -n |
+      awk '{ a[NR] = $1 } END { if (NR) print (NR % 2 ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2) }')
+  if [ -z "$m" ]; then
+    log "  keepalive-rate: measuring $ref's keep-alive rate for ${duration}s to set the rate"
+    read -r m _ <<<"$(wrk_once keepalive "$ref" "$duration")"
+  fi
+  awk -v m="$m" 'BEGIN { r = int(m / 2); print (r < 100 ? 100 : r) }'
+}
 notes=()
 [ -n "$idle_note" ] && has "$scenarios" idle && notes+=("$idle_note")
 
@@ -419,7 +443,8 @@ wrk_once() {
   local scenario="$1" proxy="$2" secs="$3" kind conns path lua unit out line
   read -r kind conns path lua unit <<<"${spec[$scenario]}"
   out="$tmp/wrk-$scenario-$proxy.out"
-  timeout -k 5 $((secs + 30)) wrk -t 2 -c "$conns" -d "${secs}s" --timeout 5s -s "$tmp/$lua.lua" \
+  BENCH_RATE="$rate_now" BENCH_THREADS=2 \
+    timeout -k 5 $((secs + 30)) wrk -t 2 -c "$conns" -d "${secs}s" --timeout 5s -s "$tmp/$lua.lua" \
     "$(url_of "$proxy" "$kind" "$path")" >"$out" 2>&1 || true
   line="$(grep '^BENCH ' "$out" | tail -n 1 || true)"
   if [ -z "$line" ]; then
@@ -549,8 +574,10 @@ for threads in $threads_list; do
   for p in "${proxy_arr[@]}"; do wait_ok "$(url_of "$p" http /small)" "$p" 90; done
 
   # Warm-up: the JVM compiles its hot paths under load; the others only need their connection pools.
+  # keepalive-rate runs the same code path as keepalive, warmed up closed-loop (its rate is not known yet).
   for s in "${scenario_arr[@]}"; do
     [[ -n "${spec[$s]:-}" && "${spec[$s]}" == http* ]] || continue
+    if [ "$s" = keepalive-rate ]; then has "$scenarios" keepalive && continue; s=keepalive; fi
     for p in "${proxy_arr[@]}"; do
       w=$warmup; [ "$p" = headroom ] || w=$(( warmup < other_warmup ? warmup : other_warmup ))
       [ "$w" -gt 0 ] || continue
@@ -561,6 +588,11 @@ for threads in $threads_list; do
 
   for s in "${scenario_arr[@]}"; do
     [[ -n "${spec[$s]:-}" && "${spec[$s]}" == http* ]] || continue
+    if [ "$s" = keepalive-rate ]; then
+      rate_now="$(rate_for "$threads")"
+      printf '%s\t%s\n' "$threads" "$rate_now" >>"$tmp/rates.tsv"
+      log "  keepalive-rate threads=$threads: offering $rate_now req/s"
+    fi
     for round in $(seq "$rounds"); do
       for p in "${proxy_arr[@]}"; do measure "$s" "$threads" "$p" "$round" "${proxy_pid[$p]}"; done
     done
@@ -626,7 +658,9 @@ done
 load_after="$(cut -d' ' -f1-3 /proc/loadavg)"
 
 # ---------------------------------------------------------------- the table
-table="$(sort -t$'\t' -k1,1 -k2,2n -k3,3 "$samples" | awk -F'\t' -v order="keepalive close get-1mib post-64kib idle tcp-keepalive tcp-1mib" '
+rates="$(tr '\t\n' ': ' <"$tmp/rates.tsv" 2>/dev/null || true)"
+table="$(sort -t$'\t' -k1,1 -k2,2n -k3,3 "$samples" | awk -F'\t' -v rates="$rates" \
+  -v order="keepalive keepalive-rate close get-1mib post-64kib idle tcp-keepalive tcp-1mib" '
   function median(list,   a, n, i, j, t) {
     n = split(list, a, " ")
     for (i = 2; i <= n; i++) { t = a[i] + 0; for (j = i - 1; j >= 1 && a[j] + 0 > t; j--) a[j + 1] = a[j]; a[j + 1] = t }
@@ -665,11 +699,22 @@ table="$(sort -t$'\t' -k1,1 -k2,2n -k3,3 "$samples" | awk -F'\t' -v order="keepa
     }
     # Targets of issue 5, Headroom against HAProxy in the same run.
     print ""
+    nr = split(rates, rr, " "); for (i = 1; i <= nr; i++) { split(rr[i], kv, ":"); offered[kv[1]] = kv[2] }
     for (t = 1; t <= 64; t++) {
       h = "keepalive" SUBSEP t
       if ((h SUBSEP "headroom") in mv && (h SUBSEP "haproxy") in mv) {
         r = mv[h SUBSEP "headroom"] / mv[h SUBSEP "haproxy"]; ok = r >= 1.1 && m99[h SUBSEP "headroom"] <= m99[h SUBSEP "haproxy"]
         printf "- threads %d, keep-alive ≥ 1.1× HAProxy with p99 no worse: %.2f×, p99 %.2f vs %.2f ms — %s\n", t, r, m99[h SUBSEP "headroom"] / 1000, m99[h SUBSEP "haproxy"] / 1000, (ok ? "met" : "MISSED")
+      }
+      h = "keepalive-rate" SUBSEP t
+      if ((h SUBSEP "headroom") in mv && (t in offered)) {
+        line = sprintf("- threads %d, keep-alive at a fixed %s req/s (open loop; not a target of its own): p99 Headroom %.2f ms", t, thousands(offered[t]), m99[h SUBSEP "headroom"] / 1000)
+        if ((h SUBSEP "haproxy") in mv) line = line sprintf(", HAProxy %.2f ms", m99[h SUBSEP "haproxy"] / 1000)
+        if ((h SUBSEP "nginx") in mv) line = line sprintf(", nginx %.2f ms", m99[h SUBSEP "nginx"] / 1000)
+        short = ""
+        split("headroom haproxy nginx", px, " ")
+        for (q = 1; q <= 3; q++) if ((h SUBSEP px[q]) in mv && mv[h SUBSEP px[q]] < 0.97 * offered[t]) short = short " " px[q] sprintf(" (%.0f %%)", 100 * mv[h SUBSEP px[q]] / offered[t])
+        print line (short == "" ? "; every proxy carried the rate" : "; rate NOT reached by" short)
       }
       split("close get-1mib post-64kib tcp-keepalive tcp-1mib", one, " ")
       for (j = 1; j <= 5; j++) {
@@ -697,7 +742,9 @@ report="$(cat <<EOF
 - load average before / after: $load_before / $load_after
 - versions: $(java -version 2>&1 | head -n 1); $(haproxy -v | head -n 1 | cut -d' ' -f1-3); $(nginx -v 2>&1 | cut -d' ' -f3); $(wrk -v 2>&1 | head -n 1 | cut -d' ' -f1-2)
 - method: rounds $rounds × ${duration}s per scenario and proxy, in alternation; medians; Headroom warmed up ${warmup}s per scenario;
-  wrk -t 2 --timeout 5s; 64 connections (keepalive, close, tcp-keepalive), 16 (get-1mib, post-64kib, tcp-1mib);
+  wrk -t 2 --timeout 5s; 64 connections (keepalive, keepalive-rate, close, tcp-keepalive), 16 (get-1mib, post-64kib, tcp-1mib);
+  keepalive-rate: the keepalive request offered open-loop at a fixed rate (bench/rate.lua), half of HAProxy's keep-alive
+  median in the same pass unless --rate is given; its median column is the rate reached;
   idle: $idle_n keep-alive connections after one GET each, RSS of the proxy's processes ${settle} s after the last answer;
   errors: wrk's socket errors + responses with status ≥ 400, summed over rounds (idle: connections that failed);
   proxy CPU: cores the proxy's processes used during the run (user + system time / run time), median
