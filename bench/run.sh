@@ -239,8 +239,13 @@ $(nginx_common "$tmp/backend")
   default_type text/plain;
   sendfile on;
   server {
-    listen 127.0.0.1:$backend1 backlog=4096;
-    listen 127.0.0.1:$backend2 backlog=4096;
+    # reuseport: the kernel spreads connections over the two workers by their addresses. Without it nginx's
+    # workers wait on one shared listening socket (EPOLLEXCLUSIVE) and a burst of connects lands on whichever
+    # worker is woken first: all 64 of Headroom's pooled connections were on one worker (44 % CPU, the other
+    # idle: a one-worker backend) while HAProxy's kept both busy (17 % / 27 %). The backend must be the same for
+    # every proxy (see BENCHMARKS.md).
+    listen 127.0.0.1:$backend1 backlog=4096 reuseport;
+    listen 127.0.0.1:$backend2 backlog=4096 reuseport;
     location = /health { return 200 "ok\n"; }
     location = /small { return 200 "hello\n"; }
     location /files/ { root $tmp/www; }
@@ -365,7 +370,7 @@ $(nginx_common "$d")
     keepalive 256;
   }
   server {
-    listen 127.0.0.1:${http_port[nginx]} backlog=4096;
+    listen 127.0.0.1:${http_port[nginx]} backlog=4096 reuseport; # workers share clients evenly, as the others' threads do
     location / {
       proxy_pass http://backends;
       proxy_http_version 1.1;
@@ -386,7 +391,7 @@ stream {
     server 127.0.0.1:$backend2;
   }
   server {
-    listen 127.0.0.1:${tcp_port[nginx]} backlog=4096;
+    listen 127.0.0.1:${tcp_port[nginx]} backlog=4096 reuseport; # workers share clients evenly, as the others' threads do
     proxy_pass backends_tcp;
   }
 }
