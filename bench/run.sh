@@ -676,12 +676,23 @@ table="$(sort -t$'\t' -k1,1 -k2,2n -k3,3 "$samples" | awk -F'\t' -v rates="$rate
     while (length(s) > 3) { r = "," substr(s, length(s) - 2) r; s = substr(s, 1, length(s) - 3) }
     return s r
   }
+  # Round by round (the proxies ran back to back in each): in how many rounds the p99 of Headroom was at or below
+  # that of HAProxy. (No apostrophes in this awk program: it is inside single quotes.)
+  function pairs(h,   i, n, w) {
+    n = 0; w = 0
+    for (i = 1; i <= 1000; i++) {
+      if (!((h SUBSEP "headroom" SUBSEP i) in r99) || !((h SUBSEP "haproxy" SUBSEP i) in r99)) continue
+      n++; if (r99[h SUBSEP "headroom" SUBSEP i] + 0 <= r99[h SUBSEP "haproxy" SUBSEP i] + 0) w++
+    }
+    return n > 1 ? sprintf(" (p99 at or below HAProxy'\''s in %d of %d rounds)", w, n) : ""
+  }
   function show(scenario, v, before) {
     if (scenario == "idle") return sprintf("%.0f MB RSS (%.0f before)", v * 1024 / 1e6, before * 1024 / 1e6)
     if (scenario ~ /1mib|64kib/) return sprintf("%.1f MiB/s", v / 1048576)
     return thousands(v) " req/s"
   }
   { k = $1 SUBSEP $2 SUBSEP $3; if (!(k in seen)) { seen[k] = 1; keys[++nk] = k }
+    r99[k SUBSEP $4] = $7
     v[k] = v[k] " " $5; p50[k] = p50[k] " " $6; p99[k] = p99[k] " " $7; err[k] += $8; rounds[k]++
     cpu[k] = cpu[k] " " $10 }
   END {
@@ -709,7 +720,7 @@ table="$(sort -t$'\t' -k1,1 -k2,2n -k3,3 "$samples" | awk -F'\t' -v rates="$rate
       h = "keepalive" SUBSEP t
       if ((h SUBSEP "headroom") in mv && (h SUBSEP "haproxy") in mv) {
         r = mv[h SUBSEP "headroom"] / mv[h SUBSEP "haproxy"]; ok = r >= 1.1 && m99[h SUBSEP "headroom"] <= m99[h SUBSEP "haproxy"]
-        printf "- threads %d, keep-alive ≥ 1.1× HAProxy with p99 no worse: %.2f×, p99 %.2f vs %.2f ms — %s\n", t, r, m99[h SUBSEP "headroom"] / 1000, m99[h SUBSEP "haproxy"] / 1000, (ok ? "met" : "MISSED")
+        printf "- threads %d, keep-alive ≥ 1.1× HAProxy with p99 no worse: %.2f×, p99 %.2f vs %.2f ms — %s%s\n", t, r, m99[h SUBSEP "headroom"] / 1000, m99[h SUBSEP "haproxy"] / 1000, (ok ? "met" : "MISSED"), pairs(h)
       }
       h = "keepalive-rate" SUBSEP t
       if ((h SUBSEP "headroom") in mv && (t in offered)) {
@@ -719,7 +730,7 @@ table="$(sort -t$'\t' -k1,1 -k2,2n -k3,3 "$samples" | awk -F'\t' -v rates="$rate
         short = ""
         split("headroom haproxy nginx", px, " ")
         for (q = 1; q <= 3; q++) if ((h SUBSEP px[q]) in mv && mv[h SUBSEP px[q]] < 0.97 * offered[t]) short = short " " px[q] sprintf(" (%.0f %%)", 100 * mv[h SUBSEP px[q]] / offered[t])
-        print line (short == "" ? "; every proxy carried the rate" : "; rate NOT reached by" short)
+        print line pairs(h) (short == "" ? "; every proxy carried the rate" : "; rate NOT reached by" short)
       }
       split("close get-1mib post-64kib tcp-keepalive tcp-1mib", one, " ")
       for (j = 1; j <= 5; j++) {
@@ -733,6 +744,8 @@ table="$(sort -t$'\t' -k1,1 -k2,2n -k3,3 "$samples" | awk -F'\t' -v rates="$rate
       if (h in mv) printf "- threads %d, idle connections in ≤ 300 MB RSS: %.0f MB — %s\n", t, mv[h] * 1024 / 1e6, (mv[h] * 1024 / 1e6 <= 300 ? "met" : "MISSED")
     }
   }')"
+
+[ -n "$table" ] || { echo "bench/run.sh: FAILED: the report's table came out empty (see the errors above)" >&2; exit 1; }
 
 commit="$(git -C "$repo" rev-parse --short HEAD 2>/dev/null || echo unknown)"
 if [ -n "$(git -C "$repo" status --porcelain -- '*/src/main/*' pom.xml '*/pom.xml' headroom 2>/dev/null)" ]; then
