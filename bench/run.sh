@@ -418,7 +418,9 @@ declare -A spec=(
 )
 samples="$tmp/samples.tsv"
 : >"$samples"
+wrk_threads=2
 rate_now=1 # requests/s for rate.lua, set per pass before keepalive-rate runs
+rates=""   # "THREADS:RATE ..." offered by keepalive-rate in each pass, for the table
 
 # The rate keepalive-rate offers in a pass with THREADS: --rate, or half of HAProxy's keep-alive median in this pass
 # (measured here, closed-loop, when keepalive is not among the scenarios; the first proxy's when HAProxy is not).
@@ -448,8 +450,8 @@ wrk_once() {
   local scenario="$1" proxy="$2" secs="$3" kind conns path lua unit out line
   read -r kind conns path lua unit <<<"${spec[$scenario]}"
   out="$tmp/wrk-$scenario-$proxy.out"
-  BENCH_RATE="$rate_now" BENCH_THREADS=2 \
-    timeout -k 5 $((secs + 30)) wrk -t 2 -c "$conns" -d "${secs}s" --timeout 5s -s "$tmp/$lua.lua" \
+  BENCH_RATE="$rate_now" BENCH_THREADS="$wrk_threads" \
+    timeout -k 5 $((secs + 30)) wrk -t "$wrk_threads" -c "$conns" -d "${secs}s" --timeout 5s -s "$tmp/$lua.lua" \
     "$(url_of "$proxy" "$kind" "$path")" >"$out" 2>&1 || true
   line="$(grep '^BENCH ' "$out" | tail -n 1 || true)"
   if [ -z "$line" ]; then
@@ -595,7 +597,7 @@ for threads in $threads_list; do
     [[ -n "${spec[$s]:-}" && "${spec[$s]}" == http* ]] || continue
     if [ "$s" = keepalive-rate ]; then
       rate_now="$(rate_for "$threads")"
-      printf '%s\t%s\n' "$threads" "$rate_now" >>"$tmp/rates.tsv"
+      rates+="$threads:$rate_now "
       log "  keepalive-rate threads=$threads: offering $rate_now req/s"
     fi
     for round in $(seq "$rounds"); do
@@ -663,8 +665,7 @@ done
 load_after="$(cut -d' ' -f1-3 /proc/loadavg)"
 
 # ---------------------------------------------------------------- the table
-rates="$(tr '\t\n' ': ' <"$tmp/rates.tsv" 2>/dev/null || true)"
-table="$(sort -t$'\t' -k1,1 -k2,2n -k3,3 "$samples" | awk -F'\t' -v rates="$rates" \
+table="$(sort -t$'\t' -k1,1 -k2,2n -k3,3 "$samples" | awk -F'\t' -v rates="$rates" -v nround="$rounds" \
   -v order="keepalive keepalive-rate close get-1mib post-64kib idle tcp-keepalive tcp-1mib" '
   function median(list,   a, n, i, j, t) {
     n = split(list, a, " ")
@@ -680,7 +681,7 @@ table="$(sort -t$'\t' -k1,1 -k2,2n -k3,3 "$samples" | awk -F'\t' -v rates="$rate
   # that of HAProxy. (No apostrophes in this awk program: it is inside single quotes.)
   function pairs(h,   i, n, w) {
     n = 0; w = 0
-    for (i = 1; i <= 1000; i++) {
+    for (i = 1; i <= nround; i++) {
       if (!((h SUBSEP "headroom" SUBSEP i) in r99) || !((h SUBSEP "haproxy" SUBSEP i) in r99)) continue
       n++; if (r99[h SUBSEP "headroom" SUBSEP i] + 0 <= r99[h SUBSEP "haproxy" SUBSEP i] + 0) w++
     }
@@ -760,7 +761,7 @@ report="$(cat <<EOF
 - load average before / after: $load_before / $load_after
 - versions: $(java -version 2>&1 | head -n 1); $(haproxy -v | head -n 1 | cut -d' ' -f1-3); $(nginx -v 2>&1 | cut -d' ' -f3); $(wrk -v 2>&1 | head -n 1 | cut -d' ' -f1-2)
 - method: rounds $rounds × ${duration}s per scenario and proxy, in alternation; medians; Headroom warmed up ${warmup}s per scenario;
-  wrk -t 2 --timeout 5s; 64 connections (keepalive, keepalive-rate, close, tcp-keepalive), 16 (get-1mib, post-64kib, tcp-1mib);
+  wrk -t $wrk_threads --timeout 5s; 64 connections (keepalive, keepalive-rate, close, tcp-keepalive), 16 (get-1mib, post-64kib, tcp-1mib);
   keepalive-rate: the keepalive request offered open-loop at a fixed rate (bench/rate.lua), half of HAProxy's keep-alive
   median in the same pass unless --rate is given; its median column is the rate reached;
   idle: $idle_n keep-alive connections after one GET each, RSS of the proxy's processes ${settle} s after the last answer;
