@@ -688,7 +688,16 @@ function updateActivityRow(row, a) {
   setAttr(c[4], 'title', a.endTime);
 }
 
-function policyText(p) {
+function policyText(p, g) {
+  if (p.policyType === 'PredictiveScaling') {
+    const c = p.predictiveScalingConfiguration || {};
+    const spec = (c.metricSpecifications || [])[0] || {};
+    const pair = (spec.predefinedMetricPairSpecification || {}).predefinedMetricType || 'metric';
+    const f = ((g && g.forecasts) || []).find((x) => x.policyName === p.name);
+    const caps = f ? ((f.capacityForecast || {}).values || []) : [];
+    const forecast = !f ? '' : caps.length ? ` · forecast ${caps[0]} now, peak ${Math.max(...caps)} within 48 h` : ` · ${f.status}`;
+    return `${pair} at ${fmtNumber(spec.targetValue)}, ${c.mode}${forecast}`;
+  }
   if (p.policyType === 'TargetTrackingScaling') {
     const t = p.targetTrackingConfiguration || {};
     const metric = t.predefinedMetricType || (t.customizedMetric && `${t.customizedMetric.metricName} ${t.customizedMetric.statistic}`) || 'metric';
@@ -712,7 +721,7 @@ function renderPolicies(container, g) {
     (row, { p, alarms }) => {
       setText(row.querySelector('strong'), p.name);
       setText(row.querySelector('.ptype'), p.policyType);
-      setText(row.querySelector('.ptext'), policyText(p));
+      setText(row.querySelector('.ptext'), policyText(p, g));
       syncChildren(row.querySelector('.alarms'), alarms, (a) => a.name,
         () => h('li', null, h('span.badge'), h('span.cond')),
         (li, a) => {

@@ -161,7 +161,7 @@ public final class AutoScalingGroup {
         Dimensions d = Dimensions.of("AutoScalingGroupName", name);
         for (String metric : List.of("GroupMinSize", "GroupMaxSize", "GroupDesiredCapacity", "GroupInServiceInstances",
                 "GroupPendingInstances", "GroupTerminatingInstances", "GroupTotalInstances", "CPUUtilization",
-                "MemoryUtilization")) {
+                "TotalCPUUtilization", "MemoryUtilization")) {
             groupKeys.put(metric, MetricKey.of(metric, d));
         }
     }
@@ -190,6 +190,15 @@ public final class AutoScalingGroup {
     /** The activity history, newest first, at most the last 500. */
     public synchronized List<Activity> activities() {
         return activityLog.snapshot();
+    }
+
+    /** The forecasts of the group's predictive scaling policies (as of their last evaluation), in policy order. */
+    public synchronized List<io.headroom.core.scaling.Forecast> forecasts() {
+        List<io.headroom.core.scaling.Forecast> out = new ArrayList<>();
+        for (ScalingPolicy p : policies) {
+            p.forecast().ifPresent(out::add);
+        }
+        return out;
     }
 
     /** The alarms of the group's scaling policies, in policy order. */
@@ -497,7 +506,10 @@ public final class AutoScalingGroup {
         log.info("auto scaling group {}: {} is Unhealthy ({})", name, m.id, cause);
     }
 
-    /** Per-instance CPU and memory, and the group averages over InService instances past their warmup. */
+    /**
+     * Per-instance CPU and memory, and the group averages over InService instances past their warmup; also their
+     * summed CPU ({@code TotalCPUUtilization}, the load metric of predictive scaling's ASGCPUUtilization pair).
+     */
     private void sampleInstances(Instant now, Map<String, InstanceStats> samples) {
         long second = now.getEpochSecond();
         double cpuSum = 0;
@@ -528,6 +540,7 @@ public final class AutoScalingGroup {
         }
         if (n > 0) {
             metrics.record(groupKeys.get("CPUUtilization"), second, cpuSum / n);
+            metrics.record(groupKeys.get("TotalCPUUtilization"), second, cpuSum);
             metrics.record(groupKeys.get("MemoryUtilization"), second, memSum / n);
         }
     }
@@ -547,6 +560,16 @@ public final class AutoScalingGroup {
                 decisions.add(p.evaluate(metrics, state, now));
             } catch (RuntimeException e) {
                 log.warn("auto scaling group {}: policy {} failed", name, p.name(), e);
+            }
+        }
+        for (ScalingDecision d : decisions) {
+            // Predictive scaling with IncreaseMaxCapacity: the forecast (plus its buffer) exceeds the maximum size.
+            // As on AWS the raised maximum stays until the config changes it.
+            if (d.maxSize().isPresent() && d.maxSize().getAsInt() > maxSize) {
+                log.info("auto scaling group {}: policy {} raises the maximum size from {} to {} for its forecast",
+                        name, d.policyName(), maxSize, d.maxSize().getAsInt());
+                maxSize = d.maxSize().getAsInt();
+                state = groupState(now);
             }
         }
         Optional<CapacityChange> change = PolicyCombiner.combine(decisions, state);

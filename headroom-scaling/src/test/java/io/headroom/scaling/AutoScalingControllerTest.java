@@ -459,6 +459,50 @@ class AutoScalingControllerTest {
         tickUntil(() -> store.aggregate(groupCpu, T0, clock.instant().plusSeconds(1), Statistic.SAMPLE_COUNT).isPresent());
         assertThat(clock.instant()).isAfterOrEqualTo(inService.plusSeconds(20));
         assertThat(g.groupState(clock.instant()).warmingUpCount()).isZero();
+        // With one reporting instance the group's total CPU (predictive scaling's load) equals its average, second by second.
+        MetricKey total = MetricKey.of("TotalCPUUtilization", Dimensions.of("AutoScalingGroupName", "workers"));
+        assertThat(store.query(total, T0, clock.instant().plusSeconds(1), 1, Statistic.AVERAGE))
+                .isEqualTo(store.query(groupCpu, T0, clock.instant().plusSeconds(1), 1, Statistic.AVERAGE));
+    }
+
+    @Test
+    void aPredictiveForecastScalesOutAheadOfTheHourAndRaisesTheMaximumWithIncreaseMaxCapacity() {
+        store = MetricStore.inMemory(Duration.ofDays(15));
+        // Two days of history, one sample per hour: the group's total CPU is 40 % except 200 % from 10:00 to 11:00.
+        MetricKey total = MetricKey.of("TotalCPUUtilization", Dimensions.of("AutoScalingGroupName", "workers"));
+        for (long t = T0.getEpochSecond() - 48 * 3600; t < T0.getEpochSecond() - 3600; t += 3600) {
+            store.record(total, t + 1800, Math.floorMod(t, 86_400L) / 3600 == 10 ? 200 : 40);
+        }
+        ScalingPolicyConfig.Predictive forecast = new ScalingPolicyConfig.Predictive("daily",
+                ScalingPolicyConfig.PredictiveMetricPair.ASG_CPU_UTILIZATION, null, 50,
+                ScalingPolicyConfig.PredictiveMode.FORECAST_AND_SCALE, 300,
+                ScalingPolicyConfig.MaxCapacityBreachBehavior.INCREASE_MAX_CAPACITY, 0);
+        clock.set(T0.minusSeconds(600)); // 09:50: the 09:00 hour needs 1
+        AutoScalingGroup g = start(Fixtures.config(List.of(SLEEPER), Group.of("workers", "sleeper", 1, 3, 1).policies(forecast)),
+                "workers");
+        while (clock.instant().isBefore(T0.minusSeconds(301))) {
+            controller.tick(clock.advanceSeconds(1));
+        }
+        assertThat(g.desiredCapacity()).isEqualTo(1);
+        assertThat(g.maxSize()).isEqualTo(3);
+        // 09:55: 10:00 is within the 300 s scheduling buffer; it needs ceil(200 / 50) = 4, above the maximum 3, which
+        // IncreaseMaxCapacity (buffer 0 %) raises to 4.
+        tickUntil(() -> g.desiredCapacity() == 4);
+        assertThat(clock.instant()).isBefore(T0.minusSeconds(290));
+        assertThat(g.maxSize()).isEqualTo(4);
+        assertThat(g.activities()).extracting(Activity::cause).anyMatch(c -> c.contains("the predictive scaling policy daily"
+                + " forecast a load of 200 (percent CPU, summed over instances) for the hour from 2026-11-23T10:00:00Z,"
+                + " which needs 4 instances at the target 50 changing the desired capacity from 1 to 4."));
+        assertThat(g.forecasts()).singleElement().satisfies(f -> {
+            assertThat(f.historyHours()).isEqualTo(47);
+            assertThat(f.points().get(1).capacity()).isEqualTo(4);
+        });
+        tickUntil(() -> count(g, LifecycleState.InService) == 4);
+        // 11:00: the forecast falls to 1, but predictive scaling does not scale in.
+        clock.set(T0.plusSeconds(3600));
+        controller.tick(clock.instant());
+        controller.tick(clock.advanceSeconds(1));
+        assertThat(g.desiredCapacity()).isEqualTo(4);
     }
 
     @Test

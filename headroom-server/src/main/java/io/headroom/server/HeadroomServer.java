@@ -97,8 +97,10 @@ public final class HeadroomServer implements AutoCloseable {
         this.proxy = new ProxyServer(config.workerThreads(), registry);
         this.targetGroups = new TargetGroups(clock, proxy.eventLoops(), new TargetGroupGauges(registry));
         this.provider = new ProcessProvider(config.stateDir(), clock);
-        this.controller = new AutoScalingController(config, provider, targetGroups, store, clock);
         this.state = StateStore.open(config.stateDir(), clock); // never throws: a bad file only disables saving
+        // The policies read the live store, and the state file's minute rollups for older data (predictive scaling).
+        this.controller = new AutoScalingController(config, provider, targetGroups,
+                new io.headroom.server.state.HistoryMetricStore(store, state), clock);
         this.notifier = new Notifier(config.notifications(), clock);
         this.admin = new AdminServer(this, clock);
         this.publisher = Executors.newSingleThreadScheduledExecutor(r -> {

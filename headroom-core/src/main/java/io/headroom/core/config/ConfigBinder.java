@@ -91,7 +91,17 @@ final class ConfigBinder {
     private static final Map<String, String> SSL_POLICIES = ordered("recommended", "recommended", "tls13", "tls13");
     private static final Map<String, Integer> REDIRECT_CODES = ordered("HTTP_301", 301, "HTTP_302", 302);
     private static final Map<String, String> POLICY_TYPES = ordered(
-            "TargetTrackingScaling", "TargetTrackingScaling", "StepScaling", "StepScaling", "SimpleScaling", "SimpleScaling");
+            "TargetTrackingScaling", "TargetTrackingScaling", "StepScaling", "StepScaling", "SimpleScaling", "SimpleScaling",
+            "PredictiveScaling", "PredictiveScaling");
+    private static final Map<String, ScalingPolicyConfig.PredictiveMetricPair> PREDICTIVE_METRIC_PAIRS = ordered(
+            "ASGCPUUtilization", ScalingPolicyConfig.PredictiveMetricPair.ASG_CPU_UTILIZATION,
+            "ALBRequestCount", ScalingPolicyConfig.PredictiveMetricPair.ALB_REQUEST_COUNT);
+    private static final Map<String, ScalingPolicyConfig.PredictiveMode> PREDICTIVE_MODES = ordered(
+            "ForecastOnly", ScalingPolicyConfig.PredictiveMode.FORECAST_ONLY,
+            "ForecastAndScale", ScalingPolicyConfig.PredictiveMode.FORECAST_AND_SCALE);
+    private static final Map<String, ScalingPolicyConfig.MaxCapacityBreachBehavior> BREACH_BEHAVIORS = ordered(
+            "HonorMaxCapacity", ScalingPolicyConfig.MaxCapacityBreachBehavior.HONOR_MAX_CAPACITY,
+            "IncreaseMaxCapacity", ScalingPolicyConfig.MaxCapacityBreachBehavior.INCREASE_MAX_CAPACITY);
 
     private final Errors errors;
     /** Target group name → protocol (null when the protocol was wrong), in file order. */
@@ -1167,6 +1177,8 @@ final class ConfigBinder {
         Node n = switch (type) {
             case "TargetTrackingScaling" -> Node.open(errors, path, value, "name", "policyType",
                     "targetTrackingConfiguration", "estimatedInstanceWarmupSeconds");
+            case "PredictiveScaling" -> Node.open(errors, path, value, "name", "policyType",
+                    "predictiveScalingConfiguration");
             case "StepScaling" -> Node.open(errors, path, value, "name", "policyType", "adjustmentType",
                     "metricAggregationType", "stepAdjustments", "minAdjustmentMagnitude",
                     "estimatedInstanceWarmupSeconds", "alarm");
@@ -1190,6 +1202,14 @@ final class ConfigBinder {
             return targetTracking(name, n.obj("targetTrackingConfiguration", "predefinedMetricType", "resourceLabel",
                     "customizedMetric", "targetValue", "disableScaleIn", "scaleOutWindowSeconds",
                     "scaleInWindowSeconds"), warmup, asgTargetGroups);
+        }
+        if (type.equals("PredictiveScaling")) {
+            if (!n.has("predictiveScalingConfiguration")) {
+                n.missing("predictiveScalingConfiguration");
+                return null;
+            }
+            return predictive(name, n.obj("predictiveScalingConfiguration", "metricSpecifications", "mode",
+                    "schedulingBufferTime", "maxCapacityBreachBehavior", "maxCapacityBuffer"), asgTargetGroups);
         }
         AdjustmentType adjustmentType = null;
         if (!n.has("adjustmentType")) {
@@ -1246,23 +1266,8 @@ final class ConfigBinder {
                 customized = new MetricSpec(metricName, dimensions, statistic);
             }
         }
-        String resourceLabel = null;
-        if (predefined == PredefinedMetricType.ALB_REQUEST_COUNT_PER_TARGET) {
-            resourceLabel = n.str("resourceLabel", null);
-            if (resourceLabel == null) {
-                if (asgTargetGroups.isEmpty()) {
-                    errors.add(n.at("predefinedMetricType"), "ALBRequestCountPerTarget needs a target group "
-                            + "(expected: targetGroups on the auto scaling group)");
-                } else {
-                    resourceLabel = asgTargetGroups.get(0);
-                }
-            } else if (!asgTargetGroups.contains(resourceLabel)) {
-                errors.add(n.at("resourceLabel"), quote(resourceLabel) + " is not a target group of this auto scaling "
-                        + "group (known: " + known(new java.util.LinkedHashSet<>(asgTargetGroups)) + ")");
-            }
-        } else {
-            onlyFor(n, "resourceLabel", "predefinedMetricType ALBRequestCountPerTarget");
-        }
+        String resourceLabel = resourceLabel(n, predefined == PredefinedMetricType.ALB_REQUEST_COUNT_PER_TARGET,
+                "ALBRequestCountPerTarget", asgTargetGroups);
         Double target = n.reqDouble("targetValue");
         if (target != null && target <= 0) {
             errors.add(n.at("targetValue"), n.raw("targetValue").asText() + " (expected: a number > 0)");
@@ -1272,6 +1277,95 @@ final class ConfigBinder {
         Integer inWindow = n.optInt("scaleInWindowSeconds", 1, 86400);
         return new ScalingPolicyConfig.TargetTracking(name, predefined, resourceLabel, customized,
                 target == null ? 1 : target, disableScaleIn, warmup, outWindow, inWindow);
+    }
+
+    /**
+     * The {@code resourceLabel} of a metric type that counts a target group's requests ({@code counts}, named
+     * {@code type}): one of the group's target groups, its first by default; not allowed for other metric types.
+     */
+    private String resourceLabel(Node n, boolean counts, String type, List<String> asgTargetGroups) {
+        if (!counts) {
+            onlyFor(n, "resourceLabel", "predefinedMetricType " + type);
+            return null;
+        }
+        String label = n.str("resourceLabel", null);
+        if (label == null) {
+            if (asgTargetGroups.isEmpty()) {
+                errors.add(n.at("predefinedMetricType"), type + " needs a target group "
+                        + "(expected: targetGroups on the auto scaling group)");
+                return null;
+            }
+            return asgTargetGroups.get(0);
+        }
+        if (!asgTargetGroups.contains(label)) {
+            errors.add(n.at("resourceLabel"), quote(label) + " is not a target group of this auto scaling "
+                    + "group (known: " + known(new java.util.LinkedHashSet<>(asgTargetGroups)) + ")");
+        }
+        return label;
+    }
+
+    /** AWS's PredictiveScalingConfiguration: one metric specification with a predefined metric pair. */
+    private ScalingPolicyConfig predictive(String name, Node n, List<String> asgTargetGroups) {
+        if (!n.present()) {
+            return null; // reported by Node.open
+        }
+        List<JsonNode> specs = n.list("metricSpecifications");
+        if (!n.has("metricSpecifications")) {
+            n.missing("metricSpecifications");
+        } else if (n.raw("metricSpecifications").isArray() && specs.size() != 1) {
+            errors.add(n.at("metricSpecifications"), specs.size() + " entries (expected: exactly one metric specification,"
+                    + " as AWS allows)");
+        }
+        ScalingPolicyConfig.PredictiveMetricPair pair = null;
+        String resourceLabel = null;
+        Double target = null;
+        boolean specOk = false;
+        if (specs.size() == 1) {
+            Node spec = Node.open(errors, n.at("metricSpecifications") + "[0]", specs.get(0), "targetValue",
+                    "predefinedMetricPairSpecification");
+            if (!spec.present()) {
+                Node.reportEmptyItem(errors, spec.path, specs.get(0));
+            } else {
+                target = spec.reqDouble("targetValue");
+                if (target != null && target <= 0) {
+                    errors.add(spec.at("targetValue"), spec.raw("targetValue").asText() + " (expected: a number > 0)");
+                    target = null;
+                }
+                if (!spec.has("predefinedMetricPairSpecification")) {
+                    spec.missing("predefinedMetricPairSpecification");
+                } else {
+                    Node m = spec.obj("predefinedMetricPairSpecification", "predefinedMetricType", "resourceLabel");
+                    if (m.present()) {
+                        if (!m.has("predefinedMetricType")) {
+                            m.missing("predefinedMetricType");
+                        } else {
+                            pair = m.choice("predefinedMetricType", PREDICTIVE_METRIC_PAIRS, null);
+                        }
+                        resourceLabel = resourceLabel(m, pair == ScalingPolicyConfig.PredictiveMetricPair.ALB_REQUEST_COUNT,
+                                "ALBRequestCount", asgTargetGroups);
+                        specOk = pair != null && target != null;
+                    }
+                }
+            }
+        }
+        ScalingPolicyConfig.PredictiveMode mode = n.choice("mode", PREDICTIVE_MODES,
+                ScalingPolicyConfig.PredictiveMode.FORECAST_ONLY);
+        Integer buffer = n.optInt("schedulingBufferTime", 0, 3599);
+        ScalingPolicyConfig.MaxCapacityBreachBehavior breach = n.choice("maxCapacityBreachBehavior", BREACH_BEHAVIORS,
+                ScalingPolicyConfig.MaxCapacityBreachBehavior.HONOR_MAX_CAPACITY);
+        Integer maxBuffer = n.optInt("maxCapacityBuffer", 0, 100);
+        if (breach == ScalingPolicyConfig.MaxCapacityBreachBehavior.INCREASE_MAX_CAPACITY && !n.has("maxCapacityBuffer")) {
+            errors.add(n.at("maxCapacityBuffer"), "missing (expected: 0..100, required with maxCapacityBreachBehavior"
+                    + " IncreaseMaxCapacity)");
+        } else if (breach == ScalingPolicyConfig.MaxCapacityBreachBehavior.HONOR_MAX_CAPACITY && n.has("maxCapacityBuffer")) {
+            errors.add(n.at("maxCapacityBuffer"), "only allowed with maxCapacityBreachBehavior IncreaseMaxCapacity");
+        }
+        if (!specOk || mode == null || breach == null) {
+            return null;
+        }
+        return new ScalingPolicyConfig.Predictive(name, pair, resourceLabel, target, mode,
+                buffer == null ? 300 : buffer, breach,
+                breach == ScalingPolicyConfig.MaxCapacityBreachBehavior.INCREASE_MAX_CAPACITY ? maxBuffer : null);
     }
 
     private String statistic(Node n) {

@@ -47,6 +47,33 @@ public sealed interface ScalingPolicyConfig {
             Integer cooldownSeconds,
             AlarmConfig alarm) implements ScalingPolicyConfig {}
 
+    /** The metric pairs of predictive scaling: a load metric (the group's total) and the scaling metric it divides. */
+    enum PredictiveMetricPair {
+        /** Load: the total CPU of the group's reporting instances; scaling metric: their average CPUUtilization. */
+        ASG_CPU_UTILIZATION,
+        /** Load: the target group's RequestCount per minute; scaling metric: RequestCountPerTarget per minute. */
+        ALB_REQUEST_COUNT
+    }
+
+    enum PredictiveMode { FORECAST_ONLY, FORECAST_AND_SCALE }
+
+    enum MaxCapacityBreachBehavior { HONOR_MAX_CAPACITY, INCREASE_MAX_CAPACITY }
+
+    /**
+     * Predictive scaling (AWS's {@code PredictiveScalingConfiguration} with one metric specification and a
+     * predefined metric pair). {@code resourceLabel} is the target group of ALBRequestCount (defaults to the group's
+     * first). {@code maxCapacityBuffer} (percent) is set exactly when the behavior is IncreaseMaxCapacity.
+     */
+    record Predictive(
+            String name,
+            PredictiveMetricPair metricPair,
+            String resourceLabel,
+            double targetValue,
+            PredictiveMode mode,
+            int schedulingBufferTimeSeconds,
+            MaxCapacityBreachBehavior maxCapacityBreachBehavior,
+            Integer maxCapacityBuffer) implements ScalingPolicyConfig {}
+
     /** Bounds are relative to the alarm threshold; null means unbounded (negative/positive infinity). */
     record StepAdjustment(Double metricIntervalLowerBound, Double metricIntervalUpperBound, int scalingAdjustment) {}
 

@@ -13,6 +13,7 @@ import io.headroom.core.metrics.Statistic;
  *   <li>TargetTrackingScaling: two alarms {@code TargetTracking-<group>-AlarmHigh-<policy>} and
  *       {@code -AlarmLow-}, seconds-scale windows (scale out after 10 s above target, scale in after 60 s below
  *       90% of it, by default).</li>
+ *   <li>PredictiveScaling: no alarm; an hourly forecast of the load metric (see {@link PredictiveScalingPolicy}).</li>
  *   <li>StepScaling / SimpleScaling: one alarm from the policy's {@code alarm}, named
  *       {@code StepScaling-<group>-<policy>} / {@code SimpleScaling-<group>-<policy>}.</li>
  * </ul>
@@ -34,6 +35,9 @@ public final class ScalingPolicies {
         }
         if (config instanceof ScalingPolicyConfig.TargetTracking t) {
             return new TargetTrackingPolicy(t, group);
+        }
+        if (config instanceof ScalingPolicyConfig.Predictive p) {
+            return new PredictiveScalingPolicy(p, group);
         }
         if (config instanceof ScalingPolicyConfig.Step s) {
             return new StepScalingPolicy(s.name(), s.adjustmentType(), s.stepAdjustments(),

@@ -23,4 +23,9 @@ public interface ScalingPolicy {
     default List<Alarm> alarms() {
         return List.of();
     }
+
+    /** The forecast of a predictive scaling policy (as of its last evaluation); empty for every other kind. */
+    default java.util.Optional<Forecast> forecast() {
+        return java.util.Optional.empty();
+    }
 }

@@ -39,6 +39,9 @@ class ConfigLoaderErrorsTest {
                 + "targetGroups: [web]" + extra + "}]\n";
     }
 
+    /** A valid predictive scaling metric specification. */
+    static final String PSPEC = "{targetValue: 50, predefinedMetricPairSpecification: {predefinedMetricType: ASGCPUUtilization}}";
+
     static String policy(String body) {
         return asg(", policies: [{name: p, " + body + "}]");
     }
@@ -301,7 +304,7 @@ class ConfigLoaderErrorsTest {
                         + "(expected: Default | OldestInstance | NewestInstance | OldestLaunchTemplate)"),
                 // scaling policies
                 Arguments.of(policy("policyType: Magic"),
-                        p0 + "policyType: \"Magic\" (expected: TargetTrackingScaling | StepScaling | SimpleScaling)"),
+                        p0 + "policyType: \"Magic\" (expected: TargetTrackingScaling | StepScaling | SimpleScaling | PredictiveScaling)"),
                 Arguments.of(policy("policyType: TargetTrackingScaling"), p0 + "targetTrackingConfiguration: required key is missing"),
                 Arguments.of(policy("policyType: TargetTrackingScaling, targetTrackingConfiguration: "
                         + "{predefinedMetricType: CPU, targetValue: 50}"), p0 + "targetTrackingConfiguration.predefinedMetricType: "
@@ -381,6 +384,39 @@ class ConfigLoaderErrorsTest {
                         + "{metricIntervalLowerBound: -10, metricIntervalUpperBound: 0, scalingAdjustment: 0}, "
                         + "{metricIntervalLowerBound: 0, scalingAdjustment: 1}], metricAggregationType: Median"),
                         p0 + "metricAggregationType: \"Median\" (expected: Minimum | Maximum | Average)"),
+                // predictive scaling
+                Arguments.of(policy("policyType: PredictiveScaling"), p0 + "predictiveScalingConfiguration: required key is missing"),
+                Arguments.of(policy("policyType: PredictiveScaling, predictiveScalingConfiguration: {mode: ForecastAndScale}"),
+                        p0 + "predictiveScalingConfiguration.metricSpecifications: required key is missing"),
+                Arguments.of(policy("policyType: PredictiveScaling, predictiveScalingConfiguration: {metricSpecifications: ["
+                        + PSPEC + ", " + PSPEC + "]}"),
+                        p0 + "predictiveScalingConfiguration.metricSpecifications: 2 entries (expected: exactly one metric"
+                                + " specification, as AWS allows)"),
+                Arguments.of(policy("policyType: PredictiveScaling, predictiveScalingConfiguration: {metricSpecifications: ["
+                        + PSPEC.replace("ASGCPUUtilization", "ASGNetworkOut") + "]}"),
+                        p0 + "predictiveScalingConfiguration.metricSpecifications[0].predefinedMetricPairSpecification"
+                                + ".predefinedMetricType: \"ASGNetworkOut\" (expected: ASGCPUUtilization | ALBRequestCount)"),
+                Arguments.of(policy("policyType: PredictiveScaling, predictiveScalingConfiguration: {metricSpecifications: ["
+                        + PSPEC.replace("targetValue: 50", "targetValue: -1") + "]}"),
+                        p0 + "predictiveScalingConfiguration.metricSpecifications[0].targetValue: -1 (expected: a number > 0)"),
+                Arguments.of(policy("policyType: PredictiveScaling, predictiveScalingConfiguration: {metricSpecifications: ["
+                        + PSPEC + "], mode: ForecastAndScal}"),
+                        p0 + "predictiveScalingConfiguration.mode: \"ForecastAndScal\" (expected: ForecastOnly | ForecastAndScale)"),
+                Arguments.of(policy("policyType: PredictiveScaling, predictiveScalingConfiguration: {metricSpecifications: ["
+                        + PSPEC + "], schedulingBufferTime: 3600}"),
+                        p0 + "predictiveScalingConfiguration.schedulingBufferTime: 3600 (expected: 0..3599)"),
+                Arguments.of(policy("policyType: PredictiveScaling, predictiveScalingConfiguration: {metricSpecifications: ["
+                        + PSPEC + "], maxCapacityBreachBehavior: IncreaseMaxCapacity}"),
+                        p0 + "predictiveScalingConfiguration.maxCapacityBuffer: missing (expected: 0..100, required with"
+                                + " maxCapacityBreachBehavior IncreaseMaxCapacity)"),
+                Arguments.of(policy("policyType: PredictiveScaling, predictiveScalingConfiguration: {metricSpecifications: ["
+                        + PSPEC + "], maxCapacityBuffer: 10}"),
+                        p0 + "predictiveScalingConfiguration.maxCapacityBuffer: only allowed with maxCapacityBreachBehavior"
+                                + " IncreaseMaxCapacity"),
+                Arguments.of(policy("policyType: PredictiveScaling, predictiveScalingConfiguration: {metricSpecifications: ["
+                        + PSPEC.replace("ASGCPUUtilization", "ALBRequestCount, resourceLabel: nope") + "]}"),
+                        p0 + "predictiveScalingConfiguration.metricSpecifications[0].predefinedMetricPairSpecification"
+                                + ".resourceLabel: \"nope\" is not a target group of this auto scaling group (known: web)"),
                 // scheduled actions
                 Arguments.of(scheduled("recurrence: '0 8 * *', minSize: 2"), s0 + "recurrence: \"0 8 * *\" has 4 fields "
                         + "(expected: 5, minute hour day-of-month month day-of-week)"),

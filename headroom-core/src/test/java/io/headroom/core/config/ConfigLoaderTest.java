@@ -314,6 +314,21 @@ class ConfigLoaderTest {
                           - { metricIntervalLowerBound: 0, metricIntervalUpperBound: 20, scalingAdjustment: 10 }
                         alarm: { metricName: CPUUtilization, statistic: Average, periodSeconds: 10, evaluationPeriods: 3,
                                  datapointsToAlarm: 2, threshold: 80, comparisonOperator: GreaterThanThreshold }
+                      - name: forecast
+                        policyType: PredictiveScaling
+                        predictiveScalingConfiguration:
+                          metricSpecifications:
+                            - targetValue: 800
+                              predefinedMetricPairSpecification: { predefinedMetricType: ALBRequestCount }
+                          mode: ForecastAndScale
+                          schedulingBufferTime: 120
+                          maxCapacityBreachBehavior: IncreaseMaxCapacity
+                          maxCapacityBuffer: 20
+                      - name: forecastOnly
+                        policyType: PredictiveScaling
+                        predictiveScalingConfiguration:
+                          metricSpecifications:
+                            - { targetValue: 40, predefinedMetricPairSpecification: { predefinedMetricType: ASGCPUUtilization } }
                       - name: simple
                         adjustmentType: ChangeInCapacity
                         scalingAdjustment: -1
@@ -327,7 +342,16 @@ class ConfigLoaderTest {
                 """).autoScalingGroups().get(0);
         assertThat(g.launchTemplateVersion()).isEqualTo("1");
         assertThat(g.terminationPolicies()).containsExactly(TerminationPolicy.OLDEST_INSTANCE, TerminationPolicy.DEFAULT);
-        assertThat(g.policies()).hasSize(4);
+        assertThat(g.policies()).hasSize(6);
+        assertThat(g.policies().get(3)).isEqualTo(new ScalingPolicyConfig.Predictive("forecast",
+                ScalingPolicyConfig.PredictiveMetricPair.ALB_REQUEST_COUNT, "api", 800,
+                ScalingPolicyConfig.PredictiveMode.FORECAST_AND_SCALE, 120,
+                ScalingPolicyConfig.MaxCapacityBreachBehavior.INCREASE_MAX_CAPACITY, 20));
+        // AWS's defaults: ForecastOnly, a 300 s scheduling buffer, HonorMaxCapacity.
+        assertThat(g.policies().get(4)).isEqualTo(new ScalingPolicyConfig.Predictive("forecastOnly",
+                ScalingPolicyConfig.PredictiveMetricPair.ASG_CPU_UTILIZATION, null, 40,
+                ScalingPolicyConfig.PredictiveMode.FORECAST_ONLY, 300,
+                ScalingPolicyConfig.MaxCapacityBreachBehavior.HONOR_MAX_CAPACITY, null));
         assertThat(g.policies().get(0)).isEqualTo(new ScalingPolicyConfig.TargetTracking("rps",
                 PredefinedMetricType.ALB_REQUEST_COUNT_PER_TARGET, "api", null, 1000, false, 20, 30, 120));
         assertThat(g.policies().get(1)).isEqualTo(new ScalingPolicyConfig.TargetTracking("latency", null, null,
@@ -340,7 +364,7 @@ class ConfigLoaderTest {
         assertThat(step.stepAdjustments()).containsExactly(new StepAdjustment(0.0, 20.0, 10), new StepAdjustment(20.0, null, 50));
         assertThat(step.alarm()).isEqualTo(new AlarmConfig("CPUUtilization", Map.of(), "Average", 10, 3, 2, 80,
                 AlarmConfig.ComparisonOperator.GREATER_THAN_THRESHOLD));
-        ScalingPolicyConfig.Simple simple = (ScalingPolicyConfig.Simple) g.policies().get(3);
+        ScalingPolicyConfig.Simple simple = (ScalingPolicyConfig.Simple) g.policies().get(5);
         assertThat(simple.scalingAdjustment()).isEqualTo(-1);
         assertThat(simple.cooldownSeconds()).isEqualTo(120);
         assertThat(simple.alarm().datapointsToAlarm()).isEqualTo(2);

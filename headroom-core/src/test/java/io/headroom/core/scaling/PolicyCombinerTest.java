@@ -61,4 +61,36 @@ class PolicyCombinerTest {
         assertThat(PolicyCombiner.combine(List.of(want("a", 6), want("b", 6)), GROUP))
                 .contains(new CapacityChange(6, want("a", 6)));
     }
+
+    private static ScalingDecision floor(String policy, int n) {
+        return ScalingDecision.atLeast(policy, n, "forecast of " + policy, java.util.OptionalInt.empty());
+    }
+
+    @Test
+    void aFloorAboveTheDesiredCapacityScalesOutUnlessAnotherPolicyWantsMore() {
+        assertThat(PolicyCombiner.combine(List.of(floor("p", 6), none("a")), GROUP))
+                .contains(new CapacityChange(6, floor("p", 6)));
+        assertThat(PolicyCombiner.combine(List.of(floor("p", 6), want("a", 8)), GROUP))
+                .contains(new CapacityChange(8, want("a", 8)));
+        assertThat(PolicyCombiner.combine(List.of(floor("p", 6), want("a", 2)), GROUP))
+                .contains(new CapacityChange(6, floor("p", 6)));
+        assertThat(PolicyCombiner.combine(List.of(floor("p", 12)), GROUP)).contains(new CapacityChange(10, floor("p", 12)));
+    }
+
+    @Test
+    void aFloorNeverScalesInByItselfButLimitsTheOthersScaleIn() {
+        // Alone, a forecast below the desired capacity changes nothing (AWS: predictive scaling does not scale in).
+        assertThat(PolicyCombiner.combine(List.of(floor("p", 2)), GROUP)).isEmpty();
+        assertThat(PolicyCombiner.combine(List.of(floor("p", 4)), GROUP)).isEmpty();
+        // Another policy scales in to 2, the forecast needs 3: to 3, the scale-in policy is the cause.
+        Optional<CapacityChange> c = PolicyCombiner.combine(List.of(want("a", 2), floor("p", 3)), GROUP);
+        assertThat(c).isPresent();
+        assertThat(c.get().newDesiredCapacity()).isEqualTo(3);
+        assertThat(c.get().cause().policyName()).isEqualTo("a");
+        assertThat(c.get().cause().cause()).isEqualTo("cause of a, limited by p's forecast to 3");
+        // A floor at the desired capacity blocks the scale-in; one below the others' view does not matter.
+        assertThat(PolicyCombiner.combine(List.of(want("a", 2), floor("p", 4)), GROUP)).isEmpty();
+        assertThat(PolicyCombiner.combine(List.of(want("a", 3), floor("p", 1)), GROUP))
+                .contains(new CapacityChange(3, want("a", 3)));
+    }
 }

@@ -149,6 +149,7 @@ final class Views {
                 "instances", instances.stream().map(Views::instance).toList(),
                 "policies", c == null ? List.of() : c.policies().stream().map(Views::policy).toList(),
                 "alarms", g.alarms().stream().map(Views::alarm).toList(),
+                "forecasts", g.forecasts().stream().map(Views::forecast).toList(),
                 "scheduledActions", c == null ? List.of() : c.scheduledActions().stream().map(s -> scheduled(s, now)).toList()));
         return m;
     }
@@ -247,6 +248,19 @@ final class Views {
                     "estimatedInstanceWarmupSeconds", s.estimatedInstanceWarmupSeconds(),
                     "alarm", alarmConfig(s.alarm()));
         }
+        if (p instanceof ScalingPolicyConfig.Predictive f) {
+            return obj("name", f.name(), "policyType", "PredictiveScaling",
+                    "predictiveScalingConfiguration", obj(
+                            "metricSpecifications", List.of(obj("targetValue", f.targetValue(),
+                                    "predefinedMetricPairSpecification", obj(
+                                            "predefinedMetricType", f.metricPair() == ScalingPolicyConfig.PredictiveMetricPair.ALB_REQUEST_COUNT
+                                                    ? "ALBRequestCount" : "ASGCPUUtilization",
+                                            "resourceLabel", f.resourceLabel()))),
+                            "mode", pascal(f.mode()),
+                            "schedulingBufferTime", f.schedulingBufferTimeSeconds(),
+                            "maxCapacityBreachBehavior", pascal(f.maxCapacityBreachBehavior()),
+                            "maxCapacityBuffer", f.maxCapacityBuffer()));
+        }
         ScalingPolicyConfig.Simple s = (ScalingPolicyConfig.Simple) p;
         return obj("name", s.name(), "policyType", "SimpleScaling",
                 "adjustmentType", pascal(s.adjustmentType()),
@@ -254,6 +268,22 @@ final class Views {
                 "minAdjustmentMagnitude", s.minAdjustmentMagnitude(),
                 "cooldownSeconds", s.cooldownSeconds(),
                 "alarm", alarmConfig(s.alarm()));
+    }
+
+    /** A predictive scaling forecast, shaped like AWS's GetPredictiveScalingForecast answer. */
+    static Map<String, Object> forecast(io.headroom.core.scaling.Forecast f) {
+        return obj("policyName", f.policyName(),
+                "mode", f.mode(),
+                "loadMetric", f.loadMetric(),
+                "loadUnit", f.loadUnit(),
+                "targetValue", f.targetValue(),
+                "updateTime", f.updatedAt(),
+                "historyHours", f.historyHours(),
+                "status", f.status(),
+                "loadForecast", obj("timestamps", f.points().stream().map(io.headroom.core.scaling.Forecast.Point::hour).toList(),
+                        "values", f.points().stream().map(io.headroom.core.scaling.Forecast.Point::load).toList()),
+                "capacityForecast", obj("timestamps", f.points().stream().map(io.headroom.core.scaling.Forecast.Point::hour).toList(),
+                        "values", f.points().stream().map(io.headroom.core.scaling.Forecast.Point::capacity).toList()));
     }
 
     static Map<String, Object> alarmConfig(AlarmConfig a) {

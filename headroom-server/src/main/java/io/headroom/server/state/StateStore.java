@@ -115,7 +115,7 @@ public final class StateStore implements GroupListener, AutoCloseable {
     private volatile StateStatus status;
     private volatile MetricStore metrics;
     private volatile boolean closed;
-    private long rolledUntil = Long.MIN_VALUE; // epoch second, exclusive; under db lock
+    private volatile long rolledUntil = Long.MIN_VALUE; // epoch second, exclusive; written under db lock
     private Instant lastPrune = Instant.MIN; // writer thread
     private String lastWriteError; // writer thread
 
@@ -539,6 +539,39 @@ public final class StateStore implements GroupListener, AutoCloseable {
         });
     }
 
+    /**
+     * The end (exclusive) of the minutes rolled up so far, or null before the first roll-up of this run (or without
+     * a state file): a query for older data reads the file ({@link HistoryMetricStore}).
+     */
+    public Instant rolledUntil() {
+        if (db == null) {
+            return null;
+        }
+        if (rolledUntil == Long.MIN_VALUE) {
+            synchronized (db) {
+                try {
+                    loadRolledUntil();
+                    db.commit();
+                } catch (SQLException e) {
+                    log.warn("state file {}: read failed: {}", file, describe(e));
+                    return null;
+                }
+            }
+        }
+        long r = rolledUntil;
+        return r <= Long.MIN_VALUE + 1 ? null : Instant.ofEpochSecond(r);
+    }
+
+    /** Reads where the roll-up stands from the file, once (under the db lock). */
+    private void loadRolledUntil() throws SQLException {
+        if (rolledUntil == Long.MIN_VALUE) {
+            try (Statement s = db.createStatement(); ResultSet r = s.executeQuery("SELECT MAX(minute) FROM metric_minute")) {
+                long max = r.next() ? r.getLong(1) : 0;
+                rolledUntil = r.wasNull() ? Long.MIN_VALUE + 1 : max + 60;
+            }
+        }
+    }
+
     /** The saved minutes of one series in {@code [from, to)}, oldest first. */
     public List<MinuteRollup> metricHistory(MetricKey key, Instant from, Instant to) {
         return read(List.of(), c -> {
@@ -607,12 +640,7 @@ public final class StateStore implements GroupListener, AutoCloseable {
         long end = Math.floorDiv(now.minus(SETTLE).getEpochSecond(), 60) * 60;
         synchronized (db) {
             try {
-                if (rolledUntil == Long.MIN_VALUE) {
-                    try (Statement s = db.createStatement(); ResultSet r = s.executeQuery("SELECT MAX(minute) FROM metric_minute")) {
-                        long max = r.next() ? r.getLong(1) : 0;
-                        rolledUntil = r.wasNull() ? Long.MIN_VALUE + 1 : max + 60;
-                    }
-                }
+                loadRolledUntil();
                 long start = Math.max(rolledUntil, end - MAX_BACKFILL.getSeconds());
                 if (start >= end) {
                     db.commit();

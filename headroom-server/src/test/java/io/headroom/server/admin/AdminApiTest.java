@@ -238,6 +238,25 @@ class AdminApiTest {
         assertThat(p.path("policyType").asText()).isEqualTo("StepScaling");
         assertThat(p.path("adjustmentType").asText()).isEqualTo("ChangeInCapacity");
         assertThat(p.path("alarm").path("comparisonOperator").asText()).isEqualTo("GreaterThanThreshold");
+        JsonNode pp = g.path("policies").get(1);
+        assertThat(pp.path("policyType").asText()).isEqualTo("PredictiveScaling");
+        JsonNode pc = pp.path("predictiveScalingConfiguration");
+        assertThat(pc.path("mode").asText()).isEqualTo("ForecastOnly");
+        assertThat(pc.path("schedulingBufferTime").asInt()).isEqualTo(300);
+        assertThat(pc.path("maxCapacityBreachBehavior").asText()).isEqualTo("HonorMaxCapacity");
+        assertThat(pc.path("metricSpecifications").get(0).path("predefinedMetricPairSpecification")
+                .path("predefinedMetricType").asText()).isEqualTo("ASGCPUUtilization");
+        // A new group has no day of history: the forecast says what it waits for (the controller evaluates each tick).
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> h.get("/api/v1/auto-scaling-groups/demo").json().path("forecasts").size() == 1);
+        JsonNode f = h.get("/api/v1/auto-scaling-groups/demo").json().path("forecasts").get(0);
+        assertThat(f.path("policyName").asText()).isEqualTo("forecast");
+        assertThat(f.path("mode").asText()).isEqualTo("ForecastOnly");
+        assertThat(f.path("loadMetric").asText()).isEqualTo("TotalCPUUtilization{AutoScalingGroupName=demo}");
+        assertThat(f.path("status").asText()).startsWith("no forecast yet: ").endsWith(" of the 24 hours of "
+                + "TotalCPUUtilization{AutoScalingGroupName=demo} history it needs");
+        assertThat(f.path("capacityForecast").path("values").isArray()).isTrue();
+        assertThat(f.path("capacityForecast").path("values").size()).isZero();
         JsonNode a = g.path("alarms").get(0);
         assertThat(a.path("policyName").asText()).isEqualTo("burst");
         assertThat(a.path("state").asText()).isIn("OK", "ALARM", "INSUFFICIENT_DATA");

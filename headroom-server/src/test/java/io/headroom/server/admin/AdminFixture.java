@@ -86,6 +86,11 @@ public final class AdminFixture implements AutoCloseable {
                             stepAdjustments: [{ metricIntervalLowerBound: 0, scalingAdjustment: 1 }]
                             alarm: { metricName: CPUUtilization, statistic: Average, periodSeconds: 10,
                                      evaluationPeriods: 3, threshold: 1000, comparisonOperator: GreaterThanThreshold }
+                          - name: forecast
+                            policyType: PredictiveScaling
+                            predictiveScalingConfiguration:
+                              metricSpecifications:
+                                - { targetValue: 50, predefinedMetricPairSpecification: { predefinedMetricType: ASGCPUUtilization } }
                         scheduledActions:
                           - name: nightly
                             recurrence: "0 3 * * *"

@@ -104,7 +104,8 @@ class DashboardBrowserTest {
         assertThat(text("#card-lb .value")).isEqualTo("1");
         assertThat(text("#conn-text")).startsWith("Live");
         assertThat(text("article[data-asg='web'] .policies"))
-                .contains("cpu90", "TargetTrackingScaling", "ASGAverageCPUUtilization at 90", "(scale in disabled)");
+                .contains("cpu90", "TargetTrackingScaling", "ASGAverageCPUUtilization at 90", "(scale in disabled)",
+                        "forecast", "PredictiveScaling", "ALBRequestCount at 40, ForecastOnly · no forecast yet: ");
         assertThat(text("article[data-asg='web'] .scheduled")).contains("new-year", "0 3 1 1 * UTC", "desired 1");
         Set<String> before = instanceIds();
         assertThat(before).hasSize(1);
@@ -374,6 +375,11 @@ class DashboardBrowserTest {
                           predefinedMetricType: ASGAverageCPUUtilization
                           targetValue: 90
                           disableScaleIn: true
+                      - name: forecast
+                        policyType: PredictiveScaling
+                        predictiveScalingConfiguration:
+                          metricSpecifications:
+                            - { targetValue: 40, predefinedMetricPairSpecification: { predefinedMetricType: ALBRequestCount } }
                     scheduledActions:
                       - name: new-year
                         recurrence: "0 3 1 1 *"
