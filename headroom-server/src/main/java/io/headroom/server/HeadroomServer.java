@@ -76,6 +76,8 @@ public final class HeadroomServer implements AutoCloseable {
     private final ConfigSource source;
     private final Map<String, String> variables;
     private final Clock clock;
+    /** How much one-second data the live metric store keeps; older data is in the state file's minute rollups. */
+    static final Duration LIVE_RETENTION = Duration.ofHours(1);
     private final MetricStore store;
     private final MetricRegistry registry = new MetricRegistry();
     private final ProxyServer proxy;
@@ -93,14 +95,14 @@ public final class HeadroomServer implements AutoCloseable {
         this.variables = variables;
         this.clock = clock;
         this.config = config;
-        this.store = MetricStore.inMemory(Duration.ofHours(1));
+        this.store = MetricStore.inMemory(LIVE_RETENTION);
         this.proxy = new ProxyServer(config.workerThreads(), registry);
         this.targetGroups = new TargetGroups(clock, proxy.eventLoops(), new TargetGroupGauges(registry));
         this.provider = new ProcessProvider(config.stateDir(), clock);
         this.state = StateStore.open(config.stateDir(), clock); // never throws: a bad file only disables saving
         // The policies read the live store, and the state file's minute rollups for older data (predictive scaling).
         this.controller = new AutoScalingController(config, provider, targetGroups,
-                new io.headroom.server.state.HistoryMetricStore(store, state), clock);
+                new io.headroom.server.state.HistoryMetricStore(store, state, LIVE_RETENTION), clock);
         this.notifier = new Notifier(config.notifications(), clock);
         this.admin = new AdminServer(this, clock);
         this.publisher = Executors.newSingleThreadScheduledExecutor(r -> {

@@ -308,6 +308,7 @@ final class ApiRoutes {
                     "desiredCapacity", g.desiredCapacity());
             m.putAll(Views.counts(g.instances()));
             m.put("alarmsInAlarm", g.alarms().stream().filter(a -> a.state() == io.headroom.core.alarm.AlarmState.ALARM).count());
+            m.put("forecasts", g.forecasts().stream().map(Views::forecastSummary).toList());
             groups.add(m);
             List<Activity> newest = g.activities();
             activities.addAll(newest.subList(0, Math.min(5, newest.size())));

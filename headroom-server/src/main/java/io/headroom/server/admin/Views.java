@@ -286,6 +286,22 @@ final class Views {
                         "values", f.points().stream().map(io.headroom.core.scaling.Forecast.Point::capacity).toList()));
     }
 
+    /** The forecast in one line's worth: the capacity it needs this hour and its peak within 48 hours. */
+    static Map<String, Object> forecastSummary(io.headroom.core.scaling.Forecast f) {
+        io.headroom.core.scaling.Forecast.Point peak = null;
+        for (io.headroom.core.scaling.Forecast.Point p : f.points()) {
+            if (peak == null || p.capacity() > peak.capacity()) {
+                peak = p;
+            }
+        }
+        return obj("policyName", f.policyName(),
+                "mode", f.mode(),
+                "status", f.status(),
+                "capacityNow", f.points().isEmpty() ? null : f.points().get(0).capacity(),
+                "capacityPeak", peak == null ? null : peak.capacity(),
+                "peakAt", peak == null ? null : peak.hour());
+    }
+
     static Map<String, Object> alarmConfig(AlarmConfig a) {
         if (a == null) {
             return null;

@@ -57,6 +57,22 @@ public final class StatusCommand implements Callable<Integer> {
             }
             groups.print(out);
             out.println();
+            Table forecasts = new Table("PREDICTIVE POLICY", "GROUP", "MODE", "NOW", "PEAK (48 H)", "STATUS");
+            boolean anyForecast = false;
+            for (JsonNode g : s.path("autoScalingGroups")) {
+                for (JsonNode f : g.path("forecasts")) {
+                    anyForecast = true;
+                    JsonNode peak = f.path("capacityPeak");
+                    forecasts.row(f.path("policyName").asText(), g.path("name").asText(), f.path("mode").asText(),
+                            f.path("capacityNow").isNumber() ? f.path("capacityNow").asText() : "-",
+                            peak.isNumber() ? peak.asText() + " at " + f.path("peakAt").asText() : "-",
+                            f.path("status").asText());
+                }
+            }
+            if (anyForecast) {
+                forecasts.print(out);
+                out.println();
+            }
             out.println("RECENT ACTIVITIES");
             if (s.path("recentActivities").isEmpty()) {
                 out.println("(none)");

@@ -4,6 +4,7 @@ import io.headroom.core.metrics.Datapoint;
 import io.headroom.core.metrics.MetricKey;
 import io.headroom.core.metrics.MetricStore;
 import io.headroom.core.metrics.Statistic;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -13,22 +14,40 @@ import java.util.Set;
 import java.util.TreeMap;
 
 /**
- * The metric store the scaling policies read: the live one-second store, and, for a query that reaches back before
- * the last minute the state file has rolled up, the state file's minute rollups (15 days) for the older part. So
- * predictive scaling sees two weeks of history while alarms keep reading the live store alone (their windows are
- * seconds to minutes: the fast path below, with no file access).
+ * The metric store the scaling policies read: the live one-second store, and, for a query that reaches back further
+ * than the live store keeps, the state file's minute rollups (15 days) up to the last minute rolled up, and the
+ * live store after it. So predictive scaling sees two weeks of history while alarms keep reading the live store
+ * alone (their windows are seconds to minutes: the fast path, with no file access).
  *
  * <p>Only whole-minute periods (a multiple of 60 s) and the statistics a rollup keeps exactly (Sum, SampleCount,
  * Average, Minimum, Maximum) read the file; a percentile or a shorter period reads the live store only. Writes go to
  * the live store.
  */
 public final class HistoryMetricStore implements MetricStore {
+    /** Queries shorter than the live store's retention less this margin read the live store alone. */
+    private static final Duration MARGIN = Duration.ofMinutes(2);
+
     private final MetricStore live;
     private final StateStore state;
+    private final Duration liveWindow;
 
-    public HistoryMetricStore(MetricStore live, StateStore state) {
+    /**
+     * @param liveRetention how much the live store keeps; a query reaching back less than that (less two minutes)
+     *                      from its end is answered by the live store alone, without touching the file
+     */
+    public HistoryMetricStore(MetricStore live, StateStore state, Duration liveRetention) {
         this.live = live;
         this.state = state;
+        this.liveWindow = liveRetention.minus(MARGIN);
+    }
+
+    /** Where the file's part of {@code [start, end)} ends, or null when the live store answers alone. */
+    private Instant boundary(Instant start, Instant end) {
+        if (!start.isBefore(end.minus(liveWindow))) {
+            return null; // an alarm's window: seconds to minutes, all in the live store
+        }
+        Instant b = state.rolledUntil();
+        return b == null || !start.isBefore(b) ? null : b;
     }
 
     @Override
@@ -38,8 +57,8 @@ public final class HistoryMetricStore implements MetricStore {
 
     @Override
     public List<Datapoint> query(MetricKey key, Instant start, Instant end, int periodSeconds, Statistic stat) {
-        Instant boundary = state.rolledUntil();
-        if (boundary == null || !start.isBefore(boundary) || periodSeconds % 60 != 0 || stat.isPercentile()) {
+        Instant boundary = periodSeconds % 60 != 0 || stat.isPercentile() ? null : boundary(start, end);
+        if (boundary == null) {
             return live.query(key, start, end, periodSeconds, stat);
         }
         TreeMap<Long, double[]> buckets = new TreeMap<>();
@@ -54,8 +73,8 @@ public final class HistoryMetricStore implements MetricStore {
 
     @Override
     public OptionalDouble aggregate(MetricKey key, Instant start, Instant end, Statistic stat) {
-        Instant boundary = state.rolledUntil();
-        if (boundary == null || !start.isBefore(boundary) || stat.isPercentile()) {
+        Instant boundary = stat.isPercentile() ? null : boundary(start, end);
+        if (boundary == null) {
             return live.aggregate(key, start, end, stat);
         }
         double[] all = empty();

@@ -59,6 +59,8 @@ class AdminCommandsTest {
 
     @Test
     void statusShowsLoadBalancersTargetGroupsGroupsAndRecentActivities() {
+        // The predictive policy has a forecast (status) once the controller has evaluated it.
+        await().atMost(Duration.ofSeconds(10)).until(() -> !h.server.controller().group("demo").forecasts().isEmpty());
         Run r = admin("status");
         assertThat(r.exit()).as(r.err()).isZero();
         assertThat(r.out()).contains("headroom 0.1.0 at " + h.adminUrl() + ": ready");
@@ -66,6 +68,9 @@ class AdminCommandsTest {
         assertThat(r.out()).containsPattern("(?m)^web\\s+2/2$");
         assertThat(r.out()).containsPattern("(?m)^demo\\s+1\\s+3\\s+\\d\\s+\\d\\s+\\d\\s+\\d\\s+0$");
         assertThat(r.out()).contains("RECENT ACTIVITIES").contains("Launching a new EC2 instance");
+        // The fixture's predictive policy has no day of history yet: no capacity, and the status says why.
+        assertThat(r.out()).containsPattern("(?m)^forecast\\s+demo\\s+ForecastOnly\\s+-\\s+-\\s+no forecast yet: \\d+ of the 24"
+                + " hours of TotalCPUUtilization\\{AutoScalingGroupName=demo\\} history it needs$");
     }
 
     @Test

@@ -60,7 +60,7 @@ class HistoryMetricStoreTest {
     @Test
     void longQueriesReadTheFileForOldMinutesAndTheLiveStoreForNewOnes() {
         try (StateStore state = StateStore.open(dir, clock)) {
-            HistoryMetricStore store = new HistoryMetricStore(live, state);
+            HistoryMetricStore store = new HistoryMetricStore(live, state, Duration.ofHours(1));
             assertThat(state.rolledUntil()).isNull();
             run(state, 24 * 60 + 50); // to 2026-11-24T08:50
             assertThat(state.rolledUntil()).isEqualTo(Instant.parse("2026-11-24T08:00:00Z"));
@@ -79,8 +79,11 @@ class HistoryMetricStoreTest {
             assertThat(store.query(TOTAL, Instant.parse("2026-11-23T16:00:00Z"), Instant.parse("2026-11-23T18:00:00Z"),
                     7200, Statistic.SUM)).containsExactly(new Datapoint(Instant.parse("2026-11-23T16:00:00Z"),
                     60 * 400 + 60 * 60, 120));
-            // Short windows (alarms) and percentiles read the live store only.
-            Instant recent = now.minusSeconds(600);
+            // Short windows (alarms) and percentiles read the live store only: 30 minutes of minutes reach back past
+            // the last roll-up (08:00) but not past the live store's hour, so the file is not read.
+            Instant recent = now.minusSeconds(1800);
+            assertThat(store.query(TOTAL, recent, now, 60, Statistic.AVERAGE))
+                    .isEqualTo(live.query(TOTAL, recent, now, 60, Statistic.AVERAGE)).hasSize(24); // 08:26 to 08:49
             assertThat(store.query(TOTAL, recent, now, 10, Statistic.AVERAGE))
                     .isEqualTo(live.query(TOTAL, recent, now, 10, Statistic.AVERAGE)).isNotEmpty();
             assertThat(store.query(TOTAL, START, now, 3600, Statistic.P99)).hasSize(2);
@@ -109,7 +112,7 @@ class HistoryMetricStoreTest {
         }
         try (StateStore reopened = StateStore.open(dir, clock)) {
             assertThat(reopened.rolledUntil()).isEqualTo(START.plusSeconds(7200));
-            HistoryMetricStore store = new HistoryMetricStore(MetricStore.inMemory(Duration.ofHours(1)), reopened);
+            HistoryMetricStore store = new HistoryMetricStore(MetricStore.inMemory(Duration.ofHours(1)), reopened, Duration.ofHours(1));
             assertThat(store.query(TOTAL, START, START.plusSeconds(7200), 3600, Statistic.AVERAGE))
                     .extracting(Datapoint::value).containsExactly(60.0, 400.0);
         }
