@@ -406,6 +406,64 @@ class LiveChart {
   }
 }
 
+/**
+ * The capacity forecasts of a group's predictive scaling policies: one stepped line per policy over its 48 hourly
+ * points (AWS's capacityForecast). Rebuilt only when the forecast changes (hourly); `data-points` counts the points.
+ */
+class ForecastChart {
+  constructor(container) {
+    this.container = container;
+    this.plot = null;
+    this.signature = null;
+    container.dataset.points = '0';
+    this.resizer = new ResizeObserver(() => {
+      const w = Math.max(200, Math.floor(container.clientWidth));
+      if (this.plot && w !== this.plot.width) this.plot.setSize({ width: w, height: 150 });
+    });
+    this.resizer.observe(container);
+  }
+
+  set(forecasts) {
+    const withPoints = forecasts.filter((f) => ((f.capacityForecast || {}).values || []).length > 0);
+    const signature = JSON.stringify(withPoints.map((f) => [f.policyName, f.capacityForecast]));
+    if (signature === this.signature) return;
+    this.signature = signature;
+    if (this.plot) this.plot.destroy();
+    this.plot = null;
+    this.container.dataset.points = '0';
+    if (withPoints.length === 0) return;
+    const xs = withPoints[0].capacityForecast.timestamps.map((t) => Date.parse(t) / 1000);
+    const ys = withPoints.map((f) => xs.map((x) => {
+      const i = f.capacityForecast.timestamps.findIndex((t) => Date.parse(t) / 1000 === x);
+      return i < 0 ? null : f.capacityForecast.values[i];
+    }));
+    const axis = { stroke: '#475569', font: '11px system-ui, sans-serif', grid: { stroke: '#eef1f5', width: 1 },
+      ticks: { stroke: '#e2e8f0', width: 1, size: 4 } };
+    this.plot = new uPlot({
+      width: Math.max(200, Math.floor(this.container.clientWidth)),
+      height: 150,
+      cursor: { drag: { x: false, y: false } },
+      scales: { x: { time: true }, y: { range: (u, min, max) => [0, max === null || max <= 0 ? 1 : max * 1.15] } },
+      axes: [
+        { ...axis, space: 60, values: (u, ticks) => ticks.map((t) => new Date(t * 1000).toLocaleString('en-GB',
+          { weekday: 'short', hour: '2-digit', minute: '2-digit', hour12: false })) },
+        { ...axis, size: 40, incrs: [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000] },
+      ],
+      series: [
+        { value: (u, v) => (v === null ? '' : new Date(v * 1000).toLocaleString('en-GB', { hour12: false })) },
+        ...withPoints.map((f, i) => ({ label: `${f.policyName} (${f.mode})`, stroke: color(i), width: 2,
+          paths: uPlot.paths.stepped({ align: 1 }),
+          // Off the plot the legend shows this hour's capacity.
+          value: (u, v, sIdx, idx) => {
+            const x = idx === null || idx === undefined ? u.data[sIdx][0] : v;
+            return x === null || x === undefined ? '–' : `${x} instance${x === 1 ? '' : 's'}`;
+          } })),
+      ],
+    }, [xs, ...ys], this.container);
+    this.container.dataset.points = String(ys.reduce((n, y) => n + y.filter((v) => v !== null).length, 0));
+  }
+}
+
 // ---------------------------------------------------------------------------------------------------- state
 
 const charts = {
@@ -580,7 +638,9 @@ function createGroup(g) {
     error,
     h('div.asg-charts',
       h('div.chart-panel', null, h('h4', { text: 'Capacity' }), h('div.chart.capacity')),
-      h('div.chart-panel', null, h('h4', null, 'CPU utilization ', h('span.unit', { text: '% by instance' })), h('div.chart.instance-cpu'))),
+      h('div.chart-panel', null, h('h4', null, 'CPU utilization ', h('span.unit', { text: '% by instance' })), h('div.chart.instance-cpu')),
+      h('div.chart-panel.forecast-panel', { hidden: true }, h('h4', null, 'Capacity forecast ',
+        h('span.unit', { text: 'predictive scaling, next 48 h' })), h('div.chart.forecast'))),
     h('h4', { text: 'Instances' }),
     h('table.grid.instances', null,
       h('thead', null, h('tr', null, ...['Instance ID', 'Lifecycle', 'Health', 'Availability Zone', 'Address', 'Launched', 'Protected from scale in']
@@ -597,6 +657,7 @@ function createGroup(g) {
   el._charts = {
     capacity: new LiveChart(el.querySelector('.capacity'), { height: 150, decimals: 0, stepped: true, integer: true }),
     cpu: new LiveChart(el.querySelector('.instance-cpu'), { height: 150, decimals: 1, emptyText: 'No instances reporting CPU yet' }),
+    forecast: new ForecastChart(el.querySelector('.chart.forecast')),
   };
   el._dirty = false;
   input.addEventListener('input', () => { el._dirty = true; });
@@ -770,6 +831,11 @@ function updateGroup(el, g) {
   syncChildren(tbody, g.instances || [], (i) => i.instanceId, createInstanceRow, updateInstanceRow, tbody._emptyRow);
   renderPolicies(el.querySelector('.policies'), g);
   renderScheduled(el.querySelector('.scheduled'), g);
+  const forecasts = g.forecasts || [];
+  const panel = el.querySelector('.forecast-panel');
+  const shown = forecasts.some((f) => ((f.capacityForecast || {}).values || []).length > 0);
+  if (panel.hidden === shown) panel.hidden = !shown;
+  el._charts.forecast.set(forecasts);
   const acts = el.querySelector('table.activities tbody');
   acts._emptyRow = acts._emptyRow || h('tr.empty-row', null, h('td', { colspan: 5, text: 'No activities yet.' }));
   syncChildren(acts, g._activities || [], (a) => a.activityId, createActivityRow, updateActivityRow, acts._emptyRow);

@@ -105,7 +105,10 @@ class DashboardBrowserTest {
         assertThat(text("#conn-text")).startsWith("Live");
         assertThat(text("article[data-asg='web'] .policies"))
                 .contains("cpu90", "TargetTrackingScaling", "ASGAverageCPUUtilization at 90", "(scale in disabled)",
-                        "forecast", "PredictiveScaling", "ALBRequestCount at 40, ForecastOnly · no forecast yet: ");
+                        "forecast", "PredictiveScaling", "ALBRequestCount at 40, ForecastOnly · forecast ",
+                        " now, peak 6 within 48 h");
+        // The day of history in the state file gives a forecast: 48 hourly points on the group's forecast chart.
+        wait.until(d -> points("article[data-asg='web'] .chart.forecast") == 48);
         assertThat(text("article[data-asg='web'] .scheduled")).contains("new-year", "0 3 1 1 * UTC", "desired 1");
         Set<String> before = instanceIds();
         assertThat(before).hasSize(1);
@@ -332,7 +335,32 @@ class DashboardBrowserTest {
 
     // ---- Headroom
 
+    /**
+     * A day of RequestCount history for target group web in the state file, rolled up hour by hour as a running
+     * Headroom leaves it: 2 requests a second in even hours and 4 in odd ones (UTC), so the page's predictive policy
+     * (40 requests per target per minute) forecasts 3 and 6.
+     */
+    private static void seedHistory(Path stateDir) {
+        java.time.Instant hour = java.time.Instant.now().truncatedTo(java.time.temporal.ChronoUnit.HOURS);
+        java.time.Instant from = hour.minus(Duration.ofHours(25));
+        io.headroom.core.time.ManualClock clock = new io.headroom.core.time.ManualClock(from);
+        io.headroom.core.metrics.MetricStore live = io.headroom.core.metrics.MetricStore.inMemory(Duration.ofHours(1));
+        io.headroom.core.metrics.MetricKey requests = io.headroom.core.metrics.MetricKey.of("RequestCount",
+                io.headroom.core.metrics.Dimensions.of("TargetGroup", "web"));
+        try (io.headroom.server.state.StateStore state = io.headroom.server.state.StateStore.open(stateDir, clock)) {
+            for (long t = from.getEpochSecond(); t < hour.getEpochSecond(); t += 60) {
+                live.record(requests, t + 30, Math.floorMod(t, 86_400L) / 3600 % 2 == 0 ? 2 : 4);
+                if ((t + 60 - from.getEpochSecond()) % 3600 == 0) {
+                    java.time.Instant end = java.time.Instant.ofEpochSecond(t + 70);
+                    clock.set(end);
+                    state.rollUp(live, end);
+                }
+            }
+        }
+    }
+
     private HeadroomServer startHeadroom(int lbPort) throws Exception {
+        seedHistory(dir.resolve("state"));
         String java = ProcessHandle.current().info().command().orElse("java");
         Path file = dir.resolve("headroom.yaml");
         Files.writeString(file, """
