@@ -187,6 +187,11 @@ public final class HeadroomServer implements AutoCloseable {
         return controller;
     }
 
+    /** The end (exclusive, epoch second) of the seconds the publisher has moved into {@link #metrics()} so far. */
+    public long metricsPublishedUntil() {
+        return registry.publishedUntil();
+    }
+
     public MetricStore metrics() {
         return store;
     }

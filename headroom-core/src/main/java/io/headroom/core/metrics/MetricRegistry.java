@@ -33,6 +33,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class MetricRegistry {
     private static final Logger log = LoggerFactory.getLogger(MetricRegistry.class);
+    private volatile long publishedUntil;
 
     private final ConcurrentHashMap<MetricKey, Object> instruments = new ConcurrentHashMap<>();
     /** Removed counters/distributions whose last values go out with the next publish. */
@@ -72,6 +73,11 @@ public final class MetricRegistry {
         }
     }
 
+    /** The end (exclusive) of the seconds published so far, as an epoch second; 0 before the first publish. */
+    public long publishedUntil() {
+        return publishedUntil;
+    }
+
     /** The keys of all registered instruments. */
     public Set<MetricKey> keys() {
         return Set.copyOf(instruments.keySet());
@@ -94,6 +100,7 @@ public final class MetricRegistry {
         for (Map.Entry<MetricKey, Object> e : instruments.entrySet()) {
             publishOne(store, epochSecond, e.getKey(), e.getValue());
         }
+        publishedUntil = Math.max(publishedUntil, epochSecond + 1);
     }
 
     private static void publishOne(MetricStore store, long sec, MetricKey key, Object instrument) {

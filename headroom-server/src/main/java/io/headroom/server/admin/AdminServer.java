@@ -47,7 +47,7 @@ public final class AdminServer implements AutoCloseable {
 
     public AdminServer(HeadroomServer server, Clock clock) {
         this.server = server;
-        this.prometheus = new PrometheusExporter(server.metrics(), clock);
+        this.prometheus = new PrometheusExporter(server.metrics(), clock, server::metricsPublishedUntil);
         this.routes = new ApiRoutes(server, clock, json, this);
     }
 

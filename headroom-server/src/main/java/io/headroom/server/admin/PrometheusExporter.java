@@ -70,14 +70,21 @@ final class PrometheusExporter implements AutoCloseable {
 
     private final MetricStore store;
     private final Clock clock;
+    private final java.util.function.LongSupplier publishedUntil;
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private final JvmGcMetrics gc = new JvmGcMetrics();
     private final Map<MetricKey, Series> series = new HashMap<>();
     private final Set<MetricKey> unmappable = new HashSet<>();
 
-    PrometheusExporter(MetricStore store, Clock clock) {
+    /**
+     * @param publishedUntil the end (exclusive, epoch second) of the seconds the publisher has moved into the store
+     *                       (0: unknown). Counters are read only up to it: a scrape just after a second ended, before
+     *                       the publisher wrote it, would otherwise skip that second for good.
+     */
+    PrometheusExporter(MetricStore store, Clock clock, java.util.function.LongSupplier publishedUntil) {
         this.store = store;
         this.clock = clock;
+        this.publishedUntil = publishedUntil;
         new JvmMemoryMetrics().bindTo(registry);
         gc.bindTo(registry);
         new JvmThreadMetrics().bindTo(registry);
@@ -93,7 +100,11 @@ final class PrometheusExporter implements AutoCloseable {
     }
 
     private void update(Instant now) {
-        long end = now.getEpochSecond(); // seconds before this one are complete
+        long end = now.getEpochSecond(); // seconds before this one have ended...
+        long published = publishedUntil.getAsLong();
+        if (published > 0) {
+            end = Math.min(end, published); // ...and those before this one are in the store
+        }
         Instant endAt = Instant.ofEpochSecond(end);
         Set<MetricKey> keys = store.keys();
         for (MetricKey key : keys) {

@@ -135,4 +135,20 @@ class PrometheusExportTest {
         }
         assertThat(f.keySet()).anyMatch(n -> n.startsWith("jvm_gc_"));
     }
+
+    @Test
+    void aSecondScrapedBeforeThePublisherWroteItIsCountedOnceItIs() throws Exception {
+        // The exporter on its own: a store, a clock and the publisher's progress, all in the test's hands.
+        io.headroom.core.metrics.MetricStore store = io.headroom.core.metrics.MetricStore.inMemory(Duration.ofHours(1));
+        io.headroom.core.time.ManualClock clock = new io.headroom.core.time.ManualClock(java.time.Instant.ofEpochSecond(1_000_001));
+        long[] published = {1_000_000}; // the second 1,000,000 has ended, but the publisher has not written it yet
+        PrometheusExporter exporter = new PrometheusExporter(store, clock, () -> published[0]);
+        io.headroom.core.metrics.MetricKey requests = io.headroom.core.metrics.MetricKey.of("RequestCount",
+                io.headroom.core.metrics.Dimensions.of("LoadBalancer", "web"));
+        store.record(requests, 999_999, 5);
+        assertThat(exporter.scrape()).contains("headroom_load_balancer_requests_total{load_balancer=\"web\"} 5.0");
+        store.record(requests, 1_000_000, 7); // the publisher catches up
+        published[0] = 1_000_001;
+        assertThat(exporter.scrape()).contains("headroom_load_balancer_requests_total{load_balancer=\"web\"} 12.0");
+    }
 }
