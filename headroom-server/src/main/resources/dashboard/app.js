@@ -757,7 +757,9 @@ function policyText(p, g) {
     const f = ((g && g.forecasts) || []).find((x) => x.policyName === p.name);
     const caps = f ? ((f.capacityForecast || {}).values || []) : [];
     const forecast = !f ? '' : caps.length ? ` · forecast ${caps[0]} now, peak ${Math.max(...caps)} within 48 h` : ` · ${f.status}`;
-    return `${pair} at ${fmtNumber(spec.targetValue)}, ${c.mode}${forecast}`;
+    const error = f && f.meanAbsolutePercentError !== null && f.meanAbsolutePercentError !== undefined
+      ? ` · the past day's forecasts were off by ${fmtNumber(f.meanAbsolutePercentError)} % on average` : '';
+    return `${pair} at ${fmtNumber(spec.targetValue)}, ${c.mode}${forecast}${error}`;
   }
   if (p.policyType === 'TargetTrackingScaling') {
     const t = p.targetTrackingConfiguration || {};

@@ -149,22 +149,33 @@ final class PredictiveScalingPolicy implements ScalingPolicy {
     }
 
     private void update(MetricStore metrics, long hour, Instant now) {
-        Instant from = Instant.ofEpochSecond(hour - LoadForecaster.HISTORY_DAYS * 24 * HOUR);
+        // One day more than the forecast uses: the past day's forecasts are made from the 14 days before each hour.
+        Instant from = Instant.ofEpochSecond(hour - (LoadForecaster.HISTORY_DAYS + 1) * 24 * HOUR);
         Map<Long, Double> history = new HashMap<>();
         for (Datapoint d : metrics.query(loadKey, from, Instant.ofEpochSecond(hour), (int) HOUR, Statistic.AVERAGE)) {
             history.put(d.timestamp().getEpochSecond(), d.value() * loadFactor);
         }
+        long since = hour - LoadForecaster.HISTORY_DAYS * 24 * HOUR;
+        int historyHours = (int) history.keySet().stream().filter(h -> h >= since).count();
         loads = LoadForecaster.forecast(history, hour);
         forecastHour = hour;
         updatedAt = now;
         List<Forecast.Point> points = new ArrayList<>(loads.size());
         loads.forEach((h, load) -> points.add(new Forecast.Point(Instant.ofEpochSecond(h), load, capacity(load))));
+        List<Forecast.Past> past = new ArrayList<>();
+        for (long h = hour - 24 * HOUR; h < hour; h += HOUR) {
+            Double actual = history.get(h);
+            if (actual != null) {
+                Double then = LoadForecaster.forecast(history, h).get(h);
+                past.add(new Forecast.Past(Instant.ofEpochSecond(h), actual, then == null ? Double.NaN : then));
+            }
+        }
         String status = loads.isEmpty()
-                ? "no forecast yet: " + history.size() + " of the " + LoadForecaster.MIN_HISTORY_HOURS
+                ? "no forecast yet: " + historyHours + " of the " + LoadForecaster.MIN_HISTORY_HOURS
                         + " hours of " + loadKey + " history it needs"
-                : "forecast from " + history.size() + " hours of history";
+                : "forecast from " + historyHours + " hours of history";
         forecast = new Forecast(name, mode == PredictiveMode.FORECAST_ONLY ? "ForecastOnly" : "ForecastAndScale",
-                loadKey.toString(), loadUnit, target, now, history.size(), status, points);
+                loadKey.toString(), loadUnit, target, now, historyHours, status, points, past);
     }
 
     @Override

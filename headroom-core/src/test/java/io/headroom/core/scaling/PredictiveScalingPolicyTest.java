@@ -75,6 +75,30 @@ class PredictiveScalingPolicyTest {
         assertThat(f.points()).hasSize(48);
         assertThat(f.points().get(0)).isEqualTo(new Forecast.Point(MIDNIGHT.plusSeconds(9 * 3600), 400, 8));
         assertThat(f.points().get(8)).isEqualTo(new Forecast.Point(MIDNIGHT.plusSeconds(17 * 3600), 60, 2)); // ceil(1.2)
+        // The past day (from 09:00 yesterday; the history ends at midnight): the pattern repeated, so every forecast
+        // made an hour ahead was right.
+        assertThat(f.past()).hasSize(15);
+        assertThat(f.past().get(0)).isEqualTo(new Forecast.Past(MIDNIGHT.minusSeconds(15 * 3600), 400, 400));
+        assertThat(f.meanAbsolutePercentError()).hasValue(0);
+    }
+
+    @Test
+    void thePastDayComparesTheLoadThatCameWithTheForecastMadeAnHourBefore() {
+        // Two days at 100, then a day at 200: yesterday's forecasts said 100 and missed by 50 %.
+        for (long t = MIDNIGHT.getEpochSecond() - 3 * 86_400L; t < MIDNIGHT.getEpochSecond(); t += 3600) {
+            store.record(TOTAL_CPU, t, t < MIDNIGHT.getEpochSecond() - 86_400L ? 100 : 200);
+        }
+        PredictiveScalingPolicy p = policy(config(PredictiveMode.FORECAST_ONLY, 300,
+                MaxCapacityBreachBehavior.HONOR_MAX_CAPACITY, null));
+        p.evaluate(store, Fixtures.steady(2), MIDNIGHT.plusSeconds(1));
+        Forecast f = p.forecast().orElseThrow();
+        assertThat(f.past()).hasSize(24).allSatisfy(x -> {
+            assertThat(x.actualLoad()).isEqualTo(200);
+            assertThat(x.forecastLoad()).isEqualTo(100);
+        });
+        assertThat(f.meanAbsolutePercentError()).hasValue(50);
+        // Today's forecast weighs yesterday most: (200 * 1 + 100 * 0.8 + 100 * 0.64) / 2.44.
+        assertThat(f.points().get(0).load()).isEqualTo(Math.round(344 / 2.44 * 1e6) / 1e6);
     }
 
     @Test

@@ -283,7 +283,16 @@ final class Views {
                 "loadForecast", obj("timestamps", f.points().stream().map(io.headroom.core.scaling.Forecast.Point::hour).toList(),
                         "values", f.points().stream().map(io.headroom.core.scaling.Forecast.Point::load).toList()),
                 "capacityForecast", obj("timestamps", f.points().stream().map(io.headroom.core.scaling.Forecast.Point::hour).toList(),
-                        "values", f.points().stream().map(io.headroom.core.scaling.Forecast.Point::capacity).toList()));
+                        "values", f.points().stream().map(io.headroom.core.scaling.Forecast.Point::capacity).toList()),
+                "pastLoad", obj("timestamps", f.past().stream().map(io.headroom.core.scaling.Forecast.Past::hour).toList(),
+                        "actual", f.past().stream().map(io.headroom.core.scaling.Forecast.Past::actualLoad).toList(),
+                        "forecast", f.past().stream().map(p -> Double.isFinite(p.forecastLoad()) ? p.forecastLoad() : null).toList()),
+                "meanAbsolutePercentError", mape(f));
+    }
+
+    private static Double mape(io.headroom.core.scaling.Forecast f) {
+        java.util.OptionalDouble e = f.meanAbsolutePercentError();
+        return e.isPresent() ? Math.round(e.getAsDouble() * 10) / 10.0 : null;
     }
 
     /** The forecast in one line's worth: the capacity it needs this hour and its peak within 48 hours. */
@@ -298,6 +307,7 @@ final class Views {
                 "mode", f.mode(),
                 "status", f.status(),
                 "capacityNow", f.points().isEmpty() ? null : f.points().get(0).capacity(),
+                "meanAbsolutePercentError", mape(f),
                 "capacityPeak", peak == null ? null : peak.capacity(),
                 "peakAt", peak == null ? null : peak.hour());
     }

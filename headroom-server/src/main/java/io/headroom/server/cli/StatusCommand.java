@@ -57,7 +57,7 @@ public final class StatusCommand implements Callable<Integer> {
             }
             groups.print(out);
             out.println();
-            Table forecasts = new Table("PREDICTIVE POLICY", "GROUP", "MODE", "NOW", "PEAK (48 H)", "STATUS");
+            Table forecasts = new Table("PREDICTIVE POLICY", "GROUP", "MODE", "NOW", "PEAK (48 H)", "PAST DAY ERROR", "STATUS");
             boolean anyForecast = false;
             for (JsonNode g : s.path("autoScalingGroups")) {
                 for (JsonNode f : g.path("forecasts")) {
@@ -66,6 +66,8 @@ public final class StatusCommand implements Callable<Integer> {
                     forecasts.row(f.path("policyName").asText(), g.path("name").asText(), f.path("mode").asText(),
                             f.path("capacityNow").isNumber() ? f.path("capacityNow").asText() : "-",
                             peak.isNumber() ? peak.asText() + " at " + f.path("peakAt").asText() : "-",
+                            f.path("meanAbsolutePercentError").isNumber()
+                                    ? f.path("meanAbsolutePercentError").asText() + " %" : "-",
                             f.path("status").asText());
                 }
             }

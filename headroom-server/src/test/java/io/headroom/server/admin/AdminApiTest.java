@@ -257,6 +257,8 @@ class AdminApiTest {
                 + "TotalCPUUtilization{AutoScalingGroupName=demo} history it needs");
         assertThat(f.path("capacityForecast").path("values").isArray()).isTrue();
         assertThat(f.path("capacityForecast").path("values").size()).isZero();
+        assertThat(f.path("pastLoad").path("actual").isArray()).isTrue();
+        assertThat(f.path("meanAbsolutePercentError").isNull()).isTrue();
         JsonNode a = g.path("alarms").get(0);
         assertThat(a.path("policyName").asText()).isEqualTo("burst");
         assertThat(a.path("state").asText()).isIn("OK", "ALARM", "INSUFFICIENT_DATA");

@@ -69,7 +69,7 @@ class AdminCommandsTest {
         assertThat(r.out()).containsPattern("(?m)^demo\\s+1\\s+3\\s+\\d\\s+\\d\\s+\\d\\s+\\d\\s+0$");
         assertThat(r.out()).contains("RECENT ACTIVITIES").contains("Launching a new EC2 instance");
         // The fixture's predictive policy has no day of history yet: no capacity, and the status says why.
-        assertThat(r.out()).containsPattern("(?m)^forecast\\s+demo\\s+ForecastOnly\\s+-\\s+-\\s+no forecast yet: \\d+ of the 24"
+        assertThat(r.out()).containsPattern("(?m)^forecast\\s+demo\\s+ForecastOnly\\s+-\\s+-\\s+-\\s+no forecast yet: \\d+ of the 24"
                 + " hours of TotalCPUUtilization\\{AutoScalingGroupName=demo\\} history it needs$");
     }
 
