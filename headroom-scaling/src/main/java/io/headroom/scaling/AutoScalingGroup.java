@@ -161,7 +161,7 @@ public final class AutoScalingGroup {
         Dimensions d = Dimensions.of("AutoScalingGroupName", name);
         for (String metric : List.of("GroupMinSize", "GroupMaxSize", "GroupDesiredCapacity", "GroupInServiceInstances",
                 "GroupPendingInstances", "GroupTerminatingInstances", "GroupTotalInstances", "CPUUtilization",
-                "TotalCPUUtilization", "MemoryUtilization")) {
+                "TotalCPUUtilization", "MemoryUtilization", "NetworkIn")) {
             groupKeys.put(metric, MetricKey.of(metric, d));
         }
     }
@@ -514,7 +514,9 @@ public final class AutoScalingGroup {
         long second = now.getEpochSecond();
         double cpuSum = 0;
         double memSum = 0;
+        double netSum = 0;
         int n = 0;
+        int netN = 0;
         for (Member m : members.values()) {
             if (!m.state.isActive() || !m.launched) {
                 continue;
@@ -532,16 +534,27 @@ public final class AutoScalingGroup {
             InstanceStats s = stats.get();
             metrics.record(m.cpuKey, second, s.cpuUtilizationPercent());
             metrics.record(m.memoryKey, second, s.rssBytes());
+            boolean net = Double.isFinite(s.networkInBytesPerSecond());
+            if (net) {
+                metrics.record(m.networkInKey, second, s.networkInBytesPerSecond());
+            }
             if (m.state == LifecycleState.InService && !inWarmup(m, now)) {
                 cpuSum += s.cpuUtilizationPercent();
                 memSum += s.rssBytes();
                 n++;
+                if (net) {
+                    netSum += s.networkInBytesPerSecond();
+                    netN++;
+                }
             }
         }
         if (n > 0) {
             metrics.record(groupKeys.get("CPUUtilization"), second, cpuSum / n);
             metrics.record(groupKeys.get("TotalCPUUtilization"), second, cpuSum);
             metrics.record(groupKeys.get("MemoryUtilization"), second, memSum / n);
+        }
+        if (netN > 0) {
+            metrics.record(groupKeys.get("NetworkIn"), second, netSum / netN);
         }
     }
 

@@ -18,6 +18,7 @@ final class Member {
     final Instant launchTime;
     final MetricKey cpuKey;
     final MetricKey memoryKey;
+    final MetricKey networkInKey;
 
     LifecycleState state = LifecycleState.Pending;
     HealthStatus health = HealthStatus.Healthy;
@@ -45,6 +46,7 @@ final class Member {
         Dimensions d = Dimensions.of("InstanceId", id);
         this.cpuKey = MetricKey.of("CPUUtilization", d);
         this.memoryKey = MetricKey.of("MemoryUtilization", d);
+        this.networkInKey = MetricKey.of("NetworkIn", d);
     }
 
     boolean isActiveHealthy() {

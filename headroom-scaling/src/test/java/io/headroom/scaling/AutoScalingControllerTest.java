@@ -463,6 +463,13 @@ class AutoScalingControllerTest {
         MetricKey total = MetricKey.of("TotalCPUUtilization", Dimensions.of("AutoScalingGroupName", "workers"));
         assertThat(store.query(total, T0, clock.instant().plusSeconds(1), 1, Statistic.AVERAGE))
                 .isEqualTo(store.query(groupCpu, T0, clock.instant().plusSeconds(1), 1, Statistic.AVERAGE));
+        // NetworkIn (bytes read per second) is averaged over the same instances: a sleeping process reads nothing.
+        MetricKey groupNet = MetricKey.of("NetworkIn", Dimensions.of("AutoScalingGroupName", "workers"));
+        assertThat(store.aggregate(groupNet, T0, clock.instant().plusSeconds(1), Statistic.SAMPLE_COUNT)).isPresent();
+        assertThat(store.aggregate(groupNet, T0, clock.instant().plusSeconds(1), Statistic.MAXIMUM).orElseThrow())
+                .isLessThan(1_000);
+        assertThat(store.aggregate(MetricKey.of("NetworkIn", Dimensions.of("InstanceId", id)), T0,
+                clock.instant().plusSeconds(1), Statistic.SAMPLE_COUNT)).isPresent();
     }
 
     @Test

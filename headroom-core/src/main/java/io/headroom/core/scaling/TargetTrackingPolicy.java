@@ -38,6 +38,9 @@ import java.util.List;
  * otherwise, when it does not want to change, it wants the current capacity, which blocks other policies'
  * scale-in as AWS does while a target tracking policy is not ready to scale in.
  *
+ * <p>ASGAverageNetworkIn: the group's {@code NetworkIn} is bytes per second per instance; the target is bytes per
+ * instance per minute (AWS's datapoints with 1-minute monitoring), so the alarms compare with {@code target / 60}.
+ *
  * <p>ALBRequestCountPerTarget: AWS's target is requests per target per minute. Headroom records the per-second
  * value, so a period's Sum covers {@code period} seconds; the alarms compare it with
  * {@code target × period / 60} and the arithmetic uses {@code sum × 60 / period}, i.e. a per-minute rate.
@@ -115,16 +118,19 @@ final class TargetTrackingPolicy implements ScalingPolicy {
         }
         this.perTargetMetric = key.name().equals(MetricNames.REQUEST_COUNT_PER_TARGET);
         boolean perMinute = c.predefinedMetricType() == PredefinedMetricType.ALB_REQUEST_COUNT_PER_TARGET;
+        // NetworkIn is recorded as bytes per second (its Average over any period stays per second); the target,
+        // as AWS's with 1-minute monitoring, is bytes per minute.
+        boolean bytesPerMinute = c.predefinedMetricType() == PredefinedMetricType.ASG_AVERAGE_NETWORK_IN;
 
         int highPeriod = Math.max(MIN_PERIOD_SECONDS, outWindow / HIGH_PERIODS);
         int highN = Math.max(1, outWindow / highPeriod);
-        this.highFactor = perMinute ? 60.0 / highPeriod : 1.0;
+        this.highFactor = perMinute ? 60.0 / highPeriod : bytesPerMinute ? 60.0 : 1.0;
         this.high = new Alarm("TargetTracking-" + group.name() + "-AlarmHigh-" + name, key, stat, highPeriod, highN,
                 highN, target / highFactor, ComparisonOperator.GREATER_THAN_THRESHOLD);
 
         int lowPeriod = Math.max(MIN_PERIOD_SECONDS, scaleInWindowSeconds / LOW_PERIODS);
         int lowN = Math.max(1, scaleInWindowSeconds / lowPeriod);
-        this.lowFactor = perMinute ? 60.0 / lowPeriod : 1.0;
+        this.lowFactor = perMinute ? 60.0 / lowPeriod : bytesPerMinute ? 60.0 : 1.0;
         this.low = disableScaleIn ? null
                 : new Alarm("TargetTracking-" + group.name() + "-AlarmLow-" + name, key, stat, lowPeriod, lowN, lowN,
                         LOW_FRACTION * target / lowFactor, ComparisonOperator.LESS_THAN_THRESHOLD);

@@ -60,6 +60,19 @@ class TargetTrackingPolicyTest {
     }
 
     @Test
+    void networkInTargetsAreBytesPerMinuteAgainstTheGroupsBytesPerSecond() {
+        TargetTracking net = new TargetTracking("net", PredefinedMetricType.ASG_AVERAGE_NETWORK_IN, null, null, 6_000_000,
+                false, null, null, null);
+        ScalingPolicy p = create(net);
+        assertThat(p.alarms().get(0)).hasToString("TargetTracking-web-AlarmHigh-net: NetworkIn{AutoScalingGroupName=web}"
+                + " Average > 100000.0 for 5 of 5 x 2 s");
+        // 150 kB/s per instance = 9 MB a minute against a target of 6 MB a minute: ceil(2 x 9 / 6) = 3.
+        fill(store, io.headroom.core.metrics.MetricKey.of("NetworkIn",
+                io.headroom.core.metrics.Dimensions.of("AutoScalingGroupName", "web")), 0, 10, 150_000);
+        assertThat(p.evaluate(store, steady(2), at(10)).wantedCapacity()).hasValue(3);
+    }
+
+    @Test
     void doesNotScaleOutAgainWhileTheNewInstancesWarmUpUnlessTheComputationIsHigher() {
         ScalingPolicy p = create(cpu(50, false));
         fill(store, CPU, 0, 20, 100);

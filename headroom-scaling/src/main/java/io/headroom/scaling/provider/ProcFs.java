@@ -50,6 +50,26 @@ final class ProcFs {
         }
     }
 
+    /**
+     * The bytes process {@code pid} has read ({@code rchar} of {@code /proc/PID/io}), or -1 when it is gone or the
+     * file cannot be read.
+     */
+    static long readBytes(long pid) {
+        if (!AVAILABLE) {
+            return -1;
+        }
+        try {
+            for (String line : Files.readAllLines(PROC.resolve(Long.toString(pid)).resolve("io"))) {
+                if (line.startsWith("rchar:")) {
+                    return Long.parseLong(line.substring("rchar:".length()).trim());
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            // gone meanwhile, or not ours to read
+        }
+        return -1;
+    }
+
     /** Every live process; processes that vanish while scanning are skipped. */
     static List<Stat> all() {
         List<Stat> out = new ArrayList<>();

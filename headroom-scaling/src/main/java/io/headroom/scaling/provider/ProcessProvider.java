@@ -385,11 +385,17 @@ public final class ProcessProvider implements InstanceProvider {
         }
         long ticks = 0;
         long pages = 0;
+        long read = -1; // -1: no member's reads could be read
         for (ProcFs.Stat s : tree) {
             ticks += s.cpuTicks();
             pages += s.rssPages();
+            long r = ProcFs.readBytes(s.pid()); // -1 for a member that exited meanwhile: left out, like its ticks
+            if (r >= 0) {
+                read = Math.max(read, 0) + r;
+            }
         }
         double percent;
+        double readRate;
         synchronized (e.sampleLock) {
             long now = nanoTicker.getAsLong();
             double seconds = (now - e.prevSampleNanos) / 1e9;
@@ -397,8 +403,12 @@ public final class ProcessProvider implements InstanceProvider {
             e.prevSampleNanos = now;
             e.prevSampleTicks = ticks; // also when lower: a member left, later deltas start from here
             percent = seconds <= 0 ? 0 : 100.0 * delta / ProcFs.CLOCK_TICKS_PER_SECOND / seconds / e.spec.vcpus();
+            readRate = read < 0 ? Double.NaN : seconds <= 0 ? 0 : Math.max(0, read - e.prevSampleRead) / seconds;
+            if (read >= 0) {
+                e.prevSampleRead = read; // like the ticks: lower when a member left
+            }
         }
-        return Optional.of(new InstanceStats(percent, pages * ProcFs.PAGE_SIZE));
+        return Optional.of(new InstanceStats(percent, pages * ProcFs.PAGE_SIZE, readRate));
     }
 
     @Override
@@ -649,6 +659,7 @@ public final class ProcessProvider implements InstanceProvider {
         volatile boolean leftoversKilled;
         long prevSampleNanos;
         long prevSampleTicks;
+        long prevSampleRead;
 
         Entry(LaunchSpec spec, int port, long pid, Instant launchTime, Path logFile, Process wrapper, long nowNanos) {
             this.spec = spec;

@@ -300,6 +300,18 @@ class ProcessProviderTest {
     }
 
     @Test
+    void networkInCountsWhatTheInstanceReads() throws Exception {
+        // About 1 MB a second read from a pipe by a child of the instance's shell (rchar counts sockets, pipes, files).
+        ProviderInstance reader = launch(Duration.ofSeconds(1), 1, Map.of(), "sh", "-c",
+                "while :; do head -c 100000 /dev/zero | cat > /dev/null; sleep 0.1; done");
+        ProviderInstance idle = launch(Duration.ofSeconds(1), 1, Map.of(), "sleep", "300");
+        await().atMost(WAIT).pollDelay(Duration.ofMillis(500)).pollInterval(Duration.ofMillis(500))
+                .until(() -> provider.sample(reader.instanceId()).orElseThrow().networkInBytesPerSecond() > 200_000);
+        await().atMost(WAIT).pollDelay(Duration.ofMillis(500)).pollInterval(Duration.ofMillis(500))
+                .until(() -> provider.sample(idle.instanceId()).orElseThrow().networkInBytesPerSecond() < 1_000);
+    }
+
+    @Test
     void cpuIsAPercentageOfTheInstanceVcpus() throws Exception {
         ProviderInstance busy = launch(Duration.ofSeconds(1), 4, Map.of(), "sh", "-c", "while :; do :; done");
         // one busy core of four is at most 25%: never near 100 as it would be for vcpus 1

@@ -242,6 +242,8 @@ final class PrometheusExporter implements AutoCloseable {
             switch (name) {
                 case "CPUUtilization": return gauge("headroom.autoscaling_group.cpu_utilization_percent", t);
                 case "MemoryUtilization": return gauge("headroom.autoscaling_group.memory_rss_bytes", t);
+                case "TotalCPUUtilization": return gauge("headroom.autoscaling_group.total_cpu_utilization_percent", t);
+                case "NetworkIn": return gauge("headroom.autoscaling_group.network_in_bytes_per_second", t);
                 default:
                     if (name.startsWith("Group")) {
                         return gauge("headroom.autoscaling_group." + snake(name.substring("Group".length())), t);
@@ -252,6 +254,7 @@ final class PrometheusExporter implements AutoCloseable {
             switch (name) {
                 case "CPUUtilization": return gauge("headroom.instance.cpu_utilization_percent", t);
                 case "MemoryUtilization": return gauge("headroom.instance.memory_rss_bytes", t);
+                case "NetworkIn": return gauge("headroom.instance.network_in_bytes_per_second", t);
                 default: break;
             }
         }
