@@ -10,6 +10,7 @@ import io.headroom.core.metrics.Dimensions;
 import io.headroom.core.metrics.MetricKey;
 import io.headroom.core.metrics.MetricStore;
 import io.headroom.core.scaling.CapacityChange;
+import io.headroom.core.scaling.Forecast;
 import io.headroom.core.scaling.GroupState;
 import io.headroom.core.scaling.PolicyCombiner;
 import io.headroom.core.scaling.ScalingDecision;
@@ -193,8 +194,8 @@ public final class AutoScalingGroup {
     }
 
     /** The forecasts of the group's predictive scaling policies (as of their last evaluation), in policy order. */
-    public synchronized List<io.headroom.core.scaling.Forecast> forecasts() {
-        List<io.headroom.core.scaling.Forecast> out = new ArrayList<>();
+    public synchronized List<Forecast> forecasts() {
+        List<Forecast> out = new ArrayList<>();
         for (ScalingPolicy p : policies) {
             p.forecast().ifPresent(out::add);
         }

@@ -10,9 +10,10 @@ import io.headroom.proxy.target.TargetGroupGauges;
 import io.headroom.proxy.target.TargetGroups;
 import io.headroom.scaling.AutoScalingController;
 import io.headroom.scaling.provider.ProcessProvider;
-import io.headroom.server.notify.Notifier;
-import io.headroom.server.state.StateStore;
 import io.headroom.server.admin.AdminServer;
+import io.headroom.server.notify.Notifier;
+import io.headroom.server.state.HistoryMetricStore;
+import io.headroom.server.state.StateStore;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -102,7 +103,7 @@ public final class HeadroomServer implements AutoCloseable {
         this.state = StateStore.open(config.stateDir(), clock); // never throws: a bad file only disables saving
         // The policies read the live store, and the state file's minute rollups for older data (predictive scaling).
         this.controller = new AutoScalingController(config, provider, targetGroups,
-                new io.headroom.server.state.HistoryMetricStore(store, state, LIVE_RETENTION), clock);
+                new HistoryMetricStore(store, state, LIVE_RETENTION), clock);
         this.notifier = new Notifier(config.notifications(), clock);
         this.admin = new AdminServer(this, clock);
         this.publisher = Executors.newSingleThreadScheduledExecutor(r -> {

@@ -28,6 +28,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
@@ -70,7 +71,7 @@ final class PrometheusExporter implements AutoCloseable {
 
     private final MetricStore store;
     private final Clock clock;
-    private final java.util.function.LongSupplier publishedUntil;
+    private final LongSupplier publishedUntil;
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private final JvmGcMetrics gc = new JvmGcMetrics();
     private final Map<MetricKey, Series> series = new HashMap<>();
@@ -81,7 +82,7 @@ final class PrometheusExporter implements AutoCloseable {
      *                       (0: unknown). Counters are read only up to it: a scrape just after a second ended, before
      *                       the publisher wrote it, would otherwise skip that second for good.
      */
-    PrometheusExporter(MetricStore store, Clock clock, java.util.function.LongSupplier publishedUntil) {
+    PrometheusExporter(MetricStore store, Clock clock, LongSupplier publishedUntil) {
         this.store = store;
         this.clock = clock;
         this.publishedUntil = publishedUntil;

@@ -12,6 +12,7 @@ import io.headroom.core.config.ScalingPolicyConfig;
 import io.headroom.core.config.ScheduledActionConfig;
 import io.headroom.core.config.StickinessConfig;
 import io.headroom.core.config.TargetGroupConfig;
+import io.headroom.core.scaling.Forecast;
 import io.headroom.core.scaling.ScheduledAction;
 import io.headroom.core.target.TargetHealth;
 import io.headroom.proxy.target.TargetGroup;
@@ -26,6 +27,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.OptionalDouble;
 
 /**
  * The JSON shapes of docs/api.md, built from the config records and run-time snapshots. Every field is present
@@ -271,7 +273,7 @@ final class Views {
     }
 
     /** A predictive scaling forecast, shaped like AWS's GetPredictiveScalingForecast answer. */
-    static Map<String, Object> forecast(io.headroom.core.scaling.Forecast f) {
+    static Map<String, Object> forecast(Forecast f) {
         return obj("policyName", f.policyName(),
                 "mode", f.mode(),
                 "loadMetric", f.loadMetric(),
@@ -280,25 +282,25 @@ final class Views {
                 "updateTime", f.updatedAt(),
                 "historyHours", f.historyHours(),
                 "status", f.status(),
-                "loadForecast", obj("timestamps", f.points().stream().map(io.headroom.core.scaling.Forecast.Point::hour).toList(),
-                        "values", f.points().stream().map(io.headroom.core.scaling.Forecast.Point::load).toList()),
-                "capacityForecast", obj("timestamps", f.points().stream().map(io.headroom.core.scaling.Forecast.Point::hour).toList(),
-                        "values", f.points().stream().map(io.headroom.core.scaling.Forecast.Point::capacity).toList()),
-                "pastLoad", obj("timestamps", f.past().stream().map(io.headroom.core.scaling.Forecast.Past::hour).toList(),
-                        "actual", f.past().stream().map(io.headroom.core.scaling.Forecast.Past::actualLoad).toList(),
+                "loadForecast", obj("timestamps", f.points().stream().map(Forecast.Point::hour).toList(),
+                        "values", f.points().stream().map(Forecast.Point::load).toList()),
+                "capacityForecast", obj("timestamps", f.points().stream().map(Forecast.Point::hour).toList(),
+                        "values", f.points().stream().map(Forecast.Point::capacity).toList()),
+                "pastLoad", obj("timestamps", f.past().stream().map(Forecast.Past::hour).toList(),
+                        "actual", f.past().stream().map(Forecast.Past::actualLoad).toList(),
                         "forecast", f.past().stream().map(p -> Double.isFinite(p.forecastLoad()) ? p.forecastLoad() : null).toList()),
                 "meanAbsolutePercentError", mape(f));
     }
 
-    private static Double mape(io.headroom.core.scaling.Forecast f) {
-        java.util.OptionalDouble e = f.meanAbsolutePercentError();
+    private static Double mape(Forecast f) {
+        OptionalDouble e = f.meanAbsolutePercentError();
         return e.isPresent() ? Math.round(e.getAsDouble() * 10) / 10.0 : null;
     }
 
     /** The forecast in one line's worth: the capacity it needs this hour and its peak within 48 hours. */
-    static Map<String, Object> forecastSummary(io.headroom.core.scaling.Forecast f) {
-        io.headroom.core.scaling.Forecast.Point peak = null;
-        for (io.headroom.core.scaling.Forecast.Point p : f.points()) {
+    static Map<String, Object> forecastSummary(Forecast f) {
+        Forecast.Point peak = null;
+        for (Forecast.Point p : f.points()) {
             if (peak == null || p.capacity() > peak.capacity()) {
                 peak = p;
             }
