@@ -162,7 +162,7 @@ public final class AutoScalingGroup {
         Dimensions d = Dimensions.of("AutoScalingGroupName", name);
         for (String metric : List.of("GroupMinSize", "GroupMaxSize", "GroupDesiredCapacity", "GroupInServiceInstances",
                 "GroupPendingInstances", "GroupTerminatingInstances", "GroupTotalInstances", "CPUUtilization",
-                "TotalCPUUtilization", "MemoryUtilization", "NetworkIn")) {
+                "TotalCPUUtilization", "MemoryUtilization", "NetworkIn", "TotalNetworkIn")) {
             groupKeys.put(metric, MetricKey.of(metric, d));
         }
     }
@@ -556,6 +556,7 @@ public final class AutoScalingGroup {
         }
         if (netN > 0) {
             metrics.record(groupKeys.get("NetworkIn"), second, netSum / netN);
+            metrics.record(groupKeys.get("TotalNetworkIn"), second, netSum);
         }
     }
 

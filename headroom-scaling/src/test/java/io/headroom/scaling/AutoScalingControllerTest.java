@@ -470,6 +470,10 @@ class AutoScalingControllerTest {
                 .isLessThan(1_000);
         assertThat(store.aggregate(MetricKey.of("NetworkIn", Dimensions.of("InstanceId", id)), T0,
                 clock.instant().plusSeconds(1), Statistic.SAMPLE_COUNT)).isPresent();
+        // And its sum over the instances, predictive scaling's ASGNetworkIn load: with one instance the same.
+        assertThat(store.query(MetricKey.of("TotalNetworkIn", Dimensions.of("AutoScalingGroupName", "workers")), T0,
+                clock.instant().plusSeconds(1), 1, Statistic.AVERAGE))
+                .isEqualTo(store.query(groupNet, T0, clock.instant().plusSeconds(1), 1, Statistic.AVERAGE));
     }
 
     @Test

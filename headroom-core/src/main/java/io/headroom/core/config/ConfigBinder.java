@@ -95,7 +95,8 @@ final class ConfigBinder {
             "PredictiveScaling", "PredictiveScaling");
     private static final Map<String, ScalingPolicyConfig.PredictiveMetricPair> PREDICTIVE_METRIC_PAIRS = ordered(
             "ASGCPUUtilization", ScalingPolicyConfig.PredictiveMetricPair.ASG_CPU_UTILIZATION,
-            "ALBRequestCount", ScalingPolicyConfig.PredictiveMetricPair.ALB_REQUEST_COUNT);
+            "ALBRequestCount", ScalingPolicyConfig.PredictiveMetricPair.ALB_REQUEST_COUNT,
+            "ASGNetworkIn", ScalingPolicyConfig.PredictiveMetricPair.ASG_NETWORK_IN);
     private static final Map<String, ScalingPolicyConfig.PredictiveMode> PREDICTIVE_MODES = ordered(
             "ForecastOnly", ScalingPolicyConfig.PredictiveMode.FORECAST_ONLY,
             "ForecastAndScale", ScalingPolicyConfig.PredictiveMode.FORECAST_AND_SCALE);

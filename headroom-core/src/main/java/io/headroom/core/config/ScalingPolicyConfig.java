@@ -52,7 +52,9 @@ public sealed interface ScalingPolicyConfig {
         /** Load: the total CPU of the group's reporting instances; scaling metric: their average CPUUtilization. */
         ASG_CPU_UTILIZATION,
         /** Load: the target group's RequestCount per minute; scaling metric: RequestCountPerTarget per minute. */
-        ALB_REQUEST_COUNT
+        ALB_REQUEST_COUNT,
+        /** Load: the reporting instances' NetworkIn summed, per minute; scaling metric: their average NetworkIn. */
+        ASG_NETWORK_IN
     }
 
     enum PredictiveMode { FORECAST_ONLY, FORECAST_AND_SCALE }

@@ -33,7 +33,8 @@ import java.util.OptionalInt;
  * <p>The load metrics: for ASGCPUUtilization the group's {@code TotalCPUUtilization} (the sum of the reporting
  * instances' CPUUtilization, each second), and the target value is the average CPUUtilization per instance; for
  * ALBRequestCount the target group's {@code RequestCount} as requests per minute, and the target value is
- * requests per target per minute. An hour's load is the metric's average over the seconds of that hour that have
+ * requests per target per minute; for ASGNetworkIn the group's {@code TotalNetworkIn} (its reporting instances'
+ * NetworkIn added up) as bytes per minute, and the target value is bytes per instance per minute. An hour's load is the metric's average over the seconds of that hour that have
  * data, so an hour with Headroom stopped for part of it is not counted as a quiet hour.
  *
  * <p>AWS updates its forecast every 6 hours; Headroom recomputes it at the first evaluation of every hour (and
@@ -41,6 +42,7 @@ import java.util.OptionalInt;
  */
 final class PredictiveScalingPolicy implements ScalingPolicy {
     static final String TOTAL_CPU = "TotalCPUUtilization";
+    static final String TOTAL_NETWORK_IN = "TotalNetworkIn";
     private static final long HOUR = 3600;
 
     private final String name;
@@ -90,7 +92,11 @@ final class PredictiveScalingPolicy implements ScalingPolicy {
                 : c.maxCapacityBreachBehavior();
         this.maxCapacityBuffer = increase ? c.maxCapacityBuffer() : 0;
         PredictiveMetricPair pair = c.metricPair() == null ? PredictiveMetricPair.ASG_CPU_UTILIZATION : c.metricPair();
-        if (pair == PredictiveMetricPair.ALB_REQUEST_COUNT) {
+        if (pair == PredictiveMetricPair.ASG_NETWORK_IN) {
+            this.loadKey = MetricKey.of(TOTAL_NETWORK_IN, Dimensions.of(MetricNames.ASG, group.name()));
+            this.loadFactor = 60; // bytes per second -> per minute, as the target (and target tracking's) is
+            this.loadUnit = "bytes per minute, summed over instances";
+        } else if (pair == PredictiveMetricPair.ALB_REQUEST_COUNT) {
             String tg = c.resourceLabel() != null && !c.resourceLabel().isBlank()
                     ? c.resourceLabel() : MetricNames.firstTargetGroup(group, where);
             this.loadKey = MetricKey.of("RequestCount", Dimensions.of(MetricNames.TARGET_GROUP, tg));

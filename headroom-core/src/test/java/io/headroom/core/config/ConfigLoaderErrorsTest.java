@@ -395,7 +395,7 @@ class ConfigLoaderErrorsTest {
                 Arguments.of(policy("policyType: PredictiveScaling, predictiveScalingConfiguration: {metricSpecifications: ["
                         + PSPEC.replace("ASGCPUUtilization", "ASGNetworkOut") + "]}"),
                         p0 + "predictiveScalingConfiguration.metricSpecifications[0].predefinedMetricPairSpecification"
-                                + ".predefinedMetricType: \"ASGNetworkOut\" (expected: ASGCPUUtilization | ALBRequestCount)"),
+                                + ".predefinedMetricType: \"ASGNetworkOut\" (expected: ASGCPUUtilization | ALBRequestCount | ASGNetworkIn)"),
                 Arguments.of(policy("policyType: PredictiveScaling, predictiveScalingConfiguration: {metricSpecifications: ["
                         + PSPEC.replace("targetValue: 50", "targetValue: -1") + "]}"),
                         p0 + "predictiveScalingConfiguration.metricSpecifications[0].targetValue: -1 (expected: a number > 0)"),

@@ -157,6 +157,19 @@ class PredictiveScalingPolicyTest {
     }
 
     @Test
+    void asgNetworkInUsesTheGroupsTotalBytesPerMinuteAgainstBytesPerInstancePerMinute() {
+        MetricKey totalNet = MetricKey.of("TotalNetworkIn", Dimensions.of("AutoScalingGroupName", "web"));
+        history(totalNet, 2, 50_000, 500_000); // bytes per second over the group: 3 MB and 30 MB a minute
+        Predictive c = new Predictive("net", PredictiveMetricPair.ASG_NETWORK_IN, null, 6_000_000,
+                PredictiveMode.FORECAST_AND_SCALE, 300, MaxCapacityBreachBehavior.HONOR_MAX_CAPACITY, null);
+        PredictiveScalingPolicy p = policy(c);
+        assertThat(p.evaluate(store, Fixtures.steady(1), MIDNIGHT.plusSeconds(12 * 3600)).wantedCapacity()).hasValue(5);
+        assertThat(p.forecast().orElseThrow().loadMetric()).isEqualTo("TotalNetworkIn{AutoScalingGroupName=web}");
+        assertThat(p.forecast().orElseThrow().loadUnit()).isEqualTo("bytes per minute, summed over instances");
+        assertThat(p.evaluate(store, Fixtures.steady(1), MIDNIGHT.plusSeconds(2 * 3600)).wantedCapacity()).hasValue(1);
+    }
+
+    @Test
     void theForecastIsRecomputedEveryHourAndWhileThereIsTooLittleHistory() {
         history(TOTAL_CPU, 3, 60, 400);
         PredictiveScalingPolicy p = policy(config(PredictiveMode.FORECAST_AND_SCALE, 0,

@@ -245,6 +245,7 @@ final class PrometheusExporter implements AutoCloseable {
                 case "MemoryUtilization": return gauge("headroom.autoscaling_group.memory_rss_bytes", t);
                 case "TotalCPUUtilization": return gauge("headroom.autoscaling_group.total_cpu_utilization_percent", t);
                 case "NetworkIn": return gauge("headroom.autoscaling_group.network_in_bytes_per_second", t);
+                case "TotalNetworkIn": return gauge("headroom.autoscaling_group.total_network_in_bytes_per_second", t);
                 default:
                     if (name.startsWith("Group")) {
                         return gauge("headroom.autoscaling_group." + snake(name.substring("Group".length())), t);

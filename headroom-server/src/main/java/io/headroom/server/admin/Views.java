@@ -255,8 +255,11 @@ final class Views {
                     "predictiveScalingConfiguration", obj(
                             "metricSpecifications", List.of(obj("targetValue", f.targetValue(),
                                     "predefinedMetricPairSpecification", obj(
-                                            "predefinedMetricType", f.metricPair() == ScalingPolicyConfig.PredictiveMetricPair.ALB_REQUEST_COUNT
-                                                    ? "ALBRequestCount" : "ASGCPUUtilization",
+                                            "predefinedMetricType", switch (f.metricPair()) {
+                                                case ASG_CPU_UTILIZATION -> "ASGCPUUtilization";
+                                                case ALB_REQUEST_COUNT -> "ALBRequestCount";
+                                                case ASG_NETWORK_IN -> "ASGNetworkIn";
+                                            },
                                             "resourceLabel", f.resourceLabel()))),
                             "mode", pascal(f.mode()),
                             "schedulingBufferTime", f.schedulingBufferTimeSeconds(),
