@@ -1361,8 +1361,8 @@ final class ConfigBinder {
         } else if (breach == ScalingPolicyConfig.MaxCapacityBreachBehavior.HONOR_MAX_CAPACITY && n.has("maxCapacityBuffer")) {
             errors.add(n.at("maxCapacityBuffer"), "only allowed with maxCapacityBreachBehavior IncreaseMaxCapacity");
         }
-        if (!specOk || mode == null || breach == null) {
-            return null;
+        if (!specOk) {
+            return null; // choice() reported a bad mode or behavior and gave the default
         }
         return new ScalingPolicyConfig.Predictive(name, pair, resourceLabel, target, mode,
                 buffer == null ? 300 : buffer, breach,

@@ -34,6 +34,34 @@ public final class LoadForecaster {
      *         {@value #MIN_HISTORY_HOURS} hours of history are there
      */
     public static NavigableMap<Long, Double> forecast(Map<Long, Double> history, long currentHourStart) {
+        TreeMap<Long, Double> out = new TreeMap<>();
+        TreeMap<Long, Double> past = past(history, currentHourStart);
+        if (past == null) {
+            return out;
+        }
+        for (int i = 0; i < HORIZON_HOURS; i++) {
+            long hour = currentHourStart + i * HOUR;
+            Double v = weighted(past, hour);
+            if (v != null) {
+                out.put(hour, v);
+            } else if (out.containsKey(hour - DAY)) {
+                out.put(hour, out.get(hour - DAY));
+            }
+        }
+        return out;
+    }
+
+    /**
+     * The forecast for {@code hourStart} made at its start: the first hour of {@link #forecast forecast(history,
+     * hourStart)}, without the other 47; null when there was too little history then.
+     */
+    public static Double firstHour(Map<Long, Double> history, long hourStart) {
+        TreeMap<Long, Double> past = past(history, hourStart);
+        return past == null ? null : weighted(past, hourStart);
+    }
+
+    /** The usable history before {@code currentHourStart}: its last 14 days, or null with fewer than 24 hours. */
+    private static TreeMap<Long, Double> past(Map<Long, Double> history, long currentHourStart) {
         if (Math.floorMod(currentHourStart, HOUR) != 0) {
             throw new IllegalArgumentException("currentHourStart " + currentHourStart + " is not a whole hour");
         }
@@ -46,29 +74,22 @@ public final class LoadForecaster {
                 past.put(h, Math.max(0, v));
             }
         }
-        TreeMap<Long, Double> out = new TreeMap<>();
-        if (past.size() < MIN_HISTORY_HOURS) {
-            return out;
-        }
-        for (int i = 0; i < HORIZON_HOURS; i++) {
-            long hour = currentHourStart + i * HOUR;
-            double sum = 0;
-            double weights = 0;
-            for (int k = 1; k <= HISTORY_DAYS; k++) {
-                Double v = past.get(hour - k * DAY);
-                if (v == null) {
-                    continue;
-                }
-                double w = Math.pow(DAY_DECAY, k - 1) * (k % 7 == 0 ? SAME_WEEKDAY_FACTOR : 1);
-                sum += w * v;
-                weights += w;
+        return past.size() < MIN_HISTORY_HOURS ? null : past;
+    }
+
+    /** The weighted average of {@code hour}'s earlier days in {@code past}; null when none of them has data. */
+    private static Double weighted(TreeMap<Long, Double> past, long hour) {
+        double sum = 0;
+        double weights = 0;
+        for (int k = 1; k <= HISTORY_DAYS; k++) {
+            Double v = past.get(hour - k * DAY);
+            if (v == null) {
+                continue;
             }
-            if (weights > 0) {
-                out.put(hour, Math.round(sum / weights * 1e6) / 1e6); // no 99.99999999999999 for a steady 100
-            } else if (out.containsKey(hour - DAY)) {
-                out.put(hour, out.get(hour - DAY));
-            }
+            double w = Math.pow(DAY_DECAY, k - 1) * (k % 7 == 0 ? SAME_WEEKDAY_FACTOR : 1);
+            sum += w * v;
+            weights += w;
         }
-        return out;
+        return weights > 0 ? Math.round(sum / weights * 1e6) / 1e6 : null; // no 99.99999999999999 for a steady 100
     }
 }

@@ -18,6 +18,7 @@ import java.util.Map;
 import java.util.NavigableMap;
 import java.util.Optional;
 import java.util.OptionalInt;
+import java.util.TreeMap;
 
 /**
  * Predictive scaling, with AWS's semantics: an hourly load forecast for the next 48 hours from up to 14 days of the
@@ -34,8 +35,9 @@ import java.util.OptionalInt;
  * instances' CPUUtilization, each second), and the target value is the average CPUUtilization per instance; for
  * ALBRequestCount the target group's {@code RequestCount} as requests per minute, and the target value is
  * requests per target per minute; for ASGNetworkIn the group's {@code TotalNetworkIn} (its reporting instances'
- * NetworkIn added up) as bytes per minute, and the target value is bytes per instance per minute. An hour's load is the metric's average over the seconds of that hour that have
- * data, so an hour with Headroom stopped for part of it is not counted as a quiet hour.
+ * NetworkIn added up) as bytes per minute, and the target value is bytes per instance per minute. An hour's load
+ * is the metric's average over the seconds of that hour that have data, so an hour with Headroom stopped for part
+ * of it is not counted as a quiet hour.
  *
  * <p>AWS updates its forecast every 6 hours; Headroom recomputes it at the first evaluation of every hour (and
  * every {@value #RETRY_SECONDS} s while there is too little history for one).
@@ -52,7 +54,7 @@ final class PredictiveScalingPolicy implements ScalingPolicy {
     private final MaxCapacityBreachBehavior breach;
     private final int maxCapacityBuffer;
     private final MetricKey loadKey;
-    /** Multiplies the metric's Average into the load: 60 for RequestCount (per second → per minute). */
+    /** Multiplies the metric's Average into the load: 60 for RequestCount and NetworkIn (per second → per minute). */
     private final double loadFactor;
     private final String loadUnit;
 
@@ -62,7 +64,7 @@ final class PredictiveScalingPolicy implements ScalingPolicy {
     private long forecastHour = Long.MIN_VALUE;
     private Instant updatedAt = Instant.MIN;
     private Forecast forecast;
-    private NavigableMap<Long, Double> loads = new java.util.TreeMap<>();
+    private NavigableMap<Long, Double> loads = new TreeMap<>();
 
     PredictiveScalingPolicy(Predictive c, AutoScalingGroupConfig group) {
         String where = "autoScalingGroups[" + group.name() + "].policies[" + c.name() + "].predictiveScalingConfiguration";
@@ -92,20 +94,24 @@ final class PredictiveScalingPolicy implements ScalingPolicy {
                 : c.maxCapacityBreachBehavior();
         this.maxCapacityBuffer = increase ? c.maxCapacityBuffer() : 0;
         PredictiveMetricPair pair = c.metricPair() == null ? PredictiveMetricPair.ASG_CPU_UTILIZATION : c.metricPair();
-        if (pair == PredictiveMetricPair.ASG_NETWORK_IN) {
-            this.loadKey = MetricKey.of(TOTAL_NETWORK_IN, Dimensions.of(MetricNames.ASG, group.name()));
-            this.loadFactor = 60; // bytes per second -> per minute, as the target (and target tracking's) is
-            this.loadUnit = "bytes per minute, summed over instances";
-        } else if (pair == PredictiveMetricPair.ALB_REQUEST_COUNT) {
-            String tg = c.resourceLabel() != null && !c.resourceLabel().isBlank()
-                    ? c.resourceLabel() : MetricNames.firstTargetGroup(group, where);
-            this.loadKey = MetricKey.of("RequestCount", Dimensions.of(MetricNames.TARGET_GROUP, tg));
-            this.loadFactor = 60;
-            this.loadUnit = "requests per minute";
-        } else {
-            this.loadKey = MetricKey.of(TOTAL_CPU, Dimensions.of(MetricNames.ASG, group.name()));
-            this.loadFactor = 1;
-            this.loadUnit = "percent CPU, summed over instances";
+        switch (pair) {
+            case ASG_NETWORK_IN -> {
+                this.loadKey = MetricKey.of(TOTAL_NETWORK_IN, Dimensions.of(MetricNames.ASG, group.name()));
+                this.loadFactor = 60; // bytes per second -> per minute, as the target (and target tracking's) is
+                this.loadUnit = "bytes per minute, summed over instances";
+            }
+            case ALB_REQUEST_COUNT -> {
+                String tg = c.resourceLabel() != null && !c.resourceLabel().isBlank()
+                        ? c.resourceLabel() : MetricNames.firstTargetGroup(group, where);
+                this.loadKey = MetricKey.of("RequestCount", Dimensions.of(MetricNames.TARGET_GROUP, tg));
+                this.loadFactor = 60;
+                this.loadUnit = "requests per minute";
+            }
+            default -> {
+                this.loadKey = MetricKey.of(TOTAL_CPU, Dimensions.of(MetricNames.ASG, group.name()));
+                this.loadFactor = 1;
+                this.loadUnit = "percent CPU, summed over instances";
+            }
         }
     }
 
@@ -172,7 +178,7 @@ final class PredictiveScalingPolicy implements ScalingPolicy {
         for (long h = hour - 24 * HOUR; h < hour; h += HOUR) {
             Double actual = history.get(h);
             if (actual != null) {
-                Double then = LoadForecaster.forecast(history, h).get(h);
+                Double then = LoadForecaster.firstHour(history, h);
                 past.add(new Forecast.Past(Instant.ofEpochSecond(h), actual, then == null ? Double.NaN : then));
             }
         }

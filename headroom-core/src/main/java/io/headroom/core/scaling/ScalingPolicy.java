@@ -4,6 +4,7 @@ import io.headroom.core.alarm.Alarm;
 import io.headroom.core.metrics.MetricStore;
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * A scaling policy: a function of (metric store, group state, time) to a wanted capacity. Implementations keep
@@ -25,7 +26,7 @@ public interface ScalingPolicy {
     }
 
     /** The forecast of a predictive scaling policy (as of its last evaluation); empty for every other kind. */
-    default java.util.Optional<Forecast> forecast() {
-        return java.util.Optional.empty();
+    default Optional<Forecast> forecast() {
+        return Optional.empty();
     }
 }

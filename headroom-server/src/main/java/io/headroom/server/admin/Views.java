@@ -255,11 +255,7 @@ final class Views {
                     "predictiveScalingConfiguration", obj(
                             "metricSpecifications", List.of(obj("targetValue", f.targetValue(),
                                     "predefinedMetricPairSpecification", obj(
-                                            "predefinedMetricType", switch (f.metricPair()) {
-                                                case ASG_CPU_UTILIZATION -> "ASGCPUUtilization";
-                                                case ALB_REQUEST_COUNT -> "ALBRequestCount";
-                                                case ASG_NETWORK_IN -> "ASGNetworkIn";
-                                            },
+                                            "predefinedMetricType", pair(f.metricPair()),
                                             "resourceLabel", f.resourceLabel()))),
                             "mode", pascal(f.mode()),
                             "schedulingBufferTime", f.schedulingBufferTimeSeconds(),
@@ -329,6 +325,14 @@ final class Views {
                 "datapointsToAlarm", a.datapointsToAlarm(),
                 "threshold", a.threshold(),
                 "comparisonOperator", pascal(a.comparisonOperator()));
+    }
+
+    private static String pair(ScalingPolicyConfig.PredictiveMetricPair p) {
+        return switch (p) {
+            case ASG_CPU_UTILIZATION -> "ASGCPUUtilization";
+            case ALB_REQUEST_COUNT -> "ALBRequestCount";
+            case ASG_NETWORK_IN -> "ASGNetworkIn";
+        };
     }
 
     private static String predefined(ScalingPolicyConfig.PredefinedMetricType t) {
