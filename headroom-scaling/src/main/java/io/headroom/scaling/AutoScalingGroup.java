@@ -162,7 +162,8 @@ public final class AutoScalingGroup {
         Dimensions d = Dimensions.of("AutoScalingGroupName", name);
         for (String metric : List.of("GroupMinSize", "GroupMaxSize", "GroupDesiredCapacity", "GroupInServiceInstances",
                 "GroupPendingInstances", "GroupTerminatingInstances", "GroupTotalInstances", "CPUUtilization",
-                "TotalCPUUtilization", "MemoryUtilization", "NetworkIn", "TotalNetworkIn")) {
+                "TotalCPUUtilization", "MemoryUtilization", "NetworkIn", "TotalNetworkIn", "NetworkOut",
+                "TotalNetworkOut")) {
             groupKeys.put(metric, MetricKey.of(metric, d));
         }
     }
@@ -515,9 +516,11 @@ public final class AutoScalingGroup {
         long second = now.getEpochSecond();
         double cpuSum = 0;
         double memSum = 0;
-        double netSum = 0;
+        double inSum = 0;
+        double outSum = 0;
         int n = 0;
-        int netN = 0;
+        int inN = 0;
+        int outN = 0;
         for (Member m : members.values()) {
             if (!m.state.isActive() || !m.launched) {
                 continue;
@@ -535,17 +538,25 @@ public final class AutoScalingGroup {
             InstanceStats s = stats.get();
             metrics.record(m.cpuKey, second, s.cpuUtilizationPercent());
             metrics.record(m.memoryKey, second, s.rssBytes());
-            boolean net = Double.isFinite(s.networkInBytesPerSecond());
-            if (net) {
+            boolean in = Double.isFinite(s.networkInBytesPerSecond());
+            boolean out = Double.isFinite(s.networkOutBytesPerSecond());
+            if (in) {
                 metrics.record(m.networkInKey, second, s.networkInBytesPerSecond());
+            }
+            if (out) {
+                metrics.record(m.networkOutKey, second, s.networkOutBytesPerSecond());
             }
             if (m.state == LifecycleState.InService && !inWarmup(m, now)) {
                 cpuSum += s.cpuUtilizationPercent();
                 memSum += s.rssBytes();
                 n++;
-                if (net) {
-                    netSum += s.networkInBytesPerSecond();
-                    netN++;
+                if (in) {
+                    inSum += s.networkInBytesPerSecond();
+                    inN++;
+                }
+                if (out) {
+                    outSum += s.networkOutBytesPerSecond();
+                    outN++;
                 }
             }
         }
@@ -554,9 +565,13 @@ public final class AutoScalingGroup {
             metrics.record(groupKeys.get("TotalCPUUtilization"), second, cpuSum);
             metrics.record(groupKeys.get("MemoryUtilization"), second, memSum / n);
         }
-        if (netN > 0) {
-            metrics.record(groupKeys.get("NetworkIn"), second, netSum / netN);
-            metrics.record(groupKeys.get("TotalNetworkIn"), second, netSum);
+        if (inN > 0) {
+            metrics.record(groupKeys.get("NetworkIn"), second, inSum / inN);
+            metrics.record(groupKeys.get("TotalNetworkIn"), second, inSum);
+        }
+        if (outN > 0) {
+            metrics.record(groupKeys.get("NetworkOut"), second, outSum / outN);
+            metrics.record(groupKeys.get("TotalNetworkOut"), second, outSum);
         }
     }
 

@@ -19,6 +19,7 @@ final class Member {
     final MetricKey cpuKey;
     final MetricKey memoryKey;
     final MetricKey networkInKey;
+    final MetricKey networkOutKey;
 
     LifecycleState state = LifecycleState.Pending;
     HealthStatus health = HealthStatus.Healthy;
@@ -47,6 +48,7 @@ final class Member {
         this.cpuKey = MetricKey.of("CPUUtilization", d);
         this.memoryKey = MetricKey.of("MemoryUtilization", d);
         this.networkInKey = MetricKey.of("NetworkIn", d);
+        this.networkOutKey = MetricKey.of("NetworkOut", d);
     }
 
     boolean isActiveHealthy() {

@@ -463,17 +463,19 @@ class AutoScalingControllerTest {
         MetricKey total = MetricKey.of("TotalCPUUtilization", Dimensions.of("AutoScalingGroupName", "workers"));
         assertThat(store.query(total, T0, clock.instant().plusSeconds(1), 1, Statistic.AVERAGE))
                 .isEqualTo(store.query(groupCpu, T0, clock.instant().plusSeconds(1), 1, Statistic.AVERAGE));
-        // NetworkIn (bytes read per second) is averaged over the same instances: a sleeping process reads nothing.
-        MetricKey groupNet = MetricKey.of("NetworkIn", Dimensions.of("AutoScalingGroupName", "workers"));
-        assertThat(store.aggregate(groupNet, T0, clock.instant().plusSeconds(1), Statistic.SAMPLE_COUNT)).isPresent();
-        assertThat(store.aggregate(groupNet, T0, clock.instant().plusSeconds(1), Statistic.MAXIMUM).orElseThrow())
-                .isLessThan(1_000);
-        assertThat(store.aggregate(MetricKey.of("NetworkIn", Dimensions.of("InstanceId", id)), T0,
-                clock.instant().plusSeconds(1), Statistic.SAMPLE_COUNT)).isPresent();
-        // And its sum over the instances, predictive scaling's ASGNetworkIn load: with one instance the same.
-        assertThat(store.query(MetricKey.of("TotalNetworkIn", Dimensions.of("AutoScalingGroupName", "workers")), T0,
-                clock.instant().plusSeconds(1), 1, Statistic.AVERAGE))
-                .isEqualTo(store.query(groupNet, T0, clock.instant().plusSeconds(1), 1, Statistic.AVERAGE));
+        // NetworkIn and NetworkOut (bytes read and written per second) are averaged over the same instances: a
+        // sleeping process reads and writes nothing. Their sums over the instances (predictive scaling's ASGNetworkIn
+        // and ASGNetworkOut loads) are, with one instance, the same.
+        Instant end = clock.instant().plusSeconds(1);
+        for (String net : List.of("NetworkIn", "NetworkOut")) {
+            MetricKey group = MetricKey.of(net, Dimensions.of("AutoScalingGroupName", "workers"));
+            assertThat(store.aggregate(group, T0, end, Statistic.SAMPLE_COUNT)).as(net).isPresent();
+            assertThat(store.aggregate(group, T0, end, Statistic.MAXIMUM).orElseThrow()).as(net).isLessThan(1_000);
+            assertThat(store.aggregate(MetricKey.of(net, Dimensions.of("InstanceId", id)), T0, end,
+                    Statistic.SAMPLE_COUNT)).as(net).isPresent();
+            assertThat(store.query(MetricKey.of("Total" + net, Dimensions.of("AutoScalingGroupName", "workers")), T0,
+                    end, 1, Statistic.AVERAGE)).as(net).isEqualTo(store.query(group, T0, end, 1, Statistic.AVERAGE));
+        }
     }
 
     @Test

@@ -84,7 +84,8 @@ final class ConfigBinder {
     private static final Map<String, PredefinedMetricType> PREDEFINED_METRICS = ordered(
             "ASGAverageCPUUtilization", PredefinedMetricType.ASG_AVERAGE_CPU_UTILIZATION,
             "ALBRequestCountPerTarget", PredefinedMetricType.ALB_REQUEST_COUNT_PER_TARGET,
-            "ASGAverageNetworkIn", PredefinedMetricType.ASG_AVERAGE_NETWORK_IN);
+            "ASGAverageNetworkIn", PredefinedMetricType.ASG_AVERAGE_NETWORK_IN,
+            "ASGAverageNetworkOut", PredefinedMetricType.ASG_AVERAGE_NETWORK_OUT);
     private static final Map<String, String> METRIC_AGGREGATION_TYPES =
             ordered("Minimum", "Minimum", "Maximum", "Maximum", "Average", "Average");
     private static final Map<String, String> PROTOCOL_VERSIONS = ordered("HTTP1", "HTTP1", "HTTP2", "HTTP2", "GRPC", "GRPC");
@@ -96,7 +97,8 @@ final class ConfigBinder {
     private static final Map<String, ScalingPolicyConfig.PredictiveMetricPair> PREDICTIVE_METRIC_PAIRS = ordered(
             "ASGCPUUtilization", ScalingPolicyConfig.PredictiveMetricPair.ASG_CPU_UTILIZATION,
             "ALBRequestCount", ScalingPolicyConfig.PredictiveMetricPair.ALB_REQUEST_COUNT,
-            "ASGNetworkIn", ScalingPolicyConfig.PredictiveMetricPair.ASG_NETWORK_IN);
+            "ASGNetworkIn", ScalingPolicyConfig.PredictiveMetricPair.ASG_NETWORK_IN,
+            "ASGNetworkOut", ScalingPolicyConfig.PredictiveMetricPair.ASG_NETWORK_OUT);
     private static final Map<String, ScalingPolicyConfig.PredictiveMode> PREDICTIVE_MODES = ordered(
             "ForecastOnly", ScalingPolicyConfig.PredictiveMode.FORECAST_ONLY,
             "ForecastAndScale", ScalingPolicyConfig.PredictiveMode.FORECAST_AND_SCALE);

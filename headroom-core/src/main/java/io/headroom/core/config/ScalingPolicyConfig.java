@@ -8,7 +8,9 @@ public sealed interface ScalingPolicyConfig {
 
     enum AdjustmentType { CHANGE_IN_CAPACITY, EXACT_CAPACITY, PERCENT_CHANGE_IN_CAPACITY }
 
-    enum PredefinedMetricType { ASG_AVERAGE_CPU_UTILIZATION, ALB_REQUEST_COUNT_PER_TARGET, ASG_AVERAGE_NETWORK_IN }
+    enum PredefinedMetricType {
+        ASG_AVERAGE_CPU_UTILIZATION, ALB_REQUEST_COUNT_PER_TARGET, ASG_AVERAGE_NETWORK_IN, ASG_AVERAGE_NETWORK_OUT
+    }
 
     /**
      * Target tracking. Exactly one of {@code predefinedMetricType} / {@code customizedMetric} is set.
@@ -54,7 +56,9 @@ public sealed interface ScalingPolicyConfig {
         /** Load: the target group's RequestCount per minute; scaling metric: RequestCountPerTarget per minute. */
         ALB_REQUEST_COUNT,
         /** Load: the reporting instances' NetworkIn summed, per minute; scaling metric: their average NetworkIn. */
-        ASG_NETWORK_IN
+        ASG_NETWORK_IN,
+        /** Load: the reporting instances' NetworkOut summed, per minute; scaling metric: their average NetworkOut. */
+        ASG_NETWORK_OUT
     }
 
     enum PredictiveMode { FORECAST_ONLY, FORECAST_AND_SCALE }

@@ -10,6 +10,7 @@ import java.util.Set;
 final class MetricNames {
     static final String CPU = "CPUUtilization";
     static final String NETWORK_IN = "NetworkIn";
+    static final String NETWORK_OUT = "NetworkOut";
     static final String REQUEST_COUNT_PER_TARGET = "RequestCountPerTarget";
     static final String ASG = "AutoScalingGroupName";
     static final String TARGET_GROUP = "TargetGroup";
@@ -23,7 +24,7 @@ final class MetricNames {
     /**
      * Empty dimensions mean the policy's own group: {TargetGroup=first target group} for target group metrics
      * (RequestCount, RequestCountPerTarget, TargetResponseTime, HTTPCode_Target_*, HealthyHostCount, ...),
-     * {AutoScalingGroupName=group} for everything else (CPUUtilization, MemoryUtilization, NetworkIn, Group*).
+     * {AutoScalingGroupName=group} for everything else (CPUUtilization, MemoryUtilization, NetworkIn, NetworkOut, Group*).
      */
     static MetricKey resolve(String metricName, Map<String, String> dimensions, AutoScalingGroupConfig group,
                              String where) {

@@ -34,10 +34,10 @@ import java.util.TreeMap;
  * <p>The load metrics: for ASGCPUUtilization the group's {@code TotalCPUUtilization} (the sum of the reporting
  * instances' CPUUtilization, each second), and the target value is the average CPUUtilization per instance; for
  * ALBRequestCount the target group's {@code RequestCount} as requests per minute, and the target value is
- * requests per target per minute; for ASGNetworkIn the group's {@code TotalNetworkIn} (its reporting instances'
- * NetworkIn added up) as bytes per minute, and the target value is bytes per instance per minute. An hour's load
- * is the metric's average over the seconds of that hour that have data, so an hour with Headroom stopped for part
- * of it is not counted as a quiet hour.
+ * requests per target per minute; for ASGNetworkIn (ASGNetworkOut) the group's {@code TotalNetworkIn}
+ * ({@code TotalNetworkOut}: its reporting instances' NetworkIn or NetworkOut added up) as bytes per minute, and
+ * the target value is bytes per instance per minute. An hour's load is the metric's average over the seconds of
+ * that hour that have data, so an hour with Headroom stopped for part of it is not counted as a quiet hour.
  *
  * <p>AWS updates its forecast every 6 hours; Headroom recomputes it at the first evaluation of every hour (and
  * every {@value #RETRY_SECONDS} s while there is too little history for one).
@@ -45,6 +45,7 @@ import java.util.TreeMap;
 final class PredictiveScalingPolicy implements ScalingPolicy {
     static final String TOTAL_CPU = "TotalCPUUtilization";
     static final String TOTAL_NETWORK_IN = "TotalNetworkIn";
+    static final String TOTAL_NETWORK_OUT = "TotalNetworkOut";
     private static final long HOUR = 3600;
 
     private final String name;
@@ -54,7 +55,7 @@ final class PredictiveScalingPolicy implements ScalingPolicy {
     private final MaxCapacityBreachBehavior breach;
     private final int maxCapacityBuffer;
     private final MetricKey loadKey;
-    /** Multiplies the metric's Average into the load: 60 for RequestCount and NetworkIn (per second → per minute). */
+    /** Multiplies the metric's Average into the load: 60 for RequestCount and NetworkIn/Out (per second → per minute). */
     private final double loadFactor;
     private final String loadUnit;
 
@@ -95,8 +96,9 @@ final class PredictiveScalingPolicy implements ScalingPolicy {
         this.maxCapacityBuffer = increase ? c.maxCapacityBuffer() : 0;
         PredictiveMetricPair pair = c.metricPair() == null ? PredictiveMetricPair.ASG_CPU_UTILIZATION : c.metricPair();
         switch (pair) {
-            case ASG_NETWORK_IN -> {
-                this.loadKey = MetricKey.of(TOTAL_NETWORK_IN, Dimensions.of(MetricNames.ASG, group.name()));
+            case ASG_NETWORK_IN, ASG_NETWORK_OUT -> {
+                String total = pair == PredictiveMetricPair.ASG_NETWORK_IN ? TOTAL_NETWORK_IN : TOTAL_NETWORK_OUT;
+                this.loadKey = MetricKey.of(total, Dimensions.of(MetricNames.ASG, group.name()));
                 this.loadFactor = 60; // bytes per second -> per minute, as the target (and target tracking's) is
                 this.loadUnit = "bytes per minute, summed over instances";
             }

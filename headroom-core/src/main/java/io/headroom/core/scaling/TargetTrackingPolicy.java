@@ -25,9 +25,9 @@ import java.util.List;
  * into {@value #LOW_PERIODS}, mirroring AWS's 3 × 1 min and 15 × 1 min alarms at a 1-second metric resolution.
  *
  * <p>Scale out (high alarm in ALARM): {@code ceil(reporting × metric / target)}, where metric is the window's
- * average and reporting is the capacity that produced it. The group averages (CPUUtilization, NetworkIn) leave
- * warming instances out, so reporting = in service + pending − warming; RequestCountPerTarget divides by healthy
- * targets, so reporting = in service. Instances still warming up therefore count as capacity already added: a
+ * average and reporting is the capacity that produced it. The group averages (CPUUtilization, NetworkIn,
+ * NetworkOut) leave warming instances out, so reporting = in service + pending − warming; RequestCountPerTarget
+ * divides by healthy targets, so reporting = in service. Instances still warming up therefore count as capacity already added: a
  * repeated breach during warmup only scales out further when the new computation exceeds the desired capacity.
  *
  * <p>Scale in (low alarm in ALARM, nothing pending or warming, the group at its desired capacity, and a whole
@@ -38,8 +38,8 @@ import java.util.List;
  * otherwise, when it does not want to change, it wants the current capacity, which blocks other policies'
  * scale-in as AWS does while a target tracking policy is not ready to scale in.
  *
- * <p>ASGAverageNetworkIn: the group's {@code NetworkIn} is bytes per second per instance; the target is bytes per
- * instance per minute (AWS's datapoints with 1-minute monitoring), so the alarms compare with {@code target / 60}.
+ * <p>ASGAverageNetworkIn / ASGAverageNetworkOut: the group's {@code NetworkIn} / {@code NetworkOut} is bytes per
+ * second per instance; the target is bytes per instance per minute (AWS's datapoints with 1-minute monitoring), so the alarms compare with {@code target / 60}.
  *
  * <p>ALBRequestCountPerTarget: AWS's target is requests per target per minute. Headroom records the per-second
  * value, so a period's Sum covers {@code period} seconds; the alarms compare it with
@@ -100,8 +100,10 @@ final class TargetTrackingPolicy implements ScalingPolicy {
                     key = MetricKey.of(MetricNames.CPU, Dimensions.of(MetricNames.ASG, group.name()));
                     stat = Statistic.AVERAGE;
                 }
-                case ASG_AVERAGE_NETWORK_IN -> {
-                    key = MetricKey.of(MetricNames.NETWORK_IN, Dimensions.of(MetricNames.ASG, group.name()));
+                case ASG_AVERAGE_NETWORK_IN, ASG_AVERAGE_NETWORK_OUT -> {
+                    String metric = c.predefinedMetricType() == PredefinedMetricType.ASG_AVERAGE_NETWORK_IN
+                            ? MetricNames.NETWORK_IN : MetricNames.NETWORK_OUT;
+                    key = MetricKey.of(metric, Dimensions.of(MetricNames.ASG, group.name()));
                     stat = Statistic.AVERAGE;
                 }
                 case ALB_REQUEST_COUNT_PER_TARGET -> {
@@ -118,9 +120,10 @@ final class TargetTrackingPolicy implements ScalingPolicy {
         }
         this.perTargetMetric = key.name().equals(MetricNames.REQUEST_COUNT_PER_TARGET);
         boolean perMinute = c.predefinedMetricType() == PredefinedMetricType.ALB_REQUEST_COUNT_PER_TARGET;
-        // NetworkIn is recorded as bytes per second (its Average over any period stays per second); the target,
-        // as AWS's with 1-minute monitoring, is bytes per minute.
-        boolean bytesPerMinute = c.predefinedMetricType() == PredefinedMetricType.ASG_AVERAGE_NETWORK_IN;
+        // NetworkIn and NetworkOut are recorded as bytes per second (their Average over any period stays per
+        // second); the target, as AWS's with 1-minute monitoring, is bytes per minute.
+        boolean bytesPerMinute = c.predefinedMetricType() == PredefinedMetricType.ASG_AVERAGE_NETWORK_IN
+                || c.predefinedMetricType() == PredefinedMetricType.ASG_AVERAGE_NETWORK_OUT;
 
         int highPeriod = Math.max(MIN_PERIOD_SECONDS, outWindow / HIGH_PERIODS);
         int highN = Math.max(1, outWindow / highPeriod);

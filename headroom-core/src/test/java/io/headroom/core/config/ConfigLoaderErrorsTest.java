@@ -308,7 +308,8 @@ class ConfigLoaderErrorsTest {
                 Arguments.of(policy("policyType: TargetTrackingScaling"), p0 + "targetTrackingConfiguration: required key is missing"),
                 Arguments.of(policy("policyType: TargetTrackingScaling, targetTrackingConfiguration: "
                         + "{predefinedMetricType: CPU, targetValue: 50}"), p0 + "targetTrackingConfiguration.predefinedMetricType: "
-                        + "\"CPU\" (expected: ASGAverageCPUUtilization | ALBRequestCountPerTarget | ASGAverageNetworkIn)"),
+                        + "\"CPU\" (expected: ASGAverageCPUUtilization | ALBRequestCountPerTarget | ASGAverageNetworkIn"
+                        + " | ASGAverageNetworkOut)"),
                 Arguments.of(policy("policyType: TargetTrackingScaling, targetTrackingConfiguration: "
                         + "{predefinedMetricType: ASGAverageCPUUtilization, targetValue: 0}"),
                         p0 + "targetTrackingConfiguration.targetValue: 0 (expected: a number > 0)"),
@@ -393,9 +394,10 @@ class ConfigLoaderErrorsTest {
                         p0 + "predictiveScalingConfiguration.metricSpecifications: 2 entries (expected: exactly one metric"
                                 + " specification, as AWS allows)"),
                 Arguments.of(policy("policyType: PredictiveScaling, predictiveScalingConfiguration: {metricSpecifications: ["
-                        + PSPEC.replace("ASGCPUUtilization", "ASGNetworkOut") + "]}"),
+                        + PSPEC.replace("ASGCPUUtilization", "ASGNetwork") + "]}"),
                         p0 + "predictiveScalingConfiguration.metricSpecifications[0].predefinedMetricPairSpecification"
-                                + ".predefinedMetricType: \"ASGNetworkOut\" (expected: ASGCPUUtilization | ALBRequestCount | ASGNetworkIn)"),
+                                + ".predefinedMetricType: \"ASGNetwork\" (expected: ASGCPUUtilization | ALBRequestCount"
+                                + " | ASGNetworkIn | ASGNetworkOut)"),
                 Arguments.of(policy("policyType: PredictiveScaling, predictiveScalingConfiguration: {metricSpecifications: ["
                         + PSPEC.replace("targetValue: 50", "targetValue: -1") + "]}"),
                         p0 + "predictiveScalingConfiguration.metricSpecifications[0].targetValue: -1 (expected: a number > 0)"),

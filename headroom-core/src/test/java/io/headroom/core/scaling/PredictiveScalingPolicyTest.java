@@ -16,6 +16,8 @@ import java.util.List;
 import java.util.Optional;
 import java.util.OptionalInt;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 class PredictiveScalingPolicyTest {
     private static final MetricKey TOTAL_CPU = MetricKey.of("TotalCPUUtilization", Dimensions.of("AutoScalingGroupName", "web"));
@@ -156,15 +158,19 @@ class PredictiveScalingPolicyTest {
         assertThat(p.evaluate(store, Fixtures.steady(1), MIDNIGHT.plusSeconds(2 * 3600)).wantedCapacity()).hasValue(1);
     }
 
-    @Test
-    void asgNetworkInUsesTheGroupsTotalBytesPerMinuteAgainstBytesPerInstancePerMinute() {
-        MetricKey totalNet = MetricKey.of("TotalNetworkIn", Dimensions.of("AutoScalingGroupName", "web"));
-        history(totalNet, 2, 50_000, 500_000); // bytes per second over the group: 3 MB and 30 MB a minute
-        Predictive c = new Predictive("net", PredictiveMetricPair.ASG_NETWORK_IN, null, 6_000_000,
+    @ParameterizedTest
+    @EnumSource(value = PredictiveMetricPair.class, names = {"ASG_NETWORK_IN", "ASG_NETWORK_OUT"})
+    void asgNetworkPairsUseTheGroupsTotalBytesPerMinuteAgainstBytesPerInstancePerMinute(PredictiveMetricPair pair) {
+        String total = pair == PredictiveMetricPair.ASG_NETWORK_IN ? "TotalNetworkIn" : "TotalNetworkOut";
+        // bytes per second over the group: 3 MB and 30 MB a minute; the other direction's total is 10 times as high
+        history(MetricKey.of(total, Dimensions.of("AutoScalingGroupName", "web")), 2, 50_000, 500_000);
+        history(MetricKey.of(total.endsWith("In") ? "TotalNetworkOut" : "TotalNetworkIn",
+                Dimensions.of("AutoScalingGroupName", "web")), 2, 500_000, 5_000_000);
+        Predictive c = new Predictive("net", pair, null, 6_000_000,
                 PredictiveMode.FORECAST_AND_SCALE, 300, MaxCapacityBreachBehavior.HONOR_MAX_CAPACITY, null);
         PredictiveScalingPolicy p = policy(c);
         assertThat(p.evaluate(store, Fixtures.steady(1), MIDNIGHT.plusSeconds(12 * 3600)).wantedCapacity()).hasValue(5);
-        assertThat(p.forecast().orElseThrow().loadMetric()).isEqualTo("TotalNetworkIn{AutoScalingGroupName=web}");
+        assertThat(p.forecast().orElseThrow().loadMetric()).isEqualTo(total + "{AutoScalingGroupName=web}");
         assertThat(p.forecast().orElseThrow().loadUnit()).isEqualTo("bytes per minute, summed over instances");
         assertThat(p.evaluate(store, Fixtures.steady(1), MIDNIGHT.plusSeconds(2 * 3600)).wantedCapacity()).hasValue(1);
     }

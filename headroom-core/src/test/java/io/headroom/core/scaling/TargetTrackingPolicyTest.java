@@ -73,6 +73,21 @@ class TargetTrackingPolicyTest {
     }
 
     @Test
+    void networkOutTargetsAreBytesWrittenPerMinute() {
+        TargetTracking out = new TargetTracking("out", PredefinedMetricType.ASG_AVERAGE_NETWORK_OUT, null, null,
+                12_000_000, false, null, null, null);
+        ScalingPolicy p = create(out);
+        assertThat(p.alarms().get(0)).hasToString("TargetTracking-web-AlarmHigh-out: NetworkOut{AutoScalingGroupName=web}"
+                + " Average > 200000.0 for 5 of 5 x 2 s");
+        // 500 kB/s per instance = 30 MB a minute against 12 MB a minute: ceil(2 x 30 / 12) = 5. NetworkIn is not read.
+        fill(store, io.headroom.core.metrics.MetricKey.of("NetworkIn",
+                io.headroom.core.metrics.Dimensions.of("AutoScalingGroupName", "web")), 0, 10, 5_000_000);
+        fill(store, io.headroom.core.metrics.MetricKey.of("NetworkOut",
+                io.headroom.core.metrics.Dimensions.of("AutoScalingGroupName", "web")), 0, 10, 500_000);
+        assertThat(p.evaluate(store, steady(2), at(10)).wantedCapacity()).hasValue(5);
+    }
+
+    @Test
     void doesNotScaleOutAgainWhileTheNewInstancesWarmUpUnlessTheComputationIsHigher() {
         ScalingPolicy p = create(cpu(50, false));
         fill(store, CPU, 0, 20, 100);

@@ -50,24 +50,28 @@ final class ProcFs {
         }
     }
 
-    /**
-     * The bytes process {@code pid} has read ({@code rchar} of {@code /proc/PID/io}), or -1 when it is gone or the
-     * file cannot be read.
-     */
-    static long readBytes(long pid) {
+    /** What a process has read and written: {@code rchar} and {@code wchar} of {@code /proc/PID/io}. */
+    record Io(long readBytes, long writtenBytes) {}
+
+    /** The bytes process {@code pid} has read and written, or null when it is gone or the file cannot be read. */
+    static Io io(long pid) {
         if (!AVAILABLE) {
-            return -1;
+            return null;
         }
         try {
+            long read = -1;
+            long written = -1;
             for (String line : Files.readAllLines(PROC.resolve(Long.toString(pid)).resolve("io"))) {
                 if (line.startsWith("rchar:")) {
-                    return Long.parseLong(line.substring("rchar:".length()).trim());
+                    read = Long.parseLong(line.substring("rchar:".length()).trim());
+                } else if (line.startsWith("wchar:")) {
+                    written = Long.parseLong(line.substring("wchar:".length()).trim());
                 }
             }
+            return read >= 0 && written >= 0 ? new Io(read, written) : null;
         } catch (IOException | RuntimeException e) {
-            // gone meanwhile, or not ours to read
+            return null; // gone meanwhile, or not ours to read
         }
-        return -1;
     }
 
     /** Every live process; processes that vanish while scanning are skipped. */

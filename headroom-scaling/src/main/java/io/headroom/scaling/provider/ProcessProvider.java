@@ -385,17 +385,20 @@ public final class ProcessProvider implements InstanceProvider {
         }
         long ticks = 0;
         long pages = 0;
-        long read = -1; // -1: no member's reads could be read
+        long read = -1; // -1: no member's I/O counters could be read
+        long written = -1;
         for (ProcFs.Stat s : tree) {
             ticks += s.cpuTicks();
             pages += s.rssPages();
-            long r = ProcFs.readBytes(s.pid()); // -1 for a member that exited meanwhile: left out, like its ticks
-            if (r >= 0) {
-                read = Math.max(read, 0) + r;
+            ProcFs.Io io = ProcFs.io(s.pid()); // null for a member that exited meanwhile: left out, like its ticks
+            if (io != null) {
+                read = Math.max(read, 0) + io.readBytes();
+                written = Math.max(written, 0) + io.writtenBytes();
             }
         }
         double percent;
         double readRate;
+        double writeRate;
         synchronized (e.sampleLock) {
             long now = nanoTicker.getAsLong();
             double seconds = (now - e.prevSampleNanos) / 1e9;
@@ -403,12 +406,19 @@ public final class ProcessProvider implements InstanceProvider {
             e.prevSampleNanos = now;
             e.prevSampleTicks = ticks; // also when lower: a member left, later deltas start from here
             percent = seconds <= 0 ? 0 : 100.0 * delta / ProcFs.CLOCK_TICKS_PER_SECOND / seconds / e.spec.vcpus();
-            readRate = read < 0 ? Double.NaN : seconds <= 0 ? 0 : Math.max(0, read - e.prevSampleRead) / seconds;
+            readRate = rate(read, e.prevSampleRead, seconds);
+            writeRate = rate(written, e.prevSampleWritten, seconds);
             if (read >= 0) {
                 e.prevSampleRead = read; // like the ticks: lower when a member left
+                e.prevSampleWritten = written;
             }
         }
-        return Optional.of(new InstanceStats(percent, pages * ProcFs.PAGE_SIZE, readRate));
+        return Optional.of(new InstanceStats(percent, pages * ProcFs.PAGE_SIZE, readRate, writeRate));
+    }
+
+    /** Bytes per second since the previous sample; NaN when the counter could not be read. */
+    private static double rate(long bytes, long previous, double seconds) {
+        return bytes < 0 ? Double.NaN : seconds <= 0 ? 0 : Math.max(0, bytes - previous) / seconds;
     }
 
     @Override
@@ -660,6 +670,7 @@ public final class ProcessProvider implements InstanceProvider {
         long prevSampleNanos;
         long prevSampleTicks;
         long prevSampleRead;
+        long prevSampleWritten;
 
         Entry(LaunchSpec spec, int port, long pid, Instant launchTime, Path logFile, Process wrapper, long nowNanos) {
             this.spec = spec;

@@ -300,15 +300,20 @@ class ProcessProviderTest {
     }
 
     @Test
-    void networkInCountsWhatTheInstanceReads() throws Exception {
-        // About 1 MB a second read from a pipe by a child of the instance's shell (rchar counts sockets, pipes, files).
-        ProviderInstance reader = launch(Duration.ofSeconds(1), 1, Map.of(), "sh", "-c",
+    void networkInAndOutCountWhatTheInstanceReadsAndWrites() throws Exception {
+        // About 1 MB a second through a pipe between two children of the instance's shell: head writes it, cat reads
+        // it (and writes it to /dev/null). rchar and wchar count sockets, pipes and files alike.
+        ProviderInstance busy = launch(Duration.ofSeconds(1), 1, Map.of(), "sh", "-c",
                 "while :; do head -c 100000 /dev/zero | cat > /dev/null; sleep 0.1; done");
         ProviderInstance idle = launch(Duration.ofSeconds(1), 1, Map.of(), "sleep", "300");
-        await().atMost(WAIT).pollDelay(Duration.ofMillis(500)).pollInterval(Duration.ofMillis(500))
-                .until(() -> provider.sample(reader.instanceId()).orElseThrow().networkInBytesPerSecond() > 200_000);
-        await().atMost(WAIT).pollDelay(Duration.ofMillis(500)).pollInterval(Duration.ofMillis(500))
-                .until(() -> provider.sample(idle.instanceId()).orElseThrow().networkInBytesPerSecond() < 1_000);
+        await().atMost(WAIT).pollDelay(Duration.ofMillis(500)).pollInterval(Duration.ofMillis(500)).until(() -> {
+            InstanceStats s = provider.sample(busy.instanceId()).orElseThrow();
+            return s.networkInBytesPerSecond() > 200_000 && s.networkOutBytesPerSecond() > 200_000;
+        });
+        await().atMost(WAIT).pollDelay(Duration.ofMillis(500)).pollInterval(Duration.ofMillis(500)).until(() -> {
+            InstanceStats s = provider.sample(idle.instanceId()).orElseThrow();
+            return s.networkInBytesPerSecond() < 1_000 && s.networkOutBytesPerSecond() < 1_000;
+        });
     }
 
     @Test

@@ -246,6 +246,8 @@ final class PrometheusExporter implements AutoCloseable {
                 case "TotalCPUUtilization": return gauge("headroom.autoscaling_group.total_cpu_utilization_percent", t);
                 case "NetworkIn": return gauge("headroom.autoscaling_group.network_in_bytes_per_second", t);
                 case "TotalNetworkIn": return gauge("headroom.autoscaling_group.total_network_in_bytes_per_second", t);
+                case "NetworkOut": return gauge("headroom.autoscaling_group.network_out_bytes_per_second", t);
+                case "TotalNetworkOut": return gauge("headroom.autoscaling_group.total_network_out_bytes_per_second", t);
                 default:
                     if (name.startsWith("Group")) {
                         return gauge("headroom.autoscaling_group." + snake(name.substring("Group".length())), t);
@@ -257,6 +259,7 @@ final class PrometheusExporter implements AutoCloseable {
                 case "CPUUtilization": return gauge("headroom.instance.cpu_utilization_percent", t);
                 case "MemoryUtilization": return gauge("headroom.instance.memory_rss_bytes", t);
                 case "NetworkIn": return gauge("headroom.instance.network_in_bytes_per_second", t);
+                case "NetworkOut": return gauge("headroom.instance.network_out_bytes_per_second", t);
                 default: break;
             }
         }

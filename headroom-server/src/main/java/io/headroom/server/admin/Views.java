@@ -332,6 +332,7 @@ final class Views {
             case ASG_CPU_UTILIZATION -> "ASGCPUUtilization";
             case ALB_REQUEST_COUNT -> "ALBRequestCount";
             case ASG_NETWORK_IN -> "ASGNetworkIn";
+            case ASG_NETWORK_OUT -> "ASGNetworkOut";
         };
     }
 
@@ -340,6 +341,7 @@ final class Views {
             case ASG_AVERAGE_CPU_UTILIZATION -> "ASGAverageCPUUtilization";
             case ALB_REQUEST_COUNT_PER_TARGET -> "ALBRequestCountPerTarget";
             case ASG_AVERAGE_NETWORK_IN -> "ASGAverageNetworkIn";
+            case ASG_AVERAGE_NETWORK_OUT -> "ASGAverageNetworkOut";
         };
     }
 

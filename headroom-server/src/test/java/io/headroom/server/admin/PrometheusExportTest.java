@@ -123,6 +123,10 @@ class PrometheusExportTest {
             String instanceId = h.server.controller().group("demo").instances().get(0).instanceId();
             double cpu = value(f, "headroom_instance_cpu_utilization_percent", Map.of("instance_id", instanceId));
             assertThat(cpu).isBetween(0.0, 100.0 * Runtime.getRuntime().availableProcessors());
+            for (String bytes : List.of("network_in", "network_out")) {
+                assertThat(value(f, "headroom_instance_" + bytes + "_bytes_per_second", Map.of("instance_id", instanceId)))
+                        .isGreaterThanOrEqualTo(0);
+            }
         });
     }
 
