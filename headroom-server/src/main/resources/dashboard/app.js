@@ -643,8 +643,8 @@ function createGroup(g) {
         h('span.unit', { text: 'predictive scaling, next 48 h' })), h('div.chart.forecast'))),
     h('h4', { text: 'Instances' }),
     h('table.grid.instances', null,
-      h('thead', null, h('tr', null, ...['Instance ID', 'Lifecycle', 'Health', 'Availability Zone', 'Address', 'Launched', 'Protected from scale in']
-        .map((t) => h('th', { text: t })))),
+      h('thead', null, h('tr', null, ...['Instance ID', 'Lifecycle', 'Health', 'Availability Zone', 'Address', 'Launched', 'Protected']
+        .map((t) => h('th', { text: t })), h('th.actions', { text: '' }))),
       h('tbody')),
     h('div.asg-config',
       h('div', null, h('h4', { text: 'Scaling policies and alarms' }), h('div.policies')),
@@ -705,10 +705,52 @@ function dd(dl, label, value, title) {
   setAttr(item, 'title', title);
 }
 
-function createInstanceRow(i) {
-  return h('tr', { dataset: { instanceId: i.instanceId } },
-    h('td.mono'), h('td', null, h('span.badge.lifecycle')), h('td', null, h('span.badge.health')),
-    h('td'), h('td.mono'), h('td'), h('td'));
+/**
+ * An instance action from its row: 'protect' toggles scale-in protection (SetInstanceProtection); 'replace' and
+ * 'shrink' terminate it (TerminateInstanceInAutoScalingGroup) keeping, or decrementing, the desired capacity, after
+ * the browser's confirmation. Errors (say, decrementing below minSize) show in the group's error line.
+ */
+async function instanceAction(groupName, row, errorEl, action) {
+  const i = row._instance;
+  const base = `api/v1/auto-scaling-groups/${enc(groupName)}/instances/${enc(i.instanceId)}`;
+  if (action !== 'protect' && !window.confirm(action === 'shrink'
+    ? `Terminate ${i.instanceId} and decrement the desired capacity of ${groupName} by one?`
+    : `Terminate ${i.instanceId}? ${groupName} keeps its desired capacity and launches a replacement.`)) {
+    return;
+  }
+  row._pending = true;
+  updateInstanceRow(row, i);
+  try {
+    if (action === 'protect') {
+      await api(`${base}/protection`, 'PUT', { protectedFromScaleIn: !i.protectedFromScaleIn });
+    } else {
+      await api(`${base}?decrementDesiredCapacity=${action === 'shrink'}`, 'DELETE');
+    }
+    errorEl.hidden = true;
+    setText(errorEl, '');
+  } catch (e) {
+    errorEl.hidden = false;
+    setText(errorEl, `${i.instanceId}: ${e.message}`);
+  }
+  row._pending = false;
+  refreshSoon();
+}
+
+function createInstanceRow(groupName, errorEl) {
+  return (i) => {
+    const protect = h('button.btn.small.protect', { type: 'button' }, 'Protect');
+    const replace = h('button.btn.small.replace', { type: 'button',
+      title: 'Terminate this instance; the group keeps its desired capacity and launches a replacement' }, 'Replace');
+    const shrink = h('button.btn.small.shrink', { type: 'button',
+      title: 'Terminate this instance and decrement the desired capacity by one' }, 'Terminate & shrink');
+    const row = h('tr', { dataset: { instanceId: i.instanceId } },
+      h('td.mono'), h('td', null, h('span.badge.lifecycle')), h('td', null, h('span.badge.health')),
+      h('td'), h('td.mono'), h('td'), h('td'), h('td.actions', null, protect, ' ', replace, ' ', shrink));
+    protect.addEventListener('click', () => instanceAction(groupName, row, errorEl, 'protect'));
+    replace.addEventListener('click', () => instanceAction(groupName, row, errorEl, 'replace'));
+    shrink.addEventListener('click', () => instanceAction(groupName, row, errorEl, 'shrink'));
+    return row;
+  };
 }
 
 function updateInstanceRow(row, i) {
@@ -722,6 +764,14 @@ function updateInstanceRow(row, i) {
   setAttr(c[5], 'title', i.launchTime);
   setText(c[6], i.protectedFromScaleIn ? 'Yes' : 'No');
   row.classList.toggle('gone', i.lifecycleState === 'Terminated');
+  row._instance = i;
+  const live = i.lifecycleState === 'Pending' || i.lifecycleState === 'InService';
+  const protect = c[7].querySelector('.protect');
+  setText(protect, i.protectedFromScaleIn ? 'Unprotect' : 'Protect');
+  setAttr(protect, 'title', i.protectedFromScaleIn
+    ? 'Remove scale-in protection: scale in may choose this instance again'
+    : 'Protect from scale in: scale in does not choose this instance (it can still be terminated by hand or replaced when unhealthy)');
+  for (const b of c[7].querySelectorAll('button')) b.disabled = !live || !!row._pending;
 }
 
 function createActivityRow() {
@@ -829,8 +879,9 @@ function updateGroup(el, g) {
     input.value = String(g.desiredCapacity);
   }
   const tbody = el.querySelector('table.instances tbody');
-  tbody._emptyRow = tbody._emptyRow || h('tr.empty-row', null, h('td', { colspan: 7, text: 'No instances.' }));
-  syncChildren(tbody, g.instances || [], (i) => i.instanceId, createInstanceRow, updateInstanceRow, tbody._emptyRow);
+  tbody._emptyRow = tbody._emptyRow || h('tr.empty-row', null, h('td', { colspan: 8, text: 'No instances.' }));
+  el._createInstanceRow = el._createInstanceRow || createInstanceRow(g.name, el.querySelector('.asg-body > .form-error'));
+  syncChildren(tbody, g.instances || [], (i) => i.instanceId, el._createInstanceRow, updateInstanceRow, tbody._emptyRow);
   renderPolicies(el.querySelector('.policies'), g);
   renderScheduled(el.querySelector('.scheduled'), g);
   const forecasts = g.forecasts || [];

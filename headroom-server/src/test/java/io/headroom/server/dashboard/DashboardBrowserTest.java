@@ -3,6 +3,8 @@ package io.headroom.server.dashboard;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.headroom.scaling.Instance;
+import io.headroom.scaling.LifecycleState;
 import io.headroom.server.HeadroomServer;
 import io.headroom.server.Variables;
 import java.io.IOException;
@@ -37,12 +39,14 @@ import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.logging.LogEntry;
 import org.openqa.selenium.logging.LogType;
 import org.openqa.selenium.logging.LoggingPreferences;
+import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
  * The dashboard in real headless Chromium against a real Headroom (load balancer, target group and an auto
  * scaling group of demo-app processes): live data arrives, desired capacity is set from the page, the new
- * instance shows up Pending then InService, API errors appear inline, and Drain deregisters a target.
+ * instance shows up Pending then InService, API errors appear inline, instances are protected and terminated from
+ * their rows, and Drain deregisters a target.
  *
  * <p>Needs Debian's {@code chromium} and {@code chromium-driver} ({@code /usr/bin/chromium},
  * {@code /usr/bin/chromedriver}; other paths with {@code -Dheadroom.test.chromium=} and
@@ -148,17 +152,55 @@ class DashboardBrowserTest {
         screenshot("dashboard.png", "dashboard-full.png");
         assertThat(severeBrowserErrors()).isEmpty();
 
-        // Drain: the target leaves service (draining, then unused and gone).
-        String target = driver.findElement(By.cssSelector("article[data-target-group='web'] tbody tr[data-target]"))
-                .getDomAttribute("data-target");
-        driver.findElement(By.cssSelector("article[data-target-group='web'] tr[data-target='" + target + "'] button"))
-                .click();
+        // Instance actions from the rows. Protect the first instance from scale in: the page and the group say so.
+        String first = before.iterator().next();
+        click(instanceButton(first, "protect"));
+        wait.until(d -> text(instanceRow(first) + " td:nth-child(7)").equals("Yes")
+                && text(instanceRow(first) + " button.protect").equals("Unprotect"));
+        assertThat(instance(first).protectedFromScaleIn()).isTrue();
+        // Terminate & shrink the added one, once the browser's confirmation is accepted: desired 2 -> 1.
+        click(instanceButton(added, "shrink"));
+        wait.until(ExpectedConditions.alertIsPresent()).accept();
+        wait.until(d -> !Set.of("Pending", "InService").contains(lifecycle(added)));
+        assertThat(server.controller().group("web").desiredCapacity()).isEqualTo(1);
+        wait.until(d -> text("article[data-asg='web'] table.activities tbody")
+                .contains("in response to a user request, shrinking the capacity from 2 to 1"));
+        // Once more, on the first: that would take the group below minSize 1. The API's refusal shows in the page.
+        click(instanceButton(first, "shrink"));
+        wait.until(ExpectedConditions.alertIsPresent()).accept();
+        wait.until(d -> text("article[data-asg='web'] .asg-body > .form-error").contains("min size"));
+        assertThat(text("article[data-asg='web'] .asg-body > .form-error")).startsWith(first + ": ");
+        assertThat(server.controller().group("web").desiredCapacity()).isEqualTo(1);
+        assertThat(instance(first).lifecycleState()).isEqualTo(LifecycleState.InService);
+        // A dismissed confirmation sends nothing.
+        click(instanceButton(first, "replace"));
+        wait.until(ExpectedConditions.alertIsPresent()).dismiss();
+        click(instanceButton(first, "protect"));
+        wait.until(d -> text(instanceRow(first) + " td:nth-child(7)").equals("No"));
+        assertThat(instance(first).protectedFromScaleIn()).isFalse();
+        assertThat(instance(first).lifecycleState()).isEqualTo(LifecycleState.InService);
+        // Terminate it (replace): the desired capacity stays 1 and the group launches a replacement.
+        Set<String> beforeReplace = instanceIds();
+        click(instanceButton(first, "replace"));
+        wait.until(ExpectedConditions.alertIsPresent()).accept();
+        wait.until(d -> !Set.of("Pending", "InService").contains(lifecycle(first)));
+        wait.until(d -> newInstance(beforeReplace) != null);
+        String replacement = newInstance(beforeReplace);
+        wait.until(d -> "InService".equals(lifecycle(replacement)));
+        assertThat(server.controller().group("web").desiredCapacity()).isEqualTo(1);
+        assertThat(text("article[data-asg='web'] .asg-body > .form-error")).isEmpty();
+
+        // Drain: a healthy target leaves service (draining, then unused and gone).
+        wait.until(d -> healthyTarget("web") != null);
+        String target = healthyTarget("web");
+        click(driver.findElement(By.cssSelector("article[data-target-group='web'] tr[data-target='" + target + "'] button")));
         wait.until(d -> {
             List<WebElement> rows = d.findElements(By.cssSelector(
                     "article[data-target-group='web'] tr[data-target='" + target + "'] .badge"));
             return rows.isEmpty() || Set.of("draining", "unused").contains(rows.get(0).getText());
         });
         assertThat(text("article[data-target-group='web'] .form-error")).isEmpty();
+        assertThat(severeBrowserErrors()).isEmpty();
     }
 
     @Test
@@ -218,6 +260,36 @@ class DashboardBrowserTest {
         return charts.isEmpty() ? 0 : Integer.parseInt(charts.get(0).getDomAttribute("data-points"));
     }
 
+    /** The id of a target of {@code targetGroup} that the page shows healthy, or null. */
+    private String healthyTarget(String targetGroup) {
+        for (WebElement row : driver.findElements(By.cssSelector(
+                "article[data-target-group='" + targetGroup + "'] tbody tr[data-target]"))) {
+            if (row.findElement(By.cssSelector(".badge")).getText().equals("healthy")) {
+                return row.getDomAttribute("data-target");
+            }
+        }
+        return null;
+    }
+
+    /** Clicks {@code e} scrolled to the middle of the window, clear of the page's sticky header. */
+    private void click(WebElement e) {
+        ((JavascriptExecutor) driver).executeScript("arguments[0].scrollIntoView({block: 'center'})", e);
+        e.click();
+    }
+
+    private static String instanceRow(String instanceId) {
+        return "article[data-asg='web'] tr[data-instance-id='" + instanceId + "']";
+    }
+
+    private WebElement instanceButton(String instanceId, String action) {
+        return driver.findElement(By.cssSelector(instanceRow(instanceId) + " button." + action));
+    }
+
+    private Instance instance(String instanceId) {
+        return server.controller().group("web").instances().stream()
+                .filter(i -> i.instanceId().equals(instanceId)).findFirst().orElseThrow();
+    }
+
     private String stateOfSomeTarget(String targetGroup) {
         List<WebElement> badges = driver.findElements(By.cssSelector(
                 "article[data-target-group='" + targetGroup + "'] tbody tr[data-target] .badge"));
@@ -259,12 +331,12 @@ class DashboardBrowserTest {
         return (List<String>) seen;
     }
 
-    /** Console errors other than the 400 the out-of-range request answered on purpose. */
+    /** Console errors other than the 400s the out-of-range requests answered on purpose. */
     private List<String> severeBrowserErrors() {
         return driver.manage().logs().get(LogType.BROWSER).getAll().stream()
                 .filter(e -> e.getLevel().intValue() >= Level.SEVERE.intValue())
                 .map(LogEntry::getMessage)
-                .filter(m -> !(m.contains("desired-capacity") && m.contains("400")))
+                .filter(m -> !(m.contains("400") && (m.contains("desired-capacity") || m.contains("/instances/"))))
                 .toList();
     }
 
