@@ -33,7 +33,9 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Deque;
 import java.util.HashMap;
 import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
@@ -103,6 +105,8 @@ public final class AutoScalingGroup {
     /** A Pending instance not healthy after its grace period plus this is replaced. */
     static final Duration PENDING_TIMEOUT = Duration.ofMinutes(5);
     static final Duration MAX_LAUNCH_BACKOFF = Duration.ofMinutes(1);
+    /** Instance refreshes listed, the newest first. */
+    static final int MAX_REFRESHES = 10;
 
     private static final String ELB_HEALTH_CAUSE = "an ELB system health check failure";
     private static final String EC2_HEALTH_CAUSE = "an EC2 health check indicating it has been terminated or stopped";
@@ -135,6 +139,8 @@ public final class AutoScalingGroup {
     private int launchFailures;
     private Instant nextLaunchAttempt = Instant.MIN;
     private boolean deleting;
+    /** The instance refreshes, newest first; the first may be active. */
+    private final Deque<RefreshRun> refreshes = new ArrayDeque<>();
     /** The capacity listeners were last told of: min, max, desired. */
     private int toldMin;
     private int toldMax;
@@ -270,6 +276,64 @@ public final class AutoScalingGroup {
         return a;
     }
 
+    /**
+     * Starts a rolling replacement of the group's instances (AWS's StartInstanceRefresh with the Rolling strategy);
+     * see {@link RefreshRun} for how it proceeds. Instances protected from scale in are left alone; with
+     * {@code skipMatching} so are those already on the launch template version the group launches.
+     *
+     * @param instanceWarmupSeconds null for the group's defaultInstanceWarmupSeconds
+     * @throws IllegalArgumentException for a percentage outside 0..100 or a warmup outside 0..3600
+     * @throws IllegalStateException    if a refresh is already active (AWS's InstanceRefreshInProgress)
+     */
+    public synchronized InstanceRefresh startInstanceRefresh(int minHealthyPercentage, Integer instanceWarmupSeconds,
+                                                             boolean skipMatching) {
+        if (minHealthyPercentage < 0 || minHealthyPercentage > 100) {
+            throw new IllegalArgumentException("minHealthyPercentage: " + minHealthyPercentage + " (expected: 0..100)");
+        }
+        int warmup = instanceWarmupSeconds == null ? config.defaultInstanceWarmupSeconds() : instanceWarmupSeconds;
+        if (warmup < 0 || warmup > 3600) {
+            throw new IllegalArgumentException("instanceWarmup: " + warmup + " (expected: 0..3600 seconds)");
+        }
+        RefreshRun active = refreshes.peekFirst();
+        if (active != null && active.isActive()) {
+            throw new IllegalStateException("An instance refresh is already in progress for auto scaling group '" + name
+                    + "' (" + active.id + "); cancel it first.");
+        }
+        if (deleting) {
+            throw new IllegalStateException("auto scaling group '" + name + "' is being deleted");
+        }
+        RefreshRun r = new RefreshRun(members.values(), minHealthyPercentage, warmup, skipMatching,
+                currentTemplateVersion(), clock.instant());
+        refreshes.addFirst(r);
+        while (refreshes.size() > MAX_REFRESHES) {
+            refreshes.removeLast();
+        }
+        log.info("auto scaling group {}: instance refresh {} started ({} instances to replace, min healthy {} %)", name,
+                r.id, r.snapshot().instancesToUpdate(), minHealthyPercentage);
+        return r.snapshot();
+    }
+
+    /**
+     * Cancels the active instance refresh (AWS's CancelInstanceRefresh): no further batch starts; replacements
+     * already launched go on.
+     *
+     * @throws IllegalStateException if no refresh is active (AWS's ActiveInstanceRefreshNotFound)
+     */
+    public synchronized InstanceRefresh cancelInstanceRefresh() {
+        RefreshRun r = refreshes.peekFirst();
+        if (r == null || !r.isActive()) {
+            throw new IllegalStateException("No instance refresh is in progress for auto scaling group '" + name + "'.");
+        }
+        r.cancel(clock.instant());
+        log.info("auto scaling group {}: instance refresh {} cancelled", name, r.id);
+        return r.snapshot();
+    }
+
+    /** The group's instance refreshes, newest first (the last {@value #MAX_REFRESHES}). */
+    public synchronized List<InstanceRefresh> instanceRefreshes() {
+        return refreshes.stream().map(RefreshRun::snapshot).toList();
+    }
+
     /** Protects an instance from scale in, or lifts the protection (AWS's SetInstanceProtection). */
     public synchronized void setInstanceProtection(String instanceId, boolean protectedFromScaleIn) {
         member(instanceId).protectedFromScaleIn = protectedFromScaleIn;
@@ -325,6 +389,7 @@ public final class AutoScalingGroup {
             checkHealth(now);
             sampleInstances(now, samples);
             runPolicies(now);
+            stepRefresh(now);
             reconcile(now);
             tellAlarms();
             tellCapacity();
@@ -399,6 +464,10 @@ public final class AutoScalingGroup {
     synchronized void delete(String cause) {
         Instant now = clock.instant();
         deleting = true;
+        RefreshRun r = refreshes.peekFirst();
+        if (r != null && r.isActive()) {
+            r.cancel(now);
+        }
         minSize = 0;
         maxSize = 0;
         desiredCapacity = 0;
@@ -502,7 +571,31 @@ public final class AutoScalingGroup {
         log.info("auto scaling group {}: {} is InService", name, m.id);
     }
 
+    /** The active instance refresh's next batch: terminated without decrementing, so reconcile replaces them. */
+    private void stepRefresh(Instant now) {
+        RefreshRun r = refreshes.peekFirst();
+        if (r == null || !r.isActive()) {
+            return;
+        }
+        for (Member m : r.step(members.values(), desiredCapacity, now)) {
+            beginTermination(m, "At " + at(now) + " an instance was taken out of service in response to an instance"
+                    + " refresh. At " + at(now) + " instance " + m.id + " was selected for termination.", now);
+        }
+        if (!r.isActive()) {
+            log.info("auto scaling group {}: instance refresh {} {}: {}", name, r.id, r.snapshot().status(),
+                    r.snapshot().statusReason());
+        }
+    }
+
+    private void refreshFailure(Member m, String why, Instant now) {
+        RefreshRun r = refreshes.peekFirst();
+        if (r != null) {
+            r.failed(m, why, now);
+        }
+    }
+
     private void markUnhealthy(Member m, String cause, Instant now) {
+        refreshFailure(m, m.id + " was taken out of service in response to " + cause, now);
         m.health = HealthStatus.Unhealthy;
         m.unhealthyCause = "At " + at(now) + " an instance was taken out of service in response to " + cause + ".";
         log.info("auto scaling group {}: {} is Unhealthy ({})", name, m.id, cause);
@@ -777,6 +870,7 @@ public final class AutoScalingGroup {
 
     private void launchFailed(Member m, String why, Instant now) {
         log.warn("auto scaling group {}: launching {} failed: {}", name, m.id, why);
+        refreshFailure(m, "launching " + m.id + " failed: " + why, now);
         m.launchActivity.end(now, Activity.FAILED, why);
         backOff(now);
         if (m.terminateActivity != null) {

@@ -67,15 +67,8 @@ class AutoScalingControllerTest {
     }
 
     @AfterEach
-    void tearDown() {
-        try {
-            if (controller != null) {
-                controller.close();
-            }
-        } finally {
-            registry.close();
-            provider.close();
-        }
+    void tearDown() throws Exception {
+        Fixtures.closeAll(controller, registry, provider);
     }
 
     private AutoScalingGroup start(HeadroomConfig config, String group) {
@@ -83,12 +76,8 @@ class AutoScalingControllerTest {
         return controller.group(group);
     }
 
-    /** Ticks (one second of controller time per poll) until the condition holds; 30 s of real time at most. */
     private void tickUntil(Callable<Boolean> condition) {
-        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(50)).until(() -> {
-            controller.tick(clock.advanceSeconds(1));
-            return condition.call();
-        });
+        Fixtures.tickUntil(controller, clock, condition);
     }
 
     private static long count(AutoScalingGroup g, LifecycleState state) {

@@ -1,5 +1,7 @@
 package io.headroom.scaling;
 
+import static org.awaitility.Awaitility.await;
+
 import io.headroom.core.config.AdminConfig;
 import io.headroom.core.config.AutoScalingGroupConfig;
 import io.headroom.core.config.AutoScalingGroupConfig.HealthCheckType;
@@ -8,9 +10,12 @@ import io.headroom.core.config.HeadroomConfig;
 import io.headroom.core.config.LaunchTemplateConfig;
 import io.headroom.core.config.ScalingPolicyConfig;
 import io.headroom.core.config.ScheduledActionConfig;
+import io.headroom.core.time.ManualClock;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Callable;
 
 /** Config records for the controller tests, built the way the config loader would. */
 final class Fixtures {
@@ -70,6 +75,35 @@ final class Fixtures {
     static LaunchTemplateConfig template(String name, List<String> command) {
         return new LaunchTemplateConfig(name, List.of(
                 new LaunchTemplateConfig.Version(1, command, Map.of("APP_ENV", "test"), null, 1.0, 5)));
+    }
+
+    /** Closes each in turn (nulls skipped), the rest also when one fails; the first failure is thrown. */
+    static void closeAll(AutoCloseable... resources) throws Exception {
+        Exception first = null;
+        for (AutoCloseable r : resources) {
+            try {
+                if (r != null) {
+                    r.close();
+                }
+            } catch (Exception e) {
+                if (first == null) {
+                    first = e;
+                } else {
+                    first.addSuppressed(e);
+                }
+            }
+        }
+        if (first != null) {
+            throw first;
+        }
+    }
+
+    /** Ticks (one second of controller time per poll) until the condition holds; 30 s of real time at most. */
+    static void tickUntil(AutoScalingController controller, ManualClock clock, Callable<Boolean> condition) {
+        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(50)).until(() -> {
+            controller.tick(clock.advanceSeconds(1));
+            return condition.call();
+        });
     }
 
     static HeadroomConfig config(List<LaunchTemplateConfig> templates, Group... groups) {

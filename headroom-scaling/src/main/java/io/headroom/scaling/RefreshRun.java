@@ -1,0 +1,143 @@
+package io.headroom.scaling;
+
+import io.headroom.scaling.InstanceRefresh.Status;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+
+/**
+ * The state of one instance refresh (see {@link InstanceRefresh}), stepped by its group on every tick, under the
+ * group's lock.
+ *
+ * <p>A step first drops from the instances to replace those that left service meanwhile (scaled in, replaced as
+ * unhealthy, terminated by hand). While any active instance of the group is not <em>ready</em> — InService, healthy
+ * and {@code instanceWarmupSeconds} past going InService — a batch is still settling and the step waits. Otherwise
+ * it picks the next batch: as many instances as can leave while the ready ones stay at or above
+ * {@code ceil(desired × minHealthyPercentage / 100)}, and at least one, as AWS replaces at least one at a time.
+ * The group terminates them without decrementing the desired capacity, so its reconcile launches their
+ * replacements, from the group's current launch template version, at once. The refresh is Successful when nothing
+ * is left to replace and the last batch has settled; Failed after {@value #MAX_FAILURES} instances launched during
+ * it failed to launch or went unhealthy.
+ */
+final class RefreshRun {
+    static final int MAX_FAILURES = 3;
+
+    final String id = UUID.randomUUID().toString();
+    final int minHealthyPercentage;
+    final int instanceWarmupSeconds;
+    final boolean skipMatching;
+    final int launchTemplateVersion;
+    final Instant startTime;
+    private final Set<String> toReplace = new LinkedHashSet<>();
+    private final int total;
+    private Status status = Status.Pending;
+    private String statusReason = "Waiting for the group's next tick.";
+    private Instant endTime;
+    private int failures;
+    private int percentage;
+
+    /**
+     * @param candidates the group's active instances, oldest first; those protected from scale in are left alone (AWS's
+     *                   default ScaleInProtectedInstances: Ignore), and with {@code skipMatching} those already on
+     *                   {@code launchTemplateVersion}
+     */
+    RefreshRun(Collection<Member> candidates, int minHealthyPercentage, int instanceWarmupSeconds, boolean skipMatching,
+               int launchTemplateVersion, Instant now) {
+        this.minHealthyPercentage = minHealthyPercentage;
+        this.instanceWarmupSeconds = instanceWarmupSeconds;
+        this.skipMatching = skipMatching;
+        this.launchTemplateVersion = launchTemplateVersion;
+        this.startTime = now;
+        for (Member m : candidates) {
+            if (m.state.isActive() && !m.protectedFromScaleIn
+                    && !(skipMatching && m.launchTemplateVersion == launchTemplateVersion)) {
+                toReplace.add(m.id);
+            }
+        }
+        this.total = toReplace.size();
+    }
+
+    boolean isActive() {
+        return status.isActive();
+    }
+
+    /** The instances to terminate now (possibly none); ends the refresh when it is done. */
+    List<Member> step(Collection<Member> members, int desiredCapacity, Instant now) {
+        if (!isActive()) {
+            return List.of();
+        }
+        status = Status.InProgress;
+        List<Member> active = new ArrayList<>();
+        for (Member m : members) {
+            if (m.state.isActive()) {
+                active.add(m);
+            }
+        }
+        toReplace.removeIf(id -> active.stream().noneMatch(m -> m.id.equals(id)));
+        long settling = active.stream().filter(m -> !ready(m, now)).count();
+        int done = total - toReplace.size();
+        percentage = total == 0 ? 100 : (int) (100L * Math.max(0, done - settling) / total);
+        if (toReplace.isEmpty()) {
+            if (settling == 0) {
+                end(Status.Successful, total == 0 ? "No instances to replace." : "Every instance was replaced.", now);
+            } else {
+                statusReason = "Waiting for the last replacements to be InService, healthy and warmed up.";
+            }
+            return List.of();
+        }
+        if (settling > 0) {
+            statusReason = "Waiting for " + settling + " instance" + (settling == 1 ? "" : "s")
+                    + " to be InService, healthy and warmed up before the next batch.";
+            return List.of();
+        }
+        int minHealthy = (int) Math.ceil(desiredCapacity * minHealthyPercentage / 100.0);
+        int batch = Math.max(1, active.size() - minHealthy);
+        List<Member> victims = new ArrayList<>();
+        for (Member m : active) {
+            if (victims.size() < batch && toReplace.contains(m.id)) {
+                victims.add(m);
+            }
+        }
+        statusReason = "Replacing " + victims.size() + " of " + toReplace.size() + " instance"
+                + (toReplace.size() == 1 ? "" : "s") + " left, keeping at least " + minHealthy + " healthy.";
+        return victims;
+    }
+
+    /** An instance launched during the refresh failed to launch or went unhealthy. */
+    void failed(Member m, String why, Instant now) {
+        if (!isActive() || m.launchTime.isBefore(startTime)) {
+            return;
+        }
+        failures++;
+        if (failures >= MAX_FAILURES) {
+            end(Status.Failed, failures + " instances launched during the refresh failed; the last: " + why, now);
+        }
+    }
+
+    void cancel(Instant now) {
+        end(Status.Cancelled, "Cancelled by a user request.", now);
+    }
+
+    private void end(Status s, String reason, Instant now) {
+        status = s;
+        statusReason = reason;
+        endTime = now;
+        if (s == Status.Successful) {
+            percentage = 100;
+        }
+    }
+
+    private boolean ready(Member m, Instant now) {
+        return m.state == LifecycleState.InService && m.health == HealthStatus.Healthy && m.inServiceTime != null
+                && !now.isBefore(m.inServiceTime.plusSeconds(instanceWarmupSeconds));
+    }
+
+    InstanceRefresh snapshot() {
+        return new InstanceRefresh(id, status, statusReason, startTime, endTime, percentage, toReplace.size(),
+                minHealthyPercentage, instanceWarmupSeconds, skipMatching, launchTemplateVersion);
+    }
+}
