@@ -636,6 +636,7 @@ function createGroup(g) {
       h('dl.sizes'),
       form),
     error,
+    h('div.refresh', { hidden: true }, h('span.badge'), h('span.refresh-text')),
     h('div.asg-charts',
       h('div.chart-panel', null, h('h4', { text: 'Capacity' }), h('div.chart.capacity')),
       h('div.chart-panel', null, h('h4', null, 'CPU utilization ', h('span.unit', { text: '% by instance' })), h('div.chart.instance-cpu')),
@@ -882,6 +883,7 @@ function updateGroup(el, g) {
   tbody._emptyRow = tbody._emptyRow || h('tr.empty-row', null, h('td', { colspan: 8, text: 'No instances.' }));
   el._createInstanceRow = el._createInstanceRow || createInstanceRow(g.name, el.querySelector('.asg-body > .form-error'));
   syncChildren(tbody, g.instances || [], (i) => i.instanceId, el._createInstanceRow, updateInstanceRow, tbody._emptyRow);
+  renderRefresh(el.querySelector('.refresh'), g.instanceRefresh);
   renderPolicies(el.querySelector('.policies'), g);
   renderScheduled(el.querySelector('.scheduled'), g);
   const forecasts = g.forecasts || [];
@@ -892,6 +894,22 @@ function updateGroup(el, g) {
   const acts = el.querySelector('table.activities tbody');
   acts._emptyRow = acts._emptyRow || h('tr.empty-row', null, h('td', { colspan: 5, text: 'No activities yet.' }));
   syncChildren(acts, g._activities || [], (a) => a.activityId, createActivityRow, updateActivityRow, acts._emptyRow);
+}
+
+const REFRESH_STATUS = { Pending: 'info', InProgress: 'info', Successful: 'ok', Failed: 'bad', Cancelled: 'muted' };
+
+/** The group's latest instance refresh: its status, progress and reason (hidden when there was none). */
+function renderRefresh(el, r) {
+  if (el.hidden !== !r) el.hidden = !r;
+  if (!r) return;
+  badge(el.querySelector('.badge'), r.status, kindOf(REFRESH_STATUS, r.status));
+  const p = r.preferences || {};
+  setText(el.querySelector('.refresh-text'), [
+    `Instance refresh ${r.percentageComplete} % complete, ${r.instancesToUpdate} to update`,
+    `min healthy ${p.minHealthyPercentage} %, warmup ${fmtDuration(p.instanceWarmup)}${p.skipMatching ? ', skip matching' : ''}`,
+    `started ${fmtClock(r.startTime)}${r.endTime ? `, ended ${fmtClock(r.endTime)}` : ''}`,
+    r.statusReason,
+  ].join(' · '));
 }
 
 function renderGroups(asgs) {

@@ -1,6 +1,7 @@
 package io.headroom.server;
 
 import io.headroom.server.cli.ActivitiesCommand;
+import io.headroom.server.cli.RefreshCommand;
 import io.headroom.server.cli.ScaleCommand;
 import io.headroom.server.cli.StatusCommand;
 import io.headroom.server.cli.TargetsCommand;
@@ -13,7 +14,8 @@ import picocli.CommandLine.Command;
 @Command(name = "headroom", mixinStandardHelpOptions = true, version = "headroom 0.1.0",
         description = "Load balancing and auto scaling for your own machines.",
         subcommands = {UpCommand.class, ValidateCommand.class, DemoAppCommand.class, LoadCommand.class,
-                StatusCommand.class, ScaleCommand.class, TargetsCommand.class, ActivitiesCommand.class})
+                StatusCommand.class, ScaleCommand.class, TargetsCommand.class, ActivitiesCommand.class,
+                RefreshCommand.class})
 public final class Main implements Runnable {
 
     public static void main(String[] args) {

@@ -17,6 +17,7 @@ import io.headroom.proxy.target.TargetGroup;
 import io.headroom.scaling.Activity;
 import io.headroom.scaling.AutoScalingGroup;
 import io.headroom.scaling.Instance;
+import io.headroom.scaling.InstanceRefresh;
 import io.headroom.server.HeadroomServer;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
@@ -32,6 +33,8 @@ import java.util.NoSuchElementException;
 /** The {@code /api/v1} endpoints of docs/api.md. Handlers run on the admin server's own thread pool. */
 final class ApiRoutes {
     private static final String V1 = "/api/v1";
+    /** AWS's default MinHealthyPercentage of an instance refresh. */
+    private static final int DEFAULT_MIN_HEALTHY_PERCENTAGE = 90;
 
     private final HeadroomServer server;
     private final Clock clock;
@@ -73,6 +76,18 @@ final class ApiRoutes {
         app.put(V1 + "/auto-scaling-groups/{name}/desired-capacity", this::setDesiredCapacity);
         app.put(V1 + "/auto-scaling-groups/{name}/instances/{id}/protection", this::setProtection);
         app.delete(V1 + "/auto-scaling-groups/{name}/instances/{id}", this::terminateInstance);
+        app.post(V1 + "/auto-scaling-groups/{name}/instance-refreshes", this::startInstanceRefresh);
+        app.get(V1 + "/auto-scaling-groups/{name}/instance-refreshes", ctx -> json.send(ctx, 200,
+                obj("instanceRefreshes", group(ctx.pathParam("name")).instanceRefreshes().stream()
+                        .map(Views::instanceRefresh).toList())));
+        app.delete(V1 + "/auto-scaling-groups/{name}/instance-refreshes", ctx -> {
+            AutoScalingGroup g = group(ctx.pathParam("name"));
+            try {
+                json.send(ctx, 200, Views.instanceRefresh(g.cancelInstanceRefresh()));
+            } catch (IllegalStateException e) {
+                throw new ApiException(409, "ActiveInstanceRefreshNotFound", e.getMessage());
+            }
+        });
 
         app.post(V1 + "/reload", ctx -> {
             String errors = server.reload();
@@ -264,6 +279,39 @@ final class ApiRoutes {
         json.send(ctx, 202, Views.activity(a));
     }
 
+    /** AWS's StartInstanceRefresh: an optional body {"preferences": {minHealthyPercentage, instanceWarmup, skipMatching}}. */
+    private void startInstanceRefresh(Context ctx) {
+        AutoScalingGroup g = group(ctx.pathParam("name"));
+        JsonNode prefs = ctx.body().isBlank() ? null : json.body(ctx).get("preferences");
+        if (prefs != null && !prefs.isObject()) {
+            throw ApiException.validation("preferences: " + prefs + " (expected an object with minHealthyPercentage,"
+                    + " instanceWarmup, skipMatching)");
+        }
+        JsonNode min = prefs == null ? null : prefs.get("minHealthyPercentage");
+        JsonNode warmup = prefs == null ? null : prefs.get("instanceWarmup");
+        JsonNode skip = prefs == null ? null : prefs.get("skipMatching");
+        if (min != null && !min.isInt()) {
+            throw ApiException.validation("preferences.minHealthyPercentage: " + min + " (expected an integer 0..100)");
+        }
+        if (warmup != null && !warmup.isInt()) {
+            throw ApiException.validation("preferences.instanceWarmup: " + warmup + " (expected seconds, 0..3600)");
+        }
+        if (skip != null && !skip.isBoolean()) {
+            throw ApiException.validation("preferences.skipMatching: " + skip + " (expected: true or false)");
+        }
+        InstanceRefresh r;
+        try {
+            r = g.startInstanceRefresh(min == null ? DEFAULT_MIN_HEALTHY_PERCENTAGE : min.asInt(),
+                    warmup == null ? null : warmup.asInt(), skip != null && skip.asBoolean());
+        } catch (IllegalArgumentException e) {
+            throw ApiException.validation("preferences." + e.getMessage());
+        } catch (IllegalStateException e) {
+            throw new ApiException(409, g.instanceRefreshes().stream().anyMatch(x -> x.status().isActive())
+                    ? "InstanceRefreshInProgress" : "Conflict", e.getMessage());
+        }
+        json.send(ctx, 201, Views.instanceRefresh(r));
+    }
+
     // ---- metrics
 
     private void metrics(Context ctx) {
@@ -309,6 +357,8 @@ final class ApiRoutes {
             m.putAll(Views.counts(g.instances()));
             m.put("alarmsInAlarm", g.alarms().stream().filter(a -> a.state() == io.headroom.core.alarm.AlarmState.ALARM).count());
             m.put("forecasts", g.forecasts().stream().map(Views::forecastSummary).toList());
+            m.put("instanceRefresh", g.instanceRefreshes().stream().filter(r -> r.status().isActive()).findFirst()
+                    .map(Views::instanceRefresh).orElse(null));
             groups.add(m);
             List<Activity> newest = g.activities();
             activities.addAll(newest.subList(0, Math.min(5, newest.size())));

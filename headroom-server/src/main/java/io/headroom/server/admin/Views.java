@@ -19,6 +19,7 @@ import io.headroom.proxy.target.TargetGroup;
 import io.headroom.scaling.Activity;
 import io.headroom.scaling.AutoScalingGroup;
 import io.headroom.scaling.Instance;
+import io.headroom.scaling.InstanceRefresh;
 import io.headroom.scaling.LifecycleState;
 import io.headroom.scaling.PolicyAlarm;
 import java.time.Instant;
@@ -152,6 +153,7 @@ final class Views {
                 "policies", c == null ? List.of() : c.policies().stream().map(Views::policy).toList(),
                 "alarms", g.alarms().stream().map(Views::alarm).toList(),
                 "forecasts", g.forecasts().stream().map(Views::forecast).toList(),
+                "instanceRefresh", g.instanceRefreshes().stream().findFirst().map(Views::instanceRefresh).orElse(null),
                 "scheduledActions", c == null ? List.of() : c.scheduledActions().stream().map(s -> scheduled(s, now)).toList()));
         return m;
     }
@@ -183,6 +185,21 @@ final class Views {
                 "protectedFromScaleIn", i.protectedFromScaleIn(),
                 "host", i.host(),
                 "port", i.port());
+    }
+
+    /** AWS's DescribeInstanceRefreshes item, with the preferences Headroom takes. */
+    static Map<String, Object> instanceRefresh(InstanceRefresh r) {
+        return obj("instanceRefreshId", r.instanceRefreshId(),
+                "status", r.status().name(),
+                "statusReason", r.statusReason(),
+                "startTime", r.startTime(),
+                "endTime", r.endTime(),
+                "percentageComplete", r.percentageComplete(),
+                "instancesToUpdate", r.instancesToUpdate(),
+                "launchTemplateVersion", r.launchTemplateVersion(),
+                "preferences", obj("minHealthyPercentage", r.minHealthyPercentage(),
+                        "instanceWarmup", r.instanceWarmupSeconds(),
+                        "skipMatching", r.skipMatching()));
     }
 
     static Map<String, Object> activity(Activity a) {

@@ -45,6 +45,14 @@ final class AdminClient {
         return send("PUT", path, body);
     }
 
+    JsonNode post(String path, Object body) throws AdminException {
+        return send("POST", path, body);
+    }
+
+    JsonNode delete(String path) throws AdminException {
+        return send("DELETE", path, null);
+    }
+
     static String encode(String pathSegment) {
         return URLEncoder.encode(pathSegment, StandardCharsets.UTF_8).replace("+", "%20");
     }

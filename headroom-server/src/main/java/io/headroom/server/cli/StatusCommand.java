@@ -75,6 +75,21 @@ public final class StatusCommand implements Callable<Integer> {
                 forecasts.print(out);
                 out.println();
             }
+            Table refreshes = new Table("INSTANCE REFRESH", "GROUP", "STATUS", "COMPLETE", "TO UPDATE", "REASON");
+            boolean anyRefresh = false;
+            for (JsonNode g : s.path("autoScalingGroups")) {
+                JsonNode r = g.path("instanceRefresh");
+                if (r.isObject()) {
+                    anyRefresh = true;
+                    refreshes.row(r.path("instanceRefreshId").asText(), g.path("name").asText(), r.path("status").asText(),
+                            r.path("percentageComplete").asInt() + " %", r.path("instancesToUpdate").asInt(),
+                            r.path("statusReason").asText());
+                }
+            }
+            if (anyRefresh) {
+                refreshes.print(out);
+                out.println();
+            }
             out.println("RECENT ACTIVITIES");
             if (s.path("recentActivities").isEmpty()) {
                 out.println("(none)");

@@ -378,6 +378,55 @@ class AdminApiTest {
         });
     }
 
+    @Test
+    void instanceRefreshStartsListsCancelsAndReplacesTheInstances() throws Exception {
+        String base = "/api/v1/auto-scaling-groups/demo/instance-refreshes";
+        assertError(h.call("POST", base, "{\"preferences\": {\"minHealthyPercentage\": 150}}"),
+                400, "ValidationError", "preferences.minHealthyPercentage: 150 (expected: 0..100)");
+        assertError(h.call("POST", base, "{\"preferences\": {\"instanceWarmup\": \"soon\"}}"),
+                400, "ValidationError", "preferences.instanceWarmup", "seconds");
+        assertError(h.call("POST", base, "{\"preferences\": {\"skipMatching\": 1}}"),
+                400, "ValidationError", "preferences.skipMatching", "true or false");
+        assertError(h.call("POST", base, "{\"preferences\": 3}"), 400, "ValidationError", "preferences");
+        assertError(h.call("POST", "/api/v1/auto-scaling-groups/nope/instance-refreshes", null), 404, "NotFound", "nope");
+        assertError(h.call("DELETE", base, null), 409, "ActiveInstanceRefreshNotFound", "No instance refresh is in progress");
+
+        // Started with AWS's defaults (no body), listed, refused a second time, cancelled.
+        Response r = h.call("POST", base, null);
+        assertThat(r.status()).as(r.raw().body()).isEqualTo(201);
+        String first = r.json().path("instanceRefreshId").asText();
+        assertThat(r.json().path("status").asText()).isEqualTo("Pending");
+        assertThat(r.json().path("preferences").path("minHealthyPercentage").asInt()).isEqualTo(90);
+        assertThat(r.json().path("preferences").path("skipMatching").asBoolean()).isFalse();
+        assertError(h.call("POST", base, null), 409, "InstanceRefreshInProgress", first);
+        assertThat(list(h.get(base).json().path("instanceRefreshes"))).extracting(n -> n.path("instanceRefreshId").asText())
+                .startsWith(first);
+        r = h.call("DELETE", base, null);
+        assertThat(r.status()).as(r.raw().body()).isEqualTo(200);
+        assertThat(r.json().path("status").asText()).isEqualTo("Cancelled");
+        assertThat(r.json().path("endTime").isNull()).isFalse();
+
+        // A refresh without warmup runs to the end: every instance of the group is new.
+        await().atMost(Duration.ofSeconds(40)).until(() -> h.get("/api/v1/auto-scaling-groups/demo").json()
+                .path("inService").asInt() == h.get("/api/v1/auto-scaling-groups/demo").json().path("desiredCapacity").asInt());
+        java.util.Set<String> before = new java.util.HashSet<>();
+        list(h.get("/api/v1/auto-scaling-groups/demo").json().path("instances")).stream()
+                .filter(i -> i.path("lifecycleState").asText().equals("InService"))
+                .forEach(i -> before.add(i.path("instanceId").asText()));
+        r = h.call("POST", base, "{\"preferences\": {\"minHealthyPercentage\": 0, \"instanceWarmup\": 0}}");
+        assertThat(r.status()).as(r.raw().body()).isEqualTo(201);
+        String second = r.json().path("instanceRefreshId").asText();
+        await().atMost(Duration.ofSeconds(40)).until(() -> h.get("/api/v1/auto-scaling-groups/demo").json()
+                .path("instanceRefresh").path("status").asText().equals("Successful"));
+        JsonNode g = h.get("/api/v1/auto-scaling-groups/demo").json();
+        assertThat(g.path("instanceRefresh").path("instanceRefreshId").asText()).isEqualTo(second);
+        assertThat(g.path("instanceRefresh").path("percentageComplete").asInt()).isEqualTo(100);
+        assertThat(list(g.path("instances")).stream().filter(i -> i.path("lifecycleState").asText().equals("InService"))
+                .map(i -> i.path("instanceId").asText())).isNotEmpty().doesNotContainAnyElementsOf(before);
+        assertThat(list(h.get(base).json().path("instanceRefreshes"))).extracting(n -> n.path("status").asText())
+                .startsWith("Successful", "Cancelled");
+    }
+
     // ---- reload
 
     @Test

@@ -85,6 +85,34 @@ class AdminCommandsTest {
     }
 
     @Test
+    void refreshStartsListsAndCancelsAnInstanceRefresh() {
+        Run started = admin("refresh", "demo", "--min-healthy-percentage", "100", "--instance-warmup", "3600");
+        assertThat(started.exit()).as(started.err()).isZero();
+        assertThat(started.out()).containsPattern("demo: started \\S+ Pending 0 % \\(\\d+ to update\\) · min healthy 100 %,"
+                + " warmup 3600 s · started \\S+Z · ");
+        String id = h.server.controller().group("demo").instanceRefreshes().get(0).instanceRefreshId();
+        assertThat(started.out()).contains(id);
+        Run status = admin("status");
+        assertThat(status.out()).containsPattern("(?m)^INSTANCE REFRESH\\s+GROUP\\s+STATUS\\s+COMPLETE\\s+TO UPDATE\\s+REASON$")
+                .containsPattern("(?m)^" + id + "\\s+demo\\s+(Pending|InProgress)\\s+0 %\\s+\\d+\\s+\\S");
+        Run again = admin("refresh", "demo");
+        assertThat(again.exit()).isEqualTo(1);
+        assertThat(again.err()).contains("headroom refresh: An instance refresh is already in progress").contains(id);
+        Run cancelled = admin("refresh", "demo", "--cancel");
+        assertThat(cancelled.exit()).as(cancelled.err()).isZero();
+        assertThat(cancelled.out()).startsWith("demo: cancelled " + id + " Cancelled ").contains("Cancelled by a user request.");
+        assertThat(admin("status").out()).doesNotContain("INSTANCE REFRESH");
+        Run list = admin("refresh", "demo", "--list");
+        assertThat(list.exit()).as(list.err()).isZero();
+        assertThat(list.out()).startsWith(id + " Cancelled ");
+        Run bad = admin("refresh", "demo", "--min-healthy-percentage", "120");
+        assertThat(bad.exit()).isEqualTo(1);
+        assertThat(bad.err()).contains("preferences.minHealthyPercentage: 120 (expected: 0..100)");
+        Run both = admin("refresh", "demo", "--cancel", "--list");
+        assertThat(both.exit()).isEqualTo(2);
+    }
+
+    @Test
     void scaleOutsideMinMaxPrintsTheApiMessageAndExits1() {
         Run r = admin("scale", "demo", "9");
         assertThat(r.exit()).isEqualTo(1);

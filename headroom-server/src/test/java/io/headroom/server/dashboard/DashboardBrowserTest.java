@@ -190,6 +190,16 @@ class DashboardBrowserTest {
         assertThat(server.controller().group("web").desiredCapacity()).isEqualTo(1);
         assertThat(text("article[data-asg='web'] .asg-body > .form-error")).isEmpty();
 
+        // An instance refresh started through the API shows in the group's panel, and its end too.
+        assertThat(driver.findElement(By.cssSelector("article[data-asg='web'] .refresh")).isDisplayed()).isFalse();
+        server.controller().group("web").startInstanceRefresh(100, 3600, false);
+        wait.until(d -> text("article[data-asg='web'] .refresh").startsWith("InProgress")
+                && text("article[data-asg='web'] .refresh").contains("Instance refresh 0 % complete, 1 to update"));
+        assertThat(text("article[data-asg='web'] .refresh")).contains("min healthy 100 %, warmup 1 h 0 min");
+        server.controller().group("web").cancelInstanceRefresh();
+        wait.until(d -> text("article[data-asg='web'] .refresh").startsWith("Cancelled")
+                && text("article[data-asg='web'] .refresh").contains("Cancelled by a user request."));
+
         // Drain: a healthy target leaves service (draining, then unused and gone).
         wait.until(d -> healthyTarget("web") != null);
         String target = healthyTarget("web");
