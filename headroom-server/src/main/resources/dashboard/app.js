@@ -133,7 +133,7 @@ function badge(el, text, kind, extra = '') {
 }
 
 const TARGET_STATE = { healthy: 'ok', initial: 'info', unhealthy: 'bad', draining: 'warn', unused: 'muted', unavailable: 'muted' };
-const LIFECYCLE = { InService: 'ok', Pending: 'info', 'Terminating:Draining': 'warn', Terminating: 'warn', Terminated: 'muted' };
+const LIFECYCLE = { InService: 'ok', Pending: 'info', EnteringStandby: 'warn', Standby: 'muted', 'Terminating:Draining': 'warn', Terminating: 'warn', Terminated: 'muted' };
 const ACTIVITY = { Successful: 'ok', InProgress: 'info', WaitingForELBConnectionDraining: 'warn', Failed: 'bad', Cancelled: 'muted' };
 const ALARM = { OK: 'ok', ALARM: 'bad', INSUFFICIENT_DATA: 'muted' };
 
@@ -643,10 +643,10 @@ function createGroup(g) {
       h('div.chart-panel.forecast-panel', { hidden: true }, h('h4', null, 'Capacity forecast ',
         h('span.unit', { text: 'predictive scaling, next 48 h' })), h('div.chart.forecast'))),
     h('h4', { text: 'Instances' }),
-    h('table.grid.instances', null,
-      h('thead', null, h('tr', null, ...['Instance ID', 'Lifecycle', 'Health', 'Availability Zone', 'Address', 'Launched', 'Protected']
+    h('div.instances-wrap', null, h('table.grid.instances', null,
+      h('thead', null, h('tr', null, ...['Instance ID', 'Lifecycle', 'Health', 'Zone', 'Address', 'Launched', 'Protected']
         .map((t) => h('th', { text: t })), h('th.actions', { text: '' }))),
-      h('tbody')),
+      h('tbody'))),
     h('div.asg-config',
       h('div', null, h('h4', { text: 'Scaling policies and alarms' }), h('div.policies')),
       h('div', null, h('h4', { text: 'Scheduled actions' }), h('div.scheduled'))),
@@ -714,7 +714,7 @@ function dd(dl, label, value, title) {
 async function instanceAction(groupName, row, errorEl, action) {
   const i = row._instance;
   const base = `api/v1/auto-scaling-groups/${enc(groupName)}/instances/${enc(i.instanceId)}`;
-  if (action !== 'protect' && !window.confirm(action === 'shrink'
+  if (action !== 'protect' && action !== 'standby' && !window.confirm(action === 'shrink'
     ? `Terminate ${i.instanceId} and decrement the desired capacity of ${groupName} by one?`
     : `Terminate ${i.instanceId}? ${groupName} keeps its desired capacity and launches a replacement.`)) {
     return;
@@ -724,6 +724,9 @@ async function instanceAction(groupName, row, errorEl, action) {
   try {
     if (action === 'protect') {
       await api(`${base}/protection`, 'PUT', { protectedFromScaleIn: !i.protectedFromScaleIn });
+    } else if (action === 'standby') {
+      await (i.lifecycleState === 'Standby' ? api(`${base}/standby`, 'DELETE')
+        : api(`${base}/standby?decrementDesiredCapacity=false`, 'POST'));
     } else {
       await api(`${base}?decrementDesiredCapacity=${action === 'shrink'}`, 'DELETE');
     }
@@ -740,14 +743,16 @@ async function instanceAction(groupName, row, errorEl, action) {
 function createInstanceRow(groupName, errorEl) {
   return (i) => {
     const protect = h('button.btn.small.protect', { type: 'button' }, 'Protect');
+    const standby = h('button.btn.small.standby', { type: 'button' }, 'Standby');
     const replace = h('button.btn.small.replace', { type: 'button',
       title: 'Terminate this instance; the group keeps its desired capacity and launches a replacement' }, 'Replace');
     const shrink = h('button.btn.small.shrink', { type: 'button',
       title: 'Terminate this instance and decrement the desired capacity by one' }, 'Terminate & shrink');
     const row = h('tr', { dataset: { instanceId: i.instanceId } },
       h('td.mono'), h('td', null, h('span.badge.lifecycle')), h('td', null, h('span.badge.health')),
-      h('td'), h('td.mono'), h('td'), h('td'), h('td.actions', null, protect, ' ', replace, ' ', shrink));
+      h('td'), h('td.mono'), h('td'), h('td'), h('td.actions', null, protect, ' ', standby, ' ', replace, ' ', shrink));
     protect.addEventListener('click', () => instanceAction(groupName, row, errorEl, 'protect'));
+    standby.addEventListener('click', () => instanceAction(groupName, row, errorEl, 'standby'));
     replace.addEventListener('click', () => instanceAction(groupName, row, errorEl, 'replace'));
     shrink.addEventListener('click', () => instanceAction(groupName, row, errorEl, 'shrink'));
     return row;
@@ -772,7 +777,15 @@ function updateInstanceRow(row, i) {
   setAttr(protect, 'title', i.protectedFromScaleIn
     ? 'Remove scale-in protection: scale in may choose this instance again'
     : 'Protect from scale in: scale in does not choose this instance (it can still be terminated by hand or replaced when unhealthy)');
+  const standby = c[7].querySelector('.standby');
+  const inStandby = i.lifecycleState === 'Standby';
+  setText(standby, inStandby ? 'Return' : 'Standby');
+  setAttr(standby, 'title', inStandby
+    ? 'Return to service: Pending until it passes its health checks; the desired capacity grows by one'
+    : 'Move to Standby: out of its target groups (drained), still running, not health checked; the group launches a replacement');
   for (const b of c[7].querySelectorAll('button')) b.disabled = !live || !!row._pending;
+  standby.disabled = !!row._pending || !(inStandby || i.lifecycleState === 'InService');
+  c[7].querySelector('.replace').disabled = !!row._pending || !(live || inStandby);
 }
 
 function createActivityRow() {
@@ -866,6 +879,8 @@ function updateGroup(el, g) {
     `zones ${(g.availabilityZones || []).join(', ') || '–'}`,
     `health check ${g.healthCheckType}`,
     `target groups ${(g.targetGroups || []).join(', ') || 'none'}`,
+    ...((g.suspendedProcesses || []).length
+      ? [`processes suspended: ${g.suspendedProcesses.map((p) => p.processName).join(', ')}`] : []),
   ].join(' · '));
   const dl = el.querySelector('.sizes');
   dd(dl, 'Min', g.minSize, 'minSize');
@@ -874,6 +889,7 @@ function updateGroup(el, g) {
   dd(dl, 'InService', g.inService);
   dd(dl, 'Pending', g.pending);
   dd(dl, 'Terminating', g.terminating);
+  dd(dl, 'Standby', g.standby || 0);
   const input = el.querySelector('input.num');
   setAttr(input, 'placeholder', `${g.minSize}–${g.maxSize}`);
   if (!el._dirty && document.activeElement !== input && input.value !== String(g.desiredCapacity)) {

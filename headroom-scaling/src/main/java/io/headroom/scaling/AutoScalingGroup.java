@@ -35,7 +35,10 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Collections;
 import java.util.Deque;
+import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
@@ -79,6 +82,10 @@ import org.slf4j.LoggerFactory;
  *                    ▼
  *               Terminated ───── listed for a minute, then forgotten
  * </pre>
+ * A user can also move an InService instance to standby ({@link #enterStandby}): EnteringStandby while its target
+ * groups drain it, then Standby (running, not capacity, not health checked) until {@link #exitStandby} makes it
+ * Pending again. Instance refreshes ({@link #startInstanceRefresh}) and suspended processes
+ * ({@link #suspendProcesses}) are described where they are started.
  *
  * <h2>Metrics</h2>
  * Every tick records, with dimension {@code AutoScalingGroupName}: GroupMinSize, GroupMaxSize,
@@ -139,6 +146,8 @@ public final class AutoScalingGroup {
     private int launchFailures;
     private Instant nextLaunchAttempt = Instant.MIN;
     private boolean deleting;
+    /** Suspended processes and why (AWS's SuspensionReason), in suspension order. */
+    private final Map<ScalingProcess, String> suspended = new LinkedHashMap<>();
     /** The instance refreshes, newest first; the first may be active. */
     private final Deque<RefreshRun> refreshes = new ArrayDeque<>();
     /** The capacity listeners were last told of: min, max, desired. */
@@ -167,8 +176,8 @@ public final class AutoScalingGroup {
         this.scheduledActions = config.scheduledActions().stream().map(ScheduledAction::of).toList();
         Dimensions d = Dimensions.of("AutoScalingGroupName", name);
         for (String metric : List.of("GroupMinSize", "GroupMaxSize", "GroupDesiredCapacity", "GroupInServiceInstances",
-                "GroupPendingInstances", "GroupTerminatingInstances", "GroupTotalInstances", "CPUUtilization",
-                "TotalCPUUtilization", "MemoryUtilization", "NetworkIn", "TotalNetworkIn", "NetworkOut",
+                "GroupPendingInstances", "GroupTerminatingInstances", "GroupStandbyInstances", "GroupTotalInstances",
+                "CPUUtilization", "TotalCPUUtilization", "MemoryUtilization", "NetworkIn", "TotalNetworkIn", "NetworkOut",
                 "TotalNetworkOut")) {
             groupKeys.put(metric, MetricKey.of(metric, d));
         }
@@ -334,6 +343,144 @@ public final class AutoScalingGroup {
         return refreshes.stream().map(RefreshRun::snapshot).toList();
     }
 
+    /**
+     * Suspends processes of the group (AWS's SuspendProcesses); none given means all. Suspending one already
+     * suspended keeps its reason. See {@link ScalingProcess} for what each stops.
+     */
+    public synchronized void suspendProcesses(Collection<ScalingProcess> processes) {
+        String reason = "User suspended at " + at(clock.instant());
+        boolean changed = false;
+        for (ScalingProcess p : processes.isEmpty() ? EnumSet.allOf(ScalingProcess.class) : processes) {
+            if (suspended.putIfAbsent(p, reason) == null) {
+                log.info("auto scaling group {}: {} suspended", name, p);
+                changed = true;
+            }
+        }
+        if (changed) {
+            tellProcesses();
+        }
+    }
+
+    /** Resumes suspended processes (AWS's ResumeProcesses); none given means all. */
+    public synchronized void resumeProcesses(Collection<ScalingProcess> processes) {
+        boolean changed = false;
+        for (ScalingProcess p : processes.isEmpty() ? EnumSet.allOf(ScalingProcess.class) : processes) {
+            if (suspended.remove(p) != null) {
+                log.info("auto scaling group {}: {} resumed", name, p);
+                changed = true;
+            }
+        }
+        if (changed) {
+            tellProcesses();
+        }
+    }
+
+    /** Suspensions saved by an earlier run, with their reasons (at startup, before the first tick). */
+    public synchronized void restoreSuspendedProcesses(Map<ScalingProcess, String> saved) {
+        suspended.clear();
+        suspended.putAll(saved);
+        if (!saved.isEmpty()) {
+            log.info("auto scaling group {}: processes still suspended from before the restart: {}", name, saved.keySet());
+        }
+    }
+
+    private void tellProcesses() {
+        Map<ScalingProcess, String> now = Collections.unmodifiableMap(new LinkedHashMap<>(suspended));
+        for (GroupListener l : listeners) {
+            try {
+                l.processesChanged(name, now);
+            } catch (RuntimeException e) {
+                log.warn("auto scaling group {}: a listener failed on a process change", name, e);
+            }
+        }
+    }
+
+    /** The suspended processes with their reasons, in the order they were suspended. */
+    public synchronized Map<ScalingProcess, String> suspendedProcesses() {
+        return Collections.unmodifiableMap(new LinkedHashMap<>(suspended));
+    }
+
+    private boolean isSuspended(ScalingProcess p) {
+        return suspended.containsKey(p);
+    }
+
+    /**
+     * Moves an InService instance to standby (AWS's EnterStandby): it is deregistered from its target groups and
+     * drained, keeps running, and is neither health checked nor counted as capacity until {@link #exitStandby}.
+     * Without decrementing the desired capacity, the group launches a replacement.
+     *
+     * @throws IllegalStateException    if the instance is not InService
+     * @throws IllegalArgumentException if it is not in this group, or decrementing would go below minSize
+     */
+    public synchronized Activity enterStandby(String instanceId, boolean decrementDesiredCapacity) {
+        Member m = member(instanceId);
+        if (m.state != LifecycleState.InService) {
+            throw new IllegalStateException("instance " + instanceId + " of auto scaling group '" + name + "' is "
+                    + m.state + " (expected: InService)");
+        }
+        if (decrementDesiredCapacity && desiredCapacity - 1 < minSize) {
+            throw new IllegalArgumentException("Currently, desiredCapacity equals minSize (" + minSize + ") of auto scaling"
+                    + " group '" + name + "'. Moving instance " + instanceId + " to standby without replacement would violate"
+                    + " the group's min size constraint.");
+        }
+        Instant now = clock.instant();
+        String cause = "At " + at(now) + " instance " + instanceId + " was moved to standby in response to a user request";
+        if (decrementDesiredCapacity) {
+            cause += ", shrinking the capacity from " + desiredCapacity + " to " + (desiredCapacity - 1);
+            desiredCapacity--;
+        }
+        m.state = LifecycleState.EnteringStandby;
+        m.standbyActivity = activityLog.start("Moving EC2 instance to Standby: " + instanceId, cause + ".", now);
+        log.info("auto scaling group {}: {} entering standby", name, instanceId);
+        deregisterAll(m, now, t -> standbyReached(m, t));
+        tellCapacity();
+        return m.standbyActivity.toActivity();
+    }
+
+    /**
+     * Returns a Standby instance to service (AWS's ExitStandby): it is Pending again, registered in the group's
+     * target groups, and InService once it passes their health checks; the desired capacity grows by one.
+     *
+     * @throws IllegalStateException    if the instance is not in Standby
+     * @throws IllegalArgumentException if it is not in this group, or the desired capacity would exceed maxSize
+     */
+    public synchronized Activity exitStandby(String instanceId) {
+        Member m = member(instanceId);
+        if (m.state != LifecycleState.Standby) {
+            throw new IllegalStateException("instance " + instanceId + " of auto scaling group '" + name + "' is "
+                    + m.state + " (expected: Standby)");
+        }
+        if (desiredCapacity + 1 > maxSize) {
+            throw new IllegalArgumentException("Moving instance " + instanceId + " out of standby would raise the desired"
+                    + " capacity of auto scaling group '" + name + "' to " + (desiredCapacity + 1) + ", above its maxSize "
+                    + maxSize + ".");
+        }
+        Instant now = clock.instant();
+        String cause = "At " + at(now) + " instance " + instanceId + " was moved out of standby in response to a user"
+                + " request, increasing the capacity from " + desiredCapacity + " to " + (desiredCapacity + 1) + ".";
+        desiredCapacity++;
+        m.state = LifecycleState.Pending;
+        m.health = HealthStatus.Healthy;
+        m.inServiceTime = null;
+        m.pendingSince = now;
+        m.launchActivity = null;
+        register(m);
+        log.info("auto scaling group {}: {} left standby", name, instanceId);
+        ActivityLog.Entry a = activityLog.done("Moving EC2 instance out of Standby: " + instanceId, cause, now,
+                Activity.SUCCESSFUL, null);
+        tellCapacity();
+        return a.toActivity();
+    }
+
+    private void standbyReached(Member m, Instant now) {
+        if (m.state != LifecycleState.EnteringStandby) {
+            return; // terminated meanwhile
+        }
+        m.state = LifecycleState.Standby;
+        m.standbyActivity.end(now, Activity.SUCCESSFUL, null);
+        log.info("auto scaling group {}: {} is in Standby", name, m.id);
+    }
+
     /** Protects an instance from scale in, or lifts the protection (AWS's SetInstanceProtection). */
     public synchronized void setInstanceProtection(String instanceId, boolean protectedFromScaleIn) {
         member(instanceId).protectedFromScaleIn = protectedFromScaleIn;
@@ -348,6 +495,13 @@ public final class AutoScalingGroup {
      */
     public synchronized Activity terminateInstance(String instanceId, boolean decrementDesiredCapacity) {
         Member m = member(instanceId);
+        if (m.state.isStandby()) {
+            // Not capacity: the desired capacity is not what it is counted against, so it stays as it is.
+            Instant now = clock.instant();
+            beginTermination(m, "At " + at(now) + " instance " + instanceId + " was taken out of service in response to a"
+                    + " user request.", now);
+            return m.terminateActivity.toActivity();
+        }
         if (!m.state.isActive()) {
             throw new IllegalArgumentException("instance " + instanceId + " of auto scaling group '" + name + "' is already "
                     + m.state);
@@ -472,7 +626,7 @@ public final class AutoScalingGroup {
         maxSize = 0;
         desiredCapacity = 0;
         for (Member m : List.copyOf(members.values())) {
-            if (m.state.isActive()) {
+            if (m.state.isActive() || m.state.isStandby()) {
                 beginTermination(m, "At " + at(now) + " " + cause + ".", now);
             }
         }
@@ -486,6 +640,9 @@ public final class AutoScalingGroup {
     // ---- the reconcile steps ----
 
     private void runScheduledActions(Instant now) {
+        if (isSuspended(ScalingProcess.ScheduledActions)) {
+            return; // those due meanwhile are skipped: the next run looks from this tick on
+        }
         Instant from = lastTick != null ? lastTick : now.minusSeconds(1);
         if (!now.isAfter(from)) {
             return;
@@ -544,7 +701,7 @@ public final class AutoScalingGroup {
                 }
                 continue;
             }
-            Instant graceEnd = m.launchTime.plusSeconds(config.healthCheckGracePeriodSeconds());
+            Instant graceEnd = m.pendingSince.plusSeconds(config.healthCheckGracePeriodSeconds());
             boolean allHealthy = true;
             boolean anyUnhealthy = false;
             for (String tg : m.registeredIn) {
@@ -574,7 +731,8 @@ public final class AutoScalingGroup {
     /** The active instance refresh's next batch: terminated without decrementing, so reconcile replaces them. */
     private void stepRefresh(Instant now) {
         RefreshRun r = refreshes.peekFirst();
-        if (r == null || !r.isActive()) {
+        if (r == null || !r.isActive() || isSuspended(ScalingProcess.InstanceRefresh)
+                || isSuspended(ScalingProcess.Terminate)) {
             return;
         }
         for (Member m : r.step(members.values(), desiredCapacity, now)) {
@@ -595,6 +753,9 @@ public final class AutoScalingGroup {
     }
 
     private void markUnhealthy(Member m, String cause, Instant now) {
+        if (isSuspended(ScalingProcess.HealthCheck)) {
+            return;
+        }
         refreshFailure(m, m.id + " was taken out of service in response to " + cause, now);
         m.health = HealthStatus.Unhealthy;
         m.unhealthyCause = "At " + at(now) + " an instance was taken out of service in response to " + cause + ".";
@@ -615,7 +776,7 @@ public final class AutoScalingGroup {
         int inN = 0;
         int outN = 0;
         for (Member m : members.values()) {
-            if (!m.state.isActive() || !m.launched) {
+            if (!(m.state.isActive() || m.state == LifecycleState.Standby) || !m.launched) {
                 continue;
             }
             Optional<InstanceStats> stats;
@@ -696,7 +857,7 @@ public final class AutoScalingGroup {
             }
         }
         Optional<CapacityChange> change = PolicyCombiner.combine(decisions, state);
-        if (change.isEmpty()) {
+        if (change.isEmpty() || isSuspended(ScalingProcess.AlarmNotification)) {
             return;
         }
         int from = desiredCapacity;
@@ -733,19 +894,29 @@ public final class AutoScalingGroup {
 
     /** Launches and terminates so that the healthy Pending + InService instances match the desired capacity. */
     private void reconcile(Instant now) {
+        boolean terminate = !isSuspended(ScalingProcess.Terminate);
+        boolean replaceUnhealthy = !isSuspended(ScalingProcess.ReplaceUnhealthy);
+        if (!isSuspended(ScalingProcess.AddToLoadBalancer)) {
+            for (Member m : members.values()) {
+                if (m.state.isActive() && m.launched && m.registeredIn.size() < config.targetGroups().size()) {
+                    register(m); // launched while AddToLoadBalancer was suspended (or a registration failed)
+                }
+            }
+        }
         // Unhealthy instances that never served, or whose process is gone, have nothing to keep: terminate now.
         for (Member m : List.copyOf(members.values())) {
-            if (m.state.isActive() && m.health == HealthStatus.Unhealthy
+            if (terminate && replaceUnhealthy && m.state.isActive() && m.health == HealthStatus.Unhealthy
                     && (m.state == LifecycleState.Pending || m.exited)) {
                 beginTermination(m, m.unhealthyCause, now);
             }
         }
         List<Member> healthy = members.values().stream().filter(Member::isActiveHealthy).toList();
         int active = (int) members.values().stream().filter(m -> m.state.isActive()).count();
-        int need = desiredCapacity - healthy.size();
+        // With ReplaceUnhealthy suspended an unhealthy instance still counts: nothing is launched in its place.
+        int need = desiredCapacity - (replaceUnhealthy ? healthy.size() : active);
         if (need > 0) {
             int room = maxSize - active;
-            if (room < need) {
+            if (room < need && terminate && replaceUnhealthy) {
                 // maxSize leaves no room to launch before terminating: take unhealthy ones out first.
                 for (Member m : List.copyOf(members.values())) {
                     if (room >= need) {
@@ -758,7 +929,7 @@ public final class AutoScalingGroup {
                 }
             }
             launch(Math.min(need, room), healthy, now);
-        } else if (need < 0) {
+        } else if (need < 0 && terminate) {
             List<Member> victims = TerminationOrder.choose(healthy, -need, terminationPolicies(), currentTemplateVersion());
             int size = healthy.size();
             for (Member m : victims) {
@@ -775,7 +946,7 @@ public final class AutoScalingGroup {
         // Launch before terminating: an unhealthy InService instance goes once healthy InService ones suffice.
         long healthyInService = members.values().stream()
                 .filter(m -> m.state == LifecycleState.InService && m.health == HealthStatus.Healthy).count();
-        if (healthyInService >= desiredCapacity) {
+        if (healthyInService >= desiredCapacity && terminate && replaceUnhealthy) {
             for (Member m : List.copyOf(members.values())) {
                 if (m.state.isActive() && m.health == HealthStatus.Unhealthy) {
                     beginTermination(m, m.unhealthyCause, now);
@@ -785,7 +956,7 @@ public final class AutoScalingGroup {
     }
 
     private void launch(int count, List<Member> healthy, Instant now) {
-        if (count <= 0 || now.isBefore(nextLaunchAttempt)) {
+        if (count <= 0 || now.isBefore(nextLaunchAttempt) || isSuspended(ScalingProcess.Launch)) {
             return;
         }
         LaunchTemplateConfig.Version version;
@@ -887,6 +1058,9 @@ public final class AutoScalingGroup {
     }
 
     private void register(Member m) {
+        if (isSuspended(ScalingProcess.AddToLoadBalancer)) {
+            return; // the reconcile after ResumeProcesses registers it
+        }
         for (String tg : config.targetGroups()) {
             if (m.registeredIn.contains(tg)) {
                 continue;
@@ -908,14 +1082,27 @@ public final class AutoScalingGroup {
         if (m.launchActivity != null && !m.launchActivity.isOver()) {
             m.launchActivity.end(now, Activity.CANCELLED, "the instance was terminated before it was InService");
         }
+        if (m.standbyActivity != null && !m.standbyActivity.isOver()) {
+            m.standbyActivity.end(now, Activity.CANCELLED, "the instance was terminated before it reached Standby");
+        }
         if (!m.launched) {
             return; // launched() or launchFailed() takes it from here
         }
+        if (!m.registeredIn.isEmpty()) {
+            m.terminateActivity.progress(0, Activity.WAITING_FOR_DRAINING);
+        }
+        deregisterAll(m, now, t -> stop(m));
+    }
+
+    /**
+     * Deregisters {@code m} from every target group it is in; {@code then} runs once all of them have drained it:
+     * at once when it was in none, else in the tick after the last drain ended.
+     */
+    private void deregisterAll(Member m, Instant now, Consumer<Instant> then) {
         if (m.registeredIn.isEmpty()) {
-            stop(m);
+            then.accept(now);
             return;
         }
-        m.terminateActivity.progress(0, Activity.WAITING_FOR_DRAINING);
         List<CompletableFuture<Void>> drains = new ArrayList<>();
         for (String tg : m.registeredIn) {
             try {
@@ -925,8 +1112,7 @@ public final class AutoScalingGroup {
             }
         }
         m.registeredIn.clear();
-        CompletableFuture.allOf(drains.toArray(CompletableFuture[]::new))
-                .whenComplete((v, e) -> reports.add(t -> stop(m)));
+        CompletableFuture.allOf(drains.toArray(CompletableFuture[]::new)).whenComplete((v, e) -> reports.add(then));
     }
 
     /** Terminating:Draining → Terminating: the provider stops the process. */
@@ -959,10 +1145,12 @@ public final class AutoScalingGroup {
         int pending = 0;
         int inService = 0;
         int terminating = 0;
+        int standby = 0;
         for (Member m : members.values()) {
             switch (m.state) {
                 case Pending -> pending++;
                 case InService -> inService++;
+                case EnteringStandby, Standby -> standby++;
                 case TerminatingDraining, Terminating -> terminating++;
                 default -> { }
             }
@@ -974,6 +1162,7 @@ public final class AutoScalingGroup {
         metrics.record(groupKeys.get("GroupInServiceInstances"), s, inService);
         metrics.record(groupKeys.get("GroupPendingInstances"), s, pending);
         metrics.record(groupKeys.get("GroupTerminatingInstances"), s, terminating);
+        metrics.record(groupKeys.get("GroupStandbyInstances"), s, standby);
         metrics.record(groupKeys.get("GroupTotalInstances"), s, pending + inService + terminating);
     }
 

@@ -1,5 +1,7 @@
 package io.headroom.scaling;
 
+import java.util.Map;
+
 /**
  * Told what happens in an auto scaling group, for durable state and notifications. Every method is called
  * while the group's lock is held, on the controller's thread or the thread of an admin call: implementations
@@ -17,6 +19,10 @@ public interface GroupListener {
      * action, a reload or a restore); not called while the group is being deleted or Headroom shuts down.
      */
     default void capacityChanged(GroupCapacity capacity) {
+    }
+
+    /** The group's suspended processes changed (a user's SuspendProcesses or ResumeProcesses): all of them now. */
+    default void processesChanged(String groupName, Map<ScalingProcess, String> suspended) {
     }
 
     /** An alarm of one of the group's scaling policies changed state; {@code alarm.history()} ends with the change. */

@@ -9,6 +9,10 @@ public enum LifecycleState {
     Pending,
     /** Counted as capacity; gets traffic from its target groups while healthy. */
     InService,
+    /** A user moved it to standby: deregistered from its target groups, waiting for their drains to end. */
+    EnteringStandby,
+    /** Out of service at a user's request: running, in no target group, not health checked, not capacity. */
+    Standby,
     /** Deregistered from its target groups; waiting until its in-flight requests finish (or the delay ends). */
     TerminatingDraining("Terminating:Draining"),
     /** Its process is being stopped: SIGTERM, then SIGKILL after the termination grace period. */
@@ -29,6 +33,11 @@ public enum LifecycleState {
     /** Pending or InService: counted against maxSize and watched by health checks. */
     public boolean isActive() {
         return this == Pending || this == InService;
+    }
+
+    /** EnteringStandby or Standby. */
+    public boolean isStandby() {
+        return this == EnteringStandby || this == Standby;
     }
 
     /** TerminatingDraining or Terminating. */

@@ -16,6 +16,8 @@ final class Member {
     final String zone;
     final int launchTemplateVersion;
     final Instant launchTime;
+    /** Since when it is Pending: its launch, or its return from standby (the health check grace period counts from here). */
+    Instant pendingSince;
     final MetricKey cpuKey;
     final MetricKey memoryKey;
     final MetricKey networkInKey;
@@ -37,12 +39,14 @@ final class Member {
     final Set<String> registeredIn = new LinkedHashSet<>();
     ActivityLog.Entry launchActivity;
     ActivityLog.Entry terminateActivity;
+    ActivityLog.Entry standbyActivity;
 
     Member(String id, String zone, int launchTemplateVersion, Instant launchTime, boolean protectedFromScaleIn) {
         this.id = id;
         this.zone = zone;
         this.launchTemplateVersion = launchTemplateVersion;
         this.launchTime = launchTime;
+        this.pendingSince = launchTime;
         this.protectedFromScaleIn = protectedFromScaleIn;
         Dimensions d = Dimensions.of("InstanceId", id);
         this.cpuKey = MetricKey.of("CPUUtilization", d);

@@ -7,7 +7,6 @@ import static org.awaitility.Awaitility.await;
 import io.headroom.core.alarm.AlarmState;
 import io.headroom.core.config.AlarmConfig;
 import io.headroom.core.config.AutoScalingGroupConfig.TerminationPolicy;
-import io.headroom.core.config.HeadroomConfig;
 import io.headroom.core.config.LaunchTemplateConfig;
 import io.headroom.core.config.ScalingPolicyConfig;
 import io.headroom.core.config.ScheduledActionConfig;
@@ -25,7 +24,6 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -33,53 +31,15 @@ import java.util.List;
 import java.util.Map;
 import java.util.NoSuchElementException;
 import java.util.OptionalDouble;
-import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicBoolean;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The controller against real child processes (the real {@link ProcessProvider}) and real HTTP health checks.
  * Time is a {@link ManualClock} that each poll moves one second before ticking, so the controller sees a
  * minute of its time pass in a few real seconds while the processes run in real time.
  */
-class AutoScalingControllerTest {
-    private static final Instant T0 = Instant.parse("2026-11-23T10:00:00Z");
-    /** A cheap instance for tests that need no HTTP: a process that just runs. */
-    private static final LaunchTemplateConfig SLEEPER = Fixtures.template("sleeper", List.of("sleep", "300"));
-
-    @TempDir
-    Path stateDir;
-
-    private final ManualClock clock = new ManualClock(T0);
-    private ProcessProvider provider;
-    private HttpHealthRegistry registry;
-    private MetricStore store;
-    private AutoScalingController controller;
-
-    @BeforeEach
-    void setUp() {
-        provider = new ProcessProvider(stateDir, clock);
-        registry = new HttpHealthRegistry("web");
-        store = MetricStore.inMemory(Duration.ofHours(1));
-    }
-
-    @AfterEach
-    void tearDown() throws Exception {
-        Fixtures.closeAll(controller, registry, provider);
-    }
-
-    private AutoScalingGroup start(HeadroomConfig config, String group) {
-        controller = new AutoScalingController(config, provider, registry, store, clock);
-        return controller.group(group);
-    }
-
-    private void tickUntil(Callable<Boolean> condition) {
-        Fixtures.tickUntil(controller, clock, condition);
-    }
-
+class AutoScalingControllerTest extends ControllerHarness {
     private static long count(AutoScalingGroup g, LifecycleState state) {
         return g.instances().stream().filter(i -> i.lifecycleState() == state).count();
     }

@@ -5,31 +5,22 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.headroom.core.config.HeadroomConfig;
 import io.headroom.core.config.LaunchTemplateConfig;
-import io.headroom.core.metrics.MetricStore;
 import io.headroom.core.time.ManualClock;
 import io.headroom.scaling.Fixtures.Group;
 import io.headroom.scaling.InstanceRefresh.Status;
 import io.headroom.scaling.provider.ProcessProvider;
-import java.nio.file.Path;
-import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Collectors;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Instance refresh against real child processes (the real {@link ProcessProvider}), with EC2 health checks so that
  * an instance is InService once its process runs. Time is a {@link ManualClock} moved one second per tick.
  */
-class InstanceRefreshTest {
-    private static final Instant T0 = Instant.parse("2026-11-23T10:00:00Z");
+class InstanceRefreshTest extends ControllerHarness {
     private static final LaunchTemplateConfig.Version V1 =
             new LaunchTemplateConfig.Version(1, List.of("sleep", "300"), Map.of(), null, 1.0, 5);
     private static final LaunchTemplateConfig.Version V2 =
@@ -38,36 +29,12 @@ class InstanceRefreshTest {
     private static final LaunchTemplateConfig.Version BROKEN =
             new LaunchTemplateConfig.Version(2, List.of("sh", "-c", "exit 3"), Map.of(), null, 1.0, 5);
 
-    @TempDir
-    Path stateDir;
-
-    private final ManualClock clock = new ManualClock(T0);
-    private ProcessProvider provider;
-    private HttpHealthRegistry registry;
-    private AutoScalingController controller;
-
-    @BeforeEach
-    void setUp() {
-        provider = new ProcessProvider(stateDir, clock);
-        registry = new HttpHealthRegistry("web");
-    }
-
-    @AfterEach
-    void tearDown() throws Exception {
-        Fixtures.closeAll(controller, registry, provider);
-    }
-
     private static HeadroomConfig config(Group group, LaunchTemplateConfig.Version... versions) {
         return Fixtures.config(List.of(new LaunchTemplateConfig("app", List.of(versions))), group);
     }
 
     private AutoScalingGroup start(HeadroomConfig config) {
-        controller = new AutoScalingController(config, provider, registry, MetricStore.inMemory(Duration.ofHours(1)), clock);
-        return controller.group("workers");
-    }
-
-    private void tickUntil(Callable<Boolean> condition) {
-        Fixtures.tickUntil(controller, clock, condition);
+        return start(config, "workers");
     }
 
     private static Set<String> ids(AutoScalingGroup g, LifecycleState state) {

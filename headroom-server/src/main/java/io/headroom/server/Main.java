@@ -1,8 +1,10 @@
 package io.headroom.server;
 
 import io.headroom.server.cli.ActivitiesCommand;
+import io.headroom.server.cli.ProcessesCommand;
 import io.headroom.server.cli.RefreshCommand;
 import io.headroom.server.cli.ScaleCommand;
+import io.headroom.server.cli.StandbyCommand;
 import io.headroom.server.cli.StatusCommand;
 import io.headroom.server.cli.TargetsCommand;
 import io.headroom.server.demo.DemoAppCommand;
@@ -15,7 +17,8 @@ import picocli.CommandLine.Command;
         description = "Load balancing and auto scaling for your own machines.",
         subcommands = {UpCommand.class, ValidateCommand.class, DemoAppCommand.class, LoadCommand.class,
                 StatusCommand.class, ScaleCommand.class, TargetsCommand.class, ActivitiesCommand.class,
-                RefreshCommand.class})
+                RefreshCommand.class, ProcessesCommand.Suspend.class, ProcessesCommand.Resume.class,
+                StandbyCommand.class})
 public final class Main implements Runnable {
 
     public static void main(String[] args) {

@@ -18,6 +18,7 @@ import io.headroom.scaling.Activity;
 import io.headroom.scaling.AutoScalingGroup;
 import io.headroom.scaling.Instance;
 import io.headroom.scaling.InstanceRefresh;
+import io.headroom.scaling.ScalingProcess;
 import io.headroom.server.HeadroomServer;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
@@ -25,10 +26,12 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.NoSuchElementException;
+import java.util.stream.Collectors;
 
 /** The {@code /api/v1} endpoints of docs/api.md. Handlers run on the admin server's own thread pool. */
 final class ApiRoutes {
@@ -76,7 +79,30 @@ final class ApiRoutes {
         app.put(V1 + "/auto-scaling-groups/{name}/desired-capacity", this::setDesiredCapacity);
         app.put(V1 + "/auto-scaling-groups/{name}/instances/{id}/protection", this::setProtection);
         app.delete(V1 + "/auto-scaling-groups/{name}/instances/{id}", this::terminateInstance);
+        app.post(V1 + "/auto-scaling-groups/{name}/instances/{id}/standby", ctx -> {
+            AutoScalingGroup g = group(ctx.pathParam("name"));
+            String id = ctx.pathParam("id");
+            boolean decrement = decrementDesiredCapacity(ctx);
+            instance(g, id);
+            json.send(ctx, 202, Views.activity(standbyCall(() -> g.enterStandby(id, decrement))));
+        });
+        app.delete(V1 + "/auto-scaling-groups/{name}/instances/{id}/standby", ctx -> {
+            AutoScalingGroup g = group(ctx.pathParam("name"));
+            String id = ctx.pathParam("id");
+            instance(g, id);
+            json.send(ctx, 200, Views.activity(standbyCall(() -> g.exitStandby(id))));
+        });
         app.post(V1 + "/auto-scaling-groups/{name}/instance-refreshes", this::startInstanceRefresh);
+        app.post(V1 + "/auto-scaling-groups/{name}/suspend-processes", ctx -> {
+            AutoScalingGroup g = group(ctx.pathParam("name"));
+            g.suspendProcesses(scalingProcesses(ctx));
+            json.send(ctx, 200, obj("suspendedProcesses", Views.suspendedProcesses(g)));
+        });
+        app.post(V1 + "/auto-scaling-groups/{name}/resume-processes", ctx -> {
+            AutoScalingGroup g = group(ctx.pathParam("name"));
+            g.resumeProcesses(scalingProcesses(ctx));
+            json.send(ctx, 200, obj("suspendedProcesses", Views.suspendedProcesses(g)));
+        });
         app.get(V1 + "/auto-scaling-groups/{name}/instance-refreshes", ctx -> json.send(ctx, 200,
                 obj("instanceRefreshes", group(ctx.pathParam("name")).instanceRefreshes().stream()
                         .map(Views::instanceRefresh).toList())));
@@ -257,26 +283,66 @@ final class ApiRoutes {
         json.send(ctx, 200, Views.instance(instance(g, id)));
     }
 
-    private void terminateInstance(Context ctx) {
-        AutoScalingGroup g = group(ctx.pathParam("name"));
-        String id = ctx.pathParam("id");
+    /** The required query parameter {@code decrementDesiredCapacity=true|false}. */
+    private static boolean decrementDesiredCapacity(Context ctx) {
         String d = ctx.queryParam("decrementDesiredCapacity");
         if (d == null || !(d.equals("true") || d.equals("false"))) {
             throw ApiException.validation("decrementDesiredCapacity: " + (d == null ? "missing" : "'" + d + "'")
                     + " (expected: true or false)");
         }
+        return Boolean.parseBoolean(d);
+    }
+
+    /** EnterStandby / ExitStandby: a wrong state is 409, a size limit 400. */
+    private static Activity standbyCall(java.util.function.Supplier<Activity> call) {
+        try {
+            return call.get();
+        } catch (IllegalStateException e) {
+            throw ApiException.conflict(e.getMessage());
+        } catch (IllegalArgumentException e) {
+            throw ApiException.validation(e.getMessage());
+        }
+    }
+
+    private void terminateInstance(Context ctx) {
+        AutoScalingGroup g = group(ctx.pathParam("name"));
+        String id = ctx.pathParam("id");
+        boolean decrement = decrementDesiredCapacity(ctx);
         Instance i = instance(g, id);
-        if (!i.lifecycleState().isActive()) {
+        if (!i.lifecycleState().isActive() && !i.lifecycleState().isStandby()) {
             throw ApiException.conflict("instance " + id + " of auto scaling group '" + g.name() + "' is already "
                     + i.lifecycleState());
         }
         Activity a;
         try {
-            a = g.terminateInstance(id, Boolean.parseBoolean(d));
+            a = g.terminateInstance(id, decrement);
         } catch (IllegalArgumentException e) {
             throw ApiException.validation(e.getMessage());
         }
         json.send(ctx, 202, Views.activity(a));
+    }
+
+    /** The body's optional {"scalingProcesses": [names]} (AWS's ScalingProcesses); missing or empty means all. */
+    private List<ScalingProcess> scalingProcesses(Context ctx) {
+        JsonNode names = ctx.body().isBlank() ? null : json.body(ctx).get("scalingProcesses");
+        if (names == null || names.isNull()) {
+            return List.of();
+        }
+        String valid = Arrays.stream(ScalingProcess.values()).map(Enum::name).collect(Collectors.joining(" | "));
+        if (!names.isArray()) {
+            throw ApiException.validation("scalingProcesses: " + names + " (expected a list of: " + valid + ")");
+        }
+        List<ScalingProcess> out = new ArrayList<>();
+        for (int i = 0; i < names.size(); i++) {
+            JsonNode n = names.get(i);
+            ScalingProcess p = Arrays.stream(ScalingProcess.values()).filter(x -> n.isTextual() && x.name().equals(n.asText()))
+                    .findFirst().orElse(null);
+            if (p == null) {
+                throw ApiException.validation("scalingProcesses[" + i + "]: " + n + " (expected: " + valid + ")");
+            }
+            out.add(p);
+        }
+        return out;
     }
 
     /** AWS's StartInstanceRefresh: an optional body {"preferences": {minHealthyPercentage, instanceWarmup, skipMatching}}. */
@@ -357,6 +423,7 @@ final class ApiRoutes {
             m.putAll(Views.counts(g.instances()));
             m.put("alarmsInAlarm", g.alarms().stream().filter(a -> a.state() == io.headroom.core.alarm.AlarmState.ALARM).count());
             m.put("forecasts", g.forecasts().stream().map(Views::forecastSummary).toList());
+            m.put("suspendedProcesses", g.suspendedProcesses().keySet().stream().map(Enum::name).toList());
             m.put("instanceRefresh", g.instanceRefreshes().stream().filter(r -> r.status().isActive()).findFirst()
                     .map(Views::instanceRefresh).orElse(null));
             groups.add(m);

@@ -154,15 +154,17 @@ final class Views {
                 "alarms", g.alarms().stream().map(Views::alarm).toList(),
                 "forecasts", g.forecasts().stream().map(Views::forecast).toList(),
                 "instanceRefresh", g.instanceRefreshes().stream().findFirst().map(Views::instanceRefresh).orElse(null),
+                "suspendedProcesses", suspendedProcesses(g),
                 "scheduledActions", c == null ? List.of() : c.scheduledActions().stream().map(s -> scheduled(s, now)).toList()));
         return m;
     }
 
-    /** inService / pending / terminating, as the group's metrics count them. */
+    /** inService / pending / terminating / standby, as the group's metrics count them. */
     static Map<String, Object> counts(List<Instance> instances) {
         int inService = 0;
         int pending = 0;
         int terminating = 0;
+        int standby = 0;
         for (Instance i : instances) {
             if (i.lifecycleState() == LifecycleState.InService) {
                 inService++;
@@ -170,9 +172,11 @@ final class Views {
                 pending++;
             } else if (i.lifecycleState().isTerminating()) {
                 terminating++;
+            } else if (i.lifecycleState().isStandby()) {
+                standby++;
             }
         }
-        return obj("inService", inService, "pending", pending, "terminating", terminating);
+        return obj("inService", inService, "pending", pending, "terminating", terminating, "standby", standby);
     }
 
     static Map<String, Object> instance(Instance i) {
@@ -185,6 +189,12 @@ final class Views {
                 "protectedFromScaleIn", i.protectedFromScaleIn(),
                 "host", i.host(),
                 "port", i.port());
+    }
+
+    /** AWS's SuspendedProcesses of DescribeAutoScalingGroups: processName and suspensionReason. */
+    static List<Map<String, Object>> suspendedProcesses(AutoScalingGroup g) {
+        return g.suspendedProcesses().entrySet().stream()
+                .map(e -> obj("processName", e.getKey().name(), "suspensionReason", e.getValue())).toList();
     }
 
     /** AWS's DescribeInstanceRefreshes item, with the preferences Headroom takes. */

@@ -56,6 +56,14 @@ public final class StatusCommand implements Callable<Integer> {
                         g.path("terminating").asInt(), g.path("alarmsInAlarm").asInt());
             }
             groups.print(out);
+            for (JsonNode g : s.path("autoScalingGroups")) {
+                List<String> suspended = new ArrayList<>();
+                g.path("suspendedProcesses").forEach(p -> suspended.add(p.asText()));
+                if (!suspended.isEmpty()) {
+                    out.println(g.path("name").asText() + ": suspended " + String.join(", ", suspended)
+                            + " (headroom resume " + g.path("name").asText() + ")");
+                }
+            }
             out.println();
             Table forecasts = new Table("PREDICTIVE POLICY", "GROUP", "MODE", "NOW", "PEAK (48 H)", "PAST DAY ERROR", "STATUS");
             boolean anyForecast = false;

@@ -18,6 +18,7 @@ import io.headroom.scaling.AutoScalingGroup;
 import io.headroom.scaling.GroupCapacity;
 import io.headroom.scaling.GroupListener;
 import io.headroom.scaling.PolicyAlarm;
+import io.headroom.scaling.ScalingProcess;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -36,6 +37,7 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -55,6 +57,8 @@ import org.slf4j.LoggerFactory;
  * <ul>
  *   <li>{@code group_capacity}: each group's minSize, maxSize and desiredCapacity as last changed at run time,
  *       with the config file's desiredCapacity at that moment;</li>
+ *   <li>{@code suspended_process}: each group's suspended processes (SuspendProcesses) with their reasons; they
+ *       stay suspended across a restart, as on AWS;</li>
  *   <li>{@code runtime_target}: targets registered at run time through {@link #runtimeTargets} (the admin
  *       API); an auto scaling group's own instances are not kept: they end with Headroom;</li>
  *   <li>{@code activity}: the activity history, the newest 500 per group;</li>
@@ -205,6 +209,10 @@ public final class StateStore implements GroupListener, AutoCloseable {
                           desired_capacity INTEGER NOT NULL, configured_desired_capacity INTEGER NOT NULL,
                           saved_at INTEGER NOT NULL)""");
                 s.execute("""
+                        CREATE TABLE IF NOT EXISTS suspended_process(
+                          group_name TEXT NOT NULL, process TEXT NOT NULL, reason TEXT NOT NULL, position INTEGER NOT NULL,
+                          PRIMARY KEY (group_name, process))""");
+                s.execute("""
                         CREATE TABLE IF NOT EXISTS runtime_target(
                           target_group TEXT NOT NULL, host TEXT NOT NULL, port INTEGER NOT NULL,
                           registered_at INTEGER NOT NULL, PRIMARY KEY (target_group, host, port))""");
@@ -339,6 +347,10 @@ public final class StateStore implements GroupListener, AutoCloseable {
             }
         }
         g.restore(desired, history);
+        Map<ScalingProcess, String> suspended = suspendedProcesses(g.name());
+        if (!suspended.isEmpty()) {
+            g.restoreSuspendedProcesses(suspended);
+        }
         // Activities the last run never ended are listed as Cancelled now: save that too.
         java.util.Set<String> unfinished = new java.util.HashSet<>();
         history.stream().filter(a -> a.endTime() == null).forEach(a -> unfinished.add(a.activityId()));
@@ -422,6 +434,28 @@ public final class StateStore implements GroupListener, AutoCloseable {
     }
 
     @Override
+    public void processesChanged(String groupName, Map<ScalingProcess, String> suspended) {
+        Map<ScalingProcess, String> copy = new LinkedHashMap<>(suspended);
+        enqueue(c -> {
+            try (PreparedStatement d = c.prepareStatement("DELETE FROM suspended_process WHERE group_name = ?")) {
+                d.setString(1, groupName);
+                d.executeUpdate();
+            }
+            try (PreparedStatement p = c.prepareStatement(
+                    "INSERT INTO suspended_process(group_name, process, reason, position) VALUES (?, ?, ?, ?)")) {
+                int position = 0;
+                for (Map.Entry<ScalingProcess, String> e : copy.entrySet()) {
+                    p.setString(1, groupName);
+                    p.setString(2, e.getKey().name());
+                    p.setString(3, e.getValue());
+                    p.setInt(4, position++);
+                    p.executeUpdate();
+                }
+            }
+        });
+    }
+
+    @Override
     public void capacityChanged(GroupCapacity g) {
         long now = clock.millis();
         enqueue(c -> {
@@ -475,6 +509,27 @@ public final class StateStore implements GroupListener, AutoCloseable {
                     return r.next() ? Optional.of(new SavedCapacity(groupName, r.getInt(1), r.getInt(2), r.getInt(3),
                             r.getInt(4), Instant.ofEpochMilli(r.getLong(5)))) : Optional.empty();
                 }
+            }
+        });
+    }
+
+    /** A group's suspended processes as last saved, in suspension order; names this version does not know are left out. */
+    public Map<ScalingProcess, String> suspendedProcesses(String groupName) {
+        return read(Map.of(), c -> {
+            try (PreparedStatement p = c.prepareStatement(
+                    "SELECT process, reason FROM suspended_process WHERE group_name = ? ORDER BY position")) {
+                p.setString(1, groupName);
+                Map<ScalingProcess, String> out = new LinkedHashMap<>();
+                try (ResultSet r = p.executeQuery()) {
+                    while (r.next()) {
+                        for (ScalingProcess sp : ScalingProcess.values()) {
+                            if (sp.name().equals(r.getString(1))) {
+                                out.put(sp, r.getString(2));
+                            }
+                        }
+                    }
+                }
+                return out;
             }
         });
     }

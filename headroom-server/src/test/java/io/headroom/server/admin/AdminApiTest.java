@@ -427,6 +427,66 @@ class AdminApiTest {
                 .startsWith("Successful", "Cancelled");
     }
 
+    @Test
+    void standbyAndBackIntoService() throws Exception {
+        String id = inServiceInstance();
+        String path = "/api/v1/auto-scaling-groups/demo/instances/" + id + "/standby";
+        assertError(h.call("POST", path, null), 400, "ValidationError", "decrementDesiredCapacity", "missing");
+        assertError(h.call("DELETE", path, null), 409, "Conflict", id, "(expected: Standby)");
+        assertError(h.call("POST", "/api/v1/auto-scaling-groups/demo/instances/i-nope/standby?decrementDesiredCapacity=false",
+                null), 404, "NotFound", "i-nope");
+        int desired = h.get("/api/v1/auto-scaling-groups/demo").json().path("desiredCapacity").asInt();
+
+        Response r = h.call("POST", path + "?decrementDesiredCapacity=false", null);
+        assertThat(r.status()).as(r.raw().body()).isEqualTo(202);
+        assertThat(r.json().path("description").asText()).isEqualTo("Moving EC2 instance to Standby: " + id);
+        await().atMost(Duration.ofSeconds(30)).until(() -> {
+            JsonNode g = h.get("/api/v1/auto-scaling-groups/demo").json();
+            return g.path("standby").asInt() == 1 && g.path("inService").asInt() == desired && list(g.path("instances"))
+                    .stream().anyMatch(i -> i.path("instanceId").asText().equals(id)
+                            && i.path("lifecycleState").asText().equals("Standby"));
+        });
+        assertError(h.call("POST", path + "?decrementDesiredCapacity=false", null), 409, "Conflict", "(expected: InService)");
+
+        r = h.call("DELETE", path, null);
+        assertThat(r.status()).as(r.raw().body()).isEqualTo(200);
+        assertThat(r.json().path("cause").asText()).contains("moved out of standby in response to a user request")
+                .contains("increasing the capacity from " + desired + " to " + (desired + 1));
+        await().atMost(Duration.ofSeconds(30)).until(() -> list(h.get("/api/v1/auto-scaling-groups/demo").json()
+                .path("instances")).stream().anyMatch(i -> i.path("instanceId").asText().equals(id)
+                        && i.path("lifecycleState").asText().equals("InService")));
+        h.call("PUT", "/api/v1/auto-scaling-groups/demo/desired-capacity", "{\"desiredCapacity\": " + desired + "}");
+    }
+
+    @Test
+    void suspendAndResumeProcesses() throws Exception {
+        String base = "/api/v1/auto-scaling-groups/demo/";
+        assertError(h.call("POST", base + "suspend-processes", "{\"scalingProcesses\": [\"Launch\", \"Sleep\"]}"),
+                400, "ValidationError", "scalingProcesses[1]: \"Sleep\" (expected: Launch | Terminate |", "ScheduledActions)");
+        assertError(h.call("POST", base + "suspend-processes", "{\"scalingProcesses\": \"Launch\"}"),
+                400, "ValidationError", "scalingProcesses", "a list of");
+        assertThat(h.server.controller().group("demo").suspendedProcesses()).isEmpty(); // nothing half-applied
+
+        Response r = h.call("POST", base + "suspend-processes", "{\"scalingProcesses\": [\"Launch\", \"Terminate\"]}");
+        assertThat(r.status()).as(r.raw().body()).isEqualTo(200);
+        assertThat(list(r.json().path("suspendedProcesses"))).extracting(n -> n.path("processName").asText())
+                .containsExactly("Launch", "Terminate");
+        assertThat(r.json().path("suspendedProcesses").get(0).path("suspensionReason").asText()).startsWith("User suspended at 20");
+        assertThat(list(h.get("/api/v1/auto-scaling-groups/demo").json().path("suspendedProcesses")))
+                .extracting(n -> n.path("processName").asText()).containsExactly("Launch", "Terminate");
+        assertThat(list(h.get("/api/v1/status").json().path("autoScalingGroups").get(0).path("suspendedProcesses")))
+                .extracting(JsonNode::asText).containsExactly("Launch", "Terminate");
+
+        r = h.call("POST", base + "resume-processes", "{\"scalingProcesses\": [\"Launch\"]}");
+        assertThat(list(r.json().path("suspendedProcesses"))).extracting(n -> n.path("processName").asText())
+                .containsExactly("Terminate");
+        r = h.call("POST", base + "suspend-processes", null); // no body: every process
+        assertThat(r.json().path("suspendedProcesses").size()).isEqualTo(9);
+        r = h.call("POST", base + "resume-processes", null);
+        assertThat(r.json().path("suspendedProcesses").isEmpty()).isTrue();
+        assertThat(h.server.controller().group("demo").suspendedProcesses()).isEmpty();
+    }
+
     // ---- reload
 
     @Test

@@ -113,6 +113,45 @@ class AdminCommandsTest {
     }
 
     @Test
+    void suspendAndResumeProcessesAndStatusSaysSo() {
+        Run suspended = admin("suspend", "demo", "Launch", "ReplaceUnhealthy");
+        assertThat(suspended.exit()).as(suspended.err()).isZero();
+        assertThat(suspended.out()).containsPattern("(?m)^demo: Launch suspended \\(User suspended at \\S+Z\\)$")
+                .contains("demo: ReplaceUnhealthy suspended");
+        assertThat(admin("status").out()).contains("demo: suspended Launch, ReplaceUnhealthy (headroom resume demo)");
+        Run bad = admin("suspend", "demo", "Nap");
+        assertThat(bad.exit()).isEqualTo(1);
+        assertThat(bad.err()).contains("scalingProcesses[0]: \"Nap\" (expected: Launch | Terminate");
+        Run resumed = admin("resume", "demo");
+        assertThat(resumed.exit()).as(resumed.err()).isZero();
+        assertThat(resumed.out()).isEqualTo("demo: no processes suspended" + System.lineSeparator());
+        assertThat(admin("status").out()).doesNotContain("suspended");
+    }
+
+    @Test
+    void standbyMovesAnInstanceOutOfServiceAndBack() {
+        await().atMost(Duration.ofSeconds(30)).until(() -> h.server.controller().group("demo").instances().stream()
+                .anyMatch(i -> i.lifecycleState() == io.headroom.scaling.LifecycleState.InService));
+        String id = h.server.controller().group("demo").instances().stream()
+                .filter(i -> i.lifecycleState() == io.headroom.scaling.LifecycleState.InService).findFirst().orElseThrow()
+                .instanceId();
+        int desired = h.server.controller().group("demo").desiredCapacity();
+        Run entered = admin("standby", "demo", id);
+        assertThat(entered.exit()).as(entered.err()).isZero();
+        assertThat(entered.out()).startsWith("demo: Moving EC2 instance to Standby: " + id)
+                .contains("was moved to standby in response to a user request.");
+        await().atMost(Duration.ofSeconds(30)).until(() -> h.server.controller().group("demo").instances().stream()
+                .anyMatch(i -> i.instanceId().equals(id) && i.lifecycleState() == io.headroom.scaling.LifecycleState.Standby));
+        Run exited = admin("standby", "demo", id, "--exit");
+        assertThat(exited.exit()).as(exited.err()).isZero();
+        assertThat(exited.out()).startsWith("demo: Moving EC2 instance out of Standby: " + id);
+        Run again = admin("standby", "demo", id, "--exit");
+        assertThat(again.exit()).isEqualTo(1);
+        assertThat(again.err()).contains("(expected: Standby)");
+        assertThat(admin("scale", "demo", String.valueOf(desired)).exit()).isZero();
+    }
+
+    @Test
     void scaleOutsideMinMaxPrintsTheApiMessageAndExits1() {
         Run r = admin("scale", "demo", "9");
         assertThat(r.exit()).isEqualTo(1);

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.headroom.scaling.Instance;
 import io.headroom.scaling.LifecycleState;
+import io.headroom.scaling.ScalingProcess;
 import io.headroom.server.HeadroomServer;
 import io.headroom.server.Variables;
 import java.io.IOException;
@@ -199,6 +200,26 @@ class DashboardBrowserTest {
         server.controller().group("web").cancelInstanceRefresh();
         wait.until(d -> text("article[data-asg='web'] .refresh").startsWith("Cancelled")
                 && text("article[data-asg='web'] .refresh").contains("Cancelled by a user request."));
+
+        // Suspended processes show in the group's facts line until resumed.
+        server.controller().group("web").suspendProcesses(List.of(ScalingProcess.Launch, ScalingProcess.HealthCheck));
+        wait.until(d -> text("article[data-asg='web'] .facts").endsWith(" · processes suspended: Launch, HealthCheck"));
+        server.controller().group("web").resumeProcesses(List.of());
+        wait.until(d -> !text("article[data-asg='web'] .facts").contains("suspended"));
+
+        // Standby from the row: out of service (the group launches another), then Return: back, desired 1 -> 2.
+        Set<String> beforeStandby = instanceIds();
+        click(instanceButton(replacement, "standby"));
+        wait.until(d -> "Standby".equals(lifecycle(replacement))
+                && text(instanceRow(replacement) + " button.standby").equals("Return"));
+        wait.until(d -> newInstance(beforeStandby) != null && "InService".equals(lifecycle(newInstance(beforeStandby))));
+        wait.until(d -> text("article[data-asg='web'] dl.sizes").replace('\n', ' ').contains("Standby 1"));
+        assertThat(server.controller().group("web").desiredCapacity()).isEqualTo(1);
+        click(instanceButton(replacement, "standby"));
+        wait.until(d -> "InService".equals(lifecycle(replacement)));
+        assertThat(server.controller().group("web").desiredCapacity()).isEqualTo(2);
+        wait.until(d -> text("article[data-asg='web'] table.activities tbody")
+                .contains("was moved out of standby in response to a user request, increasing the capacity from 1 to 2"));
 
         // Drain: a healthy target leaves service (draining, then unused and gone).
         wait.until(d -> healthyTarget("web") != null);

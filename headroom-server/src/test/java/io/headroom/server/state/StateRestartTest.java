@@ -14,6 +14,7 @@ import io.headroom.scaling.Activity;
 import io.headroom.scaling.AutoScalingGroup;
 import io.headroom.scaling.Instance;
 import io.headroom.scaling.LifecycleState;
+import io.headroom.scaling.ScalingProcess;
 import io.headroom.server.HeadroomServer;
 import io.headroom.server.Variables;
 import java.io.IOException;
@@ -29,6 +30,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -146,6 +148,27 @@ class StateRestartTest {
         // Instances registered by the group itself are not runtime targets: they are not saved.
         assertThat(server.state().savedTargets()).isEmpty();
         assertThat(server.state().status().problem()).isNull();
+    }
+
+    @Test
+    void suspendedProcessesStaySuspendedAcrossARestart() throws Exception {
+        Path config = asgConfig(dir.resolve("state"), freePort(), 0, demoApp());
+        AutoScalingGroup g = start(config).controller().group("web");
+        g.suspendProcesses(List.of(ScalingProcess.ReplaceUnhealthy, ScalingProcess.Launch));
+        g.resumeProcesses(List.of(ScalingProcess.Launch));
+        g.suspendProcesses(List.of(ScalingProcess.AlarmNotification));
+        Map<ScalingProcess, String> suspended = g.suspendedProcesses();
+        await().atMost(Duration.ofSeconds(10)).until(() -> server.state().suspendedProcesses("web").equals(suspended));
+        server.shutdown(Duration.ofSeconds(1));
+        server = null;
+
+        AutoScalingGroup again = start(config).controller().group("web");
+        assertThat(again.suspendedProcesses()).containsExactlyEntriesOf(suspended);
+        again.resumeProcesses(List.of());
+        await().atMost(Duration.ofSeconds(10)).until(() -> server.state().suspendedProcesses("web").isEmpty());
+        server.shutdown(Duration.ofSeconds(1));
+        server = null;
+        assertThat(start(config).controller().group("web").suspendedProcesses()).isEmpty();
     }
 
     @Test
