@@ -735,7 +735,7 @@ public final class AutoScalingGroup {
                 || isSuspended(ScalingProcess.Terminate)) {
             return;
         }
-        for (Member m : r.step(members.values(), desiredCapacity, now)) {
+        for (Member m : r.step(members.values(), desiredCapacity, maxSize, now)) {
             beginTermination(m, "At " + at(now) + " an instance was taken out of service in response to an instance"
                     + " refresh. At " + at(now) + " instance " + m.id + " was selected for termination.", now);
         }
@@ -912,8 +912,12 @@ public final class AutoScalingGroup {
         }
         List<Member> healthy = members.values().stream().filter(Member::isActiveHealthy).toList();
         int active = (int) members.values().stream().filter(m -> m.state.isActive()).count();
+        // An instance refresh may want replacements launched ahead of the instances they replace (its surge).
+        RefreshRun refresh = refreshes.peekFirst();
+        int surge = refresh == null ? 0 : refresh.surge();
+        int wanted = Math.min(maxSize, desiredCapacity + surge);
         // With ReplaceUnhealthy suspended an unhealthy instance still counts: nothing is launched in its place.
-        int need = desiredCapacity - (replaceUnhealthy ? healthy.size() : active);
+        int need = wanted - (replaceUnhealthy ? healthy.size() : active);
         if (need > 0) {
             int room = maxSize - active;
             if (room < need && terminate && replaceUnhealthy) {
@@ -928,7 +932,7 @@ public final class AutoScalingGroup {
                     }
                 }
             }
-            launch(Math.min(need, room), healthy, now);
+            launch(Math.min(need, room), healthy, now, surge > 0 && healthy.size() >= desiredCapacity);
         } else if (need < 0 && terminate) {
             List<Member> victims = TerminationOrder.choose(healthy, -need, terminationPolicies(), currentTemplateVersion());
             int size = healthy.size();
@@ -955,7 +959,8 @@ public final class AutoScalingGroup {
         }
     }
 
-    private void launch(int count, List<Member> healthy, Instant now) {
+    /** @param forRefresh the launches are an instance refresh's replacements, ahead of the desired capacity */
+    private void launch(int count, List<Member> healthy, Instant now, boolean forRefresh) {
         if (count <= 0 || now.isBefore(nextLaunchAttempt) || isSuspended(ScalingProcess.Launch)) {
             return;
         }
@@ -978,9 +983,14 @@ public final class AutoScalingGroup {
         }
         int from = healthy.size();
         int to = from + count;
-        String cause = prefix() + "At " + at(now) + " an instance was started in response to a difference between desired"
-                + " and actual capacity, increasing the capacity from " + from + " to " + to + ".";
-        desiredChangeCause = null;
+        String cause = forRefresh
+                ? "At " + at(now) + " an instance was started in response to an instance refresh, increasing the capacity"
+                        + " from " + from + " to " + to + "."
+                : prefix() + "At " + at(now) + " an instance was started in response to a difference between desired"
+                        + " and actual capacity, increasing the capacity from " + from + " to " + to + ".";
+        if (!forRefresh) {
+            desiredChangeCause = null;
+        }
         for (int i = 0; i < count; i++) {
             // AWS's zone rebalancing on launch: the zone with the fewest instances, the first listed on ties.
             String zone = perZone.entrySet().stream().min(Map.Entry.comparingByValue()).orElseThrow().getKey();

@@ -19,7 +19,10 @@ import java.util.UUID;
  * it picks the next batch: as many instances as can leave while the ready ones stay at or above
  * {@code ceil(desired × minHealthyPercentage / 100)}, and at least one, as AWS replaces at least one at a time.
  * The group terminates them without decrementing the desired capacity, so its reconcile launches their
- * replacements, from the group's current launch template version, at once. The refresh is Successful when nothing
+ * replacements, from the group's current launch template version, at once. When terminating even one would leave
+ * fewer than that minimum serving (a group of one, or 100 %), the replacements are launched first, above the
+ * desired capacity while maxSize allows ({@link #surge}), and their predecessors terminated once they are ready:
+ * no moment without a healthy instance. Without room under maxSize it terminates first, as AWS does. The refresh is Successful when nothing
  * is left to replace and the last batch has settled; Failed after {@value #MAX_FAILURES} instances launched during
  * it failed to launch or went unhealthy.
  */
@@ -39,6 +42,8 @@ final class RefreshRun {
     private Instant endTime;
     private int failures;
     private int percentage;
+    /** Replacements launched ahead of the instances they replace (0 when none are). */
+    private int surge;
 
     /**
      * @param candidates the group's active instances, oldest first; those protected from scale in are left alone (AWS's
@@ -65,8 +70,16 @@ final class RefreshRun {
         return status.isActive();
     }
 
+    /**
+     * Instances the group should run above its desired capacity for now: replacements launched before the
+     * instances they replace are terminated (see {@link #step}).
+     */
+    int surge() {
+        return isActive() ? surge : 0;
+    }
+
     /** The instances to terminate now (possibly none); ends the refresh when it is done. */
-    List<Member> step(Collection<Member> members, int desiredCapacity, Instant now) {
+    List<Member> step(Collection<Member> members, int desiredCapacity, int maxSize, Instant now) {
         if (!isActive()) {
             return List.of();
         }
@@ -95,7 +108,21 @@ final class RefreshRun {
             return List.of();
         }
         int minHealthy = (int) Math.ceil(desiredCapacity * minHealthyPercentage / 100.0);
-        int batch = Math.max(1, active.size() - minHealthy);
+        int batch;
+        if (surge > 0) {
+            batch = surge; // the replacements launched first are ready: their predecessors go now
+            surge = 0;
+        } else {
+            batch = Math.min(toReplace.size(), Math.max(1, active.size() - minHealthy));
+            if (active.size() - batch < minHealthy && desiredCapacity + batch <= maxSize) {
+                // Terminating first would leave fewer than minHealthy serving (one instance, or 100 %): launch the
+                // replacements first, above the desired capacity, as AWS does with a MaxHealthyPercentage over 100.
+                surge = batch;
+                statusReason = "Launching " + batch + " replacement" + (batch == 1 ? "" : "s")
+                        + " before terminating, to keep at least " + minHealthy + " healthy.";
+                return List.of();
+            }
+        }
         List<Member> victims = new ArrayList<>();
         for (Member m : active) {
             if (victims.size() < batch && toReplace.contains(m.id)) {

@@ -93,6 +93,46 @@ class InstanceRefreshTest extends ControllerHarness {
     }
 
     @Test
+    void aSingleInstanceIsReplacedLaunchFirstSoThatOneIsAlwaysServing() throws Exception {
+        AutoScalingGroup g = start(config(Group.of("workers", "app", 1, 2, 1), V1));
+        tickUntil(() -> ids(g, LifecycleState.InService).size() == 1);
+        String old = ids(g, LifecycleState.InService).iterator().next();
+        g.startInstanceRefresh(90, 0, false);
+        AtomicLong fewestHealthy = new AtomicLong(Long.MAX_VALUE);
+        AtomicLong mostActive = new AtomicLong();
+        tickUntil(() -> {
+            fewestHealthy.accumulateAndGet(healthyInService(g), Math::min);
+            mostActive.accumulateAndGet(g.instances().stream().filter(i -> i.lifecycleState().isActive()).count(),
+                    Math::max);
+            return !latest(g).status().isActive();
+        });
+        assertThat(latest(g).status()).isEqualTo(Status.Successful);
+        assertThat(fewestHealthy.get()).isEqualTo(1); // never none serving
+        assertThat(mostActive.get()).isEqualTo(2); // the replacement, above the desired capacity, for a while
+        assertThat(g.desiredCapacity()).isEqualTo(1);
+        tickUntil(() -> ids(g, LifecycleState.InService).size() == 1 && g.instances().stream()
+                .filter(i -> i.lifecycleState().isActive()).count() == 1);
+        assertThat(ids(g, LifecycleState.InService)).doesNotContain(old);
+        assertThat(g.activities()).anySatisfy(a -> assertThat(a.cause())
+                .matches("At \\S+Z an instance was started in response to an instance refresh, increasing the capacity"
+                        + " from 1 to 2\\."));
+    }
+
+    @Test
+    void withoutRoomUnderMaxSizeASingleInstanceIsTerminatedFirst() throws Exception {
+        AutoScalingGroup g = start(config(Group.of("workers", "app", 1, 1, 1), V1));
+        tickUntil(() -> ids(g, LifecycleState.InService).size() == 1);
+        g.startInstanceRefresh(90, 0, false);
+        AtomicLong mostActive = new AtomicLong();
+        tickUntil(() -> {
+            mostActive.accumulateAndGet(g.instances().stream().filter(i -> i.lifecycleState().isActive()).count(),
+                    Math::max);
+            return latest(g).status() == Status.Successful;
+        });
+        assertThat(mostActive.get()).isEqualTo(1);
+    }
+
+    @Test
     void minHealthyZeroReplacesEveryInstanceInOneBatch() throws Exception {
         AutoScalingGroup g = start(config(Group.of("workers", "app", 1, 4, 3), V1));
         tickUntil(() -> ids(g, LifecycleState.InService).size() == 3);
@@ -133,7 +173,7 @@ class InstanceRefreshTest extends ControllerHarness {
         tickUntil(() -> ids(g, LifecycleState.InService).size() == 3);
         Set<String> old = ids(g, LifecycleState.InService);
         controller.tick(clock.advanceSeconds(3600)); // the instances are warm: an hour InService
-        g.startInstanceRefresh(100, 3600, false); // one at a time, and each replacement warms up for an hour
+        g.startInstanceRefresh(66, 3600, false); // one at a time, and each replacement warms up for an hour
         tickUntil(() -> ids(g, LifecycleState.InService).size() == 3
                 && !ids(g, LifecycleState.InService).equals(old));
         InstanceRefresh cancelled = g.cancelInstanceRefresh();
