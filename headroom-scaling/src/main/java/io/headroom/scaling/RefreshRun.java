@@ -110,6 +110,12 @@ final class RefreshRun {
         int minHealthy = (int) Math.ceil(desiredCapacity * minHealthyPercentage / 100.0);
         int batch;
         if (surge > 0) {
+            if (active.size() - surge < minHealthy) {
+                // Not launched (Launch suspended, say): terminating now would leave too few serving.
+                statusReason = "Waiting for " + surge + " replacement" + (surge == 1 ? "" : "s")
+                        + " to be launched before terminating.";
+                return List.of();
+            }
             batch = surge; // the replacements launched first are ready: their predecessors go now
             surge = 0;
         } else {

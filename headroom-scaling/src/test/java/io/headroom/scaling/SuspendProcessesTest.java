@@ -151,6 +151,22 @@ class SuspendProcessesTest extends ControllerHarness {
     }
 
     @Test
+    void aRefreshThatMustLaunchFirstWaitsWhileLaunchIsSuspended() {
+        AutoScalingGroup g = start(Fixtures.config(List.of(SLEEPER), Group.of("workers", "sleeper", 1, 2, 1)));
+        tickUntil(() -> inService(g).size() == 1);
+        Set<String> old = inService(g);
+        g.suspendProcesses(List.of(ScalingProcess.Launch));
+        g.startInstanceRefresh(90, 0, false);
+        tick(10);
+        assertThat(inService(g)).isEqualTo(old); // not terminated: its replacement could not be launched
+        assertThat(g.instanceRefreshes().get(0).statusReason()).isEqualTo("Waiting for 1 replacement to be launched"
+                + " before terminating.");
+        g.resumeProcesses(List.of());
+        tickUntil(() -> g.instanceRefreshes().get(0).status() == InstanceRefresh.Status.Successful);
+        assertThat(inService(g)).hasSize(1).doesNotContainAnyElementsOf(old);
+    }
+
+    @Test
     void noProcessesGivenMeansAllAndResumingNoneSuspendedIsHarmless() {
         AutoScalingGroup g = start(Fixtures.config(List.of(SLEEPER), Group.of("workers", "sleeper", 0, 3, 0)));
         g.resumeProcesses(List.of(ScalingProcess.Launch));
