@@ -49,11 +49,11 @@ public final class StatusCommand implements Callable<Integer> {
             tgs.print(out);
             out.println();
             Table groups = new Table("AUTO SCALING GROUP", "MIN", "MAX", "DESIRED", "IN SERVICE", "PENDING", "TERMINATING",
-                    "ALARMS IN ALARM");
+                    "STANDBY", "ALARMS IN ALARM");
             for (JsonNode g : s.path("autoScalingGroups")) {
                 groups.row(g.path("name").asText(), g.path("minSize").asInt(), g.path("maxSize").asInt(),
                         g.path("desiredCapacity").asInt(), g.path("inService").asInt(), g.path("pending").asInt(),
-                        g.path("terminating").asInt(), g.path("alarmsInAlarm").asInt());
+                        g.path("terminating").asInt(), g.path("standby").asInt(), g.path("alarmsInAlarm").asInt());
             }
             groups.print(out);
             for (JsonNode g : s.path("autoScalingGroups")) {

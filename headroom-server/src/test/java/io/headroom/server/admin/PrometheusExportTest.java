@@ -119,6 +119,7 @@ class PrometheusExportTest {
             assertThat(value(f, "headroom_autoscaling_group_min_size", Map.of("auto_scaling_group", "demo"))).isEqualTo(1);
             assertThat(value(f, "headroom_autoscaling_group_max_size", Map.of("auto_scaling_group", "demo"))).isEqualTo(3);
             assertThat(value(f, "headroom_autoscaling_group_in_service_instances", Map.of("auto_scaling_group", "demo"))).isEqualTo(1);
+            assertThat(value(f, "headroom_autoscaling_group_standby_instances", Map.of("auto_scaling_group", "demo"))).isZero();
             assertThat(f.get("headroom_autoscaling_group_desired_capacity").getType()).isEqualTo(MetricType.GAUGE);
             String instanceId = h.server.controller().group("demo").instances().get(0).instanceId();
             double cpu = value(f, "headroom_instance_cpu_utilization_percent", Map.of("instance_id", instanceId));
