@@ -344,6 +344,18 @@ class AdminApiTest {
                 404, "NotFound", "i-nope");
     }
 
+    /**
+     * Waits until the demo group is settled: as many InService as desired, nothing pending, terminating or in
+     * Standby; the tests share one server, so a test that changes the group leaves it so for the next.
+     */
+    private void settled() {
+        await().atMost(Duration.ofSeconds(40)).until(() -> {
+            JsonNode g = h.get("/api/v1/auto-scaling-groups/demo").json();
+            return g.path("inService").asInt() == g.path("desiredCapacity").asInt() && g.path("pending").asInt() == 0
+                    && g.path("terminating").asInt() == 0 && g.path("standby").asInt() == 0;
+        });
+    }
+
     private String inServiceInstance() throws Exception {
         await().atMost(Duration.ofSeconds(30)).until(() -> h.get("/api/v1/auto-scaling-groups/demo").json().path("inService").asInt() >= 1);
         return list(h.get("/api/v1/auto-scaling-groups/demo").json().path("instances")).stream()
@@ -407,8 +419,7 @@ class AdminApiTest {
         assertThat(r.json().path("endTime").isNull()).isFalse();
 
         // A refresh without warmup runs to the end: every instance of the group is new.
-        await().atMost(Duration.ofSeconds(40)).until(() -> h.get("/api/v1/auto-scaling-groups/demo").json()
-                .path("inService").asInt() == h.get("/api/v1/auto-scaling-groups/demo").json().path("desiredCapacity").asInt());
+        settled();
         java.util.Set<String> before = new java.util.HashSet<>();
         list(h.get("/api/v1/auto-scaling-groups/demo").json().path("instances")).stream()
                 .filter(i -> i.path("lifecycleState").asText().equals("InService"))
@@ -425,6 +436,7 @@ class AdminApiTest {
                 .map(i -> i.path("instanceId").asText())).isNotEmpty().doesNotContainAnyElementsOf(before);
         assertThat(list(h.get(base).json().path("instanceRefreshes"))).extracting(n -> n.path("status").asText())
                 .startsWith("Successful", "Cancelled");
+        settled();
     }
 
     @Test
@@ -456,6 +468,7 @@ class AdminApiTest {
                 .path("instances")).stream().anyMatch(i -> i.path("instanceId").asText().equals(id)
                         && i.path("lifecycleState").asText().equals("InService")));
         h.call("PUT", "/api/v1/auto-scaling-groups/demo/desired-capacity", "{\"desiredCapacity\": " + desired + "}");
+        settled();
     }
 
     @Test

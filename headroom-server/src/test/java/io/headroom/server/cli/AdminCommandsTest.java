@@ -151,6 +151,12 @@ class AdminCommandsTest {
         assertThat(again.exit()).isEqualTo(1);
         assertThat(again.err()).contains("(expected: Standby)");
         assertThat(admin("scale", "demo", String.valueOf(desired)).exit()).isZero();
+        // The tests share one server: leave the group settled for the next.
+        await().atMost(Duration.ofSeconds(40)).until(() -> h.server.controller().group("demo").instances().stream()
+                .filter(i -> i.lifecycleState() != io.headroom.scaling.LifecycleState.Terminated)
+                .allMatch(i -> i.lifecycleState() == io.headroom.scaling.LifecycleState.InService)
+                && h.server.controller().group("demo").instances().stream()
+                .filter(i -> i.lifecycleState() == io.headroom.scaling.LifecycleState.InService).count() == desired);
     }
 
     @Test
