@@ -303,8 +303,8 @@ public final class AutoScalingGroup {
         if (warmup < 0 || warmup > 3600) {
             throw new IllegalArgumentException("instanceWarmup: " + warmup + " (expected: 0..3600 seconds)");
         }
-        RefreshRun active = refreshes.peekFirst();
-        if (active != null && active.isActive()) {
+        RefreshRun active = activeRefresh();
+        if (active != null) {
             throw new IllegalStateException("An instance refresh is already in progress for auto scaling group '" + name
                     + "' (" + active.id + "); cancel it first.");
         }
@@ -329,13 +329,19 @@ public final class AutoScalingGroup {
      * @throws IllegalStateException if no refresh is active (AWS's ActiveInstanceRefreshNotFound)
      */
     public synchronized InstanceRefresh cancelInstanceRefresh() {
-        RefreshRun r = refreshes.peekFirst();
-        if (r == null || !r.isActive()) {
+        RefreshRun r = activeRefresh();
+        if (r == null) {
             throw new IllegalStateException("No instance refresh is in progress for auto scaling group '" + name + "'.");
         }
         r.cancel(clock.instant());
         log.info("auto scaling group {}: instance refresh {} cancelled", name, r.id);
         return r.snapshot();
+    }
+
+    /** The instance refresh in progress, or null. */
+    private RefreshRun activeRefresh() {
+        RefreshRun r = refreshes.peekFirst();
+        return r != null && r.isActive() ? r : null;
     }
 
     /** The group's instance refreshes, newest first (the last {@value #MAX_REFRESHES}). */
@@ -385,7 +391,7 @@ public final class AutoScalingGroup {
     }
 
     private void tellProcesses() {
-        Map<ScalingProcess, String> now = Collections.unmodifiableMap(new LinkedHashMap<>(suspended));
+        Map<ScalingProcess, String> now = suspendedProcesses();
         for (GroupListener l : listeners) {
             try {
                 l.processesChanged(name, now);
@@ -419,9 +425,7 @@ public final class AutoScalingGroup {
                     + m.state + " (expected: InService)");
         }
         if (decrementDesiredCapacity && desiredCapacity - 1 < minSize) {
-            throw new IllegalArgumentException("Currently, desiredCapacity equals minSize (" + minSize + ") of auto scaling"
-                    + " group '" + name + "'. Moving instance " + instanceId + " to standby without replacement would violate"
-                    + " the group's min size constraint.");
+            throw belowMinSize("Moving instance " + instanceId + " to standby");
         }
         Instant now = clock.instant();
         String cause = "At " + at(now) + " instance " + instanceId + " was moved to standby in response to a user request";
@@ -472,6 +476,12 @@ public final class AutoScalingGroup {
         return a.toActivity();
     }
 
+    /** AWS's refusal when an action without replacement would take the desired capacity below minSize. */
+    private IllegalArgumentException belowMinSize(String action) {
+        return new IllegalArgumentException("Currently, desiredCapacity equals minSize (" + minSize + ") of auto scaling"
+                + " group '" + name + "'. " + action + " without replacement would violate the group's min size constraint.");
+    }
+
     private void standbyReached(Member m, Instant now) {
         if (m.state != LifecycleState.EnteringStandby) {
             return; // terminated meanwhile
@@ -510,9 +520,7 @@ public final class AutoScalingGroup {
         String cause = "At " + at(now) + " instance " + instanceId + " was taken out of service in response to a user request";
         if (decrementDesiredCapacity) {
             if (desiredCapacity - 1 < minSize) {
-                throw new IllegalArgumentException("Currently, desiredCapacity equals minSize (" + minSize + ") of auto scaling group '"
-                        + name + "'. Terminating instance " + instanceId + " without replacement would violate the group's "
-                        + "min size constraint.");
+                throw belowMinSize("Terminating instance " + instanceId);
             }
             cause += ", shrinking the capacity from " + desiredCapacity + " to " + (desiredCapacity - 1);
             desiredCapacity--;
@@ -618,8 +626,8 @@ public final class AutoScalingGroup {
     synchronized void delete(String cause) {
         Instant now = clock.instant();
         deleting = true;
-        RefreshRun r = refreshes.peekFirst();
-        if (r != null && r.isActive()) {
+        RefreshRun r = activeRefresh();
+        if (r != null) {
             r.cancel(now);
         }
         minSize = 0;
@@ -730,8 +738,8 @@ public final class AutoScalingGroup {
 
     /** The active instance refresh's next batch: terminated without decrementing, so reconcile replaces them. */
     private void stepRefresh(Instant now) {
-        RefreshRun r = refreshes.peekFirst();
-        if (r == null || !r.isActive() || isSuspended(ScalingProcess.InstanceRefresh)
+        RefreshRun r = activeRefresh();
+        if (r == null || isSuspended(ScalingProcess.InstanceRefresh)
                 || isSuspended(ScalingProcess.Terminate)) {
             return;
         }
@@ -746,7 +754,7 @@ public final class AutoScalingGroup {
     }
 
     private void refreshFailure(Member m, String why, Instant now) {
-        RefreshRun r = refreshes.peekFirst();
+        RefreshRun r = activeRefresh();
         if (r != null) {
             r.failed(m, why, now);
         }
@@ -913,7 +921,7 @@ public final class AutoScalingGroup {
         List<Member> healthy = members.values().stream().filter(Member::isActiveHealthy).toList();
         int active = (int) members.values().stream().filter(m -> m.state.isActive()).count();
         // An instance refresh may want replacements launched ahead of the instances they replace (its surge).
-        RefreshRun refresh = refreshes.peekFirst();
+        RefreshRun refresh = activeRefresh();
         int surge = refresh == null ? 0 : refresh.surge();
         int wanted = Math.min(maxSize, desiredCapacity + surge);
         // With ReplaceUnhealthy suspended an unhealthy instance still counts: nothing is launched in its place.

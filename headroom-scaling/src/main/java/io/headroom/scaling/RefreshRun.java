@@ -4,6 +4,7 @@ import io.headroom.scaling.InstanceRefresh.Status;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
@@ -85,12 +86,14 @@ final class RefreshRun {
         }
         status = Status.InProgress;
         List<Member> active = new ArrayList<>();
+        Set<String> activeIds = new HashSet<>();
         for (Member m : members) {
             if (m.state.isActive()) {
                 active.add(m);
+                activeIds.add(m.id);
             }
         }
-        toReplace.removeIf(id -> active.stream().noneMatch(m -> m.id.equals(id)));
+        toReplace.retainAll(activeIds);
         long settling = active.stream().filter(m -> !ready(m, now)).count();
         int done = total - toReplace.size();
         percentage = total == 0 ? 100 : (int) (100L * Math.max(0, done - settling) / total);
@@ -103,7 +106,7 @@ final class RefreshRun {
             return List.of();
         }
         if (settling > 0) {
-            statusReason = "Waiting for " + settling + " instance" + (settling == 1 ? "" : "s")
+            statusReason = "Waiting for " + count(settling, "instance")
                     + " to be InService, healthy and warmed up before the next batch.";
             return List.of();
         }
@@ -112,8 +115,7 @@ final class RefreshRun {
         if (surge > 0) {
             if (active.size() - surge < minHealthy) {
                 // Not launched (Launch suspended, say): terminating now would leave too few serving.
-                statusReason = "Waiting for " + surge + " replacement" + (surge == 1 ? "" : "s")
-                        + " to be launched before terminating.";
+                statusReason = "Waiting for " + count(surge, "replacement") + " to be launched before terminating.";
                 return List.of();
             }
             batch = surge; // the replacements launched first are ready: their predecessors go now
@@ -124,8 +126,8 @@ final class RefreshRun {
                 // Terminating first would leave fewer than minHealthy serving (one instance, or 100 %): launch the
                 // replacements first, above the desired capacity, as AWS does with a MaxHealthyPercentage over 100.
                 surge = batch;
-                statusReason = "Launching " + batch + " replacement" + (batch == 1 ? "" : "s")
-                        + " before terminating, to keep at least " + minHealthy + " healthy.";
+                statusReason = "Launching " + count(batch, "replacement") + " before terminating, to keep at least "
+                        + minHealthy + " healthy.";
                 return List.of();
             }
         }
@@ -135,8 +137,8 @@ final class RefreshRun {
                 victims.add(m);
             }
         }
-        statusReason = "Replacing " + victims.size() + " of " + toReplace.size() + " instance"
-                + (toReplace.size() == 1 ? "" : "s") + " left, keeping at least " + minHealthy + " healthy.";
+        statusReason = "Replacing " + victims.size() + " of " + count(toReplace.size(), "instance") + " left, keeping at"
+                + " least " + minHealthy + " healthy.";
         return victims;
     }
 
@@ -162,6 +164,11 @@ final class RefreshRun {
         if (s == Status.Successful) {
             percentage = 100;
         }
+    }
+
+    /** "1 instance", "3 instances". */
+    private static String count(long n, String noun) {
+        return n + " " + noun + (n == 1 ? "" : "s");
     }
 
     private boolean ready(Member m, Instant now) {
