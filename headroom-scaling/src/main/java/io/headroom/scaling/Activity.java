@@ -8,7 +8,7 @@ import java.time.Instant;
  * "At &lt;time&gt; ..."), and how it went.
  *
  * @param endTime       null while the activity is in progress
- * @param statusCode    {@code InProgress}, {@code WaitingForELBConnectionDraining}, {@code Successful},
+ * @param statusCode    {@code InProgress}, {@code WaitingForELBConnectionDraining}, {@code MidLifecycleAction}, {@code Successful},
  *                      {@code Failed} or {@code Cancelled}
  * @param statusMessage why it failed or was cancelled; null otherwise
  * @param progress      0..100
@@ -26,6 +26,8 @@ public record Activity(
 
     public static final String IN_PROGRESS = "InProgress";
     public static final String WAITING_FOR_DRAINING = "WaitingForELBConnectionDraining";
+    /** Waiting for lifecycle hooks' actions to complete. */
+    public static final String MID_LIFECYCLE_ACTION = "MidLifecycleAction";
     public static final String SUCCESSFUL = "Successful";
     public static final String FAILED = "Failed";
     public static final String CANCELLED = "Cancelled";

@@ -6,6 +6,9 @@ import io.headroom.core.config.AutoScalingGroupConfig;
 import io.headroom.core.config.AutoScalingGroupConfig.HealthCheckType;
 import io.headroom.core.config.AutoScalingGroupConfig.TerminationPolicy;
 import io.headroom.core.config.LaunchTemplateConfig;
+import io.headroom.core.config.LifecycleHookConfig;
+import io.headroom.core.config.LifecycleHookConfig.Result;
+import io.headroom.core.config.LifecycleHookConfig.Transition;
 import io.headroom.core.metrics.Dimensions;
 import io.headroom.core.metrics.MetricKey;
 import io.headroom.core.metrics.MetricStore;
@@ -64,6 +67,9 @@ import org.slf4j.LoggerFactory;
  *                 launch (zone with the fewest instances)
  *                    │
  *                    ▼
+ *               (Pending:Wait) ── with launch lifecycle hooks: running, in no target group, until every hook's
+ *                    │              action is completed or times out (ABANDON: terminated and replaced)
+ *                    ▼
  *                 Pending ──── registered in the group's target groups at once; gets no traffic until healthy
  *                    │
  *                    │  ELB: its target is healthy in all target groups / EC2: its process is running
@@ -77,6 +83,9 @@ import org.slf4j.LoggerFactory;
  *           Terminating:Draining ── deregistered from every target group; waits for in-flight requests
  *                    │               (or the target group's deregistration delay)
  *                    ▼
+ *             (Terminating:Wait) ── with termination lifecycle hooks: still running, until every hook's action
+ *                    │                is completed or times out (either result goes on to terminate it)
+ *                    ▼
  *               Terminating ──── provider stops it: SIGTERM, SIGKILL after the termination grace period
  *                    │
  *                    ▼
@@ -84,7 +93,8 @@ import org.slf4j.LoggerFactory;
  * </pre>
  * A user can also move an InService instance to standby ({@link #enterStandby}): EnteringStandby while its target
  * groups drain it, then Standby (running, not capacity, not health checked) until {@link #exitStandby} makes it
- * Pending again. Instance refreshes ({@link #startInstanceRefresh}) and suspended processes
+ * Pending again (no lifecycle hooks run for standby, as on AWS). Lifecycle hooks ({@link #completeLifecycleAction})
+ * apply to every launch and termination but those of a group being deleted. Instance refreshes ({@link #startInstanceRefresh}) and suspended processes
  * ({@link #suspendProcesses}) are described where they are started.
  *
  * <h2>Metrics</h2>
@@ -491,6 +501,60 @@ public final class AutoScalingGroup {
         log.info("auto scaling group {}: {} is in Standby", name, m.id);
     }
 
+    /** The group's lifecycle hooks, in config order (AWS's DescribeLifecycleHooks). */
+    public synchronized List<LifecycleHookConfig> lifecycleHooks() {
+        return config.lifecycleHooks();
+    }
+
+    /** The lifecycle actions waiting to be completed, in launch order of their instances. */
+    public synchronized List<LifecycleAction> lifecycleActions() {
+        List<LifecycleAction> out = new ArrayList<>();
+        for (Member m : members.values()) {
+            for (LifecycleWait w : m.waits) {
+                if (w.waiting()) {
+                    out.add(w.snapshot(name, m));
+                }
+            }
+        }
+        return out;
+    }
+
+    /**
+     * Completes a lifecycle action (AWS's CompleteLifecycleAction). Once every hook of the instance's transition is
+     * complete, or one is ABANDONed, the instance goes on at once: a launching one into its target groups
+     * (CONTINUE) or to termination (ABANDON); a terminating one is stopped either way.
+     *
+     * @param hookName   the hook; may be null when the instance waits on one hook only, or a token is given
+     * @param instanceId the instance; may be null when {@code token} is given
+     * @param token      the lifecycle action's token; may be null when the instance is given
+     * @throws IllegalArgumentException when no such lifecycle action is waiting (AWS's ValidationError)
+     */
+    public synchronized LifecycleAction completeLifecycleAction(String hookName, String instanceId, String token,
+                                                                Result result) {
+        java.util.Objects.requireNonNull(result, "result");
+        Instant now = clock.instant();
+        Member m = waitingMember(instanceId, token);
+        LifecycleWait w = waitOf(m, hookName, token);
+        w.end(result, "completed with " + result);
+        log.info("auto scaling group {}: lifecycle action {} of {} on {} completed with {}", name, w.token, w.hook.name(),
+                m.id, result);
+        LifecycleAction done = w.snapshot(name, m);
+        finishWaits(m, now);
+        return done;
+    }
+
+    /**
+     * Restarts a lifecycle action's heartbeat timeout (AWS's RecordLifecycleActionHeartbeat), up to its global timeout.
+     *
+     * @throws IllegalArgumentException when no such lifecycle action is waiting
+     */
+    public synchronized LifecycleAction recordLifecycleActionHeartbeat(String hookName, String instanceId, String token) {
+        Member m = waitingMember(instanceId, token);
+        LifecycleWait w = waitOf(m, hookName, token);
+        w.heartbeat(clock.instant());
+        return w.snapshot(name, m);
+    }
+
     /** Protects an instance from scale in, or lifts the protection (AWS's SetInstanceProtection). */
     public synchronized void setInstanceProtection(String instanceId, boolean protectedFromScaleIn) {
         member(instanceId).protectedFromScaleIn = protectedFromScaleIn;
@@ -548,6 +612,7 @@ public final class AutoScalingGroup {
         }
         if (!deleting) {
             runScheduledActions(now);
+            timeOutWaits(now);
             checkHealth(now);
             sampleInstances(now, samples);
             runPolicies(now);
@@ -606,10 +671,11 @@ public final class AutoScalingGroup {
         }
         policies = nextPolicies;
         scheduledActions = nextSchedule;
+        endRemovedHooks(now);
         tellCapacity();
         if (!next.targetGroups().equals(prev.targetGroups())) {
             for (Member m : members.values()) {
-                if (m.state.isActive() && m.address != null) {
+                if (m.registrable() && m.address != null) {
                     for (String tg : List.copyOf(m.registeredIn)) {
                         if (!next.targetGroups().contains(tg)) {
                             m.registeredIn.remove(tg);
@@ -636,6 +702,9 @@ public final class AutoScalingGroup {
         for (Member m : List.copyOf(members.values())) {
             if (m.state.isActive() || m.state.isStandby()) {
                 beginTermination(m, "At " + at(now) + " " + cause + ".", now);
+            } else if (m.state == LifecycleState.TerminatingWait) {
+                m.waits.forEach(w -> w.end(Result.CONTINUE, "ended by the group's deletion"));
+                finishWaits(m, now);
             }
         }
     }
@@ -702,6 +771,9 @@ public final class AutoScalingGroup {
                 m.exited = true; // also when only describe saw it: the exit report may still be on its way
                 markUnhealthy(m, EC2_HEALTH_CAUSE, now);
                 continue;
+            }
+            if (m.state == LifecycleState.PendingWait) {
+                continue; // not in its target groups yet; its grace period starts when its hooks are done
             }
             if (!elb) {
                 if (m.state == LifecycleState.Pending) {
@@ -892,7 +964,7 @@ public final class AutoScalingGroup {
                 if (inWarmup(m, now)) {
                     warming++;
                 }
-            } else if (m.state == LifecycleState.Pending) {
+            } else if (m.state.isPending()) {
                 pending++;
                 warming++;
             }
@@ -906,7 +978,7 @@ public final class AutoScalingGroup {
         boolean replaceUnhealthy = !isSuspended(ScalingProcess.ReplaceUnhealthy);
         if (!isSuspended(ScalingProcess.AddToLoadBalancer)) {
             for (Member m : members.values()) {
-                if (m.state.isActive() && m.launched && m.registeredIn.size() < config.targetGroups().size()) {
+                if (m.registrable() && m.launched && m.registeredIn.size() < config.targetGroups().size()) {
                     register(m); // launched while AddToLoadBalancer was suspended (or a registration failed)
                 }
             }
@@ -914,7 +986,7 @@ public final class AutoScalingGroup {
         // Unhealthy instances that never served, or whose process is gone, have nothing to keep: terminate now.
         for (Member m : List.copyOf(members.values())) {
             if (terminate && replaceUnhealthy && m.state.isActive() && m.health == HealthStatus.Unhealthy
-                    && (m.state == LifecycleState.Pending || m.exited)) {
+                    && (m.state.isPending() || m.exited)) {
                 beginTermination(m, m.unhealthyCause, now);
             }
         }
@@ -1050,11 +1122,13 @@ public final class AutoScalingGroup {
         log.info("auto scaling group {}: launched {} in {} at {}", name, m.id, m.zone, m.address);
         if (m.state == LifecycleState.TerminatingDraining) {
             // Chosen for termination while it was starting: nothing registered, nothing to drain.
-            stop(m);
+            drained(m, now);
             return;
         }
         m.launchActivity.progress(50, Activity.IN_PROGRESS);
-        register(m);
+        if (!startWaits(m, Transition.LAUNCHING, now)) {
+            register(m);
+        }
     }
 
     private void launchFailed(Member m, String why, Instant now) {
@@ -1103,13 +1177,24 @@ public final class AutoScalingGroup {
         if (m.standbyActivity != null && !m.standbyActivity.isOver()) {
             m.standbyActivity.end(now, Activity.CANCELLED, "the instance was terminated before it reached Standby");
         }
+        m.waits.clear(); // launch hooks it was waiting on: nothing left to continue
         if (!m.launched) {
             return; // launched() or launchFailed() takes it from here
         }
         if (!m.registeredIn.isEmpty()) {
             m.terminateActivity.progress(0, Activity.WAITING_FOR_DRAINING);
         }
-        deregisterAll(m, now, t -> stop(m));
+        deregisterAll(m, now, t -> drained(m, t));
+    }
+
+    /** Terminating:Draining done: Terminating:Wait while termination hooks wait (not for a group being deleted), else stop. */
+    private void drained(Member m, Instant now) {
+        if (m.state != LifecycleState.TerminatingDraining) {
+            return;
+        }
+        if (deleting || !startWaits(m, Transition.TERMINATING, now)) {
+            stop(m);
+        }
     }
 
     /**
@@ -1133,9 +1218,9 @@ public final class AutoScalingGroup {
         CompletableFuture.allOf(drains.toArray(CompletableFuture[]::new)).whenComplete((v, e) -> reports.add(then));
     }
 
-    /** Terminating:Draining → Terminating: the provider stops the process. */
+    /** Terminating:Draining or Terminating:Wait → Terminating: the provider stops the process. */
     private void stop(Member m) {
-        if (m.state != LifecycleState.TerminatingDraining) {
+        if (m.state != LifecycleState.TerminatingDraining && m.state != LifecycleState.TerminatingWait) {
             return;
         }
         m.state = LifecycleState.Terminating;
@@ -1166,10 +1251,10 @@ public final class AutoScalingGroup {
         int standby = 0;
         for (Member m : members.values()) {
             switch (m.state) {
-                case Pending -> pending++;
+                case Pending, PendingWait -> pending++;
                 case InService -> inService++;
                 case EnteringStandby, Standby -> standby++;
-                case TerminatingDraining, Terminating -> terminating++;
+                case TerminatingDraining, TerminatingWait, Terminating -> terminating++;
                 default -> { }
             }
         }
@@ -1182,6 +1267,159 @@ public final class AutoScalingGroup {
         metrics.record(groupKeys.get("GroupTerminatingInstances"), s, terminating);
         metrics.record(groupKeys.get("GroupStandbyInstances"), s, standby);
         metrics.record(groupKeys.get("GroupTotalInstances"), s, pending + inService + terminating);
+    }
+
+    // ---- lifecycle hooks ----
+
+    /**
+     * Puts {@code m} in Pending:Wait or Terminating:Wait on the group's hooks for {@code transition} and tells the
+     * listeners; false when the group has none (the caller goes straight on).
+     */
+    private boolean startWaits(Member m, Transition transition, Instant now) {
+        List<LifecycleHookConfig> hooks = config.lifecycleHooks(transition);
+        if (hooks.isEmpty()) {
+            return false;
+        }
+        m.waits.clear();
+        for (LifecycleHookConfig h : hooks) {
+            m.waits.add(new LifecycleWait(h, now));
+        }
+        boolean launching = transition == Transition.LAUNCHING;
+        m.state = launching ? LifecycleState.PendingWait : LifecycleState.TerminatingWait;
+        ActivityLog.Entry a = launching ? m.launchActivity : m.terminateActivity;
+        if (a != null) {
+            a.progress(launching ? 30 : 40, Activity.MID_LIFECYCLE_ACTION);
+        }
+        log.info("auto scaling group {}: {} is {} on lifecycle hook(s) {}", name, m.id, m.state,
+                hooks.stream().map(LifecycleHookConfig::name).toList());
+        for (LifecycleWait w : m.waits) {
+            LifecycleAction action = w.snapshot(name, m);
+            for (GroupListener l : listeners) {
+                try {
+                    l.lifecycleActionStarted(action);
+                } catch (RuntimeException e) {
+                    log.warn("auto scaling group {}: a listener failed on a lifecycle action", name, e);
+                }
+            }
+        }
+        return true;
+    }
+
+    /** Applies the default result of every wait past its timeout. */
+    private void timeOutWaits(Instant now) {
+        for (Member m : List.copyOf(members.values())) {
+            boolean any = false;
+            for (LifecycleWait w : m.waits) {
+                if (w.timeOut(now)) {
+                    log.info("auto scaling group {}: lifecycle action {} of {} on {} timed out: {}", name, w.token,
+                            w.hook.name(), m.id, w.result);
+                    any = true;
+                }
+            }
+            if (any) {
+                finishWaits(m, now);
+            }
+        }
+    }
+
+    /** Hooks a reload removed end as AWS's DeleteLifecycleHook ends them: ABANDON for launches, CONTINUE for terminations. */
+    private void endRemovedHooks(Instant now) {
+        for (Member m : List.copyOf(members.values())) {
+            boolean any = false;
+            for (LifecycleWait w : m.waits) {
+                boolean kept = config.lifecycleHooks().stream().anyMatch(h -> h.name().equals(w.hook.name())
+                        && h.lifecycleTransition() == w.hook.lifecycleTransition());
+                if (w.waiting() && !kept) {
+                    w.end(w.hook.lifecycleTransition() == Transition.LAUNCHING ? Result.ABANDON : Result.CONTINUE,
+                            "ended by a reload that removed the hook");
+                    any = true;
+                }
+            }
+            if (any) {
+                finishWaits(m, now);
+            }
+        }
+    }
+
+    /** Goes on with {@code m} once its waits are over: all complete, or one ABANDONed (the rest need not finish). */
+    private void finishWaits(Member m, Instant now) {
+        LifecycleWait abandoned = m.waits.stream().filter(w -> w.result == Result.ABANDON).findFirst().orElse(null);
+        if (abandoned == null && m.waits.stream().anyMatch(LifecycleWait::waiting)) {
+            return;
+        }
+        m.waits.clear();
+        if (m.state == LifecycleState.TerminatingWait) {
+            stop(m);
+        } else if (m.state == LifecycleState.PendingWait && abandoned != null) {
+            String why = "Instance failed to complete user's Lifecycle Action: Lifecycle Action with token "
+                    + abandoned.token + " was abandoned with Lifecycle Action Result: ABANDON (hook " + abandoned.hook.name()
+                    + ", " + abandoned.how + ")";
+            refreshFailure(m, "launching " + m.id + " failed: " + why, now);
+            if (m.launchActivity != null) {
+                m.launchActivity.end(now, Activity.CANCELLED, why);
+            }
+            backOff(now); // a hook that always abandons must not make the group launch in a tight loop
+            beginTermination(m, "At " + at(now) + " instance " + m.id + " was taken out of service in response to its"
+                    + " launch lifecycle action being abandoned.", now);
+        } else if (m.state == LifecycleState.PendingWait) {
+            m.state = LifecycleState.Pending;
+            m.pendingSince = now; // the health check grace period starts now that it goes into its target groups
+            if (m.launchActivity != null) {
+                m.launchActivity.progress(50, Activity.IN_PROGRESS);
+            }
+            log.info("auto scaling group {}: {} passed its launch lifecycle hooks", name, m.id);
+            register(m);
+        }
+    }
+
+    private Member waitingMember(String instanceId, String token) {
+        if (token != null && !token.isBlank()) {
+            for (Member m : members.values()) {
+                for (LifecycleWait w : m.waits) {
+                    if (w.waiting() && w.token.equals(token)) {
+                        if (instanceId != null && !instanceId.isBlank() && !instanceId.equals(m.id)) {
+                            throw new IllegalArgumentException("lifecycle action token " + token + " is for instance "
+                                    + m.id + ", not " + instanceId);
+                        }
+                        return m;
+                    }
+                }
+            }
+            throw new IllegalArgumentException("No active Lifecycle Action found with token " + token
+                    + " in auto scaling group '" + name + "'");
+        }
+        if (instanceId == null || instanceId.isBlank()) {
+            throw new IllegalArgumentException("instanceId or lifecycleActionToken is required");
+        }
+        Member m = members.get(instanceId);
+        if (m == null || m.waits.stream().noneMatch(LifecycleWait::waiting)) {
+            throw new IllegalArgumentException("No active Lifecycle Action found with instance ID " + instanceId
+                    + " in auto scaling group '" + name + "'" + (m == null ? " (no such instance)" : " (it is " + m.state + ")"));
+        }
+        return m;
+    }
+
+    private static LifecycleWait waitOf(Member m, String hookName, String token) {
+        List<LifecycleWait> open = m.waits.stream().filter(LifecycleWait::waiting).toList();
+        String names = String.join(", ", open.stream().map(w -> w.hook.name()).toList());
+        if (token != null && !token.isBlank()) {
+            LifecycleWait w = open.stream().filter(x -> x.token.equals(token)).findFirst().orElseThrow();
+            if (hookName != null && !hookName.isBlank() && !hookName.equals(w.hook.name())) {
+                throw new IllegalArgumentException("lifecycle action token " + token + " is for hook " + w.hook.name()
+                        + ", not " + hookName);
+            }
+            return w;
+        }
+        if (hookName == null || hookName.isBlank()) {
+            if (open.size() == 1) {
+                return open.get(0);
+            }
+            throw new IllegalArgumentException("instance " + m.id + " waits on " + open.size() + " lifecycle hooks ("
+                    + names + "): name one");
+        }
+        return open.stream().filter(w -> w.hook.name().equals(hookName)).findFirst().orElseThrow(() ->
+                new IllegalArgumentException("No active Lifecycle Action found with instance ID " + m.id + " and hook "
+                        + hookName + " (it waits on " + names + ")"));
     }
 
     // ---- listeners ----

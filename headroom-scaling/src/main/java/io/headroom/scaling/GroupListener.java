@@ -25,6 +25,10 @@ public interface GroupListener {
     default void processesChanged(String groupName, Map<ScalingProcess, String> suspended) {
     }
 
+    /** An instance began to wait on a lifecycle hook: the lifecycle action to complete. */
+    default void lifecycleActionStarted(LifecycleAction action) {
+    }
+
     /** An alarm of one of the group's scaling policies changed state; {@code alarm.history()} ends with the change. */
     default void alarmChanged(String groupName, PolicyAlarm alarm) {
     }

@@ -7,6 +7,8 @@ package io.headroom.scaling;
 public enum LifecycleState {
     /** Launching, or launched and waiting for its first passing health check. */
     Pending,
+    /** Launched, waiting for its launch lifecycle hooks' actions to complete; in no target group yet. */
+    PendingWait("Pending:Wait"),
     /** Counted as capacity; gets traffic from its target groups while healthy. */
     InService,
     /** A user moved it to standby: deregistered from its target groups, waiting for their drains to end. */
@@ -15,6 +17,8 @@ public enum LifecycleState {
     Standby,
     /** Deregistered from its target groups; waiting until its in-flight requests finish (or the delay ends). */
     TerminatingDraining("Terminating:Draining"),
+    /** Drained, waiting for its termination lifecycle hooks' actions to complete; still running. */
+    TerminatingWait("Terminating:Wait"),
     /** Its process is being stopped: SIGTERM, then SIGKILL after the termination grace period. */
     Terminating,
     /** Gone. Listed for a short while afterwards, as AWS lists terminated instances. */
@@ -30,9 +34,14 @@ public enum LifecycleState {
         this.awsName = awsName;
     }
 
-    /** Pending or InService: counted against maxSize and watched by health checks. */
+    /** Pending (waiting on a lifecycle hook or not) or InService: counted against maxSize and watched by health checks. */
     public boolean isActive() {
-        return this == Pending || this == InService;
+        return isPending() || this == InService;
+    }
+
+    /** Pending or Pending:Wait. */
+    public boolean isPending() {
+        return this == Pending || this == PendingWait;
     }
 
     /** EnteringStandby or Standby. */
@@ -40,9 +49,9 @@ public enum LifecycleState {
         return this == EnteringStandby || this == Standby;
     }
 
-    /** TerminatingDraining or Terminating. */
+    /** TerminatingDraining, Terminating:Wait or Terminating. */
     public boolean isTerminating() {
-        return this == TerminatingDraining || this == Terminating;
+        return this == TerminatingDraining || this == TerminatingWait || this == Terminating;
     }
 
     @Override

@@ -40,6 +40,8 @@ final class Member {
     ActivityLog.Entry launchActivity;
     ActivityLog.Entry terminateActivity;
     ActivityLog.Entry standbyActivity;
+    /** Its lifecycle hook waits while Pending:Wait or Terminating:Wait (empty otherwise). */
+    final java.util.List<LifecycleWait> waits = new java.util.ArrayList<>();
 
     Member(String id, String zone, int launchTemplateVersion, Instant launchTime, boolean protectedFromScaleIn) {
         this.id = id;
@@ -53,6 +55,11 @@ final class Member {
         this.memoryKey = MetricKey.of("MemoryUtilization", d);
         this.networkInKey = MetricKey.of("NetworkIn", d);
         this.networkOutKey = MetricKey.of("NetworkOut", d);
+    }
+
+    /** Pending (past its launch hooks) or InService: what belongs in the group's target groups. */
+    boolean registrable() {
+        return state == LifecycleState.Pending || state == LifecycleState.InService;
     }
 
     boolean isActiveHealthy() {

@@ -38,7 +38,7 @@ final class TerminationOrder {
         List<Member> chosen = new ArrayList<>();
         while (chosen.size() < count) {
             List<Member> candidates = remaining.stream()
-                    .filter(m -> !m.protectedFromScaleIn && m.state == LifecycleState.Pending).toList();
+                    .filter(m -> !m.protectedFromScaleIn && m.state.isPending()).toList();
             if (candidates.isEmpty()) {
                 candidates = remaining.stream().filter(m -> !m.protectedFromScaleIn).toList();
             }

@@ -8,6 +8,7 @@ import io.headroom.core.config.AutoScalingGroupConfig.HealthCheckType;
 import io.headroom.core.config.AutoScalingGroupConfig.TerminationPolicy;
 import io.headroom.core.config.HeadroomConfig;
 import io.headroom.core.config.LaunchTemplateConfig;
+import io.headroom.core.config.LifecycleHookConfig;
 import io.headroom.core.config.ScalingPolicyConfig;
 import io.headroom.core.config.ScheduledActionConfig;
 import io.headroom.core.time.ManualClock;
@@ -107,7 +108,19 @@ final class Fixtures {
     }
 
     static HeadroomConfig config(List<LaunchTemplateConfig> templates, Group... groups) {
+        return config(templates, java.util.Arrays.stream(groups).map(Group::config).toArray(AutoScalingGroupConfig[]::new));
+    }
+
+    static HeadroomConfig config(List<LaunchTemplateConfig> templates, AutoScalingGroupConfig... groups) {
         return new HeadroomConfig(new AdminConfig("127.0.0.1", 9900, null), Path.of(".headroom"), 0, List.of(), List.of(),
-                templates, java.util.Arrays.stream(groups).map(Group::config).toList(), List.of());
+                templates, List.of(groups), List.of());
+    }
+
+    /** {@code c} with these lifecycle hooks instead of its own. */
+    static AutoScalingGroupConfig withHooks(AutoScalingGroupConfig c, LifecycleHookConfig... hooks) {
+        return new AutoScalingGroupConfig(c.name(), c.launchTemplateName(), c.launchTemplateVersion(), c.minSize(),
+                c.maxSize(), c.desiredCapacity(), c.availabilityZones(), c.targetGroups(), c.healthCheckType(),
+                c.healthCheckGracePeriodSeconds(), c.defaultInstanceWarmupSeconds(), c.defaultCooldownSeconds(),
+                c.terminationPolicies(), c.policies(), c.scheduledActions(), List.of(hooks));
     }
 }

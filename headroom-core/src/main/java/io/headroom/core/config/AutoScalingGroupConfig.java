@@ -18,7 +18,8 @@ public record AutoScalingGroupConfig(
         int defaultCooldownSeconds,
         List<TerminationPolicy> terminationPolicies,
         List<ScalingPolicyConfig> policies,
-        List<ScheduledActionConfig> scheduledActions) {
+        List<ScheduledActionConfig> scheduledActions,
+        List<LifecycleHookConfig> lifecycleHooks) {
 
     public AutoScalingGroupConfig {
         availabilityZones = List.copyOf(availabilityZones);
@@ -26,6 +27,23 @@ public record AutoScalingGroupConfig(
         terminationPolicies = List.copyOf(terminationPolicies);
         policies = List.copyOf(policies);
         scheduledActions = List.copyOf(scheduledActions);
+        lifecycleHooks = List.copyOf(lifecycleHooks);
+    }
+
+    /** The group without lifecycle hooks (the tests' and older callers' shape). */
+    public AutoScalingGroupConfig(String name, String launchTemplateName, String launchTemplateVersion, int minSize,
+            int maxSize, int desiredCapacity, List<String> availabilityZones, List<String> targetGroups,
+            HealthCheckType healthCheckType, int healthCheckGracePeriodSeconds, int defaultInstanceWarmupSeconds,
+            int defaultCooldownSeconds, List<TerminationPolicy> terminationPolicies, List<ScalingPolicyConfig> policies,
+            List<ScheduledActionConfig> scheduledActions) {
+        this(name, launchTemplateName, launchTemplateVersion, minSize, maxSize, desiredCapacity, availabilityZones,
+                targetGroups, healthCheckType, healthCheckGracePeriodSeconds, defaultInstanceWarmupSeconds,
+                defaultCooldownSeconds, terminationPolicies, policies, scheduledActions, List.of());
+    }
+
+    /** The hooks for one transition, in config order. */
+    public List<LifecycleHookConfig> lifecycleHooks(LifecycleHookConfig.Transition transition) {
+        return lifecycleHooks.stream().filter(h -> h.lifecycleTransition() == transition).toList();
     }
 
     public enum HealthCheckType { EC2, ELB }

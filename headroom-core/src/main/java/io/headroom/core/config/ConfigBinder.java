@@ -52,6 +52,13 @@ final class ConfigBinder {
     private static final Pattern LT_NAME = Pattern.compile("[A-Za-z0-9()./_-]{3,128}");
     // Auto scaling groups, policies, scheduled actions: 1-255 characters, no colon (AWS forbids it in names).
     private static final Pattern ASG_NAME = Pattern.compile("[^:\\s][^:]{0,254}");
+    private static final Pattern HOOK_NAME = Pattern.compile("[A-Za-z0-9_/-]{1,255}");
+    /** AWS's quota of lifecycle hooks per auto scaling group. */
+    static final int MAX_LIFECYCLE_HOOKS = 50;
+    private static final Map<String, LifecycleHookConfig.Transition> LIFECYCLE_TRANSITIONS =
+            Node.names(LifecycleHookConfig.Transition.class, LifecycleHookConfig.Transition::toString);
+    private static final Map<String, LifecycleHookConfig.Result> LIFECYCLE_RESULTS =
+            Node.names(LifecycleHookConfig.Result.class, Enum::name);
     private static final Pattern HOST_NAME = Pattern.compile(
             "(?=.{1,253}$)[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*");
     private static final Pattern PERCENTILE = Pattern.compile("p(\\d{1,2}(\\.\\d{1,10})?|100)");
@@ -1061,7 +1068,7 @@ final class ConfigBinder {
         Node n = Node.open(errors, path, value, "name", "launchTemplate", "minSize", "maxSize", "desiredCapacity",
                 "availabilityZones", "targetGroups", "healthCheckType", "healthCheckGracePeriodSeconds",
                 "defaultInstanceWarmupSeconds", "defaultCooldownSeconds", "terminationPolicies", "policies",
-                "scheduledActions");
+                "scheduledActions", "lifecycleHooks");
         if (!n.present()) {
             Node.reportEmptyItem(errors, path, value);
             return null;
@@ -1156,8 +1163,20 @@ final class ConfigBinder {
                 scheduled.add(s);
             }
         }
+        List<LifecycleHookConfig> hooks = new ArrayList<>();
+        Map<String, String> hookNames = new HashMap<>();
+        items = n.list("lifecycleHooks");
+        if (items.size() > MAX_LIFECYCLE_HOOKS) {
+            errors.add(n.at("lifecycleHooks"), items.size() + " hooks (expected: at most " + MAX_LIFECYCLE_HOOKS + ")");
+        }
+        for (int i = 0; i < items.size(); i++) {
+            LifecycleHookConfig h = lifecycleHook(n.at("lifecycleHooks") + "[" + i + "]", items.get(i), hookNames);
+            if (h != null) {
+                hooks.add(h);
+            }
+        }
         return new AutoScalingGroupConfig(name, ltName, ltVersion, minSize, maxSize, desiredCapacity, zones, tgs,
-                healthCheckType, grace, warmup, cooldown, terminationPolicies, policies, scheduled);
+                healthCheckType, grace, warmup, cooldown, terminationPolicies, policies, scheduled, hooks);
     }
 
     private void uniqueItems(String path, List<String> items) {
@@ -1499,6 +1518,31 @@ final class ConfigBinder {
 
     private static String num(double d) {
         return d == Math.rint(d) && Math.abs(d) < 1e15 ? Long.toString((long) d) : Double.toString(d);
+    }
+
+    // ------------------------------------------------------------------ lifecycle hooks
+
+    private LifecycleHookConfig lifecycleHook(String path, JsonNode value, Map<String, String> names) {
+        Node n = Node.open(errors, path, value, "name", "lifecycleTransition", "heartbeatTimeout", "defaultResult",
+                "notificationMetadata");
+        if (!n.present()) {
+            Node.reportEmptyItem(errors, path, value);
+            return null;
+        }
+        String name = uniqueName(n, HOOK_NAME, "1-255 letters, digits and - _ /", names);
+        LifecycleHookConfig.Transition transition = null;
+        if (!n.has("lifecycleTransition")) {
+            n.missing("lifecycleTransition");
+        } else {
+            transition = n.choice("lifecycleTransition", LIFECYCLE_TRANSITIONS, null);
+        }
+        int heartbeat = n.integer("heartbeatTimeout", 3600, 30, 7200);
+        LifecycleHookConfig.Result result = n.choice("defaultResult", LIFECYCLE_RESULTS, LifecycleHookConfig.Result.ABANDON);
+        String metadata = n.str("notificationMetadata", null);
+        if (metadata != null && metadata.length() > 1023) {
+            errors.add(n.at("notificationMetadata"), metadata.length() + " characters (expected: at most 1023)");
+        }
+        return new LifecycleHookConfig(name, transition, heartbeat, result, metadata);
     }
 
     // ------------------------------------------------------------------ scheduled actions

@@ -8,12 +8,13 @@ import java.util.Set;
  *
  * @param url    an http or https URL (any host: it is the user's own receiver)
  * @param events what to send, from {@link #EVENTS}: {@code alarm} (an alarm changed state), {@code scaling}
- *               (a group's desired capacity changed), {@code launch} and {@code terminate} (an instance
- *               launch or termination activity ended), {@code activity} (every activity, as it starts and ends)
+ *               (a group's desired capacity changed), {@code lifecycle} (an instance began to wait on a lifecycle
+ *               hook), {@code launch} and {@code terminate} (an instance launch or termination activity ended),
+ *               {@code activity} (every activity, as it starts and ends)
  */
 public record NotificationConfig(String url, List<String> events) {
     /** The event kinds, in the order the docs list them. */
-    public static final List<String> EVENTS = List.of("alarm", "scaling", "launch", "terminate", "activity");
+    public static final List<String> EVENTS = List.of("alarm", "scaling", "lifecycle", "launch", "terminate", "activity");
 
     public NotificationConfig {
         events = List.copyOf(events);

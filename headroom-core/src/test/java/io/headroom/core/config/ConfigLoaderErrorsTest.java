@@ -54,6 +54,14 @@ class ConfigLoaderErrorsTest {
         return asg(", scheduledActions: [{name: s, " + body + "}" + more + "]");
     }
 
+    static String hook(String body) {
+        return hook(body, "");
+    }
+
+    static String hook(String body, String more) {
+        return asg(", lifecycleHooks: [{name: h, " + body + "}" + more + "]");
+    }
+
     static List<String> errors(String yaml) {
         ConfigException e = catchThrowableOfType(ConfigException.class,
                 () -> ConfigLoader.parse(yaml, "test.yaml", VARS));
@@ -521,6 +529,21 @@ class ConfigLoaderErrorsTest {
                         "autoScalingGroups[0].scheduledActions[1].name: \"s\" is already used by autoScalingGroups[0].scheduledActions[0]"),
                 Arguments.of(scheduled("recurrence: '0 8 * * *', minSize: 1, desiredCapacity: 0"),
                         s0 + "desiredCapacity: 0 (expected: between minSize and maxSize)"),
+                // lifecycle hooks
+                Arguments.of(hook("heartbeatTimeout: 60"), "autoScalingGroups[0].lifecycleHooks[0].lifecycleTransition: required key is missing"),
+                Arguments.of(hook("lifecycleTransition: EC2_INSTANCE_LAUNCHING"),
+                        "autoScalingGroups[0].lifecycleHooks[0].lifecycleTransition: \"EC2_INSTANCE_LAUNCHING\" (expected: "
+                                + "autoscaling:EC2_INSTANCE_LAUNCHING | autoscaling:EC2_INSTANCE_TERMINATING)"),
+                Arguments.of(hook("lifecycleTransition: 'autoscaling:EC2_INSTANCE_LAUNCHING', heartbeatTimeout: 10"),
+                        "autoScalingGroups[0].lifecycleHooks[0].heartbeatTimeout: 10 (expected: 30..7200)"),
+                Arguments.of(hook("lifecycleTransition: 'autoscaling:EC2_INSTANCE_LAUNCHING', defaultResult: continue"),
+                        "autoScalingGroups[0].lifecycleHooks[0].defaultResult: \"continue\" (expected: CONTINUE | ABANDON)"),
+                Arguments.of(hook("lifecycleTransition: 'autoscaling:EC2_INSTANCE_LAUNCHING', timeout: 60"),
+                        "autoScalingGroups[0].lifecycleHooks[0].timeout: unknown key (expected one of: name, "
+                                + "lifecycleTransition, heartbeatTimeout, defaultResult, notificationMetadata)"),
+                Arguments.of(hook("lifecycleTransition: 'autoscaling:EC2_INSTANCE_LAUNCHING'",
+                        ", {name: h, lifecycleTransition: 'autoscaling:EC2_INSTANCE_TERMINATING'}"),
+                        "autoScalingGroups[0].lifecycleHooks[1].name: \"h\" is already used by autoScalingGroups[0].lifecycleHooks[0]"),
                 // variables
                 Arguments.of(tg(", healthCheck: {path: '/${NOPE}'}"),
                         "targetGroups[0].healthCheck.path: ${NOPE} is not defined (set the environment variable NOPE)"),

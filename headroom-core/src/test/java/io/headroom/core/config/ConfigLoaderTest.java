@@ -278,6 +278,33 @@ class ConfigLoaderTest {
         assertThat(g.terminationPolicies()).containsExactly(TerminationPolicy.DEFAULT);
         assertThat(g.policies()).isEmpty();
         assertThat(g.scheduledActions()).isEmpty();
+        assertThat(g.lifecycleHooks()).isEmpty();
+    }
+
+    @Test
+    void lifecycleHooksAreBoundWithAwsDefaults() throws Exception {
+        AutoScalingGroupConfig g = parse(ConfigLoaderErrorsTest.TGS + ConfigLoaderErrorsTest.LT + """
+                autoScalingGroups:
+                  - name: g
+                    launchTemplate: {name: app}
+                    minSize: 1
+                    maxSize: 3
+                    lifecycleHooks:
+                      - name: warm-cache
+                        lifecycleTransition: autoscaling:EC2_INSTANCE_LAUNCHING
+                      - name: upload/logs
+                        lifecycleTransition: autoscaling:EC2_INSTANCE_TERMINATING
+                        heartbeatTimeout: 300
+                        defaultResult: CONTINUE
+                        notificationMetadata: '{"bucket": "logs"}'
+                """).autoScalingGroups().get(0);
+        assertThat(g.lifecycleHooks()).containsExactly(
+                new LifecycleHookConfig("warm-cache", LifecycleHookConfig.Transition.LAUNCHING, 3600,
+                        LifecycleHookConfig.Result.ABANDON, null),
+                new LifecycleHookConfig("upload/logs", LifecycleHookConfig.Transition.TERMINATING, 300,
+                        LifecycleHookConfig.Result.CONTINUE, "{\"bucket\": \"logs\"}"));
+        assertThat(g.lifecycleHooks(LifecycleHookConfig.Transition.TERMINATING)).extracting(LifecycleHookConfig::name)
+                .containsExactly("upload/logs");
     }
 
     @Test

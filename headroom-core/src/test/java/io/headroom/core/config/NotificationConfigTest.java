@@ -40,14 +40,14 @@ class NotificationConfigTest {
         assertThat(errors("notifications: [{url: 'ftp://x/y', events: [alarm]}]"))
                 .containsExactly("notifications[0].url: \"ftp://x/y\" (expected: an http:// or https:// URL)");
         assertThat(errors("notifications: [{url: 'http://127.0.0.1:1/', events: [alarm, scale]}]"))
-                .containsExactly("notifications[0].events[1]: \"scale\" (expected one of: alarm, scaling, launch, terminate, activity)");
+                .containsExactly("notifications[0].events[1]: \"scale\" (expected one of: alarm, scaling, lifecycle, launch, terminate, activity)");
         assertThat(errors("notifications: [{url: 'http://127.0.0.1:1/'}]"))
                 .containsExactly("notifications[0].events: required key is missing");
         assertThat(errors("notifications: [{events: [alarm]}]"))
                 .containsExactly("notifications[0].url: required key is missing");
         assertThat(errors("notifications: [{url: 'http://h/', events: [], method: PUT}]"))
                 .containsExactly("notifications[0].method: unknown key (expected one of: url, events)",
-                        "notifications[0].events: [] (expected: at least one of alarm, scaling, launch, terminate, activity)");
+                        "notifications[0].events: [] (expected: at least one of alarm, scaling, lifecycle, launch, terminate, activity)");
         assertThat(errors("notifications: [{url: 'http:///nohost', events: [alarm]}]"))
                 .containsExactly("notifications[0].url: \"http:///nohost\" (expected: a URL with a host, e.g. http://127.0.0.1:8000/hook)");
     }

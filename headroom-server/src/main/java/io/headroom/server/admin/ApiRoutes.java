@@ -5,6 +5,7 @@ import static io.headroom.server.admin.Views.obj;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.headroom.core.config.AutoScalingGroupConfig;
 import io.headroom.core.config.HeadroomConfig;
+import io.headroom.core.config.LifecycleHookConfig;
 import io.headroom.core.config.LoadBalancerConfig;
 import io.headroom.core.config.TargetGroupConfig;
 import io.headroom.core.metrics.Datapoint;
@@ -18,6 +19,7 @@ import io.headroom.scaling.Activity;
 import io.headroom.scaling.AutoScalingGroup;
 import io.headroom.scaling.Instance;
 import io.headroom.scaling.InstanceRefresh;
+import io.headroom.scaling.LifecycleAction;
 import io.headroom.scaling.ScalingProcess;
 import io.headroom.server.HeadroomServer;
 import io.javalin.Javalin;
@@ -113,6 +115,25 @@ final class ApiRoutes {
             } catch (IllegalStateException e) {
                 throw new ApiException(409, "ActiveInstanceRefreshNotFound", e.getMessage());
             }
+        });
+
+        app.get(V1 + "/auto-scaling-groups/{name}/lifecycle-hooks", ctx -> json.send(ctx, 200,
+                obj("lifecycleHooks", group(ctx.pathParam("name")).lifecycleHooks().stream().map(Views::lifecycleHook).toList())));
+        app.get(V1 + "/auto-scaling-groups/{name}/lifecycle-actions", ctx -> json.send(ctx, 200,
+                obj("lifecycleActions", group(ctx.pathParam("name")).lifecycleActions().stream().map(Views::lifecycleAction)
+                        .toList())));
+        app.post(V1 + "/auto-scaling-groups/{name}/complete-lifecycle-action", this::completeLifecycleAction);
+        app.post(V1 + "/auto-scaling-groups/{name}/record-lifecycle-action-heartbeat", ctx -> {
+            AutoScalingGroup g = group(ctx.pathParam("name"));
+            JsonNode body = json.body(ctx);
+            LifecycleAction a;
+            try {
+                a = g.recordLifecycleActionHeartbeat(text(body, "lifecycleHookName"), text(body, "instanceId"),
+                        text(body, "lifecycleActionToken"));
+            } catch (IllegalArgumentException e) {
+                throw ApiException.validation(e.getMessage());
+            }
+            json.send(ctx, 200, Views.lifecycleAction(a));
         });
 
         app.post(V1 + "/reload", ctx -> {
@@ -343,6 +364,40 @@ final class ApiRoutes {
             out.add(p);
         }
         return out;
+    }
+
+    /**
+     * AWS's CompleteLifecycleAction: {"lifecycleHookName", "instanceId" or "lifecycleActionToken",
+     * "lifecycleActionResult": "CONTINUE" | "ABANDON"}; the hook's name may be left out when the instance waits on one.
+     */
+    private void completeLifecycleAction(Context ctx) {
+        AutoScalingGroup g = group(ctx.pathParam("name"));
+        JsonNode body = json.body(ctx);
+        String result = text(body, "lifecycleActionResult");
+        if (result == null || !(result.equals("CONTINUE") || result.equals("ABANDON"))) {
+            throw ApiException.validation("lifecycleActionResult: " + (result == null ? "missing" : "'" + result + "'")
+                    + " (expected: CONTINUE or ABANDON)");
+        }
+        LifecycleAction a;
+        try {
+            a = g.completeLifecycleAction(text(body, "lifecycleHookName"), text(body, "instanceId"),
+                    text(body, "lifecycleActionToken"), LifecycleHookConfig.Result.valueOf(result));
+        } catch (IllegalArgumentException e) {
+            throw ApiException.validation(e.getMessage());
+        }
+        json.send(ctx, 200, Views.lifecycleAction(a));
+    }
+
+    /** A string field of a request body; null when absent; anything but a string is a validation error. */
+    private static String text(JsonNode body, String field) {
+        JsonNode v = body.get(field);
+        if (v == null || v.isNull()) {
+            return null;
+        }
+        if (!v.isTextual()) {
+            throw ApiException.validation(field + ": " + v + " (expected a string)");
+        }
+        return v.asText();
     }
 
     /** AWS's StartInstanceRefresh: an optional body {"preferences": {minHealthyPercentage, instanceWarmup, skipMatching}}. */

@@ -5,6 +5,7 @@ import io.headroom.core.config.AlarmConfig;
 import io.headroom.core.config.AutoScalingGroupConfig;
 import io.headroom.core.config.ConditionsConfig;
 import io.headroom.core.config.HealthCheckConfig;
+import io.headroom.core.config.LifecycleHookConfig;
 import io.headroom.core.config.ListenerConfig;
 import io.headroom.core.config.LoadBalancerConfig;
 import io.headroom.core.config.RuleConfig;
@@ -20,6 +21,7 @@ import io.headroom.scaling.Activity;
 import io.headroom.scaling.AutoScalingGroup;
 import io.headroom.scaling.Instance;
 import io.headroom.scaling.InstanceRefresh;
+import io.headroom.scaling.LifecycleAction;
 import io.headroom.scaling.LifecycleState;
 import io.headroom.scaling.PolicyAlarm;
 import java.time.Instant;
@@ -155,6 +157,8 @@ final class Views {
                 "forecasts", g.forecasts().stream().map(Views::forecast).toList(),
                 "instanceRefresh", g.instanceRefreshes().stream().findFirst().map(Views::instanceRefresh).orElse(null),
                 "suspendedProcesses", suspendedProcesses(g),
+                "lifecycleHooks", g.lifecycleHooks().stream().map(Views::lifecycleHook).toList(),
+                "lifecycleActions", g.lifecycleActions().stream().map(Views::lifecycleAction).toList(),
                 "scheduledActions", c == null ? List.of() : c.scheduledActions().stream().map(s -> scheduled(s, now)).toList()));
         return m;
     }
@@ -168,7 +172,7 @@ final class Views {
         for (Instance i : instances) {
             if (i.lifecycleState() == LifecycleState.InService) {
                 inService++;
-            } else if (i.lifecycleState() == LifecycleState.Pending) {
+            } else if (i.lifecycleState().isPending()) {
                 pending++;
             } else if (i.lifecycleState().isTerminating()) {
                 terminating++;
@@ -210,6 +214,29 @@ final class Views {
                 "preferences", obj("minHealthyPercentage", r.minHealthyPercentage(),
                         "instanceWarmup", r.instanceWarmupSeconds(),
                         "skipMatching", r.skipMatching()));
+    }
+
+    static Map<String, Object> lifecycleHook(LifecycleHookConfig h) {
+        return obj("lifecycleHookName", h.name(),
+                "lifecycleTransition", h.lifecycleTransition().toString(),
+                "heartbeatTimeout", h.heartbeatTimeout(),
+                "globalTimeout", Math.min(48 * 3600, 100 * h.heartbeatTimeout()),
+                "defaultResult", h.defaultResult().name(),
+                "notificationMetadata", h.notificationMetadata());
+    }
+
+    static Map<String, Object> lifecycleAction(LifecycleAction a) {
+        return obj("lifecycleActionToken", a.lifecycleActionToken(),
+                "autoScalingGroupName", a.groupName(),
+                "lifecycleHookName", a.lifecycleHookName(),
+                "instanceId", a.instanceId(),
+                "lifecycleTransition", a.lifecycleTransition(),
+                "notificationMetadata", a.notificationMetadata(),
+                "startTime", a.startTime(),
+                "heartbeatTimeoutTime", a.heartbeatTimeoutTime(),
+                "globalTimeoutTime", a.globalTimeoutTime(),
+                "host", a.host(),
+                "port", a.port() == 0 ? null : a.port());
     }
 
     static Map<String, Object> activity(Activity a) {

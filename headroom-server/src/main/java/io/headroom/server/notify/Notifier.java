@@ -7,6 +7,7 @@ import io.headroom.core.config.NotificationConfig;
 import io.headroom.scaling.Activity;
 import io.headroom.scaling.GroupCapacity;
 import io.headroom.scaling.GroupListener;
+import io.headroom.scaling.LifecycleAction;
 import io.headroom.scaling.PolicyAlarm;
 import java.io.IOException;
 import java.net.URI;
@@ -45,7 +46,9 @@ import org.slf4j.LoggerFactory;
  *
  * Bodies: {@code {"event": kind, "time": ISO-8601, "group": name, ...}} with, for {@code alarm}, an
  * {@code alarm} object (name, policy, condition, oldState, newState, reason); for {@code scaling}, minSize,
- * maxSize, desiredCapacity and previousDesiredCapacity; for {@code launch}, {@code terminate} and
+ * maxSize, desiredCapacity and previousDesiredCapacity; for {@code lifecycle} (an instance began to wait on a
+ * lifecycle hook), a {@code lifecycleAction} object (token, hook, instance, transition, metadata, heartbeat timeout,
+ * the instance's host and port); for {@code launch}, {@code terminate} and
  * {@code activity}, an {@code activity} object (AWS's fields). {@code launch} and {@code terminate} are sent
  * when such an activity ends; {@code activity} at every change of every activity.
  *
@@ -142,6 +145,23 @@ public final class Notifier implements GroupListener, AutoCloseable {
         f.put("desiredCapacity", c.desiredCapacity());
         f.put("previousDesiredCapacity", c.previousDesiredCapacity());
         enqueue(new Event("scaling", clock.instant(), c.groupName(), f));
+    }
+
+    @Override
+    public void lifecycleActionStarted(LifecycleAction a) {
+        if (hooks.isEmpty()) {
+            return;
+        }
+        Map<String, Object> f = new LinkedHashMap<>();
+        f.put("lifecycleActionToken", a.lifecycleActionToken());
+        f.put("lifecycleHookName", a.lifecycleHookName());
+        f.put("instanceId", a.instanceId());
+        f.put("lifecycleTransition", a.lifecycleTransition());
+        f.put("notificationMetadata", a.notificationMetadata());
+        f.put("heartbeatTimeoutTime", a.heartbeatTimeoutTime().toString());
+        f.put("host", a.host());
+        f.put("port", a.port() == 0 ? null : a.port());
+        enqueue(new Event("lifecycle", a.startTime(), a.groupName(), Map.of("lifecycleAction", f)));
     }
 
     @Override
