@@ -133,8 +133,8 @@ function badge(el, text, kind, extra = '') {
 }
 
 const TARGET_STATE = { healthy: 'ok', initial: 'info', unhealthy: 'bad', draining: 'warn', unused: 'muted', unavailable: 'muted' };
-const LIFECYCLE = { InService: 'ok', Pending: 'info', EnteringStandby: 'warn', Standby: 'muted', 'Terminating:Draining': 'warn', Terminating: 'warn', Terminated: 'muted' };
-const ACTIVITY = { Successful: 'ok', InProgress: 'info', WaitingForELBConnectionDraining: 'warn', Failed: 'bad', Cancelled: 'muted' };
+const LIFECYCLE = { InService: 'ok', Pending: 'info', 'Pending:Wait': 'warn', EnteringStandby: 'warn', Standby: 'muted', 'Terminating:Draining': 'warn', 'Terminating:Wait': 'warn', Terminating: 'warn', Terminated: 'muted' };
+const ACTIVITY = { Successful: 'ok', InProgress: 'info', WaitingForELBConnectionDraining: 'warn', MidLifecycleAction: 'warn', Failed: 'bad', Cancelled: 'muted' };
 const ALARM = { OK: 'ok', ALARM: 'bad', INSUFFICIENT_DATA: 'muted' };
 
 function kindOf(map, value) {
@@ -714,9 +714,14 @@ function dd(dl, label, value, title) {
 async function instanceAction(groupName, row, errorEl, action) {
   const i = row._instance;
   const base = `api/v1/auto-scaling-groups/${enc(groupName)}/instances/${enc(i.instanceId)}`;
-  if (action !== 'protect' && action !== 'standby' && !window.confirm(action === 'shrink'
-    ? `Terminate ${i.instanceId} and decrement the desired capacity of ${groupName} by one?`
-    : `Terminate ${i.instanceId}? ${groupName} keeps its desired capacity and launches a replacement.`)) {
+  const launching = i.lifecycleState === 'Pending:Wait';
+  const confirmText = {
+    shrink: `Terminate ${i.instanceId} and decrement the desired capacity of ${groupName} by one?`,
+    replace: `Terminate ${i.instanceId}? ${groupName} keeps its desired capacity and launches a replacement.`,
+    abandon: launching ? `Abandon the launch of ${i.instanceId}? It is terminated and ${groupName} launches a replacement.`
+      : `Abandon the termination hooks of ${i.instanceId}? It is terminated now.`,
+  }[action];
+  if (confirmText && !window.confirm(confirmText)) {
     return;
   }
   row._pending = true;
@@ -724,6 +729,14 @@ async function instanceAction(groupName, row, errorEl, action) {
   try {
     if (action === 'protect') {
       await api(`${base}/protection`, 'PUT', { protectedFromScaleIn: !i.protectedFromScaleIn });
+    } else if (action === 'continue' || action === 'abandon') {
+      // CompleteLifecycleAction: CONTINUE each hook it waits on; one ABANDON ends the whole wait.
+      const waits = action === 'abandon' ? (i.waitingOn || []).slice(0, 1) : (i.waitingOn || []);
+      for (const w of waits) {
+        await api(`api/v1/auto-scaling-groups/${enc(groupName)}/complete-lifecycle-action`, 'POST', {
+          lifecycleHookName: w.lifecycleHookName, instanceId: i.instanceId,
+          lifecycleActionResult: action === 'abandon' ? 'ABANDON' : 'CONTINUE' });
+      }
     } else if (action === 'standby') {
       await (i.lifecycleState === 'Standby' ? api(`${base}/standby`, 'DELETE')
         : api(`${base}/standby?decrementDesiredCapacity=false`, 'POST'));
@@ -748,9 +761,13 @@ function createInstanceRow(groupName, errorEl) {
       title: 'Terminate this instance; the group keeps its desired capacity and launches a replacement' }, 'Replace');
     const shrink = h('button.btn.small.shrink', { type: 'button',
       title: 'Terminate this instance and decrement the desired capacity by one' }, 'Terminate & shrink');
+    const cont = h('button.btn.small.continue', { type: 'button', hidden: true }, 'Continue');
+    const abandon = h('button.btn.small.abandon', { type: 'button', hidden: true }, 'Abandon');
     const row = h('tr', { dataset: { instanceId: i.instanceId } },
       h('td.mono'), h('td', null, h('span.badge.lifecycle')), h('td', null, h('span.badge.health')),
-      h('td'), h('td.mono'), h('td'), h('td'), h('td.actions', null, protect, ' ', standby, ' ', replace, ' ', shrink));
+      h('td'), h('td.mono'), h('td'), h('td'), h('td.actions', null, cont, ' ', abandon, ' ', protect, ' ', standby, ' ', replace, ' ', shrink));
+    cont.addEventListener('click', () => instanceAction(groupName, row, errorEl, 'continue'));
+    abandon.addEventListener('click', () => instanceAction(groupName, row, errorEl, 'abandon'));
     protect.addEventListener('click', () => instanceAction(groupName, row, errorEl, 'protect'));
     standby.addEventListener('click', () => instanceAction(groupName, row, errorEl, 'standby'));
     replace.addEventListener('click', () => instanceAction(groupName, row, errorEl, 'replace'));
@@ -786,6 +803,18 @@ function updateInstanceRow(row, i) {
   for (const b of c[7].querySelectorAll('button')) b.disabled = !live || !!row._pending;
   standby.disabled = !!row._pending || !(inStandby || i.lifecycleState === 'InService');
   c[7].querySelector('.replace').disabled = !!row._pending || !(live || inStandby);
+  // Waiting on lifecycle hooks: Continue / Abandon complete its lifecycle actions.
+  const waits = i.waitingOn || [];
+  const hooks = waits.map((w) => `${w.lifecycleHookName} (times out ${fmtClock(w.heartbeatTimeoutTime)})`).join(', ');
+  setAttr(c[1].firstChild, 'title', waits.length ? `Waiting on lifecycle hook${waits.length > 1 ? 's' : ''} ${hooks}` : null);
+  const cont = c[7].querySelector('.continue');
+  const abandon = c[7].querySelector('.abandon');
+  cont.hidden = abandon.hidden = waits.length === 0;
+  cont.disabled = abandon.disabled = !!row._pending || waits.length === 0;
+  setAttr(cont, 'title', waits.length ? `Complete ${hooks} with CONTINUE: ${i.lifecycleState === 'Pending:Wait'
+    ? 'it goes into its target groups' : 'its termination goes on'}` : null);
+  setAttr(abandon, 'title', waits.length ? `Complete with ABANDON: ${i.lifecycleState === 'Pending:Wait'
+    ? 'it is terminated and replaced' : 'it is terminated without the remaining hooks'}` : null);
 }
 
 function createActivityRow() {
@@ -809,7 +838,7 @@ function updateActivityRow(row, a) {
   setText(c[3], fmtClock(a.startTime));
   setAttr(c[3], 'title', a.startTime);
   const took = a.endTime ? fmtDuration((Date.parse(a.endTime) - Date.parse(a.startTime)) / 1000) : '';
-  setText(c[4], a.endTime ? `${fmtClock(a.endTime)} (${took})` : a.statusCode === 'InProgress' || a.statusCode === 'WaitingForELBConnectionDraining' ? 'in progress' : '–');
+  setText(c[4], a.endTime ? `${fmtClock(a.endTime)} (${took})` : ['InProgress', 'WaitingForELBConnectionDraining', 'MidLifecycleAction'].includes(a.statusCode) ? 'in progress' : '–');
   setAttr(c[4], 'title', a.endTime);
 }
 
@@ -898,7 +927,10 @@ function updateGroup(el, g) {
   const tbody = el.querySelector('table.instances tbody');
   tbody._emptyRow = tbody._emptyRow || h('tr.empty-row', null, h('td', { colspan: 8, text: 'No instances.' }));
   el._createInstanceRow = el._createInstanceRow || createInstanceRow(g.name, el.querySelector('.asg-body > .form-error'));
-  syncChildren(tbody, g.instances || [], (i) => i.instanceId, el._createInstanceRow, updateInstanceRow, tbody._emptyRow);
+  const waits = g.lifecycleActions || [];
+  const instances = (g.instances || []).map((i) => Object.assign({}, i,
+    { waitingOn: waits.filter((a) => a.instanceId === i.instanceId) }));
+  syncChildren(tbody, instances, (i) => i.instanceId, el._createInstanceRow, updateInstanceRow, tbody._emptyRow);
   renderRefresh(el.querySelector('.refresh'), g.instanceRefresh);
   renderPolicies(el.querySelector('.policies'), g);
   renderScheduled(el.querySelector('.scheduled'), g);

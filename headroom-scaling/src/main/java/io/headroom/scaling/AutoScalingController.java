@@ -50,6 +50,7 @@ public final class AutoScalingController implements AutoCloseable {
 
     // Guarded by "this". Both lists are replaced, never changed in place, so ticking reads a stable snapshot.
     private volatile Map<String, AutoScalingGroup> groups = Map.of();
+    private volatile Map<String, String> instanceEnvironment = Map.of();
     private volatile List<AutoScalingGroup> groupOrder;
     private volatile List<AutoScalingGroup> deleting = List.of();
     private HeadroomConfig config;
@@ -258,8 +259,17 @@ public final class AutoScalingController implements AutoCloseable {
         return all;
     }
 
+    /**
+     * Variables every instance launched from now on gets in its environment, before its launch template's own (which
+     * win): the program sets {@code HEADROOM_ADMIN_URL} here, so that an instance can complete its lifecycle hooks.
+     */
+    public void setInstanceEnvironment(Map<String, String> environment) {
+        instanceEnvironment = Map.copyOf(environment);
+    }
+
     private AutoScalingGroup newGroup(AutoScalingGroupConfig c, HeadroomConfig cfg) {
         AutoScalingGroup g = new AutoScalingGroup(c, template(c, cfg), provider, registry, metrics, clock, actions);
+        g.instanceEnvironment = () -> instanceEnvironment;
         listeners.forEach(g::addListener); // empty while the constructor runs
         return g;
     }

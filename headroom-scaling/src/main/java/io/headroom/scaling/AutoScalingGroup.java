@@ -160,6 +160,8 @@ public final class AutoScalingGroup {
     private final Map<ScalingProcess, String> suspended = new LinkedHashMap<>();
     /** The instance refreshes, newest first; the first may be active. */
     private final Deque<RefreshRun> refreshes = new ArrayDeque<>();
+    /** Set by the controller: variables for every instance's environment, before its launch template's. */
+    java.util.function.Supplier<Map<String, String>> instanceEnvironment = Map::of;
     /** The capacity listeners were last told of: min, max, desired. */
     private int toldMin;
     private int toldMax;
@@ -510,6 +512,9 @@ public final class AutoScalingGroup {
     public synchronized List<LifecycleAction> lifecycleActions() {
         List<LifecycleAction> out = new ArrayList<>();
         for (Member m : members.values()) {
+            if (m.state != LifecycleState.PendingWait && m.state != LifecycleState.TerminatingWait) {
+                continue; // still launching
+            }
             for (LifecycleWait w : m.waits) {
                 if (w.waiting()) {
                     out.add(w.snapshot(name, m));
@@ -1077,6 +1082,8 @@ public final class AutoScalingGroup {
             perZone.merge(zone, 1, Integer::sum);
             Member m = new Member(InstanceIds.newId(), zone, version.versionNumber(), now, false);
             members.put(m.id, m);
+            // Its launch hooks' actions exist from the start, so that the instance can complete them as soon as it runs.
+            config.lifecycleHooks(Transition.LAUNCHING).forEach(h -> m.waits.add(new LifecycleWait(h, now)));
             m.launchActivity = activityLog.start("Launching a new EC2 instance: " + m.id, cause, now);
             LaunchSpec spec;
             try {
@@ -1095,7 +1102,7 @@ public final class AutoScalingGroup {
     }
 
     private LaunchSpec launchSpec(Member m, LaunchTemplateConfig.Version v) {
-        Map<String, String> env = new LinkedHashMap<>();
+        Map<String, String> env = new LinkedHashMap<>(instanceEnvironment.get());
         env.put("HEADROOM_AUTO_SCALING_GROUP_NAME", name);
         env.put("HEADROOM_AVAILABILITY_ZONE", m.zone);
         env.putAll(v.environment());
@@ -1126,8 +1133,11 @@ public final class AutoScalingGroup {
             return;
         }
         m.launchActivity.progress(50, Activity.IN_PROGRESS);
-        if (!startWaits(m, Transition.LAUNCHING, now)) {
+        if (m.waits.isEmpty()) {
             register(m);
+        } else {
+            enterWait(m, LifecycleState.PendingWait, now);
+            finishWaits(m, now); // its actions may have been completed already: the process can call before we get here
         }
     }
 
@@ -1272,8 +1282,8 @@ public final class AutoScalingGroup {
     // ---- lifecycle hooks ----
 
     /**
-     * Puts {@code m} in Pending:Wait or Terminating:Wait on the group's hooks for {@code transition} and tells the
-     * listeners; false when the group has none (the caller goes straight on).
+     * Puts {@code m} in Terminating:Wait on the group's termination hooks and tells the listeners; false when the
+     * group has none (the caller goes straight on).
      */
     private boolean startWaits(Member m, Transition transition, Instant now) {
         List<LifecycleHookConfig> hooks = config.lifecycleHooks(transition);
@@ -1284,15 +1294,26 @@ public final class AutoScalingGroup {
         for (LifecycleHookConfig h : hooks) {
             m.waits.add(new LifecycleWait(h, now));
         }
-        boolean launching = transition == Transition.LAUNCHING;
-        m.state = launching ? LifecycleState.PendingWait : LifecycleState.TerminatingWait;
+        enterWait(m, LifecycleState.TerminatingWait, now);
+        return true;
+    }
+
+    /** Pending:Wait or Terminating:Wait on the member's waits, each told to the listeners. */
+    private void enterWait(Member m, LifecycleState state, Instant now) {
+        boolean launching = state == LifecycleState.PendingWait;
+        m.state = state;
         ActivityLog.Entry a = launching ? m.launchActivity : m.terminateActivity;
         if (a != null) {
             a.progress(launching ? 30 : 40, Activity.MID_LIFECYCLE_ACTION);
         }
         log.info("auto scaling group {}: {} is {} on lifecycle hook(s) {}", name, m.id, m.state,
-                hooks.stream().map(LifecycleHookConfig::name).toList());
+                m.waits.stream().map(w -> w.hook.name()).toList());
         for (LifecycleWait w : m.waits) {
+            // Told even when the instance completed it already (it may call as soon as it runs), as AWS notifies
+            // every Pending:Wait.
+            if (w.waiting()) {
+                w.start(now);
+            }
             LifecycleAction action = w.snapshot(name, m);
             for (GroupListener l : listeners) {
                 try {
@@ -1302,12 +1323,14 @@ public final class AutoScalingGroup {
                 }
             }
         }
-        return true;
     }
 
     /** Applies the default result of every wait past its timeout. */
     private void timeOutWaits(Instant now) {
         for (Member m : List.copyOf(members.values())) {
+            if (m.state != LifecycleState.PendingWait && m.state != LifecycleState.TerminatingWait) {
+                continue; // a launch's waits count from when it is running
+            }
             boolean any = false;
             for (LifecycleWait w : m.waits) {
                 if (w.timeOut(now)) {
@@ -1343,6 +1366,9 @@ public final class AutoScalingGroup {
 
     /** Goes on with {@code m} once its waits are over: all complete, or one ABANDONed (the rest need not finish). */
     private void finishWaits(Member m, Instant now) {
+        if (m.state != LifecycleState.PendingWait && m.state != LifecycleState.TerminatingWait) {
+            return; // still launching: launched() takes its waits from here
+        }
         LifecycleWait abandoned = m.waits.stream().filter(w -> w.result == Result.ABANDON).findFirst().orElse(null);
         if (abandoned == null && m.waits.stream().anyMatch(LifecycleWait::waiting)) {
             return;

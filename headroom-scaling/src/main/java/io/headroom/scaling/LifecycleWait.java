@@ -13,8 +13,8 @@ final class LifecycleWait {
 
     final LifecycleHookConfig hook;
     final String token = UUID.randomUUID().toString();
-    final Instant startTime;
-    final Instant globalTimeout;
+    Instant startTime;
+    Instant globalTimeout;
     Instant heartbeatTimeout;
     /** Null while waiting. */
     Result result;
@@ -23,10 +23,15 @@ final class LifecycleWait {
 
     LifecycleWait(LifecycleHookConfig hook, Instant now) {
         this.hook = hook;
-        this.startTime = now;
+        start(now);
+    }
+
+    /** The timeouts count from {@code now}: when the instance enters the wait state. */
+    void start(Instant now) {
+        startTime = now;
         Duration cap = Duration.ofSeconds(hook.heartbeatTimeout()).multipliedBy(100);
-        this.globalTimeout = now.plus(cap.compareTo(MAX_WAIT) < 0 ? cap : MAX_WAIT);
-        this.heartbeatTimeout = now.plusSeconds(hook.heartbeatTimeout());
+        globalTimeout = now.plus(cap.compareTo(MAX_WAIT) < 0 ? cap : MAX_WAIT);
+        heartbeatTimeout = now.plusSeconds(hook.heartbeatTimeout());
     }
 
     boolean waiting() {

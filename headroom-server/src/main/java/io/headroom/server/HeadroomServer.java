@@ -120,6 +120,18 @@ public final class HeadroomServer implements AutoCloseable {
         HeadroomServer s = new HeadroomServer(source, variables, config, clock);
         try {
             s.admin.start(config.admin());
+            // Instances reach the admin API on the bound port (e.g. to complete a lifecycle hook): loopback unless
+            // it listens on one address only.
+            String host = config.admin().host();
+            boolean any = host.equals("0.0.0.0") || host.equals("::") || host.equals("[::]");
+            // Instances are the user's own processes: they get the token too, as an AWS instance gets its role.
+            Map<String, String> env = new java.util.LinkedHashMap<>();
+            env.put("HEADROOM_ADMIN_URL", "http://" + (any ? "127.0.0.1"
+                    : host.contains(":") && !host.startsWith("[") ? "[" + host + "]" : host) + ":" + s.admin.port());
+            if (config.admin().token() != null && !config.admin().token().isEmpty()) {
+                env.put("HEADROOM_ADMIN_TOKEN", config.admin().token());
+            }
+            s.controller.setInstanceEnvironment(env);
             s.targetGroups.apply(config.targetGroups());
             s.proxy.apply(config, s.targetGroups);
             s.state.attach(config, s.controller, s.targetGroups, s.store); // restores before the first tick

@@ -1,6 +1,7 @@
 package io.headroom.server;
 
 import io.headroom.server.cli.ActivitiesCommand;
+import io.headroom.server.cli.LifecycleCommand;
 import io.headroom.server.cli.ProcessesCommand;
 import io.headroom.server.cli.RefreshCommand;
 import io.headroom.server.cli.ScaleCommand;
@@ -18,7 +19,7 @@ import picocli.CommandLine.Command;
         subcommands = {UpCommand.class, ValidateCommand.class, DemoAppCommand.class, LoadCommand.class,
                 StatusCommand.class, ScaleCommand.class, TargetsCommand.class, ActivitiesCommand.class,
                 RefreshCommand.class, ProcessesCommand.Suspend.class, ProcessesCommand.Resume.class,
-                StandbyCommand.class})
+                StandbyCommand.class, LifecycleCommand.class})
 public final class Main implements Runnable {
 
     public static void main(String[] args) {

@@ -1,5 +1,13 @@
 package io.headroom.server.demo;
 
+import java.io.IOException;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
@@ -18,6 +26,11 @@ public final class DemoAppCommand implements Callable<Integer> {
     @Option(names = "--threads", defaultValue = "32", description = "Request threads (default: ${DEFAULT-VALUE}).")
     int threads;
 
+    @Option(names = "--complete-lifecycle-action", paramLabel = "HOOK",
+            description = "Once listening, complete this launch lifecycle hook's action with CONTINUE through"
+                    + " $HEADROOM_ADMIN_URL (as an AWS instance's user data calls complete-lifecycle-action).")
+    String completeHook;
+
     @Override
     public Integer call() throws Exception {
         int p = port != null ? port : Integer.parseInt(System.getenv().getOrDefault("PORT", "8000"));
@@ -31,7 +44,44 @@ public final class DemoAppCommand implements Callable<Integer> {
             stopped.countDown();
         }, "demo-app-shutdown"));
         System.out.println("demo-app " + id + " listening on http://" + host + ":" + app.port() + "/");
+        if (completeHook != null) {
+            completeLifecycleAction(id);
+        }
         stopped.await();
         return 0;
+    }
+
+    /** POSTs CompleteLifecycleAction for this instance; a failure is printed, and the hook's timeout then decides. */
+    private void completeLifecycleAction(String id) {
+        String admin = System.getenv("HEADROOM_ADMIN_URL");
+        String group = System.getenv("HEADROOM_AUTO_SCALING_GROUP_NAME");
+        if (admin == null || group == null) {
+            System.err.println("demo-app: --complete-lifecycle-action needs HEADROOM_ADMIN_URL and"
+                    + " HEADROOM_AUTO_SCALING_GROUP_NAME (set by Headroom for its instances)");
+            return;
+        }
+        String body = "{\"lifecycleHookName\": " + quote(completeHook) + ", \"instanceId\": " + quote(id)
+                + ", \"lifecycleActionResult\": \"CONTINUE\"}";
+        HttpRequest.Builder req = HttpRequest.newBuilder(URI.create(admin + "/api/v1/auto-scaling-groups/"
+                        + URLEncoder.encode(group, StandardCharsets.UTF_8).replace("+", "%20") + "/complete-lifecycle-action"))
+                .timeout(Duration.ofSeconds(10)).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body));
+        String token = System.getenv("HEADROOM_ADMIN_TOKEN");
+        if (token != null && !token.isEmpty()) {
+            req.header("Authorization", "Bearer " + token);
+        }
+        try {
+            HttpResponse<String> r = HttpClient.newHttpClient().send(req.build(), HttpResponse.BodyHandlers.ofString());
+            System.out.println("demo-app " + id + ": lifecycle hook " + completeHook + " completed: HTTP " + r.statusCode()
+                    + (r.statusCode() == 200 ? "" : " " + r.body()));
+        } catch (IOException e) {
+            System.err.println("demo-app " + id + ": completing lifecycle hook " + completeHook + " failed: " + e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static String quote(String s) {
+        return "\"" + s.replace("\\", "\\\\").replace("\"", "\\\"") + "\"";
     }
 }

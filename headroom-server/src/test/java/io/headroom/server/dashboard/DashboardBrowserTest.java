@@ -235,6 +235,49 @@ class DashboardBrowserTest {
     }
 
     @Test
+    void continuesAndAbandonsLifecycleActionsFromTheInstanceRows() throws Exception {
+        server = startHeadroom(freePort(), """
+                    lifecycleHooks:
+                      - { name: warm-up, lifecycleTransition: "autoscaling:EC2_INSTANCE_LAUNCHING", heartbeatTimeout: 600 }
+                      - { name: save-logs, lifecycleTransition: "autoscaling:EC2_INSTANCE_TERMINATING", heartbeatTimeout: 600 }
+                """);
+        driver = chromium();
+        driver.get("http://127.0.0.1:" + server.admin().port() + "/");
+        WebDriverWait wait = waitUpTo(Duration.ofSeconds(60));
+
+        // The first instance waits on warm-up: the row says so and offers Continue / Abandon.
+        wait.until(d -> instanceIds().size() == 1 && "Pending:Wait".equals(lifecycle(instanceIds().iterator().next())));
+        String first = instanceIds().iterator().next();
+        wait.until(d -> instanceButton(first, "continue").isDisplayed());
+        assertThat(driver.findElement(By.cssSelector(instanceRow(first) + " .badge.lifecycle")).getAttribute("title"))
+                .startsWith("Waiting on lifecycle hook warm-up (times out ");
+        assertThat(instanceButton(first, "abandon").isDisplayed()).isTrue();
+        assertThat(text("article[data-asg='web'] table.activities tbody")).contains("MidLifecycleAction");
+        click(instanceButton(first, "continue"));
+        wait.until(d -> "InService".equals(lifecycle(first)) && !instanceButton(first, "continue").isDisplayed());
+
+        // A second one, abandoned from its row (after the confirmation): terminated and replaced.
+        server.controller().group("web").setDesiredCapacity(2, null);
+        Set<String> one = Set.of(first);
+        wait.until(d -> newInstance(one) != null && "Pending:Wait".equals(lifecycle(newInstance(one))));
+        String second = newInstance(one);
+        wait.until(d -> instanceButton(second, "abandon").isDisplayed());
+        click(instanceButton(second, "abandon"));
+        wait.until(ExpectedConditions.alertIsPresent()).accept();
+        // Terminated, it waits on save-logs first (with its own Continue); the group launches a replacement.
+        wait.until(d -> "Terminating:Wait".equals(lifecycle(second)));
+        assertThat(server.controller().group("web").activities().stream()
+                .filter(a -> a.description().equals("Launching a new EC2 instance: " + second)).findFirst().orElseThrow()
+                .statusMessage()).contains("was abandoned with Lifecycle Action Result: ABANDON (hook warm-up, completed with ABANDON)");
+        wait.until(d -> instanceButton(second, "continue").isDisplayed());
+        click(instanceButton(second, "continue"));
+        wait.until(d -> Set.of("Terminating", "Terminated", "").contains(lifecycle(second)));
+        assertThat(server.controller().group("web").lifecycleActions())
+                .noneMatch(a -> a.instanceId().equals(second));
+        assertThat(severeBrowserErrors()).isEmpty();
+    }
+
+    @Test
     void showsEmptyStatesAndSaysWhenTheApiIsGone() throws Exception {
         Path file = dir.resolve("headroom.yaml");
         Files.writeString(file, """
@@ -463,6 +506,11 @@ class DashboardBrowserTest {
     }
 
     private HeadroomServer startHeadroom(int lbPort) throws Exception {
+        return startHeadroom(lbPort, "");
+    }
+
+    /** @param groupExtra YAML lines added to the group (indented as its keys) */
+    private HeadroomServer startHeadroom(int lbPort, String groupExtra) throws Exception {
         seedHistory(dir.resolve("state"));
         String java = ProcessHandle.current().info().command().orElse("java");
         Path file = dir.resolve("headroom.yaml");
@@ -516,7 +564,7 @@ class DashboardBrowserTest {
                         recurrence: "0 3 1 1 *"
                         timeZone: UTC
                         desiredCapacity: 1
-                """.formatted(dir.resolve("state"), lbPort, java));
+                %s""".formatted(dir.resolve("state"), lbPort, java, groupExtra));
         return HeadroomServer.start(HeadroomServer.ConfigSource.file(file), Variables.forConfig(), Clock.systemUTC());
     }
 
