@@ -133,7 +133,7 @@ function badge(el, text, kind, extra = '') {
 }
 
 const TARGET_STATE = { healthy: 'ok', initial: 'info', unhealthy: 'bad', draining: 'warn', unused: 'muted', unavailable: 'muted' };
-const LIFECYCLE = { InService: 'ok', Pending: 'info', 'Pending:Wait': 'warn', EnteringStandby: 'warn', Standby: 'muted', 'Terminating:Draining': 'warn', 'Terminating:Wait': 'warn', Terminating: 'warn', Terminated: 'muted' };
+const LIFECYCLE = { InService: 'ok', Pending: 'info', 'Pending:Wait': 'warn', 'Warmed:Pending': 'info', 'Warmed:Pending:Wait': 'warn', 'Warmed:Stopped': 'muted', 'Warmed:Running': 'muted', EnteringStandby: 'warn', Standby: 'muted', 'Terminating:Draining': 'warn', 'Terminating:Wait': 'warn', Terminating: 'warn', Terminated: 'muted' };
 const ACTIVITY = { Successful: 'ok', InProgress: 'info', WaitingForELBConnectionDraining: 'warn', MidLifecycleAction: 'warn', Failed: 'bad', Cancelled: 'muted' };
 const ALARM = { OK: 'ok', ALARM: 'bad', INSUFFICIENT_DATA: 'muted' };
 
@@ -714,7 +714,7 @@ function dd(dl, label, value, title) {
 async function instanceAction(groupName, row, errorEl, action) {
   const i = row._instance;
   const base = `api/v1/auto-scaling-groups/${enc(groupName)}/instances/${enc(i.instanceId)}`;
-  const launching = i.lifecycleState === 'Pending:Wait';
+  const launching = i.lifecycleState === 'Pending:Wait' || i.lifecycleState === 'Warmed:Pending:Wait';
   const confirmText = {
     shrink: `Terminate ${i.instanceId} and decrement the desired capacity of ${groupName} by one?`,
     replace: `Terminate ${i.instanceId}? ${groupName} keeps its desired capacity and launches a replacement.`,
@@ -802,7 +802,8 @@ function updateInstanceRow(row, i) {
     : 'Move to Standby: out of its target groups (drained), still running, not health checked; the group launches a replacement');
   for (const b of c[7].querySelectorAll('button')) b.disabled = !live || !!row._pending;
   standby.disabled = !!row._pending || !(inStandby || i.lifecycleState === 'InService');
-  c[7].querySelector('.replace').disabled = !!row._pending || !(live || inStandby);
+  const warm = i.lifecycleState.startsWith('Warmed:');
+  c[7].querySelector('.replace').disabled = !!row._pending || !(live || inStandby || warm);
   // Waiting on lifecycle hooks: Continue / Abandon complete its lifecycle actions.
   const waits = i.waitingOn || [];
   const hooks = waits.map((w) => `${w.lifecycleHookName} (times out ${fmtClock(w.heartbeatTimeoutTime)})`).join(', ');
@@ -811,9 +812,10 @@ function updateInstanceRow(row, i) {
   const abandon = c[7].querySelector('.abandon');
   cont.hidden = abandon.hidden = waits.length === 0;
   cont.disabled = abandon.disabled = !!row._pending || waits.length === 0;
+  const onLaunch = i.lifecycleState === 'Pending:Wait' || i.lifecycleState === 'Warmed:Pending:Wait';
   setAttr(cont, 'title', waits.length ? `Complete ${hooks} with CONTINUE: ${i.lifecycleState === 'Pending:Wait'
-    ? 'it goes into its target groups' : 'its termination goes on'}` : null);
-  setAttr(abandon, 'title', waits.length ? `Complete with ABANDON: ${i.lifecycleState === 'Pending:Wait'
+    ? 'it goes into its target groups' : onLaunch ? 'it goes into the warm pool' : 'its termination goes on'}` : null);
+  setAttr(abandon, 'title', waits.length ? `Complete with ABANDON: ${onLaunch
     ? 'it is terminated and replaced' : 'it is terminated without the remaining hooks'}` : null);
 }
 
@@ -919,6 +921,16 @@ function updateGroup(el, g) {
   dd(dl, 'Pending', g.pending);
   dd(dl, 'Terminating', g.terminating);
   dd(dl, 'Standby', g.standby || 0);
+  if (g.warmPool) {
+    const p = g.warmPool;
+    dd(dl, 'Warm pool', `${p.warmed}/${p.desiredCapacity}`, `Warm pool: ${p.warmed} ${p.poolState === 'Running' ? 'running' : 'stopped'}`
+      + ` and ready, ${p.pending} on the way, ${p.desiredCapacity} wanted (max(minSize ${p.minSize}, maxGroupPreparedCapacity`
+      + ` ${p.maxGroupPreparedCapacity === null ? 'maxSize' : p.maxGroupPreparedCapacity} - desired)); a scale out takes these first`
+      + (p.instanceReusePolicy && p.instanceReusePolicy.reuseOnScaleIn ? '; scale in returns instances here' : ''));
+  } else if (dl._items && dl._items.has('Warm pool')) {
+    dl._items.get('Warm pool').remove(); // a reload removed the pool
+    dl._items.delete('Warm pool');
+  }
   const input = el.querySelector('input.num');
   setAttr(input, 'placeholder', `${g.minSize}–${g.maxSize}`);
   if (!el._dirty && document.activeElement !== input && input.value !== String(g.desiredCapacity)) {

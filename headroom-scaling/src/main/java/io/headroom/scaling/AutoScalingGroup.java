@@ -9,6 +9,7 @@ import io.headroom.core.config.LaunchTemplateConfig;
 import io.headroom.core.config.LifecycleHookConfig;
 import io.headroom.core.config.LifecycleHookConfig.Result;
 import io.headroom.core.config.LifecycleHookConfig.Transition;
+import io.headroom.core.config.WarmPoolConfig;
 import io.headroom.core.metrics.Dimensions;
 import io.headroom.core.metrics.MetricKey;
 import io.headroom.core.metrics.MetricStore;
@@ -93,7 +94,9 @@ import org.slf4j.LoggerFactory;
  * </pre>
  * A user can also move an InService instance to standby ({@link #enterStandby}): EnteringStandby while its target
  * groups drain it, then Standby (running, not capacity, not health checked) until {@link #exitStandby} makes it
- * Pending again (no lifecycle hooks run for standby, as on AWS). Lifecycle hooks ({@link #completeLifecycleAction})
+ * Pending again (no lifecycle hooks run for standby, as on AWS). With a warm pool ({@link #maintainWarmPool}),
+ * instances are also launched ahead into Warmed:Pending → (Warmed:Pending:Wait) → Warmed:Stopped or Warmed:Running,
+ * and a scale out takes them from there to Pending. Lifecycle hooks ({@link #completeLifecycleAction})
  * apply to every launch and termination but those of a group being deleted. Instance refreshes ({@link #startInstanceRefresh}) and suspended processes
  * ({@link #suspendProcesses}) are described where they are started.
  *
@@ -190,7 +193,8 @@ public final class AutoScalingGroup {
         for (String metric : List.of("GroupMinSize", "GroupMaxSize", "GroupDesiredCapacity", "GroupInServiceInstances",
                 "GroupPendingInstances", "GroupTerminatingInstances", "GroupStandbyInstances", "GroupTotalInstances",
                 "CPUUtilization", "TotalCPUUtilization", "MemoryUtilization", "NetworkIn", "TotalNetworkIn", "NetworkOut",
-                "TotalNetworkOut")) {
+                "TotalNetworkOut", "WarmPoolDesiredCapacity", "WarmPoolWarmedCapacity", "WarmPoolPendingCapacity",
+                "WarmPoolTotalCapacity", "GroupAndWarmPoolDesiredCapacity", "GroupAndWarmPoolTotalCapacity")) {
             groupKeys.put(metric, MetricKey.of(metric, d));
         }
     }
@@ -512,7 +516,7 @@ public final class AutoScalingGroup {
     public synchronized List<LifecycleAction> lifecycleActions() {
         List<LifecycleAction> out = new ArrayList<>();
         for (Member m : members.values()) {
-            if (m.state != LifecycleState.PendingWait && m.state != LifecycleState.TerminatingWait) {
+            if (!m.state.isWait()) {
                 continue; // still launching
             }
             for (LifecycleWait w : m.waits) {
@@ -574,7 +578,7 @@ public final class AutoScalingGroup {
      */
     public synchronized Activity terminateInstance(String instanceId, boolean decrementDesiredCapacity) {
         Member m = member(instanceId);
-        if (m.state.isStandby()) {
+        if (m.state.isStandby() || m.state.isWarm()) {
             // Not capacity: the desired capacity is not what it is counted against, so it stays as it is.
             Instant now = clock.instant();
             beginTermination(m, "At " + at(now) + " instance " + instanceId + " was taken out of service in response to a"
@@ -623,6 +627,7 @@ public final class AutoScalingGroup {
             runPolicies(now);
             stepRefresh(now);
             reconcile(now);
+            maintainWarmPool(now);
             tellAlarms();
             tellCapacity();
         }
@@ -705,7 +710,7 @@ public final class AutoScalingGroup {
         maxSize = 0;
         desiredCapacity = 0;
         for (Member m : List.copyOf(members.values())) {
-            if (m.state.isActive() || m.state.isStandby()) {
+            if (m.state.isActive() || m.state.isStandby() || m.state.isWarm()) {
                 beginTermination(m, "At " + at(now) + " " + cause + ".", now);
             } else if (m.state == LifecycleState.TerminatingWait) {
                 m.waits.forEach(w -> w.end(Result.CONTINUE, "ended by the group's deletion"));
@@ -1017,7 +1022,9 @@ public final class AutoScalingGroup {
                     }
                 }
             }
-            launch(Math.min(need, room), healthy, now, surge > 0 && healthy.size() >= desiredCapacity);
+            int count = Math.min(need, room);
+            int taken = takeFromWarmPool(count, healthy.size(), now);
+            launch(count - taken, healthy, now, surge > 0 && healthy.size() >= desiredCapacity);
         } else if (need < 0 && terminate) {
             List<Member> victims = TerminationOrder.choose(healthy, -need, terminationPolicies(), currentTemplateVersion());
             int size = healthy.size();
@@ -1026,7 +1033,13 @@ public final class AutoScalingGroup {
                         + " between desired and actual capacity, shrinking the capacity from " + size + " to "
                         + (healthy.size() - victims.size()) + ". At " + at(now) + " instance " + m.id
                         + " was selected for termination.";
-                beginTermination(m, cause, now);
+                WarmPoolConfig pool = config.warmPool();
+                if (pool != null && pool.reuseOnScaleIn() && !isSuspended(ScalingProcess.Launch)) {
+                    returnToWarmPool(m, cause.replace("was selected for termination", "was selected to return to the"
+                            + " warm pool"), now);
+                } else {
+                    beginTermination(m, cause, now);
+                }
             }
             if (!victims.isEmpty()) {
                 desiredChangeCause = null;
@@ -1046,6 +1059,14 @@ public final class AutoScalingGroup {
 
     /** @param forRefresh the launches are an instance refresh's replacements, ahead of the desired capacity */
     private void launch(int count, List<Member> healthy, Instant now, boolean forRefresh) {
+        launch(count, healthy, now, forRefresh, false);
+    }
+
+    /**
+     * @param healthy the instances the new ones are balanced against across zones
+     * @param warm    the launches go into the warm pool (Warmed:Pending), not into service
+     */
+    private void launch(int count, List<Member> healthy, Instant now, boolean forRefresh, boolean warm) {
         if (count <= 0 || now.isBefore(nextLaunchAttempt) || isSuspended(ScalingProcess.Launch)) {
             return;
         }
@@ -1068,12 +1089,15 @@ public final class AutoScalingGroup {
         }
         int from = healthy.size();
         int to = from + count;
-        String cause = forRefresh
+        String cause = warm
+                ? "At " + at(now) + " an instance was launched into the warm pool in response to a difference between its"
+                        + " wanted and actual size, increasing it from " + from + " to " + to + "."
+                : forRefresh
                 ? "At " + at(now) + " an instance was started in response to an instance refresh, increasing the capacity"
                         + " from " + from + " to " + to + "."
                 : prefix() + "At " + at(now) + " an instance was started in response to a difference between desired"
                         + " and actual capacity, increasing the capacity from " + from + " to " + to + ".";
-        if (!forRefresh) {
+        if (!forRefresh && !warm) {
             desiredChangeCause = null;
         }
         for (int i = 0; i < count; i++) {
@@ -1081,10 +1105,14 @@ public final class AutoScalingGroup {
             String zone = perZone.entrySet().stream().min(Map.Entry.comparingByValue()).orElseThrow().getKey();
             perZone.merge(zone, 1, Integer::sum);
             Member m = new Member(InstanceIds.newId(), zone, version.versionNumber(), now, false);
+            if (warm) {
+                m.state = LifecycleState.WarmedPending;
+            }
             members.put(m.id, m);
             // Its launch hooks' actions exist from the start, so that the instance can complete them as soon as it runs.
             config.lifecycleHooks(Transition.LAUNCHING).forEach(h -> m.waits.add(new LifecycleWait(h, now)));
-            m.launchActivity = activityLog.start("Launching a new EC2 instance: " + m.id, cause, now);
+            m.launchActivity = activityLog.start((warm ? "Launching a new EC2 instance into warm pool: "
+                    : "Launching a new EC2 instance: ") + m.id, cause, now);
             LaunchSpec spec;
             try {
                 spec = launchSpec(m, version);
@@ -1133,10 +1161,18 @@ public final class AutoScalingGroup {
             return;
         }
         m.launchActivity.progress(50, Activity.IN_PROGRESS);
+        boolean warm = m.state == LifecycleState.WarmedPending;
         if (m.waits.isEmpty()) {
-            register(m);
+            if (warm && config.targetGroups().isEmpty()) {
+                toWarmed(m, m.launchActivity, now); // nothing to listen for: stopped once started
+            } else if (warm) {
+                // Stopped once it listens (maintainWarmPool probes it), so that it is stopped initialized.
+                m.launchActivity.progress(30, Activity.IN_PROGRESS);
+            } else {
+                register(m);
+            }
         } else {
-            enterWait(m, LifecycleState.PendingWait, now);
+            enterWait(m, warm ? LifecycleState.WarmedPendingWait : LifecycleState.PendingWait, now);
             finishWaits(m, now); // its actions may have been completed already: the process can call before we get here
         }
     }
@@ -1178,6 +1214,7 @@ public final class AutoScalingGroup {
 
     /** Pending/InService → Terminating:Draining: deregister everywhere, then stop once drained. */
     private void beginTermination(Member m, String cause, Instant now) {
+        m.fromWarmPool = m.state.isWarm();
         m.state = LifecycleState.TerminatingDraining;
         m.terminateActivity = activityLog.start("Terminating EC2 instance: " + m.id, cause, now);
         log.info("auto scaling group {}: terminating {}: {}", name, m.id, cause);
@@ -1202,7 +1239,7 @@ public final class AutoScalingGroup {
         if (m.state != LifecycleState.TerminatingDraining) {
             return;
         }
-        if (deleting || !startWaits(m, Transition.TERMINATING, now)) {
+        if (deleting || m.fromWarmPool || !startWaits(m, Transition.TERMINATING, now)) {
             stop(m);
         }
     }
@@ -1259,12 +1296,16 @@ public final class AutoScalingGroup {
         int inService = 0;
         int terminating = 0;
         int standby = 0;
+        int warmPending = 0;
+        int warmed = 0;
         for (Member m : members.values()) {
             switch (m.state) {
                 case Pending, PendingWait -> pending++;
                 case InService -> inService++;
                 case EnteringStandby, Standby -> standby++;
                 case TerminatingDraining, TerminatingWait, Terminating -> terminating++;
+                case WarmedPending, WarmedPendingWait -> warmPending++;
+                case WarmedStopped, WarmedRunning -> warmed++;
                 default -> { }
             }
         }
@@ -1277,6 +1318,177 @@ public final class AutoScalingGroup {
         metrics.record(groupKeys.get("GroupTerminatingInstances"), s, terminating);
         metrics.record(groupKeys.get("GroupStandbyInstances"), s, standby);
         metrics.record(groupKeys.get("GroupTotalInstances"), s, pending + inService + terminating);
+        WarmPoolConfig pool = config.warmPool();
+        if (pool != null) {
+            int poolSize = pool.size(desiredCapacity, maxSize);
+            metrics.record(groupKeys.get("WarmPoolDesiredCapacity"), s, poolSize);
+            metrics.record(groupKeys.get("WarmPoolWarmedCapacity"), s, warmed);
+            metrics.record(groupKeys.get("WarmPoolPendingCapacity"), s, warmPending);
+            metrics.record(groupKeys.get("WarmPoolTotalCapacity"), s, warmed + warmPending);
+            metrics.record(groupKeys.get("GroupAndWarmPoolDesiredCapacity"), s, desiredCapacity + poolSize);
+            metrics.record(groupKeys.get("GroupAndWarmPoolTotalCapacity"), s, pending + inService + terminating + warmed
+                    + warmPending);
+        }
+    }
+
+    // ---- warm pool ----
+
+    /**
+     * Puts up to {@code count} warmed instances in service for a scale out (AWS's "from warm pool"): a stopped one is
+     * started (SIGCONT), each registered in the group's target groups and Pending until healthy. Returns how many.
+     */
+    private int takeFromWarmPool(int count, int healthyCount, Instant now) {
+        if (count <= 0 || isSuspended(ScalingProcess.Launch)) {
+            return 0;
+        }
+        int version = currentTemplateVersion();
+        int taken = 0;
+        for (Member m : List.copyOf(members.values())) {
+            if (taken == count) {
+                break;
+            }
+            if (!m.state.isWarmed() || m.exited || m.launchTemplateVersion != version) {
+                continue;
+            }
+            if (m.state == LifecycleState.WarmedStopped && !provider.start(m.id)) {
+                m.exited = true; // gone meanwhile: the pool's upkeep replaces it
+                continue;
+            }
+            taken++;
+            m.state = LifecycleState.Pending;
+            m.health = HealthStatus.Healthy;
+            m.pendingSince = now;
+            m.inServiceTime = null;
+            String cause = prefix() + "At " + at(now) + " an instance was taken from the warm pool in response to a"
+                    + " difference between desired and actual capacity, increasing the capacity from " + healthyCount
+                    + " to " + (healthyCount + taken) + ".";
+            m.launchActivity = activityLog.start("Launching a new EC2 instance from warm pool: " + m.id, cause, now);
+            m.launchActivity.progress(50, Activity.IN_PROGRESS);
+            log.info("auto scaling group {}: {} taken from the warm pool", name, m.id);
+            register(m);
+        }
+        if (taken > 0) {
+            desiredChangeCause = null;
+        }
+        return taken;
+    }
+
+    /**
+     * One TCP connect to a warm pool instance launched without launch hooks, off the controller's thread: once it
+     * accepts, or once the health check grace period has passed, it goes to Warmed:Stopped or Warmed:Running.
+     */
+    private void probeListening(Member m, Instant now) {
+        m.probing = true;
+        TargetAddress a = m.address;
+        boolean late = !now.isBefore(m.pendingSince.plusSeconds(config.healthCheckGracePeriodSeconds()));
+        try {
+            executor.execute(() -> {
+                boolean listening;
+                try (java.net.Socket socket = new java.net.Socket()) {
+                    socket.connect(new java.net.InetSocketAddress(a.host(), a.port()), 500);
+                    listening = true;
+                } catch (java.io.IOException e) {
+                    listening = false;
+                }
+                boolean ok = listening;
+                reports.add(t -> {
+                    m.probing = false;
+                    if (m.state == LifecycleState.WarmedPending && (ok || late)) {
+                        if (!ok) {
+                            log.warn("auto scaling group {}: {} does not listen on {} after the health check grace"
+                                    + " period; moving it into the warm pool anyway", name, m.id, a);
+                        }
+                        toWarmed(m, m.launchActivity, t);
+                    }
+                });
+            });
+        } catch (RejectedExecutionException e) {
+            m.probing = false; // shutting down
+        }
+    }
+
+    /** Warmed:Pending (launched, or back from service) → Warmed:Stopped (SIGSTOP) or Warmed:Running. */
+    private void toWarmed(Member m, ActivityLog.Entry activity, Instant now) {
+        WarmPoolConfig pool = config.warmPool();
+        boolean stop = pool == null || pool.stopped();
+        if (stop && provider.stop(m.id)) {
+            m.state = LifecycleState.WarmedStopped;
+        } else {
+            m.state = LifecycleState.WarmedRunning; // Running pool, or a provider that cannot stop it
+        }
+        if (activity != null && !activity.isOver()) {
+            activity.end(now, Activity.SUCCESSFUL, null);
+        }
+        log.info("auto scaling group {}: {} is {}", name, m.id, m.state);
+    }
+
+    /** Scale in with reuseOnScaleIn: deregister and drain, then back to the pool instead of terminating. */
+    private void returnToWarmPool(Member m, String cause, Instant now) {
+        m.state = LifecycleState.WarmedPending;
+        m.inServiceTime = null;
+        ActivityLog.Entry a = activityLog.start("Moving EC2 instance to warm pool: " + m.id, cause, now);
+        if (!m.registeredIn.isEmpty()) {
+            a.progress(0, Activity.WAITING_FOR_DRAINING);
+        }
+        log.info("auto scaling group {}: {} returns to the warm pool", name, m.id);
+        deregisterAll(m, now, t -> {
+            if (m.state == LifecycleState.WarmedPending) {
+                toWarmed(m, a, t);
+            } else if (!a.isOver()) {
+                a.end(t, Activity.CANCELLED, "the instance was terminated before it was back in the warm pool");
+            }
+        });
+    }
+
+    /**
+     * Keeps the warm pool at its size, {@code max(minSize, maxGroupPreparedCapacity - desiredCapacity)}: launches into
+     * it, terminates what is above it (the newest first), and replaces pool instances whose process ended or that run
+     * an older launch template version than the group launches. Without a warm pool, terminates what is left of one.
+     */
+    private void maintainWarmPool(Instant now) {
+        WarmPoolConfig pool = config.warmPool();
+        boolean terminate = !isSuspended(ScalingProcess.Terminate);
+        int version = currentTemplateVersion();
+        List<Member> warm = new ArrayList<>();
+        for (Member m : List.copyOf(members.values())) {
+            if (!m.state.isWarm()) {
+                continue;
+            }
+            if (m.launched && !m.exited && provider.describe(m.id).map(pi -> pi.state() == ProviderState.EXITED).orElse(true)) {
+                m.exited = true;
+            }
+            String why = pool == null ? "the group's warm pool was removed"
+                    : m.exited ? EC2_HEALTH_CAUSE
+                    : m.state.isWarmed() && m.launchTemplateVersion != version ? "its launch template version "
+                            + m.launchTemplateVersion + " differing from the group's " + version
+                    : null;
+            if (why != null && terminate) {
+                beginTermination(m, "At " + at(now) + " an instance in the warm pool was taken out of service in response"
+                        + " to " + why + ".", now);
+            } else if (why == null) {
+                warm.add(m);
+            }
+        }
+        if (pool == null) {
+            return;
+        }
+        for (Member m : warm) {
+            if (m.state == LifecycleState.WarmedPending && m.launched && m.waits.isEmpty() && !m.probing
+                    && m.launchActivity != null && !m.launchActivity.isOver()) {
+                probeListening(m, now);
+            }
+        }
+        int want = pool.size(desiredCapacity, maxSize);
+        if (warm.size() < want) {
+            launch(want - warm.size(), warm, now, false, true);
+        } else if (warm.size() > want && terminate) {
+            for (int i = warm.size() - 1; i >= want; i--) {
+                Member m = warm.get(i);
+                beginTermination(m, "At " + at(now) + " an instance in the warm pool was taken out of service in response"
+                        + " to a difference between its wanted and actual size, shrinking it from " + warm.size() + " to "
+                        + want + ".", now);
+            }
+        }
     }
 
     // ---- lifecycle hooks ----
@@ -1300,7 +1512,7 @@ public final class AutoScalingGroup {
 
     /** Pending:Wait or Terminating:Wait on the member's waits, each told to the listeners. */
     private void enterWait(Member m, LifecycleState state, Instant now) {
-        boolean launching = state == LifecycleState.PendingWait;
+        boolean launching = state != LifecycleState.TerminatingWait;
         m.state = state;
         ActivityLog.Entry a = launching ? m.launchActivity : m.terminateActivity;
         if (a != null) {
@@ -1328,7 +1540,7 @@ public final class AutoScalingGroup {
     /** Applies the default result of every wait past its timeout. */
     private void timeOutWaits(Instant now) {
         for (Member m : List.copyOf(members.values())) {
-            if (m.state != LifecycleState.PendingWait && m.state != LifecycleState.TerminatingWait) {
+            if (!m.state.isWait()) {
                 continue; // a launch's waits count from when it is running
             }
             boolean any = false;
@@ -1366,7 +1578,7 @@ public final class AutoScalingGroup {
 
     /** Goes on with {@code m} once its waits are over: all complete, or one ABANDONed (the rest need not finish). */
     private void finishWaits(Member m, Instant now) {
-        if (m.state != LifecycleState.PendingWait && m.state != LifecycleState.TerminatingWait) {
+        if (!m.state.isWait()) {
             return; // still launching: launched() takes its waits from here
         }
         LifecycleWait abandoned = m.waits.stream().filter(w -> w.result == Result.ABANDON).findFirst().orElse(null);
@@ -1376,7 +1588,7 @@ public final class AutoScalingGroup {
         m.waits.clear();
         if (m.state == LifecycleState.TerminatingWait) {
             stop(m);
-        } else if (m.state == LifecycleState.PendingWait && abandoned != null) {
+        } else if (abandoned != null) { // Pending:Wait or Warmed:Pending:Wait
             String why = "Instance failed to complete user's Lifecycle Action: Lifecycle Action with token "
                     + abandoned.token + " was abandoned with Lifecycle Action Result: ABANDON (hook " + abandoned.hook.name()
                     + ", " + abandoned.how + ")";
@@ -1387,6 +1599,8 @@ public final class AutoScalingGroup {
             backOff(now); // a hook that always abandons must not make the group launch in a tight loop
             beginTermination(m, "At " + at(now) + " instance " + m.id + " was taken out of service in response to its"
                     + " launch lifecycle action being abandoned.", now);
+        } else if (m.state == LifecycleState.WarmedPendingWait) {
+            toWarmed(m, m.launchActivity, now);
         } else if (m.state == LifecycleState.PendingWait) {
             m.state = LifecycleState.Pending;
             m.pendingSince = now; // the health check grace period starts now that it goes into its target groups

@@ -11,6 +11,14 @@ public enum LifecycleState {
     PendingWait("Pending:Wait"),
     /** Counted as capacity; gets traffic from its target groups while healthy. */
     InService,
+    /** Being launched into the group's warm pool (or returned to it by a scale in, while drained). */
+    WarmedPending("Warmed:Pending"),
+    /** Launched into the warm pool, waiting for its launch lifecycle hooks' actions. */
+    WarmedPendingWait("Warmed:Pending:Wait"),
+    /** In the warm pool, its processes stopped (SIGSTOP): memory kept, no CPU; a scale out starts it. */
+    WarmedStopped("Warmed:Stopped"),
+    /** In the warm pool, running, in no target group; a scale out registers it. */
+    WarmedRunning("Warmed:Running"),
     /** A user moved it to standby: deregistered from its target groups, waiting for their drains to end. */
     EnteringStandby,
     /** Out of service at a user's request: running, in no target group, not health checked, not capacity. */
@@ -42,6 +50,21 @@ public enum LifecycleState {
     /** Pending or Pending:Wait. */
     public boolean isPending() {
         return this == Pending || this == PendingWait;
+    }
+
+    /** In the warm pool: not capacity, in no target group, not health checked by the load balancer. */
+    public boolean isWarm() {
+        return this == WarmedPending || this == WarmedPendingWait || this == WarmedStopped || this == WarmedRunning;
+    }
+
+    /** Warmed:Stopped or Warmed:Running: ready to be taken by a scale out. */
+    public boolean isWarmed() {
+        return this == WarmedStopped || this == WarmedRunning;
+    }
+
+    /** Waiting on lifecycle hooks: Pending:Wait, Warmed:Pending:Wait or Terminating:Wait. */
+    public boolean isWait() {
+        return this == PendingWait || this == WarmedPendingWait || this == TerminatingWait;
     }
 
     /** EnteringStandby or Standby. */

@@ -40,6 +40,10 @@ final class Member {
     ActivityLog.Entry launchActivity;
     ActivityLog.Entry terminateActivity;
     ActivityLog.Entry standbyActivity;
+    /** A check that a warm pool instance listens is under way (see AutoScalingGroup#maintainWarmPool). */
+    boolean probing;
+    /** Terminated from the warm pool: never in service, so its termination skips the lifecycle hooks. */
+    boolean fromWarmPool;
     /** Its lifecycle hook waits while Pending:Wait or Terminating:Wait (empty otherwise). */
     final java.util.List<LifecycleWait> waits = new java.util.ArrayList<>();
 

@@ -11,6 +11,7 @@ import io.headroom.core.config.LaunchTemplateConfig;
 import io.headroom.core.config.LifecycleHookConfig;
 import io.headroom.core.config.ScalingPolicyConfig;
 import io.headroom.core.config.ScheduledActionConfig;
+import io.headroom.core.config.WarmPoolConfig;
 import io.headroom.core.time.ManualClock;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -116,11 +117,19 @@ final class Fixtures {
                 templates, List.of(groups), List.of());
     }
 
+    /** {@code c} with this warm pool instead of its own. */
+    static AutoScalingGroupConfig withWarmPool(AutoScalingGroupConfig c, WarmPoolConfig pool) {
+        return new AutoScalingGroupConfig(c.name(), c.launchTemplateName(), c.launchTemplateVersion(), c.minSize(),
+                c.maxSize(), c.desiredCapacity(), c.availabilityZones(), c.targetGroups(), c.healthCheckType(),
+                c.healthCheckGracePeriodSeconds(), c.defaultInstanceWarmupSeconds(), c.defaultCooldownSeconds(),
+                c.terminationPolicies(), c.policies(), c.scheduledActions(), c.lifecycleHooks(), pool);
+    }
+
     /** {@code c} with these lifecycle hooks instead of its own. */
     static AutoScalingGroupConfig withHooks(AutoScalingGroupConfig c, LifecycleHookConfig... hooks) {
         return new AutoScalingGroupConfig(c.name(), c.launchTemplateName(), c.launchTemplateVersion(), c.minSize(),
                 c.maxSize(), c.desiredCapacity(), c.availabilityZones(), c.targetGroups(), c.healthCheckType(),
                 c.healthCheckGracePeriodSeconds(), c.defaultInstanceWarmupSeconds(), c.defaultCooldownSeconds(),
-                c.terminationPolicies(), c.policies(), c.scheduledActions(), List.of(hooks));
+                c.terminationPolicies(), c.policies(), c.scheduledActions(), List.of(hooks), c.warmPool());
     }
 }

@@ -2,7 +2,11 @@ package io.headroom.core.config;
 
 import java.util.List;
 
-/** An auto scaling group: a launch template, capacity limits, target groups, health checks and policies. */
+/**
+ * An auto scaling group: a launch template, capacity limits, target groups, health checks and policies.
+ *
+ * @param warmPool null when the group has none
+ */
 public record AutoScalingGroupConfig(
         String name,
         String launchTemplateName,
@@ -19,7 +23,8 @@ public record AutoScalingGroupConfig(
         List<TerminationPolicy> terminationPolicies,
         List<ScalingPolicyConfig> policies,
         List<ScheduledActionConfig> scheduledActions,
-        List<LifecycleHookConfig> lifecycleHooks) {
+        List<LifecycleHookConfig> lifecycleHooks,
+        WarmPoolConfig warmPool) {
 
     public AutoScalingGroupConfig {
         availabilityZones = List.copyOf(availabilityZones);
@@ -30,7 +35,18 @@ public record AutoScalingGroupConfig(
         lifecycleHooks = List.copyOf(lifecycleHooks);
     }
 
-    /** The group without lifecycle hooks (the tests' and older callers' shape). */
+    /** The group without a warm pool. */
+    public AutoScalingGroupConfig(String name, String launchTemplateName, String launchTemplateVersion, int minSize,
+            int maxSize, int desiredCapacity, List<String> availabilityZones, List<String> targetGroups,
+            HealthCheckType healthCheckType, int healthCheckGracePeriodSeconds, int defaultInstanceWarmupSeconds,
+            int defaultCooldownSeconds, List<TerminationPolicy> terminationPolicies, List<ScalingPolicyConfig> policies,
+            List<ScheduledActionConfig> scheduledActions, List<LifecycleHookConfig> lifecycleHooks) {
+        this(name, launchTemplateName, launchTemplateVersion, minSize, maxSize, desiredCapacity, availabilityZones,
+                targetGroups, healthCheckType, healthCheckGracePeriodSeconds, defaultInstanceWarmupSeconds,
+                defaultCooldownSeconds, terminationPolicies, policies, scheduledActions, lifecycleHooks, null);
+    }
+
+    /** The group without lifecycle hooks or warm pool (the tests' and older callers' shape). */
     public AutoScalingGroupConfig(String name, String launchTemplateName, String launchTemplateVersion, int minSize,
             int maxSize, int desiredCapacity, List<String> availabilityZones, List<String> targetGroups,
             HealthCheckType healthCheckType, int healthCheckGracePeriodSeconds, int defaultInstanceWarmupSeconds,
@@ -38,7 +54,7 @@ public record AutoScalingGroupConfig(
             List<ScheduledActionConfig> scheduledActions) {
         this(name, launchTemplateName, launchTemplateVersion, minSize, maxSize, desiredCapacity, availabilityZones,
                 targetGroups, healthCheckType, healthCheckGracePeriodSeconds, defaultInstanceWarmupSeconds,
-                defaultCooldownSeconds, terminationPolicies, policies, scheduledActions, List.of());
+                defaultCooldownSeconds, terminationPolicies, policies, scheduledActions, List.of(), null);
     }
 
     /** The hooks for one transition, in config order. */

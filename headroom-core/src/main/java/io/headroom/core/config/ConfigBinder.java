@@ -57,6 +57,7 @@ final class ConfigBinder {
     static final int MAX_LIFECYCLE_HOOKS = 50;
     private static final Map<String, LifecycleHookConfig.Transition> LIFECYCLE_TRANSITIONS =
             Node.names(LifecycleHookConfig.Transition.class, LifecycleHookConfig.Transition::toString);
+    private static final Map<String, WarmPoolConfig.PoolState> POOL_STATES = Node.names(WarmPoolConfig.PoolState.class, Enum::name);
     private static final Map<String, LifecycleHookConfig.Result> LIFECYCLE_RESULTS =
             Node.names(LifecycleHookConfig.Result.class, Enum::name);
     private static final Pattern HOST_NAME = Pattern.compile(
@@ -1068,7 +1069,7 @@ final class ConfigBinder {
         Node n = Node.open(errors, path, value, "name", "launchTemplate", "minSize", "maxSize", "desiredCapacity",
                 "availabilityZones", "targetGroups", "healthCheckType", "healthCheckGracePeriodSeconds",
                 "defaultInstanceWarmupSeconds", "defaultCooldownSeconds", "terminationPolicies", "policies",
-                "scheduledActions", "lifecycleHooks");
+                "scheduledActions", "lifecycleHooks", "warmPool");
         if (!n.present()) {
             Node.reportEmptyItem(errors, path, value);
             return null;
@@ -1175,8 +1176,23 @@ final class ConfigBinder {
                 hooks.add(h);
             }
         }
+        WarmPoolConfig warmPool = null;
+        if (n.has("warmPool")) {
+            Node w = n.obj("warmPool", "minSize", "maxGroupPreparedCapacity", "poolState", "instanceReusePolicy");
+            int poolMin = w.integer("minSize", 0, 0, 10000);
+            Integer prepared = w.optInt("maxGroupPreparedCapacity", 0, 10000);
+            if (prepared != null && prepared < minSize) {
+                errors.add(w.at("maxGroupPreparedCapacity"), prepared + " (expected: at least the group's minSize " + minSize + ")");
+            }
+            WarmPoolConfig.PoolState state = w.choice("poolState", POOL_STATES, WarmPoolConfig.PoolState.Stopped);
+            boolean reuse = false;
+            if (w.has("instanceReusePolicy")) {
+                reuse = w.obj("instanceReusePolicy", "reuseOnScaleIn").bool("reuseOnScaleIn", false);
+            }
+            warmPool = new WarmPoolConfig(poolMin, prepared, state, reuse);
+        }
         return new AutoScalingGroupConfig(name, ltName, ltVersion, minSize, maxSize, desiredCapacity, zones, tgs,
-                healthCheckType, grace, warmup, cooldown, terminationPolicies, policies, scheduled, hooks);
+                healthCheckType, grace, warmup, cooldown, terminationPolicies, policies, scheduled, hooks, warmPool);
     }
 
     private void uniqueItems(String path, List<String> items) {

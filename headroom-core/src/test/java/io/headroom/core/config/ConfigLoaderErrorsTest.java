@@ -544,6 +544,14 @@ class ConfigLoaderErrorsTest {
                 Arguments.of(hook("lifecycleTransition: 'autoscaling:EC2_INSTANCE_LAUNCHING'",
                         ", {name: h, lifecycleTransition: 'autoscaling:EC2_INSTANCE_TERMINATING'}"),
                         "autoScalingGroups[0].lifecycleHooks[1].name: \"h\" is already used by autoScalingGroups[0].lifecycleHooks[0]"),
+                // warm pools
+                Arguments.of(asg(", warmPool: {minSize: -1}"), "autoScalingGroups[0].warmPool.minSize: -1 (expected: 0..10000)"),
+                Arguments.of(asg(", warmPool: {maxGroupPreparedCapacity: 0}"),
+                        "autoScalingGroups[0].warmPool.maxGroupPreparedCapacity: 0 (expected: at least the group's minSize 1)"),
+                Arguments.of(asg(", warmPool: {poolState: stopped}"),
+                        "autoScalingGroups[0].warmPool.poolState: \"stopped\" (expected: Stopped | Running | Hibernated)"),
+                Arguments.of(asg(", warmPool: {instanceReusePolicy: {reuse: true}}"),
+                        "autoScalingGroups[0].warmPool.instanceReusePolicy.reuse: unknown key (expected one of: reuseOnScaleIn)"),
                 // variables
                 Arguments.of(tg(", healthCheck: {path: '/${NOPE}'}"),
                         "targetGroups[0].healthCheck.path: ${NOPE} is not defined (set the environment variable NOPE)"),

@@ -279,6 +279,22 @@ class ConfigLoaderTest {
         assertThat(g.policies()).isEmpty();
         assertThat(g.scheduledActions()).isEmpty();
         assertThat(g.lifecycleHooks()).isEmpty();
+        assertThat(g.warmPool()).isNull();
+    }
+
+    @Test
+    void aWarmPoolIsBoundWithAwsDefaults() throws Exception {
+        String yaml = ConfigLoaderErrorsTest.TGS + ConfigLoaderErrorsTest.LT
+                + "autoScalingGroups: [{name: g, launchTemplate: {name: app}, minSize: 1, maxSize: 5, warmPool: %s}]";
+        WarmPoolConfig defaults = parse(yaml.formatted("{}")).autoScalingGroups().get(0).warmPool();
+        assertThat(defaults).isEqualTo(new WarmPoolConfig(0, null, WarmPoolConfig.PoolState.Stopped, false));
+        assertThat(defaults.size(2, 5)).isEqualTo(3); // maxSize - desired
+        WarmPoolConfig set = parse(yaml.formatted("{minSize: 2, maxGroupPreparedCapacity: 4, poolState: Running,"
+                + " instanceReusePolicy: {reuseOnScaleIn: true}}")).autoScalingGroups().get(0).warmPool();
+        assertThat(set).isEqualTo(new WarmPoolConfig(2, 4, WarmPoolConfig.PoolState.Running, true));
+        assertThat(set.size(1, 5)).isEqualTo(3);
+        assertThat(set.size(4, 5)).isEqualTo(2); // never below minSize
+        assertThat(set.stopped()).isFalse();
     }
 
     @Test

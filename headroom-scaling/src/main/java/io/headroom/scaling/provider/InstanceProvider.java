@@ -37,6 +37,21 @@ public interface InstanceProvider extends AutoCloseable {
      */
     CompletableFuture<ProviderInstance> terminate(String instanceId);
 
+    /**
+     * Stops a running instance without ending it (a warm pool's {@code Stopped} state): its processes keep their
+     * memory and use no CPU until {@link #start}. Terminating a stopped instance works as for a running one.
+     *
+     * @return false when the provider cannot, or the instance is unknown, gone or terminating
+     */
+    default boolean stop(String instanceId) {
+        return false;
+    }
+
+    /** Starts a {@link #stop stopped} instance again; false as for {@link #stop}. */
+    default boolean start(String instanceId) {
+        return false;
+    }
+
     /** The instance's current snapshot; exited instances stay visible for a while (see the implementation). */
     Optional<ProviderInstance> describe(String instanceId);
 

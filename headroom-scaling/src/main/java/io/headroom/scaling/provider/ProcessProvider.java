@@ -44,14 +44,15 @@ import org.slf4j.LoggerFactory;
  * <h2>How an instance runs</h2>
  * <pre>
  *  Headroom JVM                                    (Linux; needs sh and setsid from util-linux)
- *   │ stdin pipe ──► commands "TERM", "KILL", "DONE"; EOF = Headroom is gone
+ *   │ stdin pipe ──► commands "TERM", "KILL", "STOP", "CONT", "DONE"; EOF = Headroom is gone
  *   │ stdout pipe ◄── instance stdout+stderr ──► log pump thread ──► stateDir/instances/&lt;id&gt;.log (rotating)
  *   │ stderr pipe ◄── "pid &lt;n&gt;" once started, "exit &lt;code&gt;" when the main process exited
  *   ▼
  *  setsid sh -c WRAPPER   (the watchdog wrapper; own session, so a terminal's Ctrl-C does not reach it)
  *   ├─ setsid COMMAND…    the instance: own session and process group, pgid = its pid = "pid" above
  *   │    └─ children      (sh -c "…" may fork; they stay in the group)
- *   └─ watcher subshell   reads the stdin pipe: "TERM"/"KILL" → kill -s SIG -- -pgid; "DONE" → exit;
+ *   └─ watcher subshell   reads the stdin pipe: "TERM"/"KILL"/"STOP"/"CONT" → kill -s SIG -- -pgid (TERM is
+ *                         followed by CONT, so that a stopped group gets it); "DONE" → exit;
  *                         EOF → kill -s TERM -- -pgid, wait up to the grace period, kill -s KILL -- -pgid
  * </pre>
  * <ul>
@@ -106,11 +107,12 @@ public final class ProcessProvider implements InstanceProvider {
             "{",
             "  while read -r c <&3; do",
             "    case $c in",
-            "      TERM|KILL) kill -s \"$c\" -- -\"$p\" 2>/dev/null;;",
+            "      TERM) kill -s TERM -- -\"$p\" 2>/dev/null; kill -s CONT -- -\"$p\" 2>/dev/null;;",
+            "      KILL|STOP|CONT) kill -s \"$c\" -- -\"$p\" 2>/dev/null;;",
             "      DONE) exit 0;;",
             "    esac",
             "  done",
-            "  kill -s TERM -- -\"$p\" 2>/dev/null",
+            "  kill -s TERM -- -\"$p\" 2>/dev/null; kill -s CONT -- -\"$p\" 2>/dev/null",
             "  i=0",
             "  while [ \"$i\" -lt \"$g\" ] && kill -s 0 -- -\"$p\" 2>/dev/null; do sleep 0.1; i=$((i+1)); done",
             "  kill -s KILL -- -\"$p\" 2>/dev/null",
@@ -334,6 +336,28 @@ public final class ProcessProvider implements InstanceProvider {
             }, e.spec.terminationGracePeriod().toMillis(), TimeUnit.MILLISECONDS);
         }
         return e.exited.copy();
+    }
+
+    /** SIGSTOP to the instance's process group (a warm pool's Stopped instance: memory kept, no CPU). */
+    @Override
+    public boolean stop(String instanceId) {
+        return signalGroup(instanceId, "STOP");
+    }
+
+    /** SIGCONT to the instance's process group: it runs on where it was stopped. */
+    @Override
+    public boolean start(String instanceId) {
+        return signalGroup(instanceId, "CONT");
+    }
+
+    private boolean signalGroup(String instanceId, String signal) {
+        Entry e = instances.get(instanceId);
+        if (e == null || e.exited.isDone() || e.terminateRequested.get()) {
+            return false;
+        }
+        log.info("instance {}: SIG{}", instanceId, signal);
+        e.send(signal);
+        return true;
     }
 
     @Override
@@ -691,7 +715,7 @@ public final class ProcessProvider implements InstanceProvider {
                 out.write((signal + "\n").getBytes(StandardCharsets.US_ASCII));
                 out.flush();
             } catch (IOException e) {
-                if (!signal.equals("DONE")) {
+                if (signal.equals("TERM") || signal.equals("KILL")) {
                     signalDirectly(signal.equals("KILL"));
                 }
             }

@@ -140,6 +140,36 @@ class ProcessProviderTest {
         }
     }
 
+    /** The kernel's state letter of a process: T when stopped. */
+    private static char state(long pid) throws Exception {
+        String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
+        return stat.charAt(stat.lastIndexOf(')') + 2);
+    }
+
+    @Test
+    void stopAndStartSignalTheWholeTreeAndAStoppedInstanceStillTerminatesWithSigterm() throws Exception {
+        ProviderInstance inst = launch(Duration.ofSeconds(30), 1, Map.of(), "sh", "-c", "sleep 300 & sleep 300 & wait");
+        await().atMost(WAIT).until(() -> treePids(inst.pid()).size() >= 3);
+        Set<Long> pids = treePids(inst.pid());
+
+        assertThat(provider.stop(inst.instanceId())).isTrue();
+        for (long pid : pids) {
+            await().atMost(WAIT).until(() -> state(pid) == 'T');
+        }
+        assertThat(provider.start(inst.instanceId())).isTrue();
+        for (long pid : pids) {
+            await().atMost(WAIT).until(() -> state(pid) != 'T');
+        }
+        assertThat(provider.stop(inst.instanceId())).isTrue();
+        await().atMost(WAIT).until(() -> state(inst.pid()) == 'T');
+        // SIGTERM is followed by SIGCONT, so a stopped group ends at once, well within its 30 s grace period.
+        ProviderInstance done = provider.terminate(inst.instanceId()).get(WAIT.toSeconds(), TimeUnit.SECONDS);
+        assertThat(done.exitCode()).hasValue(143);
+        assertThat(pids).noneMatch(ProcessProviderTest::alive);
+        assertThat(provider.stop(inst.instanceId())).isFalse();
+        assertThat(provider.start("i-unknown")).isFalse();
+    }
+
     @Test
     void terminateKillsTheWholeTree() throws Exception {
         ProviderInstance inst = launch("sh", "-c", "sleep 300 & sleep 300 & wait");

@@ -476,6 +476,9 @@ final class ApiRoutes {
             Map<String, Object> m = obj("name", g.name(), "minSize", g.minSize(), "maxSize", g.maxSize(),
                     "desiredCapacity", g.desiredCapacity());
             m.putAll(Views.counts(g.instances()));
+            AutoScalingGroupConfig gc = c.autoScalingGroups().stream().filter(x -> x.name().equals(g.name())).findFirst()
+                    .orElse(null);
+            m.put("warmPool", gc == null || gc.warmPool() == null ? null : Views.warmPool(gc.warmPool(), g, g.instances()));
             m.put("alarmsInAlarm", g.alarms().stream().filter(a -> a.state() == io.headroom.core.alarm.AlarmState.ALARM).count());
             m.put("forecasts", g.forecasts().stream().map(Views::forecastSummary).toList());
             m.put("suspendedProcesses", g.suspendedProcesses().keySet().stream().map(Enum::name).toList());

@@ -249,6 +249,9 @@ final class PrometheusExporter implements AutoCloseable {
                 case "NetworkOut": return gauge("headroom.autoscaling_group.network_out_bytes_per_second", t);
                 case "TotalNetworkOut": return gauge("headroom.autoscaling_group.total_network_out_bytes_per_second", t);
                 default:
+                    if (name.startsWith("WarmPool") || name.startsWith("GroupAndWarmPool")) {
+                        return gauge("headroom.autoscaling_group." + snake(name), t); // warm_pool_warmed_capacity …
+                    }
                     if (name.startsWith("Group")) {
                         return gauge("headroom.autoscaling_group." + snake(name.substring("Group".length())), t);
                     }

@@ -13,6 +13,7 @@ import io.headroom.core.config.ScalingPolicyConfig;
 import io.headroom.core.config.ScheduledActionConfig;
 import io.headroom.core.config.StickinessConfig;
 import io.headroom.core.config.TargetGroupConfig;
+import io.headroom.core.config.WarmPoolConfig;
 import io.headroom.core.scaling.Forecast;
 import io.headroom.core.scaling.ScheduledAction;
 import io.headroom.core.target.TargetHealth;
@@ -157,6 +158,7 @@ final class Views {
                 "forecasts", g.forecasts().stream().map(Views::forecast).toList(),
                 "instanceRefresh", g.instanceRefreshes().stream().findFirst().map(Views::instanceRefresh).orElse(null),
                 "suspendedProcesses", suspendedProcesses(g),
+                "warmPool", c == null || c.warmPool() == null ? null : warmPool(c.warmPool(), g, instances),
                 "lifecycleHooks", g.lifecycleHooks().stream().map(Views::lifecycleHook).toList(),
                 "lifecycleActions", g.lifecycleActions().stream().map(Views::lifecycleAction).toList(),
                 "scheduledActions", c == null ? List.of() : c.scheduledActions().stream().map(s -> scheduled(s, now)).toList()));
@@ -214,6 +216,19 @@ final class Views {
                 "preferences", obj("minHealthyPercentage", r.minHealthyPercentage(),
                         "instanceWarmup", r.instanceWarmupSeconds(),
                         "skipMatching", r.skipMatching()));
+    }
+
+    /** AWS's DescribeWarmPool: the configuration, the pool's size now, and how many instances it holds. */
+    static Map<String, Object> warmPool(WarmPoolConfig p, AutoScalingGroup g, List<Instance> instances) {
+        long warmed = instances.stream().filter(i -> i.lifecycleState().isWarmed()).count();
+        long pending = instances.stream().filter(i -> i.lifecycleState().isWarm() && !i.lifecycleState().isWarmed()).count();
+        return obj("minSize", p.minSize(),
+                "maxGroupPreparedCapacity", p.maxGroupPreparedCapacity(),
+                "poolState", p.poolState().name(),
+                "instanceReusePolicy", obj("reuseOnScaleIn", p.reuseOnScaleIn()),
+                "desiredCapacity", p.size(g.desiredCapacity(), g.maxSize()),
+                "warmed", warmed,
+                "pending", pending);
     }
 
     static Map<String, Object> lifecycleHook(LifecycleHookConfig h) {

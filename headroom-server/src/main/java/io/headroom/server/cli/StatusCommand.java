@@ -49,11 +49,15 @@ public final class StatusCommand implements Callable<Integer> {
             tgs.print(out);
             out.println();
             Table groups = new Table("AUTO SCALING GROUP", "MIN", "MAX", "DESIRED", "IN SERVICE", "PENDING", "TERMINATING",
-                    "STANDBY", "ALARMS IN ALARM");
+                    "STANDBY", "WARM POOL", "ALARMS IN ALARM");
             for (JsonNode g : s.path("autoScalingGroups")) {
                 groups.row(g.path("name").asText(), g.path("minSize").asInt(), g.path("maxSize").asInt(),
                         g.path("desiredCapacity").asInt(), g.path("inService").asInt(), g.path("pending").asInt(),
-                        g.path("terminating").asInt(), g.path("standby").asInt(), g.path("alarmsInAlarm").asInt());
+                        g.path("terminating").asInt(), g.path("standby").asInt(),
+                        // warmed/wanted, e.g. 2/3; "-" without a warm pool
+                        g.path("warmPool").isObject() ? g.path("warmPool").path("warmed").asInt() + "/"
+                                + g.path("warmPool").path("desiredCapacity").asInt() : null,
+                        g.path("alarmsInAlarm").asInt());
             }
             groups.print(out);
             for (JsonNode g : s.path("autoScalingGroups")) {

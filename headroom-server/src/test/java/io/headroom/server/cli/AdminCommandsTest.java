@@ -67,8 +67,8 @@ class AdminCommandsTest {
         assertThat(r.out()).containsPattern("web\\s+application\\s+HTTP 127\\.0\\.0\\.1:" + h.lbPort);
         assertThat(r.out()).containsPattern("(?m)^web\\s+2/2$");
         assertThat(r.out()).containsPattern("(?m)^AUTO SCALING GROUP\\s+MIN\\s+MAX\\s+DESIRED\\s+IN SERVICE\\s+PENDING"
-                + "\\s+TERMINATING\\s+STANDBY\\s+ALARMS IN ALARM$");
-        assertThat(r.out()).containsPattern("(?m)^demo\\s+1\\s+3\\s+\\d\\s+\\d\\s+\\d\\s+\\d\\s+\\d\\s+0$");
+                + "\\s+TERMINATING\\s+STANDBY\\s+WARM POOL\\s+ALARMS IN ALARM$");
+        assertThat(r.out()).containsPattern("(?m)^demo\\s+1\\s+3\\s+\\d\\s+\\d\\s+\\d\\s+\\d\\s+\\d\\s+-\\s+0$");
         assertThat(r.out()).contains("RECENT ACTIVITIES").contains("Launching a new EC2 instance");
         // The fixture's predictive policy has no day of history yet: no capacity, and the status says why.
         assertThat(r.out()).containsPattern("(?m)^forecast\\s+demo\\s+ForecastOnly\\s+-\\s+-\\s+-\\s+no forecast yet: \\d+ of the 24"

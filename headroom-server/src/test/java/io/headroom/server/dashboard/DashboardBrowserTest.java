@@ -278,6 +278,26 @@ class DashboardBrowserTest {
     }
 
     @Test
+    void showsTheWarmPoolAndItsStoppedInstances() throws Exception {
+        server = startHeadroom(freePort(), """
+                    warmPool: { maxGroupPreparedCapacity: 2 }
+                """);
+        driver = chromium();
+        driver.get("http://127.0.0.1:" + server.admin().port() + "/");
+        WebDriverWait wait = waitUpTo(Duration.ofSeconds(60));
+        wait.until(d -> text("article[data-asg='web'] dl.sizes").replace('\n', ' ').contains("Warm pool 1/1"));
+        wait.until(d -> instanceIds().stream().anyMatch(id -> "Warmed:Stopped".equals(lifecycle(id))));
+        String warm = instanceIds().stream().filter(id -> "Warmed:Stopped".equals(lifecycle(id))).findFirst().orElseThrow();
+        assertThat(instanceButton(warm, "replace").isEnabled()).isTrue();
+        assertThat(instanceButton(warm, "standby").isEnabled()).isFalse();
+        // A scale out takes it: the page shows it Pending, then InService; the pool's wanted size drops to 0.
+        server.controller().group("web").setDesiredCapacity(2, null);
+        wait.until(d -> "InService".equals(lifecycle(warm)));
+        wait.until(d -> text("article[data-asg='web'] dl.sizes").replace('\n', ' ').contains("Warm pool 0/0"));
+        assertThat(severeBrowserErrors()).isEmpty();
+    }
+
+    @Test
     void showsEmptyStatesAndSaysWhenTheApiIsGone() throws Exception {
         Path file = dir.resolve("headroom.yaml");
         Files.writeString(file, """

@@ -58,30 +58,8 @@ class LifecycleHooksTest {
         });
         receiver.start();
         lbPort = Support.freePort();
-        String command = Support.demoAppCommand().replace("\"${PORT}\"]", "\"${PORT}\", \"--complete-lifecycle-action\", \"ready\"]");
         Path config = dir.resolve("headroom.yaml");
-        Files.writeString(config, """
-                admin: { listen: "127.0.0.1:0", token: "%s" }
-                stateDir: %s
-                loadBalancers:
-                  - name: web
-                    listeners: [{ port: %d, protocol: HTTP, defaultAction: { forward: { targetGroup: web } } }]
-                targetGroups:
-                  - name: web
-                    healthCheck: { path: /health, intervalSeconds: 5, timeoutSeconds: 2, healthyThreshold: 2, unhealthyThreshold: 2 }
-                    deregistrationDelaySeconds: 5
-                launchTemplates:
-                  - name: demo
-                    versions: [{ command: %s, terminationGracePeriodSeconds: 5 }]
-                autoScalingGroups:
-                  - name: web
-                    launchTemplate: { name: demo }
-                    minSize: 1
-                    maxSize: 2
-                    desiredCapacity: 1
-                    targetGroups: [web]
-                    healthCheckType: ELB
-                    healthCheckGracePeriodSeconds: 30
+        Files.writeString(config, HookedGroup.config(dir, lbPort, "ready", 2, ", token: \"" + TOKEN + "\"", """
                     lifecycleHooks:
                       - name: ready
                         lifecycleTransition: autoscaling:EC2_INSTANCE_LAUNCHING
@@ -91,10 +69,11 @@ class LifecycleHooksTest {
                         heartbeatTimeout: 300
                         defaultResult: CONTINUE
                         notificationMetadata: '{"bucket": "logs"}'
+                """, """
                 notifications:
                   - url: http://127.0.0.1:%d/hook
                     events: [lifecycle]
-                """.formatted(TOKEN, dir.resolve("state"), lbPort, command, receiver.getAddress().getPort()));
+                """.formatted(receiver.getAddress().getPort())));
         server = HeadroomServer.start(HeadroomServer.ConfigSource.file(config), Variables.forConfig(), Clock.systemUTC());
     }
 
