@@ -1,6 +1,7 @@
 package io.headroom.core.alarm;
 
 import io.headroom.core.config.AlarmConfig.ComparisonOperator;
+import io.headroom.core.config.AlarmConfig.TreatMissingData;
 import io.headroom.core.metrics.Datapoint;
 import io.headroom.core.metrics.MetricKey;
 import io.headroom.core.metrics.MetricStore;
@@ -24,8 +25,10 @@ import java.util.Optional;
  *   non-breaching datapoints &gt; N − M (ALARM impossible)   → OK
  *   otherwise (too few datapoints to decide)              → state unchanged
  * </pre>
- * Missing periods are treated as "missing", CloudWatch's default {@code TreatMissingData}: they count neither
- * way. The state starts as INSUFFICIENT_DATA. The reason text follows CloudWatch's ("Threshold Crossed: 3 out
+ * Missing periods are treated as {@code treatMissingData} says (CloudWatch's TreatMissingData): {@code missing}
+ * (the default) counts them neither way, as above; {@code notBreaching} counts them as non-breaching datapoints,
+ * {@code breaching} as breaching ones (so all missing is OK or ALARM, never INSUFFICIENT_DATA); {@code ignore} counts
+ * them neither way and keeps the current state when all are missing. The state starts as INSUFFICIENT_DATA. The reason text follows CloudWatch's ("Threshold Crossed: 3 out
  * of the last 3 datapoints [85.2 (2026-11-25T07:00:02Z), ...] were greater than the threshold (80.0) ...",
  * newest datapoint first) and changes only with the state, like CloudWatch's StateReason.
  *
@@ -44,6 +47,7 @@ public final class Alarm {
     private final int datapointsToAlarm;
     private final double threshold;
     private final ComparisonOperator op;
+    private final TreatMissingData treatMissingData;
 
     private AlarmState state = AlarmState.INSUFFICIENT_DATA;
     private String stateReason = "Unchecked: Initial alarm creation";
@@ -53,6 +57,12 @@ public final class Alarm {
 
     public Alarm(String name, MetricKey metric, Statistic stat, int periodSeconds, int evaluationPeriods,
                  int datapointsToAlarm, double threshold, ComparisonOperator op) {
+        this(name, metric, stat, periodSeconds, evaluationPeriods, datapointsToAlarm, threshold, op, TreatMissingData.MISSING);
+    }
+
+    public Alarm(String name, MetricKey metric, Statistic stat, int periodSeconds, int evaluationPeriods,
+                 int datapointsToAlarm, double threshold, ComparisonOperator op, TreatMissingData treatMissingData) {
+        this.treatMissingData = Objects.requireNonNull(treatMissingData, "treatMissingData");
         if (name == null || name.isBlank()) {
             throw new IllegalArgumentException("alarm name must not be blank");
         }
@@ -105,18 +115,28 @@ public final class Alarm {
             }
         }
         int nonBreaching = points.size() - breaching;
+        int missing = evaluationPeriods - points.size();
+        if (treatMissingData == TreatMissingData.BREACHING) {
+            breaching += missing;
+        } else if (treatMissingData == TreatMissingData.NOT_BREACHING) {
+            nonBreaching += missing;
+        }
+        boolean filled = missing > 0 && (treatMissingData == TreatMissingData.BREACHING
+                || treatMissingData == TreatMissingData.NOT_BREACHING);
         AlarmState next;
         String reason;
-        if (breaching >= datapointsToAlarm) {
+        if (points.isEmpty() && treatMissingData == TreatMissingData.IGNORE) {
+            return state; // ignore: no data keeps the current state
+        } else if (breaching >= datapointsToAlarm) {
             next = AlarmState.ALARM;
-            reason = crossed(points, breaching, true);
-        } else if (points.isEmpty()) {
+            reason = filled ? missingReason(points, breaching, missing, true) : crossed(points, breaching, true);
+        } else if (points.isEmpty() && !filled) {
             next = AlarmState.INSUFFICIENT_DATA;
             reason = "Insufficient Data: " + evaluationPeriods + " datapoint" + plural(evaluationPeriods)
                     + (evaluationPeriods == 1 ? " was" : " were") + " unknown.";
         } else if (nonBreaching > evaluationPeriods - datapointsToAlarm) {
             next = AlarmState.OK;
-            reason = crossed(points, nonBreaching, false);
+            reason = filled ? missingReason(points, nonBreaching, missing, false) : crossed(points, nonBreaching, false);
         } else {
             return state; // too few datapoints either way: CloudWatch keeps the state
         }
@@ -127,6 +147,25 @@ public final class Alarm {
             stateSince = now;
         }
         return state;
+    }
+
+    /**
+     * CloudWatch's reason when missing data was filled in: "Threshold Crossed: no datapoints were received for 3 periods
+     * and 3 missing datapoints were treated as [Breaching]." (with the received datapoints first when there were some).
+     */
+    private String missingReason(List<Datapoint> points, int count, int missing, boolean breachingSide) {
+        String treated = missing + " missing datapoint" + plural(missing) + (missing == 1 ? " was" : " were")
+                + " treated as [" + (treatMissingData == TreatMissingData.BREACHING ? "Breaching" : "NonBreaching") + "].";
+        if (points.isEmpty()) {
+            return "Threshold Crossed: no datapoints were received for " + evaluationPeriods + " period"
+                    + plural(evaluationPeriods) + " and " + treated;
+        }
+        int received = count - (breachingSide == (treatMissingData == TreatMissingData.BREACHING) ? missing : 0);
+        if (received == 0) {
+            return "Threshold Crossed: " + treated;
+        }
+        String crossed = crossed(points, received, breachingSide);
+        return crossed.substring(0, crossed.length() - 1) + "; " + treated;
     }
 
     /** Whether {@code v} is on the ALARM side of the threshold. */

@@ -57,6 +57,8 @@ final class ConfigBinder {
     static final int MAX_LIFECYCLE_HOOKS = 50;
     private static final Map<String, LifecycleHookConfig.Transition> LIFECYCLE_TRANSITIONS =
             Node.names(LifecycleHookConfig.Transition.class, LifecycleHookConfig.Transition::toString);
+    private static final Map<String, AlarmConfig.TreatMissingData> TREAT_MISSING_DATA =
+            Node.names(AlarmConfig.TreatMissingData.class, AlarmConfig.TreatMissingData::toString);
     private static final Map<String, WarmPoolConfig.PoolState> POOL_STATES = Node.names(WarmPoolConfig.PoolState.class, Enum::name);
     private static final Map<String, LifecycleHookConfig.Result> LIFECYCLE_RESULTS =
             Node.names(LifecycleHookConfig.Result.class, Enum::name);
@@ -1264,7 +1266,7 @@ final class ConfigBinder {
             n.missing("alarm");
         } else {
             alarm = alarm(n.obj("alarm", "metricName", "dimensions", "statistic", "periodSeconds",
-                    "evaluationPeriods", "datapointsToAlarm", "threshold", "comparisonOperator"));
+                    "evaluationPeriods", "datapointsToAlarm", "threshold", "comparisonOperator", "treatMissingData"));
         }
         if (type.equals("StepScaling")) {
             String aggregation = n.choice("metricAggregationType", METRIC_AGGREGATION_TYPES, "Average");
@@ -1443,8 +1445,10 @@ final class ConfigBinder {
                 || threshold == null || op == null) {
             return null;
         }
+        AlarmConfig.TreatMissingData missing = n.choice("treatMissingData", TREAT_MISSING_DATA,
+                AlarmConfig.TreatMissingData.MISSING);
         return new AlarmConfig(metricName, dimensions, statistic, period, evaluationPeriods,
-                datapoints == null ? evaluationPeriods : datapoints, threshold, op);
+                datapoints == null ? evaluationPeriods : datapoints, threshold, op, missing);
     }
 
     /** AWS's step rules: no gaps or overlaps, at most one open lower and one open upper bound, never both open. */

@@ -67,7 +67,8 @@ public final class ScalingPolicies {
         int datapoints = a.datapointsToAlarm() <= 0 ? a.evaluationPeriods() : a.datapointsToAlarm();
         try {
             return new Alarm(name, MetricNames.resolve(a.metricName(), a.dimensions(), group, where), stat,
-                    a.periodSeconds(), a.evaluationPeriods(), datapoints, a.threshold(), a.comparisonOperator());
+                    a.periodSeconds(), a.evaluationPeriods(), datapoints, a.threshold(), a.comparisonOperator(),
+                    a.treatMissingData());
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException(where + ": " + e.getMessage(), e);
         }

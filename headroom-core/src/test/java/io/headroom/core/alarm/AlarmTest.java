@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.headroom.core.config.AlarmConfig.ComparisonOperator;
+import io.headroom.core.config.AlarmConfig.TreatMissingData;
 import io.headroom.core.metrics.Dimensions;
 import io.headroom.core.metrics.MetricKey;
 import io.headroom.core.metrics.MetricStore;
@@ -27,6 +28,49 @@ class AlarmTest {
 
     private static Alarm alarm(int period, int n, int m) {
         return new Alarm("cpu-high", CPU, Statistic.AVERAGE, period, n, m, 80, ComparisonOperator.GREATER_THAN_THRESHOLD);
+    }
+
+    private static Alarm alarm(int period, int n, int m, TreatMissingData missing) {
+        return new Alarm("cpu-high", CPU, Statistic.AVERAGE, period, n, m, 80, ComparisonOperator.GREATER_THAN_THRESHOLD,
+                missing);
+    }
+
+    @Test
+    void treatMissingDataDecidesWhatPeriodsWithoutDataCount() {
+        // No data at all: missing → INSUFFICIENT_DATA, breaching → ALARM, notBreaching → OK, ignore → unchanged.
+        assertThat(alarm(10, 3, 3, TreatMissingData.MISSING).evaluate(store, T0.plusSeconds(30)))
+                .isEqualTo(AlarmState.INSUFFICIENT_DATA);
+        Alarm breaching = alarm(10, 3, 3, TreatMissingData.BREACHING);
+        assertThat(breaching.evaluate(store, T0.plusSeconds(30))).isEqualTo(AlarmState.ALARM);
+        assertThat(breaching.stateReason()).isEqualTo("Threshold Crossed: no datapoints were received for 3 periods and 3"
+                + " missing datapoints were treated as [Breaching].");
+        Alarm notBreaching = alarm(10, 3, 3, TreatMissingData.NOT_BREACHING);
+        assertThat(notBreaching.evaluate(store, T0.plusSeconds(30))).isEqualTo(AlarmState.OK);
+        assertThat(notBreaching.stateReason()).endsWith("3 missing datapoints were treated as [NonBreaching].");
+        Alarm ignore = alarm(10, 3, 3, TreatMissingData.IGNORE);
+        assertThat(ignore.evaluate(store, T0.plusSeconds(30))).isEqualTo(AlarmState.INSUFFICIENT_DATA);
+        assertThat(ignore.history()).isEmpty();
+
+        // One breaching datapoint, two periods without data, 2 of 3 to alarm.
+        fill(30, 40, 95);
+        Alarm missing2of3 = alarm(10, 3, 2, TreatMissingData.MISSING);
+        Alarm breaching2of3 = alarm(10, 3, 2, TreatMissingData.BREACHING);
+        Alarm notBreaching2of3 = alarm(10, 3, 2, TreatMissingData.NOT_BREACHING);
+        assertThat(missing2of3.evaluate(store, T0.plusSeconds(60))).isEqualTo(AlarmState.INSUFFICIENT_DATA); // undecided
+        assertThat(breaching2of3.evaluate(store, T0.plusSeconds(60))).isEqualTo(AlarmState.ALARM);
+        assertThat(breaching2of3.stateReason()).startsWith("Threshold Crossed: 1 out of the last 3 datapoints [95.0 (")
+                .endsWith("transition); 2 missing datapoints were treated as [Breaching].");
+        assertThat(notBreaching2of3.evaluate(store, T0.plusSeconds(60))).isEqualTo(AlarmState.OK);
+        assertThat(notBreaching2of3.stateReason()).isEqualTo("Threshold Crossed: 2 missing datapoints were treated as"
+                + " [NonBreaching].");
+
+        // ignore keeps ALARM through a gap that missing would turn into INSUFFICIENT_DATA.
+        Alarm ignoring = alarm(10, 1, 1, TreatMissingData.IGNORE);
+        Alarm missing = alarm(10, 1, 1, TreatMissingData.MISSING);
+        assertThat(ignoring.evaluate(store, T0.plusSeconds(40))).isEqualTo(AlarmState.ALARM);
+        assertThat(missing.evaluate(store, T0.plusSeconds(40))).isEqualTo(AlarmState.ALARM);
+        assertThat(ignoring.evaluate(store, T0.plusSeconds(50))).isEqualTo(AlarmState.ALARM);
+        assertThat(missing.evaluate(store, T0.plusSeconds(50))).isEqualTo(AlarmState.INSUFFICIENT_DATA);
     }
 
     @Test

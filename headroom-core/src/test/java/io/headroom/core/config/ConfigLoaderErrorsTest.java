@@ -544,6 +544,9 @@ class ConfigLoaderErrorsTest {
                 Arguments.of(hook("lifecycleTransition: 'autoscaling:EC2_INSTANCE_LAUNCHING'",
                         ", {name: h, lifecycleTransition: 'autoscaling:EC2_INSTANCE_TERMINATING'}"),
                         "autoScalingGroups[0].lifecycleHooks[1].name: \"h\" is already used by autoScalingGroups[0].lifecycleHooks[0]"),
+                Arguments.of(policy("policyType: SimpleScaling, adjustmentType: ChangeInCapacity, scalingAdjustment: 1, "
+                        + ALARM.replace("}", ", treatMissingData: missingg}")),
+                        p0 + "alarm.treatMissingData: \"missingg\" (expected: missing | notBreaching | breaching | ignore)"),
                 // warm pools
                 Arguments.of(asg(", warmPool: {minSize: -1}"), "autoScalingGroups[0].warmPool.minSize: -1 (expected: 0..10000)"),
                 Arguments.of(asg(", warmPool: {maxGroupPreparedCapacity: 0}"),

@@ -283,6 +283,18 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void treatMissingDataIsBoundAndDefaultsToMissing() throws Exception {
+        String yaml = ConfigLoaderErrorsTest.policy("policyType: SimpleScaling, adjustmentType: ChangeInCapacity,"
+                + " scalingAdjustment: 1, " + ConfigLoaderErrorsTest.ALARM.replace("}", "%s}"));
+        ScalingPolicyConfig.Simple plain = (ScalingPolicyConfig.Simple) parse(yaml.formatted("")).autoScalingGroups().get(0)
+                .policies().get(0);
+        assertThat(plain.alarm().treatMissingData()).isEqualTo(AlarmConfig.TreatMissingData.MISSING);
+        ScalingPolicyConfig.Simple breaching = (ScalingPolicyConfig.Simple) parse(yaml.formatted(
+                ", treatMissingData: breaching")).autoScalingGroups().get(0).policies().get(0);
+        assertThat(breaching.alarm().treatMissingData()).isEqualTo(AlarmConfig.TreatMissingData.BREACHING);
+    }
+
+    @Test
     void aWarmPoolIsBoundWithAwsDefaults() throws Exception {
         String yaml = ConfigLoaderErrorsTest.TGS + ConfigLoaderErrorsTest.LT
                 + "autoScalingGroups: [{name: g, launchTemplate: {name: app}, minSize: 1, maxSize: 5, warmPool: %s}]";

@@ -46,6 +46,17 @@ class ScalingPoliciesTest {
     }
 
     @Test
+    void aPolicysAlarmTreatsMissingDataAsItsConfigSays() {
+        Simple heartbeat = new Simple("s", CHANGE_IN_CAPACITY, 1, null, null, new AlarmConfig("Heartbeat", Map.of(), "Sum",
+                10, 2, 0, 5, GREATER_THAN_THRESHOLD, AlarmConfig.TreatMissingData.BREACHING));
+        var alarm = ScalingPolicies.create(heartbeat, group(heartbeat)).alarms().get(0);
+        java.time.Instant now = java.time.Instant.parse("2026-11-25T07:00:30Z");
+        // No datapoint at all: breaching, so ALARM rather than INSUFFICIENT_DATA.
+        assertThat(alarm.evaluate(io.headroom.core.metrics.MetricStore.inMemory(java.time.Duration.ofMinutes(5)), now))
+                .isEqualTo(io.headroom.core.alarm.AlarmState.ALARM);
+    }
+
+    @Test
     void badConfigIsReportedWithItsPath() {
         Simple badStat = simple("CPUUtilization", Map.of(), "Median");
         assertThatThrownBy(() -> ScalingPolicies.create(badStat, group(badStat)))

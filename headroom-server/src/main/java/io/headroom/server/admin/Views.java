@@ -393,7 +393,8 @@ final class Views {
                 "evaluationPeriods", a.evaluationPeriods(),
                 "datapointsToAlarm", a.datapointsToAlarm(),
                 "threshold", a.threshold(),
-                "comparisonOperator", pascal(a.comparisonOperator()));
+                "comparisonOperator", pascal(a.comparisonOperator()),
+                "treatMissingData", a.treatMissingData().toString());
     }
 
     private static String pair(ScalingPolicyConfig.PredictiveMetricPair p) {
