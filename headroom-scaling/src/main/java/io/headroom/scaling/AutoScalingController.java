@@ -18,6 +18,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.NoSuchElementException;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executor;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadFactory;
@@ -46,7 +47,9 @@ public final class AutoScalingController implements AutoCloseable {
     private final MetricStore metrics;
     private final Clock clock;
     private final ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor(daemon("headroom-asg-controller"));
-    private final ExecutorService actions = Executors.newFixedThreadPool(4, daemon("headroom-asg-action"));
+    /** Runs the actions that wait (launches); the pool below unless a caller gave its own (the simulator's). */
+    private final Executor actions;
+    private final ExecutorService ownActions;
 
     // Guarded by "this". Both lists are replaced, never changed in place, so ticking reads a stable snapshot.
     private volatile Map<String, AutoScalingGroup> groups = Map.of();
@@ -66,6 +69,19 @@ public final class AutoScalingController implements AutoCloseable {
      */
     public AutoScalingController(HeadroomConfig config, InstanceProvider provider, TargetRegistry registry,
             MetricStore metrics, Clock clock) {
+        this(config, provider, registry, metrics, clock, null);
+    }
+
+    /**
+     * As above, with launches run on {@code actions}: the simulator passes {@code Runnable::run}, so that a launch
+     * reports back by the next tick, whatever the machine's speed.
+     *
+     * @param actions null for the controller's own pool of 4 threads
+     */
+    public AutoScalingController(HeadroomConfig config, InstanceProvider provider, TargetRegistry registry,
+            MetricStore metrics, Clock clock, Executor actions) {
+        this.ownActions = actions == null ? Executors.newFixedThreadPool(4, daemon("headroom-asg-action")) : null;
+        this.actions = actions == null ? ownActions : actions;
         this.provider = provider;
         this.registry = registry;
         this.metrics = metrics;
@@ -249,7 +265,9 @@ public final class AutoScalingController implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } finally {
-            actions.shutdownNow();
+            if (ownActions != null) {
+                ownActions.shutdownNow();
+            }
         }
     }
 

@@ -1383,14 +1383,7 @@ public final class AutoScalingGroup {
         boolean late = !now.isBefore(m.pendingSince.plusSeconds(config.healthCheckGracePeriodSeconds()));
         try {
             executor.execute(() -> {
-                boolean listening;
-                try (java.net.Socket socket = new java.net.Socket()) {
-                    socket.connect(new java.net.InetSocketAddress(a.host(), a.port()), 500);
-                    listening = true;
-                } catch (java.io.IOException e) {
-                    listening = false;
-                }
-                boolean ok = listening;
+                boolean ok = provider.listening(m.id, a.host(), a.port());
                 reports.add(t -> {
                     m.probing = false;
                     if (m.state == LifecycleState.WarmedPending && (ok || late)) {

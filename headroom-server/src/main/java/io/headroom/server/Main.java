@@ -19,7 +19,7 @@ import picocli.CommandLine.Command;
         subcommands = {UpCommand.class, ValidateCommand.class, DemoAppCommand.class, LoadCommand.class,
                 StatusCommand.class, ScaleCommand.class, TargetsCommand.class, ActivitiesCommand.class,
                 RefreshCommand.class, ProcessesCommand.Suspend.class, ProcessesCommand.Resume.class,
-                StandbyCommand.class, LifecycleCommand.class})
+                StandbyCommand.class, LifecycleCommand.class, SimulateCommand.class})
 public final class Main implements Runnable {
 
     public static void main(String[] args) {

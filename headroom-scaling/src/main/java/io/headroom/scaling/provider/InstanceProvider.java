@@ -47,6 +47,19 @@ public interface InstanceProvider extends AutoCloseable {
         return false;
     }
 
+    /**
+     * Whether the instance accepts connections on its address (a warm pool instance is stopped once it does): by
+     * default one TCP connect, 500 ms at most. May block briefly; never called on a data-plane thread.
+     */
+    default boolean listening(String instanceId, String host, int port) {
+        try (java.net.Socket socket = new java.net.Socket()) {
+            socket.connect(new java.net.InetSocketAddress(host, port), 500);
+            return true;
+        } catch (java.io.IOException e) {
+            return false;
+        }
+    }
+
     /** Starts a {@link #stop stopped} instance again; false as for {@link #stop}. */
     default boolean start(String instanceId) {
         return false;

@@ -5,14 +5,14 @@ import java.util.ArrayList;
 import java.util.List;
 
 /** Plain-text columns, left-aligned, two spaces apart: what the CLI prints. */
-final class Table {
+public final class Table {
     private final List<String[]> rows = new ArrayList<>();
 
-    Table(String... header) {
+    public Table(String... header) {
         rows.add(header);
     }
 
-    Table row(Object... cells) {
+    public Table row(Object... cells) {
         String[] r = new String[cells.length];
         for (int i = 0; i < cells.length; i++) {
             r[i] = cells[i] == null ? "-" : String.valueOf(cells[i]);
@@ -21,7 +21,7 @@ final class Table {
         return this;
     }
 
-    void print(PrintWriter out) {
+    public void print(PrintWriter out) {
         int cols = 0;
         for (String[] r : rows) {
             cols = Math.max(cols, r.length);

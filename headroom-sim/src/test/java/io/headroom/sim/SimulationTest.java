@@ -1,0 +1,94 @@
+package io.headroom.sim;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.headroom.core.config.ConfigLoader;
+import io.headroom.core.config.HeadroomConfig;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** The real policies and controller on a virtual clock: what a capacity planner reads off a simulation. */
+class SimulationTest {
+    private static final Instant START = Instant.parse("2026-12-01T08:00:00Z");
+    /** 5 min quiet, a 5 min ramp to 400 req/s, 20 min at 400, 20 min quiet again. */
+    private static final LoadProfile SURGE = LoadProfile.parse("5m@20,5m@20..400,20m@400,20m@20");
+
+    private static HeadroomConfig config(String groupExtra) throws Exception {
+        return ConfigLoader.parse("""
+                loadBalancers:
+                  - name: web
+                    listeners: [{ port: 8080, defaultAction: { forward: { targetGroup: web } } }]
+                targetGroups:
+                  - name: web
+                    healthCheck: { path: /health, intervalSeconds: 5, healthyThreshold: 2 }
+                launchTemplates:
+                  - name: app
+                    versions: [{ command: ["app", "--port", "${PORT}"] }]
+                autoScalingGroups:
+                  - name: web
+                    launchTemplate: { name: app }
+                    minSize: 1
+                    maxSize: 12
+                    targetGroups: [web]
+                    healthCheckType: ELB
+                    policies:
+                      - name: cpu50
+                        policyType: TargetTrackingScaling
+                        targetTrackingConfiguration: { predefinedMetricType: ASGAverageCPUUtilization, targetValue: 50 }
+                %s""".formatted(groupExtra), "sim.yaml", Map.of());
+    }
+
+    @Test
+    void targetTrackingFollowsASurgeAndBack() throws Exception {
+        Simulation.Result r = Simulation.run(config(""), "web", SURGE, new Simulation.Model(100, Duration.ofSeconds(10),
+                64 << 20), START, Duration.ofMinutes(1));
+
+        assertThat(r.rows()).hasSize(50);
+        assertThat(r.rows().get(0).time()).isEqualTo(START);
+        // 400 req/s at 50 % CPU of 100 req/s instances: 8 of them; the plateau's last minutes are fully served.
+        Simulation.Row plateauEnd = r.rows().get(29);
+        assertThat(plateauEnd.offeredRps()).isEqualTo(400);
+        assertThat(plateauEnd.inService()).isBetween(8, 9);
+        assertThat(plateauEnd.droppedRps()).isZero();
+        assertThat(plateauEnd.averageCpuPercent()).isBetween(40.0, 55.0);
+        // Back to quiet: scaled in to the minimum, every instance drained first.
+        Simulation.Row last = r.rows().get(49);
+        assertThat(last.desiredCapacity()).isEqualTo(1);
+        assertThat(r.summary().maxDesired()).isBetween(8, 9);
+        assertThat(r.summary().scaleOuts()).isPositive();
+        assertThat(r.summary().scaleIns()).isPositive();
+        assertThat(r.summary().requestsOffered()).isCloseTo(Math.round(20 * 300 + (20 + 400) / 2.0 * 300 + 400 * 1200
+                + 20 * 1200) , org.assertj.core.data.Offset.offset(400L));
+        // Keeping up with a ramp costs little: under 1 % of the requests dropped.
+        assertThat((double) r.summary().requestsDropped() / r.summary().requestsOffered()).isLessThan(0.01);
+        assertThat(r.activities()).anyMatch(a -> a.cause().contains("TargetTracking-web-AlarmHigh-cpu50 in state ALARM"));
+
+        // Deterministic: the same inputs give the same run.
+        Simulation.Result again = Simulation.run(config(""), "web", SURGE, new Simulation.Model(100, Duration.ofSeconds(10),
+                64 << 20), START, Duration.ofMinutes(1));
+        assertThat(again.summary()).isEqualTo(r.summary());
+        assertThat(again.rows()).isEqualTo(r.rows());
+    }
+
+    @Test
+    void aWarmPoolDropsFewerRequestsWhenInstancesStartSlowly() throws Exception {
+        LoadProfile step = LoadProfile.parse("5m@50,15m@600");
+        Simulation.Model slow = new Simulation.Model(100, Duration.ofSeconds(90), 64 << 20);
+        Simulation.Result cold = Simulation.run(config(""), "web", step, slow, START, Duration.ofMinutes(1));
+        Simulation.Result warm = Simulation.run(config("    warmPool: { minSize: 4 }\n"), "web", step, slow, START,
+                Duration.ofMinutes(1));
+        assertThat(cold.summary().requestsDropped()).isPositive();
+        assertThat(warm.summary().requestsDropped()).isLessThan(cold.summary().requestsDropped() / 2);
+        assertThat(warm.rows().get(0).warmPool()).isPositive();
+        assertThat(warm.activities()).anyMatch(a -> a.description().startsWith("Launching a new EC2 instance from warm pool"));
+    }
+
+    @Test
+    void anUnknownGroupIsNamed() throws Exception {
+        assertThatThrownBy(() -> Simulation.run(config(""), "api", SURGE, new Simulation.Model(100, Duration.ZERO, 0), START,
+                Duration.ofMinutes(1))).hasMessage("no auto scaling group 'api' (groups: web)");
+    }
+}
