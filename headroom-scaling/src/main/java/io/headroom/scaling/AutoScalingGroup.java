@@ -450,6 +450,7 @@ public final class AutoScalingGroup {
             desiredCapacity--;
         }
         m.state = LifecycleState.EnteringStandby;
+        m.retiring = false; // not retired while out of service; back in service it may be, if still past the limit
         m.standbyActivity = activityLog.start("Moving EC2 instance to Standby: " + instanceId, cause + ".", now);
         log.info("auto scaling group {}: {} entering standby", name, instanceId);
         deregisterAll(m, now, t -> standbyReached(m, t));
@@ -626,6 +627,7 @@ public final class AutoScalingGroup {
             sampleInstances(now, samples);
             runPolicies(now);
             stepRefresh(now);
+            retireOldInstance(now);
             reconcile(now);
             maintainWarmPool(now);
             tellAlarms();
@@ -816,6 +818,39 @@ public final class AutoScalingGroup {
             m.launchActivity.end(now, Activity.SUCCESSFUL, null);
         }
         log.info("auto scaling group {}: {} is InService", name, m.id);
+    }
+
+    /**
+     * maxInstanceLifetime: the oldest InService instance past it (not protected from scale in) retires, one at a time
+     * and not during an instance refresh. A retiring instance no longer counts as capacity, so reconcile launches its
+     * replacement and terminates it once the healthy InService instances cover the desired capacity again (launch
+     * before terminating, as for an unhealthy one; terminate first only when maxSize leaves no room).
+     */
+    private void retireOldInstance(Instant now) {
+        int limit = config.maxInstanceLifetime();
+        if (limit <= 0 || activeRefresh() != null || isSuspended(ScalingProcess.Launch)
+                || isSuspended(ScalingProcess.Terminate) || isSuspended(ScalingProcess.ReplaceUnhealthy)) {
+            return;
+        }
+        Member oldest = null;
+        for (Member m : members.values()) {
+            if (m.retiring && m.state.isActive()) {
+                return; // one at a time
+            }
+            if (m.state == LifecycleState.InService && m.health == HealthStatus.Healthy && !m.protectedFromScaleIn
+                    && !now.isBefore(m.launchTime.plusSeconds(limit))
+                    && (oldest == null || m.launchTime.isBefore(oldest.launchTime))) {
+                oldest = m;
+            }
+        }
+        if (oldest != null) {
+            oldest.retiring = true;
+            oldest.unhealthyCause = "At " + at(now) + " an instance was taken out of service in response to a maximum"
+                    + " instance lifetime limit. At " + at(now) + " instance " + oldest.id + " was selected for"
+                    + " termination.";
+            log.info("auto scaling group {}: {} reached the maximum instance lifetime ({} s); replacing it", name,
+                    oldest.id, limit);
+        }
     }
 
     /** The active instance refresh's next batch: terminated without decrementing, so reconcile replaces them. */
@@ -1016,7 +1051,7 @@ public final class AutoScalingGroup {
                     if (room >= need) {
                         break;
                     }
-                    if (m.state.isActive() && m.health == HealthStatus.Unhealthy) {
+                    if (m.state.isActive() && (m.health == HealthStatus.Unhealthy || m.retiring)) {
                         beginTermination(m, m.unhealthyCause, now);
                         room++;
                     }
@@ -1047,10 +1082,10 @@ public final class AutoScalingGroup {
         }
         // Launch before terminating: an unhealthy InService instance goes once healthy InService ones suffice.
         long healthyInService = members.values().stream()
-                .filter(m -> m.state == LifecycleState.InService && m.health == HealthStatus.Healthy).count();
+                .filter(m -> m.state == LifecycleState.InService && m.health == HealthStatus.Healthy && !m.retiring).count();
         if (healthyInService >= desiredCapacity && terminate && replaceUnhealthy) {
             for (Member m : List.copyOf(members.values())) {
-                if (m.state.isActive() && m.health == HealthStatus.Unhealthy) {
+                if (m.state.isActive() && (m.health == HealthStatus.Unhealthy || m.retiring)) {
                     beginTermination(m, m.unhealthyCause, now);
                 }
             }

@@ -40,6 +40,8 @@ final class Member {
     ActivityLog.Entry launchActivity;
     ActivityLog.Entry terminateActivity;
     ActivityLog.Entry standbyActivity;
+    /** Past the group's maxInstanceLifetime: not counted as capacity, terminated once its replacement is InService. */
+    boolean retiring;
     /** A check that a warm pool instance listens is under way (see AutoScalingGroup#maintainWarmPool). */
     boolean probing;
     /** Terminated from the warm pool: never in service, so its termination skips the lifecycle hooks. */
@@ -67,7 +69,7 @@ final class Member {
     }
 
     boolean isActiveHealthy() {
-        return state.isActive() && health == HealthStatus.Healthy;
+        return state.isActive() && health == HealthStatus.Healthy && !retiring;
     }
 
     Instance snapshot() {

@@ -122,7 +122,8 @@ final class Fixtures {
         return new AutoScalingGroupConfig(c.name(), c.launchTemplateName(), c.launchTemplateVersion(), c.minSize(),
                 c.maxSize(), c.desiredCapacity(), c.availabilityZones(), c.targetGroups(), c.healthCheckType(),
                 c.healthCheckGracePeriodSeconds(), c.defaultInstanceWarmupSeconds(), c.defaultCooldownSeconds(),
-                c.terminationPolicies(), c.policies(), c.scheduledActions(), c.lifecycleHooks(), pool);
+                c.terminationPolicies(), c.policies(), c.scheduledActions(), c.lifecycleHooks(), pool,
+                c.maxInstanceLifetime());
     }
 
     /** {@code c} with these lifecycle hooks instead of its own. */
@@ -130,6 +131,15 @@ final class Fixtures {
         return new AutoScalingGroupConfig(c.name(), c.launchTemplateName(), c.launchTemplateVersion(), c.minSize(),
                 c.maxSize(), c.desiredCapacity(), c.availabilityZones(), c.targetGroups(), c.healthCheckType(),
                 c.healthCheckGracePeriodSeconds(), c.defaultInstanceWarmupSeconds(), c.defaultCooldownSeconds(),
-                c.terminationPolicies(), c.policies(), c.scheduledActions(), List.of(hooks), c.warmPool());
+                c.terminationPolicies(), c.policies(), c.scheduledActions(), List.of(hooks), c.warmPool(),
+                c.maxInstanceLifetime());
+    }
+
+    /** {@code c} with this maximum instance lifetime (seconds; 0 for none). */
+    static AutoScalingGroupConfig withMaxInstanceLifetime(AutoScalingGroupConfig c, int seconds) {
+        return new AutoScalingGroupConfig(c.name(), c.launchTemplateName(), c.launchTemplateVersion(), c.minSize(),
+                c.maxSize(), c.desiredCapacity(), c.availabilityZones(), c.targetGroups(), c.healthCheckType(),
+                c.healthCheckGracePeriodSeconds(), c.defaultInstanceWarmupSeconds(), c.defaultCooldownSeconds(),
+                c.terminationPolicies(), c.policies(), c.scheduledActions(), c.lifecycleHooks(), c.warmPool(), seconds);
     }
 }

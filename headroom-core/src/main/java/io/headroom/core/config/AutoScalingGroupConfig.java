@@ -5,7 +5,8 @@ import java.util.List;
 /**
  * An auto scaling group: a launch template, capacity limits, target groups, health checks and policies.
  *
- * @param warmPool null when the group has none
+ * @param warmPool            null when the group has none
+ * @param maxInstanceLifetime seconds an instance may live before it is replaced; 0 for no limit
  */
 public record AutoScalingGroupConfig(
         String name,
@@ -24,7 +25,8 @@ public record AutoScalingGroupConfig(
         List<ScalingPolicyConfig> policies,
         List<ScheduledActionConfig> scheduledActions,
         List<LifecycleHookConfig> lifecycleHooks,
-        WarmPoolConfig warmPool) {
+        WarmPoolConfig warmPool,
+        int maxInstanceLifetime) {
 
     public AutoScalingGroupConfig {
         availabilityZones = List.copyOf(availabilityZones);
@@ -43,7 +45,7 @@ public record AutoScalingGroupConfig(
             List<ScheduledActionConfig> scheduledActions, List<LifecycleHookConfig> lifecycleHooks) {
         this(name, launchTemplateName, launchTemplateVersion, minSize, maxSize, desiredCapacity, availabilityZones,
                 targetGroups, healthCheckType, healthCheckGracePeriodSeconds, defaultInstanceWarmupSeconds,
-                defaultCooldownSeconds, terminationPolicies, policies, scheduledActions, lifecycleHooks, null);
+                defaultCooldownSeconds, terminationPolicies, policies, scheduledActions, lifecycleHooks, null, 0);
     }
 
     /** The group without lifecycle hooks or warm pool (the tests' and older callers' shape). */
@@ -54,7 +56,7 @@ public record AutoScalingGroupConfig(
             List<ScheduledActionConfig> scheduledActions) {
         this(name, launchTemplateName, launchTemplateVersion, minSize, maxSize, desiredCapacity, availabilityZones,
                 targetGroups, healthCheckType, healthCheckGracePeriodSeconds, defaultInstanceWarmupSeconds,
-                defaultCooldownSeconds, terminationPolicies, policies, scheduledActions, List.of(), null);
+                defaultCooldownSeconds, terminationPolicies, policies, scheduledActions, List.of(), null, 0);
     }
 
     /** The hooks for one transition, in config order. */

@@ -1071,7 +1071,7 @@ final class ConfigBinder {
         Node n = Node.open(errors, path, value, "name", "launchTemplate", "minSize", "maxSize", "desiredCapacity",
                 "availabilityZones", "targetGroups", "healthCheckType", "healthCheckGracePeriodSeconds",
                 "defaultInstanceWarmupSeconds", "defaultCooldownSeconds", "terminationPolicies", "policies",
-                "scheduledActions", "lifecycleHooks", "warmPool");
+                "scheduledActions", "lifecycleHooks", "warmPool", "maxInstanceLifetime");
         if (!n.present()) {
             Node.reportEmptyItem(errors, path, value);
             return null;
@@ -1193,8 +1193,14 @@ final class ConfigBinder {
             }
             warmPool = new WarmPoolConfig(poolMin, prepared, state, reuse);
         }
+        // AWS: 0, or 86,400 (a day) to 31,536,000 (a year). Headroom allows from a minute, for trying it out.
+        int lifetime = n.integer("maxInstanceLifetime", 0, 0, 31_536_000);
+        if (lifetime > 0 && lifetime < 60) {
+            errors.add(n.at("maxInstanceLifetime"), lifetime + " (expected: 0 for no limit, or 60..31536000 seconds)");
+        }
         return new AutoScalingGroupConfig(name, ltName, ltVersion, minSize, maxSize, desiredCapacity, zones, tgs,
-                healthCheckType, grace, warmup, cooldown, terminationPolicies, policies, scheduled, hooks, warmPool);
+                healthCheckType, grace, warmup, cooldown, terminationPolicies, policies, scheduled, hooks, warmPool,
+                lifetime);
     }
 
     private void uniqueItems(String path, List<String> items) {

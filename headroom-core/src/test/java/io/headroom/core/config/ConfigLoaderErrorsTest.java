@@ -547,6 +547,8 @@ class ConfigLoaderErrorsTest {
                 Arguments.of(policy("policyType: SimpleScaling, adjustmentType: ChangeInCapacity, scalingAdjustment: 1, "
                         + ALARM.replace("}", ", treatMissingData: missingg}")),
                         p0 + "alarm.treatMissingData: \"missingg\" (expected: missing | notBreaching | breaching | ignore)"),
+                Arguments.of(asg(", maxInstanceLifetime: 30"),
+                        "autoScalingGroups[0].maxInstanceLifetime: 30 (expected: 0 for no limit, or 60..31536000 seconds)"),
                 // warm pools
                 Arguments.of(asg(", warmPool: {minSize: -1}"), "autoScalingGroups[0].warmPool.minSize: -1 (expected: 0..10000)"),
                 Arguments.of(asg(", warmPool: {maxGroupPreparedCapacity: 0}"),

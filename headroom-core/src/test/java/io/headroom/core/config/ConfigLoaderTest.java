@@ -280,6 +280,7 @@ class ConfigLoaderTest {
         assertThat(g.scheduledActions()).isEmpty();
         assertThat(g.lifecycleHooks()).isEmpty();
         assertThat(g.warmPool()).isNull();
+        assertThat(g.maxInstanceLifetime()).isZero();
     }
 
     @Test

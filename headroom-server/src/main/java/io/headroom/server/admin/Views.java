@@ -152,6 +152,7 @@ final class Views {
                 "healthCheckGracePeriodSeconds", c == null ? null : c.healthCheckGracePeriodSeconds(),
                 "defaultInstanceWarmupSeconds", c == null ? null : c.defaultInstanceWarmupSeconds(),
                 "defaultCooldownSeconds", c == null ? null : c.defaultCooldownSeconds(),
+                "maxInstanceLifetime", c == null || c.maxInstanceLifetime() == 0 ? null : c.maxInstanceLifetime(),
                 "instances", instances.stream().map(Views::instance).toList(),
                 "policies", c == null ? List.of() : c.policies().stream().map(Views::policy).toList(),
                 "alarms", g.alarms().stream().map(Views::alarm).toList(),
