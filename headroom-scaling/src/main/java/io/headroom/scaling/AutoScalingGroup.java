@@ -1003,9 +1003,11 @@ public final class AutoScalingGroup {
         int inService = 0;
         int pending = 0;
         int warming = 0;
+        List<Instant> since = new ArrayList<>();
         for (Member m : members.values()) {
             if (m.state == LifecycleState.InService) {
                 inService++;
+                since.add(m.inServiceTime != null ? m.inServiceTime : now);
                 if (inWarmup(m, now)) {
                     warming++;
                 }
@@ -1014,7 +1016,7 @@ public final class AutoScalingGroup {
                 warming++;
             }
         }
-        return new GroupState(name, minSize, maxSize, desiredCapacity, inService, pending, warming);
+        return new GroupState(name, minSize, maxSize, desiredCapacity, inService, pending, warming, since);
     }
 
     /** Launches and terminates so that the healthy Pending + InService instances match the desired capacity. */

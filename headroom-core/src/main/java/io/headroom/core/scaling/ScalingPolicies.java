@@ -42,7 +42,8 @@ public final class ScalingPolicies {
         if (config instanceof ScalingPolicyConfig.Step s) {
             return new StepScalingPolicy(s.name(), s.adjustmentType(), s.stepAdjustments(),
                     s.minAdjustmentMagnitude(), s.metricAggregationType(),
-                    alarm("StepScaling-" + group.name() + "-" + s.name(), s.alarm(), group, where + ".alarm"), where);
+                    alarm("StepScaling-" + group.name() + "-" + s.name(), s.alarm(), group, where + ".alarm"), where,
+                    s.estimatedInstanceWarmupSeconds());
         }
         ScalingPolicyConfig.Simple s = (ScalingPolicyConfig.Simple) config; // the interface is sealed: nothing else
         return new SimpleScalingPolicy(s.name(), s.adjustmentType(), s.scalingAdjustment(), s.minAdjustmentMagnitude(),

@@ -35,10 +35,19 @@ final class StepScalingPolicy implements ScalingPolicy {
     private final Integer minAdjustmentMagnitude;
     private final String aggregation;
     private final Alarm alarm;
+    /** estimatedInstanceWarmupSeconds; null: the group's defaultInstanceWarmupSeconds. */
+    private final Integer warmup;
     private Instant lastScaledAt;
 
     StepScalingPolicy(String name, AdjustmentType type, List<StepAdjustment> steps, Integer minAdjustmentMagnitude,
                       String metricAggregationType, Alarm alarm, String where) {
+        this(name, type, steps, minAdjustmentMagnitude, metricAggregationType, alarm, where, null);
+    }
+
+    /** @param estimatedInstanceWarmupSeconds the policy's own warmup; null for the group's default */
+    StepScalingPolicy(String name, AdjustmentType type, List<StepAdjustment> steps, Integer minAdjustmentMagnitude,
+                      String metricAggregationType, Alarm alarm, String where, Integer estimatedInstanceWarmupSeconds) {
+        this.warmup = estimatedInstanceWarmupSeconds;
         this.name = name;
         this.type = type == null ? AdjustmentType.CHANGE_IN_CAPACITY : type;
         this.steps = validate(steps, where);
@@ -133,7 +142,8 @@ final class StepScalingPolicy implements ScalingPolicy {
                     + " maintains the current capacity");
         }
         if (Adjustments.isScaleOut(type, desired, step.scalingAdjustment())) {
-            int current = Math.max(0, g.inServiceCount() + g.pendingCount() - g.warmingUpCount());
+            int warming = warmup == null ? g.warmingUpCount() : g.warmingUp(warmup, now);
+            int current = Math.max(0, g.inServiceCount() + g.pendingCount() - warming);
             int wanted = Adjustments.apply(type, current, step.scalingAdjustment(), minAdjustmentMagnitude);
             if (wanted > desired) {
                 return ScalingDecision.want(name, wanted, cause);

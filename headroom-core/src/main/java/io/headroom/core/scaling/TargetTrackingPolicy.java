@@ -54,6 +54,8 @@ final class TargetTrackingPolicy implements ScalingPolicy {
     static final int MAX_SCALE_IN_PERCENT = 25;
 
     private final String name;
+    /** estimatedInstanceWarmupSeconds; null: the group's defaultInstanceWarmupSeconds. */
+    private final Integer warmup;
     private final double target;
     /**
      * The shortest alarm period. Group metrics are written once a second by a ticking thread whose phase drifts
@@ -74,6 +76,7 @@ final class TargetTrackingPolicy implements ScalingPolicy {
     TargetTrackingPolicy(TargetTracking c, AutoScalingGroupConfig group) {
         String where = "autoScalingGroups[" + group.name() + "].policies[" + c.name() + "]";
         this.name = c.name();
+        this.warmup = c.estimatedInstanceWarmupSeconds();
         if (!(c.targetValue() > 0) || !Double.isFinite(c.targetValue())) {
             throw new IllegalArgumentException(where + ".targetTrackingConfiguration.targetValue: " + c.targetValue()
                     + " (expected: a number > 0)");
@@ -164,11 +167,12 @@ final class TargetTrackingPolicy implements ScalingPolicy {
         AlarmState highState = high.evaluate(metrics, now);
         AlarmState lowState = low == null ? null : low.evaluate(metrics, now);
         int desired = g.desiredCapacity();
+        int warming = warmup == null ? g.warmingUpCount() : g.warmingUp(warmup, now);
 
         if (highState == AlarmState.ALARM) {
             int reporting = perTargetMetric
                     ? g.inServiceCount()
-                    : Math.max(0, g.inServiceCount() + g.pendingCount() - g.warmingUpCount());
+                    : Math.max(0, g.inServiceCount() + g.pendingCount() - warming);
             double value = average(high.lastDatapoints()) * highFactor;
             int wanted = Adjustments.ceil(reporting * value / target);
             String cause = triggered(high);
@@ -178,12 +182,12 @@ final class TargetTrackingPolicy implements ScalingPolicy {
             return ScalingDecision.want(name, desired, cause + ", but " + reporting + " reporting instance"
                     + (reporting == 1 ? "" : "s") + " at " + Format.number(value) + " need " + wanted
                     + " and the desired capacity is already " + desired
-                    + (g.warmingUpCount() > 0 ? " (" + g.warmingUpCount() + " warming up)" : ""));
+                    + (warming > 0 ? " (" + warming + " warming up)" : ""));
         }
         if (disableScaleIn) {
             return ScalingDecision.none(name, "scale-in is disabled and " + high.name() + " is in state " + highState);
         }
-        String hold = holdReason(g, lowState, now);
+        String hold = holdReason(g, warming, lowState, now);
         if (hold != null) {
             return ScalingDecision.want(name, desired, hold);
         }
@@ -199,11 +203,11 @@ final class TargetTrackingPolicy implements ScalingPolicy {
         return ScalingDecision.want(name, wanted, triggered(low));
     }
 
-    private String holdReason(GroupState g, AlarmState lowState, Instant now) {
+    private String holdReason(GroupState g, int warming, AlarmState lowState, Instant now) {
         if (lowState != AlarmState.ALARM) {
             return "not ready to scale in: " + low.name() + " is in state " + lowState;
         }
-        if (g.warmingUpCount() > 0 || g.pendingCount() > 0) {
+        if (warming > 0 || g.pendingCount() > 0) {
             return "not ready to scale in: instances are pending or warming up";
         }
         if (g.inServiceCount() != g.desiredCapacity()) {

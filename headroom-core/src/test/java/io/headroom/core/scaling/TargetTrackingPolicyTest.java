@@ -107,6 +107,25 @@ class TargetTrackingPolicyTest {
     }
 
     @Test
+    void aPolicysOwnEstimatedInstanceWarmupDecidesWhichInstancesAreWarming() {
+        TargetTracking own = new TargetTracking("cpu50", PredefinedMetricType.ASG_AVERAGE_CPU_UTILIZATION, null, null, 50,
+                false, 300, null, null);
+        ScalingPolicy withOwn = create(own);
+        ScalingPolicy withDefault = create(cpu(50, false));
+        fill(store, CPU, 0, 20, 100);
+        // Two InService: one for 10 min, one for 1 min. The group's default warmup (none warming) sees 2 reporting at
+        // 100 %: ceil(2 x 100 / 50) = 4. With a 300 s estimatedInstanceWarmup the newer one is still warming: 1 reports.
+        java.time.Instant now = at(10);
+        GroupState g = new GroupState("web", 1, 20, 2, 2, 0, 0, List.of(now.minusSeconds(600), now.minusSeconds(60)));
+        assertThat(withDefault.evaluate(store, g, now).wantedCapacity()).hasValue(4);
+        ScalingDecision d = withOwn.evaluate(store, g, now);
+        assertThat(d.wantedCapacity()).hasValue(2);
+        assertThat(d.cause()).contains("1 reporting instance at 100 need 2").contains("(1 warming up)");
+        assertThat(g.warmingUp(300, now)).isEqualTo(1);
+        assertThat(g.warmingUp(30, now)).isZero();
+    }
+
+    @Test
     void scalesInOnlyAfterTheWholeLowWindowGraduallyAndNotWhileWarming() {
         ScalingPolicy p = create(cpu(50, false));
         fill(store, CPU, 0, 200, 20);
