@@ -780,7 +780,10 @@ function updateInstanceRow(row, i) {
   const c = row.children;
   setText(c[0], i.instanceId);
   badge(c[1].firstChild, i.lifecycleState, kindOf(LIFECYCLE, i.lifecycleState), 'lifecycle');
-  badge(c[2].firstChild, i.healthStatus, i.healthStatus === 'Healthy' ? 'ok' : 'bad', 'health');
+  badge(c[2].firstChild, i.replacing ? 'Replacing' : i.healthStatus, i.replacing ? 'warn'
+    : i.healthStatus === 'Healthy' ? 'ok' : 'bad', 'health');
+  setAttr(c[2].firstChild, 'title', i.replacing
+    ? 'Past the group\'s maxInstanceLifetime: terminated once its replacement is InService' : null);
   setText(c[3], i.availabilityZone);
   setText(c[4], i.host ? `${i.host}:${i.port}` : '–');
   setText(c[5], `${fmtClock(i.launchTime)} · ${fmtAgo(i.launchTime)}`);
@@ -910,6 +913,10 @@ function updateGroup(el, g) {
     `zones ${(g.availabilityZones || []).join(', ') || '–'}`,
     `health check ${g.healthCheckType}`,
     `target groups ${(g.targetGroups || []).join(', ') || 'none'}`,
+    ...((g.lifecycleHooks || []).length ? [`lifecycle hooks ${g.lifecycleHooks.map((k) => `${k.lifecycleHookName} (${
+      k.lifecycleTransition.endsWith('LAUNCHING') ? 'launch' : 'terminate'}, ${fmtDuration(k.heartbeatTimeout)}, ${
+      k.defaultResult})`).join(', ')}`] : []),
+    ...(g.maxInstanceLifetime ? [`max instance lifetime ${fmtDuration(g.maxInstanceLifetime)}`] : []),
     ...((g.suspendedProcesses || []).length
       ? [`processes suspended: ${g.suspendedProcesses.map((p) => p.processName).join(', ')}`] : []),
   ].join(' · '));

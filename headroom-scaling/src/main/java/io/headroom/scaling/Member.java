@@ -74,7 +74,7 @@ final class Member {
 
     Instance snapshot() {
         return new Instance(id, state, health, zone, launchTemplateVersion, launchTime, protectedFromScaleIn,
-                address == null ? null : address.host(), address == null ? 0 : address.port());
+                address == null ? null : address.host(), address == null ? 0 : address.port(), retiring);
     }
 
     @Override

@@ -32,6 +32,9 @@ class MaxInstanceLifetimeTest extends ControllerHarness {
         // Past 60 s: a third is launched first; only when it is InService does an old one go.
         tickUntil(() -> g.instances().size() == 3);
         assertThat(ids(g, LifecycleState.InService)).isEqualTo(first);
+        // The old one says it is being replaced (the API and the dashboard show it).
+        assertThat(g.instances()).filteredOn(Instance::replacing).hasSize(1)
+                .allMatch(i -> first.contains(i.instanceId()));
         int[] inServiceMin = {Integer.MAX_VALUE};
         tickUntil(() -> {
             inServiceMin[0] = Math.min(inServiceMin[0], ids(g, LifecycleState.InService).size());

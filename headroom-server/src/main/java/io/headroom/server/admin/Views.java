@@ -195,7 +195,8 @@ final class Views {
                 "launchTime", i.launchTime(),
                 "protectedFromScaleIn", i.protectedFromScaleIn(),
                 "host", i.host(),
-                "port", i.port());
+                "port", i.port(),
+                "replacing", i.replacing());
     }
 
     /** AWS's SuspendedProcesses of DescribeAutoScalingGroups: processName and suspensionReason. */

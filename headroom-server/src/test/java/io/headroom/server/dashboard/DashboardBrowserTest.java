@@ -253,6 +253,8 @@ class DashboardBrowserTest {
                 .startsWith("Waiting on lifecycle hook warm-up (times out ");
         assertThat(instanceButton(first, "abandon").isDisplayed()).isTrue();
         assertThat(text("article[data-asg='web'] table.activities tbody")).contains("MidLifecycleAction");
+        assertThat(text("article[data-asg='web'] .facts")).contains("lifecycle hooks warm-up (launch, 10 min 0 s, ABANDON),"
+                + " save-logs (terminate, 10 min 0 s, ABANDON)");
         click(instanceButton(first, "continue"));
         wait.until(d -> "InService".equals(lifecycle(first)) && !instanceButton(first, "continue").isDisplayed());
 
