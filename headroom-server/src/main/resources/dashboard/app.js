@@ -973,7 +973,7 @@ function renderRefresh(el, r) {
   const p = r.preferences || {};
   setText(el.querySelector('.refresh-text'), [
     `Instance refresh ${r.percentageComplete} % complete, ${r.instancesToUpdate} to update`,
-    `min healthy ${p.minHealthyPercentage} %, warmup ${fmtDuration(p.instanceWarmup)}${p.skipMatching ? ', skip matching' : ''}`,
+    `min healthy ${p.minHealthyPercentage} %${p.maxHealthyPercentage > 100 ? `, max ${p.maxHealthyPercentage} %` : ''}, warmup ${fmtDuration(p.instanceWarmup)}${p.skipMatching ? ', skip matching' : ''}`,
     `started ${fmtClock(r.startTime)}${r.endTime ? `, ended ${fmtClock(r.endTime)}` : ''}`,
     r.statusReason,
   ].join(' · '));

@@ -312,8 +312,26 @@ public final class AutoScalingGroup {
      */
     public synchronized InstanceRefresh startInstanceRefresh(int minHealthyPercentage, Integer instanceWarmupSeconds,
                                                              boolean skipMatching) {
+        return startInstanceRefresh(minHealthyPercentage, 100, instanceWarmupSeconds, skipMatching);
+    }
+
+    /**
+     * As above, with AWS's MaxHealthyPercentage: above 100, each batch's replacements are launched ahead, up to that
+     * share of the desired capacity (and maxSize), and their predecessors terminated once the replacements are ready.
+     *
+     * @throws IllegalArgumentException also for a maximum outside 100..200 or more than 100 above the minimum
+     */
+    public synchronized InstanceRefresh startInstanceRefresh(int minHealthyPercentage, int maxHealthyPercentage,
+                                                             Integer instanceWarmupSeconds, boolean skipMatching) {
         if (minHealthyPercentage < 0 || minHealthyPercentage > 100) {
             throw new IllegalArgumentException("minHealthyPercentage: " + minHealthyPercentage + " (expected: 0..100)");
+        }
+        if (maxHealthyPercentage < 100 || maxHealthyPercentage > 200) {
+            throw new IllegalArgumentException("maxHealthyPercentage: " + maxHealthyPercentage + " (expected: 100..200)");
+        }
+        if (maxHealthyPercentage - minHealthyPercentage > 100) {
+            throw new IllegalArgumentException("maxHealthyPercentage: " + maxHealthyPercentage + " (expected: at most 100"
+                    + " above minHealthyPercentage " + minHealthyPercentage + ")");
         }
         int warmup = instanceWarmupSeconds == null ? config.defaultInstanceWarmupSeconds() : instanceWarmupSeconds;
         if (warmup < 0 || warmup > 3600) {
@@ -327,7 +345,7 @@ public final class AutoScalingGroup {
         if (deleting) {
             throw new IllegalStateException("auto scaling group '" + name + "' is being deleted");
         }
-        RefreshRun r = new RefreshRun(members.values(), minHealthyPercentage, warmup, skipMatching,
+        RefreshRun r = new RefreshRun(members.values(), minHealthyPercentage, maxHealthyPercentage, warmup, skipMatching,
                 currentTemplateVersion(), clock.instant());
         refreshes.addFirst(r);
         while (refreshes.size() > MAX_REFRESHES) {

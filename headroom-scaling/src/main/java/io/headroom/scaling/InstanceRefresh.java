@@ -11,6 +11,7 @@ import java.time.Instant;
  * @param percentageComplete   the share of the instances to replace that have been replaced by instances now ready
  * @param instancesToUpdate    the instances still to replace (AWS's InstancesToUpdate)
  * @param launchTemplateVersion the launch template version the group launched when the refresh started
+ * @param maxHealthyPercentage  how far above the desired capacity replacements may be launched ahead, 100..200
  */
 public record InstanceRefresh(
         String instanceRefreshId,
@@ -21,6 +22,7 @@ public record InstanceRefresh(
         int percentageComplete,
         int instancesToUpdate,
         int minHealthyPercentage,
+        int maxHealthyPercentage,
         int instanceWarmupSeconds,
         boolean skipMatching,
         int launchTemplateVersion) {

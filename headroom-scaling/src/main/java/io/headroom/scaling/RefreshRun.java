@@ -32,6 +32,7 @@ final class RefreshRun {
 
     final String id = UUID.randomUUID().toString();
     final int minHealthyPercentage;
+    final int maxHealthyPercentage;
     final int instanceWarmupSeconds;
     final boolean skipMatching;
     final int launchTemplateVersion;
@@ -51,9 +52,10 @@ final class RefreshRun {
      *                   default ScaleInProtectedInstances: Ignore), and with {@code skipMatching} those already on
      *                   {@code launchTemplateVersion}
      */
-    RefreshRun(Collection<Member> candidates, int minHealthyPercentage, int instanceWarmupSeconds, boolean skipMatching,
-               int launchTemplateVersion, Instant now) {
+    RefreshRun(Collection<Member> candidates, int minHealthyPercentage, int maxHealthyPercentage,
+               int instanceWarmupSeconds, boolean skipMatching, int launchTemplateVersion, Instant now) {
         this.minHealthyPercentage = minHealthyPercentage;
+        this.maxHealthyPercentage = maxHealthyPercentage;
         this.instanceWarmupSeconds = instanceWarmupSeconds;
         this.skipMatching = skipMatching;
         this.launchTemplateVersion = launchTemplateVersion;
@@ -120,6 +122,15 @@ final class RefreshRun {
             }
             batch = surge; // the replacements launched first are ready: their predecessors go now
             surge = 0;
+        } else if (maxHealthyPercentage > 100
+                && Math.min(maxSize, desiredCapacity * maxHealthyPercentage / 100) > desiredCapacity) {
+            // maxHealthyPercentage above 100: launch up to that many replacements ahead, then terminate their
+            // predecessors once they are ready, so the group never goes below its desired capacity.
+            int ahead = Math.min(maxSize, desiredCapacity * maxHealthyPercentage / 100) - desiredCapacity;
+            surge = Math.min(toReplace.size(), ahead);
+            statusReason = "Launching " + count(surge, "replacement") + " ahead, up to " + maxHealthyPercentage
+                    + " % of the desired capacity, before terminating.";
+            return List.of();
         } else {
             batch = Math.min(toReplace.size(), Math.max(1, active.size() - minHealthy));
             if (active.size() - batch < minHealthy && desiredCapacity + batch <= maxSize) {
@@ -178,6 +189,6 @@ final class RefreshRun {
 
     InstanceRefresh snapshot() {
         return new InstanceRefresh(id, status, statusReason, startTime, endTime, percentage, toReplace.size(),
-                minHealthyPercentage, instanceWarmupSeconds, skipMatching, launchTemplateVersion);
+                minHealthyPercentage, maxHealthyPercentage, instanceWarmupSeconds, skipMatching, launchTemplateVersion);
     }
 }

@@ -119,6 +119,35 @@ class InstanceRefreshTest extends ControllerHarness {
     }
 
     @Test
+    void aMaxHealthyPercentageAbove100LaunchesBatchesAheadAndNeverGoesBelowTheDesiredCapacity() throws Exception {
+        AutoScalingGroup g = start(config(Group.of("workers", "app", 1, 8, 4), V1));
+        tickUntil(() -> ids(g, LifecycleState.InService).size() == 4);
+        Set<String> old = ids(g, LifecycleState.InService);
+        assertThatThrownBy(() -> g.startInstanceRefresh(90, 250, 0, false)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("maxHealthyPercentage: 250 (expected: 100..200)");
+        assertThatThrownBy(() -> g.startInstanceRefresh(50, 160, 0, false)).hasMessage("maxHealthyPercentage: 160"
+                + " (expected: at most 100 above minHealthyPercentage 50)");
+        InstanceRefresh r = g.startInstanceRefresh(100, 150, 0, false);
+        assertThat(r.maxHealthyPercentage()).isEqualTo(150);
+        AtomicLong fewestHealthy = new AtomicLong(Long.MAX_VALUE);
+        AtomicLong mostActive = new AtomicLong();
+        tickUntil(() -> {
+            fewestHealthy.accumulateAndGet(healthyInService(g), Math::min);
+            mostActive.accumulateAndGet(g.instances().stream().filter(i -> i.lifecycleState().isActive()).count(),
+                    Math::max);
+            return !latest(g).status().isActive();
+        });
+        assertThat(latest(g).status()).isEqualTo(Status.Successful);
+        // 150 % of 4 = 6: two replacements ahead at a time, never fewer than 4 serving.
+        assertThat(fewestHealthy.get()).isEqualTo(4);
+        assertThat(mostActive.get()).isEqualTo(6);
+        tickUntil(() -> ids(g, LifecycleState.InService).size() == 4 && g.instances().stream()
+                .filter(i -> i.lifecycleState().isActive()).count() == 4);
+        assertThat(ids(g, LifecycleState.InService)).doesNotContainAnyElementsOf(old);
+        assertThat(g.desiredCapacity()).isEqualTo(4);
+    }
+
+    @Test
     void withoutRoomUnderMaxSizeASingleInstanceIsTerminatedFirst() throws Exception {
         AutoScalingGroup g = start(config(Group.of("workers", "app", 1, 1, 1), V1));
         tickUntil(() -> ids(g, LifecycleState.InService).size() == 1);

@@ -400,7 +400,10 @@ final class ApiRoutes {
         return v.asText();
     }
 
-    /** AWS's StartInstanceRefresh: an optional body {"preferences": {minHealthyPercentage, instanceWarmup, skipMatching}}. */
+    /**
+     * AWS's StartInstanceRefresh: an optional body {"preferences": {minHealthyPercentage, maxHealthyPercentage,
+     * instanceWarmup, skipMatching}}.
+     */
     private void startInstanceRefresh(Context ctx) {
         AutoScalingGroup g = group(ctx.pathParam("name"));
         JsonNode prefs = ctx.body().isBlank() ? null : json.body(ctx).get("preferences");
@@ -409,10 +412,14 @@ final class ApiRoutes {
                     + " instanceWarmup, skipMatching)");
         }
         JsonNode min = prefs == null ? null : prefs.get("minHealthyPercentage");
+        JsonNode max = prefs == null ? null : prefs.get("maxHealthyPercentage");
         JsonNode warmup = prefs == null ? null : prefs.get("instanceWarmup");
         JsonNode skip = prefs == null ? null : prefs.get("skipMatching");
         if (min != null && !min.isInt()) {
             throw ApiException.validation("preferences.minHealthyPercentage: " + min + " (expected an integer 0..100)");
+        }
+        if (max != null && !max.isInt()) {
+            throw ApiException.validation("preferences.maxHealthyPercentage: " + max + " (expected an integer 100..200)");
         }
         if (warmup != null && !warmup.isInt()) {
             throw ApiException.validation("preferences.instanceWarmup: " + warmup + " (expected seconds, 0..3600)");
@@ -423,7 +430,7 @@ final class ApiRoutes {
         InstanceRefresh r;
         try {
             r = g.startInstanceRefresh(min == null ? DEFAULT_MIN_HEALTHY_PERCENTAGE : min.asInt(),
-                    warmup == null ? null : warmup.asInt(), skip != null && skip.asBoolean());
+                    max == null ? 100 : max.asInt(), warmup == null ? null : warmup.asInt(), skip != null && skip.asBoolean());
         } catch (IllegalArgumentException e) {
             throw ApiException.validation("preferences." + e.getMessage());
         } catch (IllegalStateException e) {

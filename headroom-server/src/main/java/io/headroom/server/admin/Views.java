@@ -216,6 +216,7 @@ final class Views {
                 "instancesToUpdate", r.instancesToUpdate(),
                 "launchTemplateVersion", r.launchTemplateVersion(),
                 "preferences", obj("minHealthyPercentage", r.minHealthyPercentage(),
+                        "maxHealthyPercentage", r.maxHealthyPercentage(),
                         "instanceWarmup", r.instanceWarmupSeconds(),
                         "skipMatching", r.skipMatching()));
     }

@@ -42,6 +42,11 @@ public final class RefreshCommand implements Callable<Integer> {
             description = "Share of the desired capacity kept InService and healthy throughout (0..100, default 90).")
     Integer minHealthyPercentage;
 
+    @Option(names = "--max-healthy-percentage", paramLabel = "PERCENT",
+            description = "Above 100: launch each batch's replacements ahead, up to this share of the desired capacity"
+                    + " (100..200, default 100).")
+    Integer maxHealthyPercentage;
+
     @Option(names = "--instance-warmup", paramLabel = "SECONDS",
             description = "How long a replacement must be InService before the next batch (default: the group's"
                     + " defaultInstanceWarmupSeconds).")
@@ -74,6 +79,9 @@ public final class RefreshCommand implements Callable<Integer> {
                 if (minHealthyPercentage != null) {
                     prefs.put("minHealthyPercentage", minHealthyPercentage);
                 }
+                if (maxHealthyPercentage != null) {
+                    prefs.put("maxHealthyPercentage", maxHealthyPercentage);
+                }
                 if (instanceWarmup != null) {
                     prefs.put("instanceWarmup", instanceWarmup);
                 }
@@ -91,7 +99,9 @@ public final class RefreshCommand implements Callable<Integer> {
         JsonNode p = r.path("preferences");
         return r.path("instanceRefreshId").asText() + " " + r.path("status").asText() + " "
                 + r.path("percentageComplete").asInt() + " % (" + r.path("instancesToUpdate").asInt() + " to update)"
-                + " · min healthy " + p.path("minHealthyPercentage").asInt() + " %, warmup "
+                + " · min healthy " + p.path("minHealthyPercentage").asInt() + " %"
+                + (p.path("maxHealthyPercentage").asInt(100) > 100 ? ", max " + p.path("maxHealthyPercentage").asInt() + " %" : "")
+                + ", warmup "
                 + p.path("instanceWarmup").asInt() + " s" + (p.path("skipMatching").asBoolean() ? ", skip matching" : "")
                 + " · started " + r.path("startTime").asText() + " · " + r.path("statusReason").asText();
     }

@@ -400,6 +400,8 @@ class AdminApiTest {
         assertError(h.call("POST", base, "{\"preferences\": {\"skipMatching\": 1}}"),
                 400, "ValidationError", "preferences.skipMatching", "true or false");
         assertError(h.call("POST", base, "{\"preferences\": 3}"), 400, "ValidationError", "preferences");
+        assertError(h.call("POST", base, "{\"preferences\": {\"maxHealthyPercentage\": 300}}"),
+                400, "ValidationError", "preferences.maxHealthyPercentage: 300 (expected: 100..200)");
         assertError(h.call("POST", "/api/v1/auto-scaling-groups/nope/instance-refreshes", null), 404, "NotFound", "nope");
         assertError(h.call("DELETE", base, null), 409, "ActiveInstanceRefreshNotFound", "No instance refresh is in progress");
 
@@ -410,6 +412,7 @@ class AdminApiTest {
         assertThat(r.json().path("status").asText()).isEqualTo("Pending");
         assertThat(r.json().path("preferences").path("minHealthyPercentage").asInt()).isEqualTo(90);
         assertThat(r.json().path("preferences").path("skipMatching").asBoolean()).isFalse();
+        assertThat(r.json().path("preferences").path("maxHealthyPercentage").asInt()).isEqualTo(100);
         assertError(h.call("POST", base, null), 409, "InstanceRefreshInProgress", first);
         assertThat(list(h.get(base).json().path("instanceRefreshes"))).extracting(n -> n.path("instanceRefreshId").asText())
                 .startsWith(first);

@@ -110,6 +110,9 @@ class AdminCommandsTest {
         Run bad = admin("refresh", "demo", "--min-healthy-percentage", "120");
         assertThat(bad.exit()).isEqualTo(1);
         assertThat(bad.err()).contains("preferences.minHealthyPercentage: 120 (expected: 0..100)");
+        Run tooHigh = admin("refresh", "demo", "--max-healthy-percentage", "201");
+        assertThat(tooHigh.exit()).isEqualTo(1);
+        assertThat(tooHigh.err()).contains("preferences.maxHealthyPercentage: 201 (expected: 100..200)");
         Run both = admin("refresh", "demo", "--cancel", "--list");
         assertThat(both.exit()).isEqualTo(2);
     }
