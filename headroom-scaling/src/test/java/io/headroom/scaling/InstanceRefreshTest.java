@@ -92,12 +92,8 @@ class InstanceRefreshTest extends ControllerHarness {
         }
     }
 
-    @Test
-    void aSingleInstanceIsReplacedLaunchFirstSoThatOneIsAlwaysServing() throws Exception {
-        AutoScalingGroup g = start(config(Group.of("workers", "app", 1, 2, 1), V1));
-        tickUntil(() -> ids(g, LifecycleState.InService).size() == 1);
-        String old = ids(g, LifecycleState.InService).iterator().next();
-        g.startInstanceRefresh(90, 0, false);
+    /** Ticks until the latest refresh ends; returns the fewest healthy InService and the most active instances seen. */
+    private long[] tickUntilRefreshEnds(AutoScalingGroup g) {
         AtomicLong fewestHealthy = new AtomicLong(Long.MAX_VALUE);
         AtomicLong mostActive = new AtomicLong();
         tickUntil(() -> {
@@ -106,9 +102,21 @@ class InstanceRefreshTest extends ControllerHarness {
                     Math::max);
             return !latest(g).status().isActive();
         });
+        return new long[] {fewestHealthy.get(), mostActive.get()};
+    }
+
+    @Test
+    void aSingleInstanceIsReplacedLaunchFirstSoThatOneIsAlwaysServing() throws Exception {
+        AutoScalingGroup g = start(config(Group.of("workers", "app", 1, 2, 1), V1));
+        tickUntil(() -> ids(g, LifecycleState.InService).size() == 1);
+        String old = ids(g, LifecycleState.InService).iterator().next();
+        g.startInstanceRefresh(90, 0, false);
+        long[] seen = tickUntilRefreshEnds(g);
+        long fewestHealthy = seen[0];
+        long mostActive = seen[1];
         assertThat(latest(g).status()).isEqualTo(Status.Successful);
-        assertThat(fewestHealthy.get()).isEqualTo(1); // never none serving
-        assertThat(mostActive.get()).isEqualTo(2); // the replacement, above the desired capacity, for a while
+        assertThat(fewestHealthy).isEqualTo(1); // never none serving
+        assertThat(mostActive).isEqualTo(2); // the replacement, above the desired capacity, for a while
         assertThat(g.desiredCapacity()).isEqualTo(1);
         tickUntil(() -> ids(g, LifecycleState.InService).size() == 1 && g.instances().stream()
                 .filter(i -> i.lifecycleState().isActive()).count() == 1);
@@ -129,18 +137,13 @@ class InstanceRefreshTest extends ControllerHarness {
                 + " (expected: at most 100 above minHealthyPercentage 50)");
         InstanceRefresh r = g.startInstanceRefresh(100, 150, 0, false);
         assertThat(r.maxHealthyPercentage()).isEqualTo(150);
-        AtomicLong fewestHealthy = new AtomicLong(Long.MAX_VALUE);
-        AtomicLong mostActive = new AtomicLong();
-        tickUntil(() -> {
-            fewestHealthy.accumulateAndGet(healthyInService(g), Math::min);
-            mostActive.accumulateAndGet(g.instances().stream().filter(i -> i.lifecycleState().isActive()).count(),
-                    Math::max);
-            return !latest(g).status().isActive();
-        });
+        long[] seen = tickUntilRefreshEnds(g);
+        long fewestHealthy = seen[0];
+        long mostActive = seen[1];
         assertThat(latest(g).status()).isEqualTo(Status.Successful);
         // 150 % of 4 = 6: two replacements ahead at a time, never fewer than 4 serving.
-        assertThat(fewestHealthy.get()).isEqualTo(4);
-        assertThat(mostActive.get()).isEqualTo(6);
+        assertThat(fewestHealthy).isEqualTo(4);
+        assertThat(mostActive).isEqualTo(6);
         tickUntil(() -> ids(g, LifecycleState.InService).size() == 4 && g.instances().stream()
                 .filter(i -> i.lifecycleState().isActive()).count() == 4);
         assertThat(ids(g, LifecycleState.InService)).doesNotContainAnyElementsOf(old);
