@@ -711,10 +711,15 @@ function dd(dl, label, value, title) {
  * 'shrink' terminate it (TerminateInstanceInAutoScalingGroup) keeping, or decrementing, the desired capacity, after
  * the browser's confirmation. Errors (say, decrementing below minSize) show in the group's error line.
  */
+/** Waiting on launch lifecycle hooks: into service (Pending:Wait) or into the warm pool (Warmed:Pending:Wait). */
+function isLaunchWait(state) {
+  return state === 'Pending:Wait' || state === 'Warmed:Pending:Wait';
+}
+
 async function instanceAction(groupName, row, errorEl, action) {
   const i = row._instance;
   const base = `api/v1/auto-scaling-groups/${enc(groupName)}/instances/${enc(i.instanceId)}`;
-  const launching = i.lifecycleState === 'Pending:Wait' || i.lifecycleState === 'Warmed:Pending:Wait';
+  const launching = isLaunchWait(i.lifecycleState);
   const confirmText = {
     shrink: `Terminate ${i.instanceId} and decrement the desired capacity of ${groupName} by one?`,
     replace: `Terminate ${i.instanceId}? ${groupName} keeps its desired capacity and launches a replacement.`,
@@ -815,7 +820,7 @@ function updateInstanceRow(row, i) {
   const abandon = c[7].querySelector('.abandon');
   cont.hidden = abandon.hidden = waits.length === 0;
   cont.disabled = abandon.disabled = !!row._pending || waits.length === 0;
-  const onLaunch = i.lifecycleState === 'Pending:Wait' || i.lifecycleState === 'Warmed:Pending:Wait';
+  const onLaunch = isLaunchWait(i.lifecycleState);
   setAttr(cont, 'title', waits.length ? `Complete ${hooks} with CONTINUE: ${i.lifecycleState === 'Pending:Wait'
     ? 'it goes into its target groups' : onLaunch ? 'it goes into the warm pool' : 'its termination goes on'}` : null);
   setAttr(abandon, 'title', waits.length ? `Complete with ABANDON: ${onLaunch

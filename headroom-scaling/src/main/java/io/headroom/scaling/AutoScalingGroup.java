@@ -1294,7 +1294,7 @@ public final class AutoScalingGroup {
         if (m.state != LifecycleState.TerminatingDraining) {
             return;
         }
-        if (deleting || m.fromWarmPool || !startWaits(m, Transition.TERMINATING, now)) {
+        if (deleting || m.fromWarmPool || !startTerminationWaits(m, now)) {
             stop(m);
         }
     }
@@ -1543,10 +1543,10 @@ public final class AutoScalingGroup {
 
     /**
      * Puts {@code m} in Terminating:Wait on the group's termination hooks and tells the listeners; false when the
-     * group has none (the caller goes straight on).
+     * group has none (the caller goes straight on). Launch hooks' waits are made at the launch, see {@link #launch}.
      */
-    private boolean startWaits(Member m, Transition transition, Instant now) {
-        List<LifecycleHookConfig> hooks = config.lifecycleHooks(transition);
+    private boolean startTerminationWaits(Member m, Instant now) {
+        List<LifecycleHookConfig> hooks = config.lifecycleHooks(Transition.TERMINATING);
         if (hooks.isEmpty()) {
             return false;
         }

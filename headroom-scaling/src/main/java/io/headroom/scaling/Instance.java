@@ -18,12 +18,4 @@ public record Instance(
         boolean protectedFromScaleIn,
         String host,
         int port,
-        boolean replacing) {
-
-    /** An instance without a pending replacement. */
-    public Instance(String instanceId, LifecycleState lifecycleState, HealthStatus healthStatus, String availabilityZone,
-                    int launchTemplateVersion, Instant launchTime, boolean protectedFromScaleIn, String host, int port) {
-        this(instanceId, lifecycleState, healthStatus, availabilityZone, launchTemplateVersion, launchTime,
-                protectedFromScaleIn, host, port, false);
-    }
-}
+        boolean replacing) {}

@@ -33,7 +33,10 @@ final class Member {
     boolean exited;
     Instant inServiceTime;
     Instant terminatedTime;
-    /** The health check failure in AWS's words ("an ELB system health check failure"), when Unhealthy. */
+    /**
+     * Why it is taken out of service, in AWS's words: the health check failure when Unhealthy ("an ELB system health
+     * check failure"), or the maximum instance lifetime when retiring.
+     */
     String unhealthyCause;
     /** Target groups it is registered in, so that it is deregistered from exactly those. */
     final Set<String> registeredIn = new LinkedHashSet<>();

@@ -37,18 +37,7 @@ public record AutoScalingGroupConfig(
         lifecycleHooks = List.copyOf(lifecycleHooks);
     }
 
-    /** The group without a warm pool. */
-    public AutoScalingGroupConfig(String name, String launchTemplateName, String launchTemplateVersion, int minSize,
-            int maxSize, int desiredCapacity, List<String> availabilityZones, List<String> targetGroups,
-            HealthCheckType healthCheckType, int healthCheckGracePeriodSeconds, int defaultInstanceWarmupSeconds,
-            int defaultCooldownSeconds, List<TerminationPolicy> terminationPolicies, List<ScalingPolicyConfig> policies,
-            List<ScheduledActionConfig> scheduledActions, List<LifecycleHookConfig> lifecycleHooks) {
-        this(name, launchTemplateName, launchTemplateVersion, minSize, maxSize, desiredCapacity, availabilityZones,
-                targetGroups, healthCheckType, healthCheckGracePeriodSeconds, defaultInstanceWarmupSeconds,
-                defaultCooldownSeconds, terminationPolicies, policies, scheduledActions, lifecycleHooks, null, 0);
-    }
-
-    /** The group without lifecycle hooks or warm pool (the tests' and older callers' shape). */
+    /** The group without lifecycle hooks, warm pool or instance lifetime (the tests' shape). */
     public AutoScalingGroupConfig(String name, String launchTemplateName, String launchTemplateVersion, int minSize,
             int maxSize, int desiredCapacity, List<String> availabilityZones, List<String> targetGroups,
             HealthCheckType healthCheckType, int healthCheckGracePeriodSeconds, int defaultInstanceWarmupSeconds,

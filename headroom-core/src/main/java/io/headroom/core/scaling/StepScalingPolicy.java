@@ -39,11 +39,6 @@ final class StepScalingPolicy implements ScalingPolicy {
     private final Integer warmup;
     private Instant lastScaledAt;
 
-    StepScalingPolicy(String name, AdjustmentType type, List<StepAdjustment> steps, Integer minAdjustmentMagnitude,
-                      String metricAggregationType, Alarm alarm, String where) {
-        this(name, type, steps, minAdjustmentMagnitude, metricAggregationType, alarm, where, null);
-    }
-
     /** @param estimatedInstanceWarmupSeconds the policy's own warmup; null for the group's default */
     StepScalingPolicy(String name, AdjustmentType type, List<StepAdjustment> steps, Integer minAdjustmentMagnitude,
                       String metricAggregationType, Alarm alarm, String where, Integer estimatedInstanceWarmupSeconds) {

@@ -15,14 +15,14 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 
 /**
- * A small client of the admin API for the CLI. Every failure is an {@link AdminException} whose message is what
+ * A small client of the admin API for the CLI (and the demo app, which completes its lifecycle hook with it). Every failure is an {@link AdminException} whose message is what
  * the user should read: "headroom is not running at ..." when nothing answers, or the API's own error message.
  */
-final class AdminClient {
+public final class AdminClient {
     private static final ObjectMapper MAPPER = new ObjectMapper();
 
     /** A failure the CLI prints as one line and exits 1 with. */
-    static final class AdminException extends Exception {
+    public static final class AdminException extends Exception {
         AdminException(String message) {
             super(message, null, false, false);
         }
@@ -32,7 +32,7 @@ final class AdminClient {
     private final String token;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(3)).build();
 
-    AdminClient(String base, String token) {
+    public AdminClient(String base, String token) {
         this.base = base.endsWith("/") ? base.substring(0, base.length() - 1) : base;
         this.token = token == null || token.isBlank() ? null : token;
     }
@@ -45,7 +45,7 @@ final class AdminClient {
         return send("PUT", path, body);
     }
 
-    JsonNode post(String path, Object body) throws AdminException {
+    public JsonNode post(String path, Object body) throws AdminException {
         return send("POST", path, body);
     }
 
@@ -53,7 +53,7 @@ final class AdminClient {
         return send("DELETE", path, null);
     }
 
-    static String encode(String pathSegment) {
+    public static String encode(String pathSegment) {
         return URLEncoder.encode(pathSegment, StandardCharsets.UTF_8).replace("+", "%20");
     }
 

@@ -1,13 +1,7 @@
 package io.headroom.server.demo;
 
-import java.io.IOException;
-import java.net.URI;
-import java.net.URLEncoder;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
-import java.time.Duration;
+import io.headroom.server.cli.AdminClient;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
@@ -60,28 +54,14 @@ public final class DemoAppCommand implements Callable<Integer> {
                     + " HEADROOM_AUTO_SCALING_GROUP_NAME (set by Headroom for its instances)");
             return;
         }
-        String body = "{\"lifecycleHookName\": " + quote(completeHook) + ", \"instanceId\": " + quote(id)
-                + ", \"lifecycleActionResult\": \"CONTINUE\"}";
-        HttpRequest.Builder req = HttpRequest.newBuilder(URI.create(admin + "/api/v1/auto-scaling-groups/"
-                        + URLEncoder.encode(group, StandardCharsets.UTF_8).replace("+", "%20") + "/complete-lifecycle-action"))
-                .timeout(Duration.ofSeconds(10)).header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(body));
-        String token = System.getenv("HEADROOM_ADMIN_TOKEN");
-        if (token != null && !token.isEmpty()) {
-            req.header("Authorization", "Bearer " + token);
-        }
+        AdminClient client = new AdminClient(admin, System.getenv("HEADROOM_ADMIN_TOKEN"));
         try {
-            HttpResponse<String> r = HttpClient.newHttpClient().send(req.build(), HttpResponse.BodyHandlers.ofString());
-            System.out.println("demo-app " + id + ": lifecycle hook " + completeHook + " completed: HTTP " + r.statusCode()
-                    + (r.statusCode() == 200 ? "" : " " + r.body()));
-        } catch (IOException e) {
-            System.err.println("demo-app " + id + ": completing lifecycle hook " + completeHook + " failed: " + e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+            client.post("/api/v1/auto-scaling-groups/" + AdminClient.encode(group) + "/complete-lifecycle-action",
+                    Map.of("lifecycleHookName", completeHook, "instanceId", id, "lifecycleActionResult", "CONTINUE"));
+            System.out.println("demo-app " + id + ": lifecycle hook " + completeHook + " completed");
+        } catch (AdminClient.AdminException e) {
+            System.err.println("demo-app " + id + ": completing lifecycle hook " + completeHook + " failed: "
+                    + e.getMessage());
         }
-    }
-
-    private static String quote(String s) {
-        return "\"" + s.replace("\\", "\\\\").replace("\"", "\\\"") + "\"";
     }
 }
