@@ -6,6 +6,7 @@ import static io.headroom.core.config.LifecycleHookConfig.Transition.LAUNCHING;
 import static io.headroom.core.config.LifecycleHookConfig.Transition.TERMINATING;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import io.headroom.core.config.AutoScalingGroupConfig;
 import io.headroom.core.config.LaunchTemplateConfig;
@@ -79,9 +80,11 @@ class LifecycleHookTest extends ControllerHarness {
         assertThat(a.heartbeatTimeoutTime()).isEqualTo(a.startTime().plusSeconds(60));
         assertThat(a.globalTimeoutTime()).isEqualTo(a.startTime().plus(Duration.ofSeconds(6000)));
         assertThat(g.lifecycleActions()).containsExactly(a);
-        // The instance runs (the hook's action can talk to it) but is neither in service nor replaced.
-        assertThat(HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://" + a.host() + ":" + a.port()
-                + "/health")).build(), HttpResponse.BodyHandlers.discarding()).statusCode()).isEqualTo(200);
+        // The instance runs (the hook's action can talk to it, once its process has bound its port) but is neither in
+        // service nor replaced.
+        HttpRequest health = HttpRequest.newBuilder(URI.create("http://" + a.host() + ":" + a.port() + "/health")).build();
+        await().atMost(Duration.ofSeconds(20)).ignoreExceptions().until(() -> HttpClient.newHttpClient()
+                .send(health, HttpResponse.BodyHandlers.discarding()).statusCode() == 200);
         tick(40);
         assertThat(instance(g, i.instanceId()).lifecycleState()).isEqualTo(LifecycleState.PendingWait);
         assertThat(g.instances()).hasSize(1);
