@@ -403,7 +403,7 @@ final class ConfigBinder {
         }
         Algorithm algorithm = n.choice("algorithm", ALGORITHMS, Algorithm.ROUND_ROBIN);
         HealthCheckConfig healthCheck = healthCheck(n.obj("healthCheck", "protocol", "path", "port", "intervalSeconds",
-                "timeoutSeconds", "healthyThreshold", "unhealthyThreshold", "matcher"), protocol);
+                "timeoutSeconds", "healthyThreshold", "unhealthyThreshold", "matcher"), protocol, protocolVersion);
         int deregistrationDelay = n.integer("deregistrationDelaySeconds", 300, 0, 3600);
         int slowStart = 0;
         if (!tcp) {
@@ -469,7 +469,11 @@ final class ConfigBinder {
         }
     }
 
-    private HealthCheckConfig healthCheck(Node n, TargetGroupConfig.Protocol tgProtocol) {
+    /** @param protocolVersion the target group's ({@code HTTP1}, {@code HTTP2}, {@code GRPC}); null for TCP groups */
+    private HealthCheckConfig healthCheck(Node n, TargetGroupConfig.Protocol tgProtocol, String protocolVersion) {
+        HealthCheckConfig.ProtocolVersion version = protocolVersion == null ? HealthCheckConfig.ProtocolVersion.HTTP1
+                : HealthCheckConfig.ProtocolVersion.valueOf(protocolVersion);
+        boolean grpc = version == HealthCheckConfig.ProtocolVersion.GRPC;
         HealthCheckConfig.Protocol def = HealthCheckConfig.Protocol.valueOf(tgProtocol.name());
         HealthCheckConfig.Protocol protocol = n.choice("protocol", HC_PROTOCOLS, def);
         boolean tcp = protocol == HealthCheckConfig.Protocol.TCP;
@@ -483,16 +487,11 @@ final class ConfigBinder {
             onlyFor(n, "matcher", "HTTP and HTTPS health checks");
             path = null;
         } else {
-            path = n.str("path", "/");
+            path = n.str("path", grpc ? HealthCheckConfig.GRPC_PATH : "/");
             if (!path.startsWith("/") || path.length() > 1024) {
                 errors.add(n.at("path"), quote(path) + " (expected: a path starting with /, at most 1024 characters)");
             }
-            String spec = n.scalar("matcher", "200");
-            try {
-                matcher = HttpCodeMatcher.parse(spec);
-            } catch (IllegalArgumentException e) {
-                errors.add(n.at("matcher"), e.getMessage());
-            }
+            matcher = matcher(n, grpc);
         }
         int port = 0;
         JsonNode rawPort = n.raw("port");
@@ -508,7 +507,37 @@ final class ConfigBinder {
         }
         int healthy = n.integer("healthyThreshold", 5, 2, 10);
         int unhealthy = n.integer("unhealthyThreshold", 2, 2, 10);
-        return new HealthCheckConfig(protocol, path, port, interval, timeout, healthy, unhealthy, matcher);
+        return new HealthCheckConfig(protocol, path, port, interval, timeout, healthy, unhealthy, matcher, version);
+    }
+
+    /**
+     * AWS's {@code Matcher}: a string of codes (HTTP codes, or gRPC codes for a GRPC target group) or a mapping with
+     * exactly one of {@code httpCode} (HTTP1 and HTTP2 groups) and {@code grpcCode} (GRPC groups).
+     */
+    private HttpCodeMatcher matcher(Node n, boolean grpc) {
+        String def = grpc ? "12" : "200";
+        String at = n.at("matcher");
+        String spec = def;
+        JsonNode raw = n.raw("matcher");
+        if (raw != null && raw.isObject()) {
+            Node m = n.obj("matcher", "httpCode", "grpcCode");
+            String key = grpc ? "grpcCode" : "httpCode";
+            String other = grpc ? "httpCode" : "grpcCode";
+            if (m.has(other)) {
+                errors.add(m.at(other), grpc ? "only allowed for HTTP1 and HTTP2 target groups (use grpcCode)"
+                        : "only allowed for target groups with protocolVersion GRPC (use httpCode)");
+            }
+            spec = m.scalar(key, def);
+            at = m.at(key);
+        } else if (raw != null) {
+            spec = n.scalar("matcher", def);
+        }
+        try {
+            return grpc ? HttpCodeMatcher.parseGrpc(spec) : HttpCodeMatcher.parse(spec);
+        } catch (IllegalArgumentException e) {
+            errors.add(at, e.getMessage());
+            return grpc ? HttpCodeMatcher.parseGrpc(def) : HttpCodeMatcher.parse(def);
+        }
     }
 
     private StickinessConfig stickiness(Node n) {

@@ -157,7 +157,8 @@ public final class HealthStateMachine {
 
     private static String describe(ProbeResult r) {
         return switch (r.outcome()) {
-            case RESPONSE_CODE_MISMATCH -> "Health checks failed with these codes: [" + r.statusCode() + "]";
+            case RESPONSE_CODE_MISMATCH -> "Health checks failed with these "
+                    + (ProbeResult.GRPC.equals(r.detail()) ? "gRPC codes" : "codes") + ": [" + r.statusCode() + "]";
             case TIMEOUT -> "Request timed out";
             case FAILED -> r.detail() == null ? "Health checks failed" : "Health checks failed: " + r.detail();
             case PASSED -> null;

@@ -4,15 +4,17 @@ package io.headroom.core.target;
  * The outcome of one active health check of one target.
  *
  * @param outcome    pass, or how it failed
- * @param statusCode the HTTP status received, 0 when none was (TCP checks, timeouts, connection errors)
- * @param detail     what went wrong in words (e.g. "Connection refused"), null when passed
+ * @param statusCode the HTTP status received (for gRPC checks: the grpc-status), 0 when none was (TCP checks,
+ *                   timeouts, connection errors)
+ * @param detail     what went wrong in words (e.g. "Connection refused"), null when passed; for a code mismatch,
+ *                   {@link #GRPC} when the code is a gRPC status, null for an HTTP status
  */
 public record ProbeResult(Outcome outcome, int statusCode, String detail) {
 
     /** Pass or the AWS failure class of a health check; each failure maps to a reason code. */
     public enum Outcome {
         PASSED(null),
-        /** An HTTP status the matcher does not accept. */
+        /** An HTTP status (or a gRPC check's grpc-status) the matcher does not accept. */
         RESPONSE_CODE_MISMATCH("Target.ResponseCodeMismatch"),
         /** No (complete) answer within the health check timeout. */
         TIMEOUT("Target.Timeout"),
@@ -32,6 +34,8 @@ public record ProbeResult(Outcome outcome, int statusCode, String detail) {
     }
 
     private static final ProbeResult PASSED = new ProbeResult(Outcome.PASSED, 0, null);
+    /** The detail of a gRPC check's code mismatch. */
+    public static final String GRPC = "gRPC";
 
     public static ProbeResult passed() {
         return PASSED;
@@ -43,6 +47,11 @@ public record ProbeResult(Outcome outcome, int statusCode, String detail) {
 
     public static ProbeResult codeMismatch(int statusCode) {
         return new ProbeResult(Outcome.RESPONSE_CODE_MISMATCH, statusCode, null);
+    }
+
+    /** A gRPC check answered with a {@code grpc-status} the matcher does not accept. */
+    public static ProbeResult grpcCodeMismatch(int grpcStatus) {
+        return new ProbeResult(Outcome.RESPONSE_CODE_MISMATCH, grpcStatus, GRPC);
     }
 
     public static ProbeResult timeout() {
