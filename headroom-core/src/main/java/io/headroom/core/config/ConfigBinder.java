@@ -13,6 +13,7 @@ import io.headroom.core.config.AutoScalingGroupConfig.TerminationPolicy;
 import io.headroom.core.config.ConditionsConfig.HttpHeaderCondition;
 import io.headroom.core.config.ConditionsConfig.QueryStringCondition;
 import io.headroom.core.config.ListenerConfig.CertificateConfig;
+import io.headroom.core.config.ListenerConfig.MutualAuthenticationConfig;
 import io.headroom.core.config.LoadBalancerConfig.AccessLogConfig;
 import io.headroom.core.config.LoadBalancerConfig.DesyncMitigationMode;
 import io.headroom.core.config.ScalingPolicyConfig.AdjustmentType;
@@ -100,6 +101,8 @@ final class ConfigBinder {
             ordered("Minimum", "Minimum", "Maximum", "Maximum", "Average", "Average");
     private static final Map<String, String> PROTOCOL_VERSIONS = ordered("HTTP1", "HTTP1", "HTTP2", "HTTP2", "GRPC", "GRPC");
     private static final Map<String, String> SSL_POLICIES = ordered("recommended", "recommended", "tls13", "tls13");
+    private static final Map<String, MutualAuthenticationConfig.Mode> MTLS_MODES =
+            Node.names(MutualAuthenticationConfig.Mode.class, e -> e.name().toLowerCase(Locale.ROOT));
     private static final Map<String, Integer> REDIRECT_CODES = ordered("HTTP_301", 301, "HTTP_302", 302);
     private static final Map<String, String> POLICY_TYPES = ordered(
             "TargetTrackingScaling", "TargetTrackingScaling", "StepScaling", "StepScaling", "SimpleScaling", "SimpleScaling",
@@ -655,7 +658,7 @@ final class ConfigBinder {
         Node n = network
                 ? Node.open(errors, path, value, "address", "port", "protocol", "certificates", "sslPolicy", "defaultAction")
                 : Node.open(errors, path, value, "address", "port", "protocol", "certificates", "sslPolicy",
-                        "defaultAction", "rules");
+                        "mutualAuthentication", "defaultAction", "rules");
         if (!n.present()) {
             Node.reportEmptyItem(errors, path, value);
             return null;
@@ -690,6 +693,13 @@ final class ConfigBinder {
         } else {
             onlyFor(n, "certificates", "HTTPS and TLS listeners");
             onlyFor(n, "sslPolicy", "HTTPS and TLS listeners");
+        }
+        MutualAuthenticationConfig mtls = MutualAuthenticationConfig.OFF;
+        if (protocol == ListenerConfig.Protocol.HTTPS) {
+            mtls = mutualAuthentication(n.obj("mutualAuthentication", "mode", "trustStore",
+                    "ignoreClientCertificateExpiry", "advertiseTrustStoreCaNames"));
+        } else if (!network) { // a network load balancer's listener does not know the key at all
+            onlyFor(n, "mutualAuthentication", "HTTPS listeners");
         }
         ActionConfig defaultAction = null;
         if (!n.has("defaultAction")) {
@@ -732,7 +742,35 @@ final class ConfigBinder {
             }
         }
         rules.sort(Comparator.comparingInt(RuleConfig::priority));
-        return new ListenerConfig(address, port == null ? 0 : port, protocol, certificates, sslPolicy, defaultAction, rules);
+        return new ListenerConfig(address, port == null ? 0 : port, protocol, certificates, sslPolicy, defaultAction, rules,
+                mtls);
+    }
+
+    /** AWS ALB's mutual TLS: {@code trustStore} for verify only (and required there), the flags for verify only. */
+    private MutualAuthenticationConfig mutualAuthentication(Node n) {
+        // YAML 1.1 reads a bare `off` as the boolean false.
+        JsonNode rawMode = n.raw("mode");
+        MutualAuthenticationConfig.Mode mode = rawMode != null && rawMode.isBoolean() && !rawMode.booleanValue()
+                ? MutualAuthenticationConfig.Mode.OFF
+                : n.choice("mode", MTLS_MODES, MutualAuthenticationConfig.Mode.OFF);
+        if (mode != MutualAuthenticationConfig.Mode.VERIFY) {
+            for (String key : List.of("trustStore", "ignoreClientCertificateExpiry", "advertiseTrustStoreCaNames")) {
+                if (n.has(key)) {
+                    errors.add(n.at(key), "only allowed with mode: verify");
+                }
+            }
+            return mode == MutualAuthenticationConfig.Mode.OFF ? MutualAuthenticationConfig.OFF
+                    : new MutualAuthenticationConfig(mode, null, false, false);
+        }
+        String bundle = null;
+        if (!n.has("trustStore")) {
+            errors.add(n.at("trustStore"), "required for mode: verify (expected: { caCertificatesBundle: FILE }, "
+                    + "a PEM file of the CA certificates clients' certificates must lead to)");
+        } else {
+            bundle = n.obj("trustStore", "caCertificatesBundle").reqStr("caCertificatesBundle");
+        }
+        return new MutualAuthenticationConfig(mode, bundle, n.bool("ignoreClientCertificateExpiry", false),
+                n.bool("advertiseTrustStoreCaNames", false));
     }
 
     private List<CertificateConfig> certificates(Node n) {
