@@ -469,6 +469,7 @@ public final class AutoScalingGroup {
         }
         m.state = LifecycleState.EnteringStandby;
         m.retiring = false; // not retired while out of service; back in service it may be, if still past the limit
+        m.rebalancing = false;
         m.standbyActivity = activityLog.start("Moving EC2 instance to Standby: " + instanceId, cause + ".", now);
         log.info("auto scaling group {}: {} entering standby", name, instanceId);
         deregisterAll(m, now, t -> standbyReached(m, t));
@@ -646,6 +647,7 @@ public final class AutoScalingGroup {
             runPolicies(now);
             stepRefresh(now);
             retireOldInstance(now);
+            rebalanceZones(now);
             reconcile(now);
             maintainWarmPool(now);
             tellAlarms();
@@ -871,6 +873,66 @@ public final class AutoScalingGroup {
         }
     }
 
+    /**
+     * AZRebalance: when the group's InService instances are spread unevenly over its zones (two zones differ by two or
+     * more), or some run in a zone a reload removed, one of them retires as an instance past its lifetime does: its
+     * replacement is launched first, into the zone with the fewest instances, and it is terminated once the
+     * replacement is InService. One at a time, and only while the group is settled (every instance InService and
+     * healthy, as many as desired, no instance refresh), so the next step sees where the last one left the zones.
+     * The launch may go up to 10 % (at least one instance) above maxSize, as on AWS. Unlike AWS, nothing is rebalanced
+     * while Launch or Terminate is suspended (AWS would launch and then stay above maxSize), and instances protected
+     * from scale in are left where they are.
+     */
+    private void rebalanceZones(Instant now) {
+        if (isSuspended(ScalingProcess.AZRebalance) || isSuspended(ScalingProcess.Launch)
+                || isSuspended(ScalingProcess.Terminate) || activeRefresh() != null || now.isBefore(nextLaunchAttempt)) {
+            return;
+        }
+        List<Member> inService = new ArrayList<>();
+        for (Member m : members.values()) {
+            if (m.state.isActive() && (m.state != LifecycleState.InService || m.health != HealthStatus.Healthy
+                    || m.retiring)) {
+                return; // not settled: something is launching, unhealthy or already being replaced
+            }
+            if (m.state == LifecycleState.InService) {
+                inService.add(m);
+            }
+        }
+        if (inService.size() != desiredCapacity) {
+            return;
+        }
+        List<String> zones = zones();
+        List<Member> stranded = inService.stream().filter(m -> !zones.contains(m.zone)).toList();
+        Member pick;
+        String cause;
+        if (!stranded.isEmpty()) {
+            List<Member> chosen = TerminationOrder.choose(stranded, 1, terminationPolicies(), currentTemplateVersion());
+            if (chosen.isEmpty()) {
+                return; // protected: left where they are
+            }
+            pick = chosen.get(0);
+            cause = "At " + at(now) + " an instance was taken out of service in response to the removal of its"
+                    + " Availability Zone " + pick.zone + " from the group.";
+        } else {
+            Map<String, Integer> perZone = new LinkedHashMap<>();
+            zones.forEach(z -> perZone.put(z, 0));
+            inService.forEach(m -> perZone.merge(m.zone, 1, Integer::sum));
+            int fewest = Collections.min(perZone.values());
+            List<Member> chosen = TerminationOrder.choose(inService, 1, terminationPolicies(), currentTemplateVersion());
+            if (chosen.isEmpty() || perZone.get(chosen.get(0).zone) - fewest < 2) {
+                return; // balanced, or only protected instances would move
+            }
+            pick = chosen.get(0);
+            cause = "At " + at(now) + " an instance was taken out of service to aid in balancing the group's zones ("
+                    + perZone.entrySet().stream().map(e -> e.getKey() + ": " + e.getValue())
+                            .collect(java.util.stream.Collectors.joining(", ")) + ").";
+        }
+        pick.retiring = true;
+        pick.rebalancing = true;
+        pick.unhealthyCause = cause + " At " + at(now) + " instance " + pick.id + " was selected for termination.";
+        log.info("auto scaling group {}: rebalancing zones: replacing {} in {}", name, pick.id, pick.zone);
+    }
+
     /** The active instance refresh's next batch: terminated without decrementing, so reconcile replaces them. */
     private void stepRefresh(Instant now) {
         RefreshRun r = activeRefresh();
@@ -1063,8 +1125,10 @@ public final class AutoScalingGroup {
         int wanted = Math.min(maxSize, desiredCapacity + surge);
         // With ReplaceUnhealthy suspended an unhealthy instance still counts: nothing is launched in its place.
         int need = wanted - (replaceUnhealthy ? healthy.size() : active);
+        long rebalancing = members.values().stream().filter(m -> m.rebalancing && m.state.isActive()).count();
         if (need > 0) {
-            int room = maxSize - active;
+            // A zone rebalancing launches first even at maxSize: AWS allows 10 % (at least one instance) above it.
+            int room = maxSize + (rebalancing > 0 ? Math.max(1, (maxSize + 9) / 10) : 0) - active;
             if (room < need && terminate && replaceUnhealthy) {
                 // maxSize leaves no room to launch before terminating: take unhealthy ones out first.
                 for (Member m : List.copyOf(members.values())) {
@@ -1078,8 +1142,14 @@ public final class AutoScalingGroup {
                 }
             }
             int count = Math.min(need, room);
-            int taken = takeFromWarmPool(count, healthy.size(), now);
-            launch(count - taken, healthy, now, surge > 0 && healthy.size() >= desiredCapacity);
+            if (rebalancing >= need) {
+                // Into the zone with the fewest instances: a warm pool instance may be in the wrong one.
+                launch(count, healthy, now, Reason.REBALANCE);
+            } else {
+                int taken = takeFromWarmPool(count, healthy.size(), now);
+                launch(count - taken, healthy, now,
+                        surge > 0 && healthy.size() >= desiredCapacity ? Reason.REFRESH : Reason.CAPACITY);
+            }
         } else if (need < 0 && terminate) {
             List<Member> victims = TerminationOrder.choose(healthy, -need, terminationPolicies(), currentTemplateVersion());
             int size = healthy.size();
@@ -1112,16 +1182,21 @@ public final class AutoScalingGroup {
         }
     }
 
-    /** @param forRefresh the launches are an instance refresh's replacements, ahead of the desired capacity */
-    private void launch(int count, List<Member> healthy, Instant now, boolean forRefresh) {
-        launch(count, healthy, now, forRefresh, false);
+    /** Why instances are launched: it decides the activity's cause, and where a launch goes. */
+    private enum Reason {
+        /** The desired capacity wants more than there are. */
+        CAPACITY,
+        /** An instance refresh's replacements, ahead of the desired capacity. */
+        REFRESH,
+        /** A replacement that moves an instance to the zone with the fewest ({@link #rebalanceZones}). */
+        REBALANCE,
+        /** Into the warm pool (Warmed:Pending), not into service. */
+        WARM_POOL
     }
 
-    /**
-     * @param healthy the instances the new ones are balanced against across zones
-     * @param warm    the launches go into the warm pool (Warmed:Pending), not into service
-     */
-    private void launch(int count, List<Member> healthy, Instant now, boolean forRefresh, boolean warm) {
+    /** @param healthy the instances the new ones are balanced against across zones */
+    private void launch(int count, List<Member> healthy, Instant now, Reason reason) {
+        boolean warm = reason == Reason.WARM_POOL;
         if (count <= 0 || now.isBefore(nextLaunchAttempt) || isSuspended(ScalingProcess.Launch)) {
             return;
         }
@@ -1144,15 +1219,16 @@ public final class AutoScalingGroup {
         }
         int from = healthy.size();
         int to = from + count;
-        String cause = warm
-                ? "At " + at(now) + " an instance was launched into the warm pool in response to a difference between its"
-                        + " wanted and actual size, increasing it from " + from + " to " + to + "."
-                : forRefresh
-                ? "At " + at(now) + " an instance was started in response to an instance refresh, increasing the capacity"
-                        + " from " + from + " to " + to + "."
-                : prefix() + "At " + at(now) + " an instance was started in response to a difference between desired"
-                        + " and actual capacity, increasing the capacity from " + from + " to " + to + ".";
-        if (!forRefresh && !warm) {
+        String cause = switch (reason) {
+            case WARM_POOL -> "At " + at(now) + " an instance was launched into the warm pool in response to a difference"
+                    + " between its wanted and actual size, increasing it from " + from + " to " + to + ".";
+            case REFRESH -> "At " + at(now) + " an instance was started in response to an instance refresh, increasing the"
+                    + " capacity from " + from + " to " + to + ".";
+            case REBALANCE -> "At " + at(now) + " an instance was launched to aid in balancing the group's zones.";
+            case CAPACITY -> prefix() + "At " + at(now) + " an instance was started in response to a difference between"
+                    + " desired and actual capacity, increasing the capacity from " + from + " to " + to + ".";
+        };
+        if (reason == Reason.CAPACITY) {
             desiredChangeCause = null;
         }
         for (int i = 0; i < count; i++) {
@@ -1528,7 +1604,7 @@ public final class AutoScalingGroup {
         }
         int want = pool.size(desiredCapacity, maxSize);
         if (warm.size() < want) {
-            launch(want - warm.size(), warm, now, false, true);
+            launch(want - warm.size(), warm, now, Reason.WARM_POOL);
         } else if (warm.size() > want && terminate) {
             for (int i = warm.size() - 1; i >= want; i--) {
                 Member m = warm.get(i);

@@ -35,7 +35,7 @@ final class Member {
     Instant terminatedTime;
     /**
      * Why it is taken out of service, in AWS's words: the health check failure when Unhealthy ("an ELB system health
-     * check failure"), or the maximum instance lifetime when retiring.
+     * check failure"), or the maximum instance lifetime or zone rebalancing when retiring.
      */
     String unhealthyCause;
     /** Target groups it is registered in, so that it is deregistered from exactly those. */
@@ -45,6 +45,8 @@ final class Member {
     ActivityLog.Entry standbyActivity;
     /** Past the group's maxInstanceLifetime: not counted as capacity, terminated once its replacement is InService. */
     boolean retiring;
+    /** Retiring to move to another zone ({@code AZRebalance}): its replacement may go above maxSize. */
+    boolean rebalancing;
     /** A check that a warm pool instance listens is under way (see AutoScalingGroup#maintainWarmPool). */
     boolean probing;
     /** Terminated from the warm pool: never in service, so its termination skips the lifecycle hooks. */

@@ -13,7 +13,7 @@ public enum ScalingProcess {
     AddToLoadBalancer,
     /** Scaling policies are still evaluated (their alarms change state) but change no capacity. */
     AlarmNotification,
-    /** Accepted for AWS's sake: Headroom balances zones only when it launches. */
+    /** An unbalanced group is not rebalanced across its zones (launches still go to the zone with the fewest). */
     AZRebalance,
     /** Instances are not marked unhealthy (a Pending instance still goes InService once it passes). */
     HealthCheck,
