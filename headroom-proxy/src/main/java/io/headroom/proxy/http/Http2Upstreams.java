@@ -6,7 +6,6 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelDuplexHandler;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelPromise;
 import io.netty.channel.EventLoop;
@@ -17,14 +16,12 @@ import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponse;
+import io.netty.handler.codec.http2.Http2CodecUtil;
 import io.netty.handler.codec.http2.Http2FrameCodec;
-import io.netty.handler.codec.http2.Http2FrameCodecBuilder;
-import io.netty.handler.codec.http2.Http2MultiplexHandler;
 import io.netty.handler.codec.http2.Http2StreamChannel;
 import io.netty.handler.codec.http2.Http2StreamChannelBootstrap;
 import io.netty.handler.codec.http2.Http2StreamFrameToHttpObjectCodec;
 import io.netty.handler.codec.http2.HttpConversionUtil;
-import io.netty.handler.ssl.ApplicationProtocolNames;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.timeout.IdleStateHandler;
@@ -32,7 +29,6 @@ import io.netty.util.concurrent.FastThreadLocal;
 import io.netty.util.concurrent.Future;
 import java.util.HashMap;
 import java.util.concurrent.TimeUnit;
-import javax.net.ssl.SSLException;
 
 /**
  * Connections to targets that speak HTTP/2 ({@code protocolVersion: HTTP2} or {@code GRPC}): one per target per
@@ -112,46 +108,23 @@ final class Http2Upstreams {
     }
 
     private Connection connect(EventLoop loop, TargetAddress address, SslContext tls) {
-        Http2FrameCodec codec = Http2FrameCodecBuilder.forClient().validateHeaders(true).build();
         ChannelFuture connected = bootstrap.clone(loop).handler(new ChannelInitializer<Channel>() {
             @Override
             protected void initChannel(Channel ch) {
-                if (tls != null) {
-                    ch.pipeline().addLast("tls", tls.newHandler(ch.alloc(), address.host(), address.port()));
-                }
+                Http2Targets.addTls(ch, tls, address.host(), address.port());
                 ch.pipeline().addLast("idle", new IdleStateHandler(0, 0, idleNanos, TimeUnit.NANOSECONDS));
-                ch.pipeline().addLast("h2", codec);
-                ch.pipeline().addLast("h2-streams", new Http2MultiplexHandler(new ChannelInboundHandlerAdapter()));
+                Http2FrameCodec codec = Http2Targets.addCodec(ch.pipeline(),
+                        Http2CodecUtil.DEFAULT_GRACEFUL_SHUTDOWN_TIMEOUT_MILLIS);
                 ch.pipeline().addLast("h2-idle", new Http2Frontend.IdleCloser(codec));
             }
         }).connect(address.host(), address.port());
         Channel ch = connected.channel();
-        ChannelPromise ready = ch.newPromise();
         connected.addListener(f -> {
-            if (!f.isSuccess()) {
-                ready.tryFailure(f.cause());
-                return;
+            if (f.isSuccess()) {
+                ch.config().setAutoRead(true); // frames of every stream; flow control holds each stream back
             }
-            ch.config().setAutoRead(true); // frames of every stream; flow control holds each stream back
-            SslHandler ssl = ch.pipeline().get(SslHandler.class);
-            if (ssl == null) {
-                ready.trySuccess();
-                return;
-            }
-            ssl.handshakeFuture().addListener(h -> {
-                if (!h.isSuccess()) {
-                    ready.tryFailure(h.cause());
-                } else if (!ApplicationProtocolNames.HTTP_2.equals(ssl.applicationProtocol())) {
-                    ready.tryFailure(new SSLException("the target did not agree to HTTP/2 (ALPN: "
-                            + ssl.applicationProtocol() + ")"));
-                } else {
-                    ready.trySuccess();
-                    return;
-                }
-                ch.close();
-            });
         });
-        return new Connection(ch, ready, tls);
+        return new Connection(ch, Http2Targets.ready(connected), tls);
     }
 
     /**
