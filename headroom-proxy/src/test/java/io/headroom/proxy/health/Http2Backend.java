@@ -32,6 +32,8 @@ import io.headroom.proxy.tls.TlsTestSupport;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
@@ -44,6 +46,12 @@ import java.util.concurrent.atomic.AtomicReference;
 final class Http2Backend implements AutoCloseable {
     /** How a stream is answered once its request has ended. */
     enum Answer {
+        /**
+         * A gRPC server with one method, {@code /echo.Echo/Say}, which echoes the request message with
+         * {@code grpc-status: 0}; any other method gets trailers-only {@code grpc-status: 12} (UNIMPLEMENTED), as
+         * ALB's default health check {@code /AWS.ALB/healthcheck} does from a server that does not implement it.
+         */
+        GRPC_SERVER,
         /** HEADERS {@code :status 200, content-type: application/grpc, grpc-status: <code>} with END_STREAM. */
         GRPC_TRAILERS_ONLY,
         /** HEADERS 200, an empty gRPC message, then trailers {@code grpc-status: <code>}. */
@@ -67,6 +75,8 @@ final class Http2Backend implements AutoCloseable {
     final AtomicInteger streams = new AtomicInteger();
     final AtomicReference<Http2Headers> lastHeaders = new AtomicReference<>();
     final AtomicReference<byte[]> lastBody = new AtomicReference<>();
+    /** The headers of the last request for each path. */
+    final Map<String, Http2Headers> byPath = new ConcurrentHashMap<>();
 
     /** Cleartext HTTP/2 with prior knowledge (h2c). */
     Http2Backend() {
@@ -111,13 +121,16 @@ final class Http2Backend implements AutoCloseable {
 
     private final class Stream extends ChannelInboundHandlerAdapter {
         private final ByteBuf body = Unpooled.buffer();
+        private Http2Headers request;
 
         @Override
         public void channelRead(ChannelHandlerContext ctx, Object msg) {
             boolean end = false;
             if (msg instanceof Http2HeadersFrame h) {
-                if (h.headers().method() != null) { // the request's headers, not its trailers
+                if (request == null) { // the request's headers, not its trailers
+                    request = h.headers();
                     lastHeaders.set(h.headers());
+                    byPath.put(String.valueOf(h.headers().path()), h.headers());
                 }
                 end = h.isEndStream();
             } else if (msg instanceof Http2DataFrame d) {
@@ -128,13 +141,24 @@ final class Http2Backend implements AutoCloseable {
             if (end) {
                 lastBody.set(ByteBufUtil.getBytes(body));
                 streams.incrementAndGet();
-                answer(ctx);
+                answer(ctx, String.valueOf(request.path()));
             }
         }
 
-        private void answer(ChannelHandlerContext ctx) {
+        private void answer(ChannelHandlerContext ctx, String path) {
             Http2Headers grpcHead = new DefaultHttp2Headers().status("200").set("content-type", "application/grpc");
             switch (answer) {
+                case GRPC_SERVER -> {
+                    if (path.equals("/echo.Echo/Say")) {
+                        ctx.write(new DefaultHttp2HeadersFrame(grpcHead));
+                        ctx.write(new DefaultHttp2DataFrame(body.retain()));
+                        ctx.writeAndFlush(new DefaultHttp2HeadersFrame(new DefaultHttp2Headers()
+                                .set("grpc-status", "0"), true));
+                    } else {
+                        ctx.writeAndFlush(new DefaultHttp2HeadersFrame(grpcHead.set("grpc-status", "12")
+                                .set("grpc-message", "unknown method " + path), true));
+                    }
+                }
                 case GRPC_TRAILERS_ONLY -> ctx.writeAndFlush(new DefaultHttp2HeadersFrame(
                         grpcHead.set("grpc-status", Integer.toString(code)), true));
                 case GRPC_MESSAGE_AND_TRAILERS -> {
