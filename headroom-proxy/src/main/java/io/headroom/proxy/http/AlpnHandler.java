@@ -1,27 +1,34 @@
 package io.headroom.proxy.http;
 
+import io.headroom.core.config.ListenerConfig.MutualAuthenticationConfig.Mode;
+import io.headroom.proxy.tls.ServerTls;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.ssl.ApplicationProtocolNames;
 import io.netty.handler.ssl.ApplicationProtocolNegotiationHandler;
+import io.netty.handler.ssl.SslHandler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * On an HTTPS connection, waits for the TLS handshake and then adds the handlers of the protocol ALPN chose:
  * HTTP/2 ({@code h2}) or HTTP/1.1 (also when the client used no ALPN). Requests that arrived meanwhile are passed
- * on once the handlers are there.
+ * on once the handlers are there. With mutual TLS it also reads the client's certificate, once, into the
+ * {@link MtlsHeaders} every request of the connection carries to its target.
  */
 final class AlpnHandler extends ApplicationProtocolNegotiationHandler {
     private static final Logger log = LoggerFactory.getLogger(AlpnHandler.class);
 
     private final HttpListener listener;
     private final UpstreamPool pool;
+    /** The mutual TLS mode of the certificates this connection was accepted with. */
+    private final Mode mtlsMode;
     private boolean failed;
 
-    AlpnHandler(HttpListener listener, UpstreamPool pool) {
+    AlpnHandler(HttpListener listener, UpstreamPool pool, Mode mtlsMode) {
         super(ApplicationProtocolNames.HTTP_1_1);
         this.listener = listener;
         this.pool = pool;
+        this.mtlsMode = mtlsMode;
     }
 
     @Override
@@ -32,10 +39,15 @@ final class AlpnHandler extends ApplicationProtocolNegotiationHandler {
 
     @Override
     protected void configurePipeline(ChannelHandlerContext ctx, String protocol) {
+        MtlsHeaders mtls = null;
+        if (mtlsMode != Mode.OFF) {
+            SslHandler ssl = ctx.pipeline().get(SslHandler.class);
+            mtls = MtlsHeaders.of(mtlsMode, ssl == null ? null : ssl.engine().getSession());
+        }
         if (ApplicationProtocolNames.HTTP_2.equals(protocol)) {
-            Http2Frontend.configure(ctx.pipeline(), listener, pool);
+            Http2Frontend.configure(ctx.pipeline(), listener, pool, mtls);
         } else if (ApplicationProtocolNames.HTTP_1_1.equals(protocol)) {
-            listener.addHttp1(ctx.pipeline());
+            listener.addHttp1(ctx.pipeline(), mtls);
         } else {
             throw new IllegalStateException("unexpected ALPN protocol " + protocol);
         }
@@ -58,8 +70,13 @@ final class AlpnHandler extends ApplicationProtocolNegotiationHandler {
         if (!failed) {
             failed = true; // the TLS handler reports one failure both as an exception and as an event
             listener.snapshot().lb.clientTlsErrors.increment();
-            // Scanners, old clients and clients that do not trust the certificate: routine, not worth a warning.
-            log.debug("TLS handshake with {} failed: {}", ctx.channel().remoteAddress(), cause.toString());
+            String refusal = mtlsMode == Mode.VERIFY ? ServerTls.clientCertificateRefusal(cause) : null;
+            if (refusal != null) {
+                listener.clientCertificateRefused(ctx.channel().remoteAddress(), refusal);
+            } else {
+                // Scanners, old clients and clients that do not trust the certificate: routine, not worth a warning.
+                log.debug("TLS handshake with {} failed: {}", ctx.channel().remoteAddress(), cause.toString());
+            }
         }
         ctx.close();
     }

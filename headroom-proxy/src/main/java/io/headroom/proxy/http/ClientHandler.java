@@ -75,6 +75,8 @@ final class ClientHandler extends ChannelInboundHandlerAdapter implements Reques
     private final HttpListener listener;
     private final UpstreamPool pool;
     private final ResponseEncoder encoder;
+    /** The connection's client certificate headers (mutual TLS); null when there are none. */
+    private final MtlsHeaders mtls;
     private ChannelHandlerContext ctx;
     private InetAddress peer;
     private String peerString;
@@ -135,10 +137,12 @@ final class ClientHandler extends ChannelInboundHandlerAdapter implements Reques
     private final Stickiness sticky = new Stickiness(StickyCookies.process());
     private ExchangeLog xlog;
 
-    ClientHandler(HttpListener listener, UpstreamPool pool, ResponseEncoder encoder) {
+    /** @param mtls the connection's client certificate headers, or null */
+    ClientHandler(HttpListener listener, UpstreamPool pool, ResponseEncoder encoder, MtlsHeaders mtls) {
         this.listener = listener;
         this.pool = pool;
         this.encoder = encoder;
+        this.mtls = mtls;
     }
 
     // ---------------------------------------------------------------- client side
@@ -339,6 +343,10 @@ final class ClientHandler extends ChannelInboundHandlerAdapter implements Reques
         h.set(X_FORWARDED_PORT, snap.portString);
         if (!h.contains(X_REQUEST_ID)) {
             h.set(X_REQUEST_ID, RequestIds.next());
+        }
+        MtlsHeaders.removeClientSent(h);
+        if (mtls != null) {
+            mtls.addTo(h);
         }
         request.setProtocolVersion(HttpVersion.HTTP_1_1);
     }

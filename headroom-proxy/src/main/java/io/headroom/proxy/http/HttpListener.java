@@ -11,6 +11,9 @@ import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * One bound HTTP listener: its server socket, its open client connections and its current
@@ -23,6 +26,10 @@ import java.util.concurrent.TimeUnit;
  * the HTTP/1.1 handlers above or HTTP/2's ({@link Http2Frontend}).
  */
 public final class HttpListener {
+    private static final Logger log = LoggerFactory.getLogger(HttpListener.class);
+    /** At most one WARN about refused client certificates this often; the others go to DEBUG and are counted. */
+    static final long REFUSAL_WARN_EVERY_NANOS = TimeUnit.SECONDS.toNanos(10);
+
     private final Transport transport;
     private final UpstreamPool pool;
     private final long headerTimeoutNanos;
@@ -32,6 +39,9 @@ public final class HttpListener {
     private volatile ServerTls tls;
     private volatile boolean closing;
     private Channel server;
+    /** Client certificates refused since the last WARN about them, and when that was ({@link System#nanoTime}). */
+    private final AtomicLong refusedSinceWarn = new AtomicLong();
+    private final AtomicLong lastRefusalWarn = new AtomicLong(System.nanoTime() - REFUSAL_WARN_EVERY_NANOS);
 
     private HttpListener(Transport transport, UpstreamPool pool, RoutingSnapshot snapshot, long headerTimeoutNanos) {
         this.transport = transport;
@@ -82,18 +92,22 @@ public final class HttpListener {
         if (t != null) {
             // HTTPS: the handshake first; then ALPN's choice adds the HTTP/1.1 handlers below or HTTP/2's.
             ch.pipeline().addLast("tls", t.newHandler(ch.alloc()));
-            ch.pipeline().addLast("alpn", new AlpnHandler(this, pool));
+            ch.pipeline().addLast("alpn", new AlpnHandler(this, pool, t.mutualAuthentication()));
         } else {
-            addHttp1(ch.pipeline());
+            addHttp1(ch.pipeline(), null);
         }
     }
 
-    /** The HTTP/1.1 handlers: all of an HTTP connection's after the meter; after TLS on HTTPS. */
-    void addHttp1(ChannelPipeline p) {
+    /**
+     * The HTTP/1.1 handlers: all of an HTTP connection's after the meter; after TLS on HTTPS.
+     *
+     * @param mtls the connection's client certificate headers, or null
+     */
+    void addHttp1(ChannelPipeline p, MtlsHeaders mtls) {
         ResponseEncoder encoder = new ResponseEncoder();
         p.addLast("decoder", new StrictRequestDecoder(() -> snapshot.desyncMode, headerTimeoutNanos));
         p.addLast("encoder", encoder);
-        p.addLast("handler", new ClientHandler(this, pool, encoder));
+        p.addLast("handler", new ClientHandler(this, pool, encoder, mtls));
     }
 
     /** The snapshot requests start on. */
@@ -113,6 +127,24 @@ public final class HttpListener {
 
     boolean closing() {
         return closing;
+    }
+
+    /**
+     * A {@code verify} listener failed a handshake because of the client's certificate (counted already as
+     * ClientTLSNegotiationErrorCount): says why at WARN, at most every {@link #REFUSAL_WARN_EVERY_NANOS}, with how
+     * many more were refused since; at DEBUG otherwise.
+     */
+    void clientCertificateRefused(Object client, String reason) {
+        refusedSinceWarn.incrementAndGet();
+        long now = System.nanoTime();
+        long last = lastRefusalWarn.get();
+        if (now - last >= REFUSAL_WARN_EVERY_NANOS && lastRefusalWarn.compareAndSet(last, now)) {
+            long n = refusedSinceWarn.getAndSet(0);
+            log.warn("listener {}: refused the TLS handshake of {}: {}{}", localAddress(), client, reason,
+                    n > 1 ? " (" + (n - 1) + " other client certificate(s) refused since the last warning)" : "");
+        } else {
+            log.debug("listener {}: refused the TLS handshake of {}: {}", localAddress(), client, reason);
+        }
     }
 
     public InetSocketAddress localAddress() {

@@ -389,6 +389,57 @@ final class RawHeaders extends HttpHeaders {
         return this;
     }
 
+    /**
+     * Removes from {@code h} every field whose name starts with {@code prefix} (lower case ASCII), ignoring case.
+     * On raw fields it works on the bytes and allocates nothing; other headers are iterated once.
+     */
+    static void removeStartingWith(HttpHeaders h, String prefix) {
+        if (h instanceof RawHeaders r && r.raw()) {
+            for (int i = 0; i < r.count; i++) {
+                if (r.live(i) && r.nameStartsWith(i, prefix)) {
+                    r.removed |= 1L << i;
+                }
+            }
+            for (int i = 0; i < r.addedLength; i += 2) {
+                if (AsciiString.regionMatches(r.added[i], true, 0, prefix, 0, prefix.length())) {
+                    r.remove(r.added[i]);
+                    i -= 2;
+                }
+            }
+            return;
+        }
+        List<String> found = null;
+        for (Iterator<Map.Entry<CharSequence, CharSequence>> it = h.iteratorCharSequence(); it.hasNext(); ) {
+            CharSequence name = it.next().getKey();
+            if (AsciiString.regionMatches(name, true, 0, prefix, 0, prefix.length())) {
+                if (found == null) {
+                    found = new ArrayList<>(2);
+                }
+                found.add(name.toString());
+            }
+        }
+        if (found != null) {
+            found.forEach(h::remove);
+        }
+    }
+
+    private boolean nameStartsWith(int i, String lowerPrefix) {
+        int from = nameStart(i);
+        if (nameEnd(i) - from < lowerPrefix.length()) {
+            return false;
+        }
+        for (int k = 0; k < lowerPrefix.length(); k++) {
+            int c = b[from + k];
+            if (c >= 'A' && c <= 'Z') {
+                c += 'a' - 'A';
+            }
+            if (c != lowerPrefix.charAt(k)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     @Override
     public HttpHeaders add(String name, Object value) {
         return add((CharSequence) name, value);

@@ -63,6 +63,26 @@ final class PemFiles {
         return certificates(w, read(w, file));
     }
 
+    /**
+     * Reads a bundle of CA certificates (a trust store): PEM {@code CERTIFICATE} blocks, at least one; anything else
+     * in the file is ignored.
+     *
+     * @throws IllegalArgumentException {@code where: file: no such file}, {@code ...: not a PEM certificate bundle}
+     */
+    static List<X509Certificate> certificateBundle(String where, String file) {
+        String w = where + ": " + file;
+        String text = read(w, file);
+        try {
+            return certificates(w, text);
+        } catch (IllegalArgumentException e) {
+            if (e.getMessage().contains(" cannot be read ")) {
+                throw e; // a certificate block that is broken: the message says which
+            }
+            throw new IllegalArgumentException(w + ": not a PEM certificate bundle (expected: one or more "
+                    + "-----BEGIN CERTIFICATE----- blocks)");
+        }
+    }
+
     private static String read(String where, String file) {
         try {
             return Files.readString(Path.of(file), StandardCharsets.UTF_8);

@@ -1,5 +1,6 @@
 package io.headroom.proxy.tls;
 
+import io.headroom.core.config.ListenerConfig.MutualAuthenticationConfig.Mode;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.ChannelHandler;
 import io.netty.handler.ssl.SniHandler;
@@ -28,13 +29,15 @@ public final class ServerTls {
     private final List<String> applicationProtocols;
     private final List<X509Certificate> certificates;
     private final Mapping<String, SslContext> sni;
+    private final Mode mutualAuthentication;
 
     ServerTls(SslPolicy policy, List<String> applicationProtocols, List<X509Certificate> certificates,
-              Mapping<String, SslContext> sni) {
+              Mapping<String, SslContext> sni, Mode mutualAuthentication) {
         this.policy = policy;
         this.applicationProtocols = List.copyOf(applicationProtocols);
         this.certificates = List.copyOf(certificates);
         this.sni = sni;
+        this.mutualAuthentication = mutualAuthentication;
     }
 
     /**
@@ -52,6 +55,14 @@ public final class ServerTls {
         return policy;
     }
 
+    /**
+     * Whether clients are asked for a certificate ({@code passthrough}: any, or none, is taken; {@code verify}: one
+     * leading to the trust store is required, else the handshake fails).
+     */
+    public Mode mutualAuthentication() {
+        return mutualAuthentication;
+    }
+
     /** The ALPN protocols offered, in order of preference (e.g. {@code h2}, {@code http/1.1}). */
     public List<String> applicationProtocols() {
         return applicationProtocols;
@@ -60,6 +71,26 @@ public final class ServerTls {
     /** The leaf certificate of every configured entry, in config order (the first is the default). */
     public List<X509Certificate> certificates() {
         return certificates;
+    }
+
+    /**
+     * Why a failed handshake of a {@code verify} listener was a refused client certificate ("no client
+     * certificate", "the certificate of CN=x expired at ..."); null when it failed for another reason.
+     */
+    public static String clientCertificateRefusal(Throwable handshakeFailure) {
+        for (Throwable t = handshakeFailure; t != null; t = t.getCause()) {
+            if (t instanceof ClientCertificateTrust.Refused r) {
+                return r.getMessage();
+            }
+            // The JDK's own words when a client answers the CertificateRequest with no certificate.
+            if (t.getMessage() != null && t.getMessage().contains("Empty client certificate chain")) {
+                return "no client certificate";
+            }
+            if (t.getCause() == t) {
+                break;
+            }
+        }
+        return null;
     }
 
     /** The context chosen for an SNI host name (null: no SNI), as a handshake would choose it. */

@@ -2,8 +2,11 @@ package io.headroom.proxy.tls;
 
 import io.headroom.core.config.ListenerConfig;
 import io.headroom.core.config.ListenerConfig.CertificateConfig;
+import io.headroom.core.config.ListenerConfig.MutualAuthenticationConfig;
+import io.headroom.core.config.ListenerConfig.MutualAuthenticationConfig.Mode;
 import io.netty.handler.ssl.ApplicationProtocolConfig;
 import io.netty.handler.ssl.ApplicationProtocolNames;
+import io.netty.handler.ssl.ClientAuth;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.SslProvider;
@@ -56,6 +59,8 @@ public final class TlsContexts {
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException(where + ".sslPolicy: " + e.getMessage());
         }
+        MutualAuthenticationConfig mtls = listener.mutualAuthentication();
+        ClientCertificateTrust clientTrust = clientTrust(where + ".mutualAuthentication", mtls);
         List<KeyMaterial> entries = new ArrayList<>();
         List<SslContext> contexts = new ArrayList<>();
         List<CertificateConfig> certs = listener.certificates();
@@ -64,10 +69,27 @@ public final class TlsContexts {
             KeyMaterial km = keyMaterial(at, certs.get(i));
             warnIfNotCurrent(at, km.leaf());
             entries.add(km);
-            contexts.add(serverContext(at, km, policy, alpn));
+            contexts.add(serverContext(at, km, policy, alpn, mtls.mode(), clientTrust));
         }
         return new ServerTls(policy, alpn, entries.stream().map(KeyMaterial::leaf).toList(),
-                ServerTls.mapping(entries, contexts));
+                ServerTls.mapping(entries, contexts), mtls.mode());
+    }
+
+    /** Null when the listener asks for no client certificates; the trust store is read again on every call. */
+    private static ClientCertificateTrust clientTrust(String where, MutualAuthenticationConfig mtls) {
+        return switch (mtls.mode()) {
+            case OFF -> null;
+            case PASSTHROUGH -> ClientCertificateTrust.passthrough();
+            case VERIFY -> {
+                String at = where + ".trustStore.caCertificatesBundle";
+                if (mtls.caCertificatesBundle() == null) {
+                    throw new IllegalArgumentException(at + ": required for mode: verify");
+                }
+                yield ClientCertificateTrust.verify(PemFiles.certificateBundle(at, mtls.caCertificatesBundle()),
+                        mtls.ignoreClientCertificateExpiry(),
+                        mtls.advertiseTrustStoreCaNames());
+            }
+        };
     }
 
     private KeyMaterial keyMaterial(String at, CertificateConfig c) {
@@ -91,12 +113,17 @@ public final class TlsContexts {
         }
     }
 
-    private static SslContext serverContext(String at, KeyMaterial km, SslPolicy policy, List<String> alpn) {
+    private static SslContext serverContext(String at, KeyMaterial km, SslPolicy policy, List<String> alpn,
+                                            Mode mtls, ClientCertificateTrust clientTrust) {
         try {
             SslContextBuilder b = SslContextBuilder.forServer(km.key(), km.chain())
                     .sslProvider(SslProvider.JDK)
                     .protocols(policy.protocols())
                     .ciphers(policy.ciphers(), SupportedCipherSuiteFilter.INSTANCE);
+            if (clientTrust != null) {
+                // passthrough asks for a certificate and takes none too; verify fails the handshake without one.
+                b.clientAuth(mtls == Mode.VERIFY ? ClientAuth.REQUIRE : ClientAuth.OPTIONAL).trustManager(clientTrust);
+            }
             if (!alpn.isEmpty()) {
                 b.applicationProtocolConfig(new ApplicationProtocolConfig(ApplicationProtocolConfig.Protocol.ALPN,
                         // A client offering none of ours gets no ALPN answer and may carry on with HTTP/1.1.

@@ -1,5 +1,6 @@
 package io.headroom.proxy.tls;
 
+import com.sun.net.httpserver.Headers;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import com.sun.net.httpserver.HttpsConfigurator;
@@ -11,6 +12,8 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.security.KeyStore;
+import java.util.List;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import javax.net.ssl.KeyManagerFactory;
@@ -24,6 +27,7 @@ import javax.net.ssl.SSLContext;
 final class EchoBackend implements AutoCloseable {
     private final HttpServer server;
     private final ExecutorService executor = Executors.newFixedThreadPool(4);
+    private final ConcurrentLinkedQueue<Headers> seen = new ConcurrentLinkedQueue<>();
 
     /** A plain HTTP backend. */
     EchoBackend(String name) throws IOException {
@@ -41,7 +45,10 @@ final class EchoBackend implements AutoCloseable {
             server = s;
         }
         server.setExecutor(executor);
-        server.createContext("/", ex -> answer(name, ex));
+        server.createContext("/", ex -> {
+            seen.add(ex.getRequestHeaders());
+            answer(name, ex);
+        });
         server.start();
     }
 
@@ -100,6 +107,11 @@ final class EchoBackend implements AutoCloseable {
         } catch (Exception e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    /** The header fields of every request so far, in arrival order (names as the JDK's Headers normalize them). */
+    List<Headers> requestHeaders() {
+        return List.copyOf(seen);
     }
 
     int port() {

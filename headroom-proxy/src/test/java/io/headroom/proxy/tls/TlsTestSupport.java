@@ -9,7 +9,32 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.math.BigInteger;
+import java.net.Socket;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
+import java.security.KeyStore;
+import java.security.Principal;
+import java.security.PrivateKey;
 import java.security.SecureRandom;
+import java.security.spec.ECGenParameterSpec;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Date;
+import javax.net.ssl.KeyManager;
+import javax.net.ssl.SSLEngine;
+import javax.net.ssl.TrustManagerFactory;
+import javax.net.ssl.X509ExtendedKeyManager;
+import javax.security.auth.x500.X500Principal;
+import org.bouncycastle.asn1.x500.X500Name;
+import org.bouncycastle.asn1.x509.BasicConstraints;
+import org.bouncycastle.asn1.x509.ExtendedKeyUsage;
+import org.bouncycastle.asn1.x509.Extension;
+import org.bouncycastle.asn1.x509.KeyPurposeId;
+import org.bouncycastle.asn1.x509.KeyUsage;
+import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
+import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
+import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 import java.security.cert.X509Certificate;
 import java.util.ArrayList;
 import java.util.List;
@@ -66,6 +91,132 @@ public final class TlsTestSupport {
         return sw.toString();
     }
 
+    /** A CA certificate (self-signed when {@code issuer} is null, else an intermediate) with an ECDSA P-256 key. */
+    public static KeyMaterial ca(String cn, KeyMaterial issuer) {
+        return issue(cn, issuer, true, Instant.now().minus(Duration.ofDays(1)), Instant.now().plus(Duration.ofDays(30)));
+    }
+
+    /** A client certificate for {@code cn} issued by {@code ca}, valid in these times, for client authentication. */
+    public static KeyMaterial client(String cn, KeyMaterial ca, Instant notBefore, Instant notAfter) {
+        return issue(cn, ca, false, notBefore, notAfter);
+    }
+
+    /** A client certificate for {@code cn} issued by {@code ca}, valid from yesterday for 30 days. */
+    public static KeyMaterial client(String cn, KeyMaterial ca) {
+        return client(cn, ca, Instant.now().minus(Duration.ofDays(1)), Instant.now().plus(Duration.ofDays(30)));
+    }
+
+    /**
+     * A certificate signed by {@code issuer} (self-signed when null); its chain is itself followed by the issuer's
+     * chain without the self-signed root, as a client sends it.
+     */
+    private static KeyMaterial issue(String cn, KeyMaterial issuer, boolean ca, Instant notBefore, Instant notAfter) {
+        try {
+            KeyPairGenerator g = KeyPairGenerator.getInstance("EC");
+            g.initialize(new ECGenParameterSpec("secp256r1"));
+            KeyPair pair = g.generateKeyPair();
+            X500Name subject = new X500Name("CN=" + cn + ",O=Headroom Tests");
+            X500Name issuerName = issuer == null ? subject
+                    : X500Name.getInstance(issuer.leaf().getSubjectX500Principal().getEncoded());
+            var b = new JcaX509v3CertificateBuilder(issuerName, new BigInteger(64, new SecureRandom()).add(BigInteger.ONE),
+                    Date.from(notBefore), Date.from(notAfter), subject, pair.getPublic());
+            b.addExtension(Extension.basicConstraints, true, new BasicConstraints(ca));
+            b.addExtension(Extension.keyUsage, true, new KeyUsage(ca ? KeyUsage.keyCertSign | KeyUsage.cRLSign
+                    : KeyUsage.digitalSignature));
+            if (!ca) {
+                b.addExtension(Extension.extendedKeyUsage, false, new ExtendedKeyUsage(KeyPurposeId.id_kp_clientAuth));
+            }
+            X509Certificate cert = new JcaX509CertificateConverter().getCertificate(b.build(
+                    new JcaContentSignerBuilder("SHA256withECDSA").build(issuer == null ? pair.getPrivate() : issuer.key())));
+            List<X509Certificate> chain = new ArrayList<>(List.of(cert));
+            if (issuer != null) {
+                issuer.chain().stream().filter(c -> !c.getSubjectX500Principal().equals(c.getIssuerX500Principal()))
+                        .forEach(chain::add);
+            }
+            return new KeyMaterial(pair.getPrivate(), chain);
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot issue a certificate for " + cn, e);
+        }
+    }
+
+    /** Writes these certificates as one PEM file (a CA bundle, a chain). */
+    public static Path writePem(Path file, X509Certificate... certs) throws IOException {
+        StringBuilder sb = new StringBuilder();
+        for (X509Certificate c : certs) {
+            sb.append(pem(c));
+        }
+        return Files.writeString(file, sb, StandardCharsets.US_ASCII);
+    }
+
+    /**
+     * A client SSLContext that trusts {@code server} (any server certificate when null) and, when {@code client} is
+     * non-null, presents its chain whatever the server asks for (also when expired). The CA names the server
+     * advertised in its CertificateRequest are added to {@code advertised} (when non-null).
+     */
+    public static SSLContext clientContext(KeyMaterial client, X509Certificate server, List<X500Principal> advertised) {
+        try {
+            TrustManager[] tms = TRUST_ALL;
+            if (server != null) {
+                KeyStore ks = KeyStore.getInstance("PKCS12");
+                ks.load(null, null);
+                ks.setCertificateEntry("server", server);
+                TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+                tmf.init(ks);
+                tms = tmf.getTrustManagers();
+            }
+            KeyManager[] kms = client == null ? null : new KeyManager[] {new X509ExtendedKeyManager() {
+                @Override
+                public String[] getClientAliases(String keyType, Principal[] issuers) {
+                    return new String[] {"client"};
+                }
+
+                @Override
+                public String chooseClientAlias(String[] keyType, Principal[] issuers, Socket socket) {
+                    return choose(issuers);
+                }
+
+                @Override
+                public String chooseEngineClientAlias(String[] keyType, Principal[] issuers, SSLEngine engine) {
+                    return choose(issuers);
+                }
+
+                private String choose(Principal[] issuers) {
+                    if (advertised != null && issuers != null) {
+                        for (Principal p : issuers) {
+                            advertised.add((X500Principal) p);
+                        }
+                    }
+                    return "client";
+                }
+
+                @Override
+                public String[] getServerAliases(String keyType, Principal[] issuers) {
+                    return null;
+                }
+
+                @Override
+                public String chooseServerAlias(String keyType, Principal[] issuers, Socket socket) {
+                    return null;
+                }
+
+                @Override
+                public X509Certificate[] getCertificateChain(String alias) {
+                    return client.chain().toArray(X509Certificate[]::new);
+                }
+
+                @Override
+                public PrivateKey getPrivateKey(String alias) {
+                    return client.key();
+                }
+            }};
+            SSLContext c = SSLContext.getInstance("TLS");
+            c.init(kms, tms, null);
+            return c;
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     public static ListenerConfig https(String sslPolicy, CertificateConfig... certs) {
         return new ListenerConfig("127.0.0.1", 0, ListenerConfig.Protocol.HTTPS, List.of(certs), sslPolicy, null,
                 List.of());
@@ -75,24 +226,26 @@ public final class TlsTestSupport {
         return new CertificateConfig(null, null, cn);
     }
 
+    private static final TrustManager[] TRUST_ALL = {new X509TrustManager() {
+        @Override
+        public void checkClientTrusted(X509Certificate[] chain, String authType) {
+        }
+
+        @Override
+        public void checkServerTrusted(X509Certificate[] chain, String authType) {
+        }
+
+        @Override
+        public X509Certificate[] getAcceptedIssuers() {
+            return new X509Certificate[0];
+        }
+    }};
+
     /** An SSLContext that trusts every server certificate (the tests check the certificate themselves). */
     public static SSLContext trustAll() {
         try {
             SSLContext c = SSLContext.getInstance("TLS");
-            c.init(null, new TrustManager[] {new X509TrustManager() {
-                @Override
-                public void checkClientTrusted(X509Certificate[] chain, String authType) {
-                }
-
-                @Override
-                public void checkServerTrusted(X509Certificate[] chain, String authType) {
-                }
-
-                @Override
-                public X509Certificate[] getAcceptedIssuers() {
-                    return new X509Certificate[0];
-                }
-            }}, new SecureRandom());
+            c.init(null, TRUST_ALL, new SecureRandom());
             return c;
         } catch (Exception e) {
             throw new IllegalStateException(e);

@@ -1,0 +1,180 @@
+package io.headroom.proxy.tls;
+
+import java.net.Socket;
+import java.security.GeneralSecurityException;
+import java.security.cert.CertPathBuilder;
+import java.security.cert.CertPathBuilderException;
+import java.security.cert.CertStore;
+import java.security.cert.CertificateException;
+import java.security.cert.CertificateParsingException;
+import java.security.cert.CollectionCertStoreParameters;
+import java.security.cert.PKIXBuilderParameters;
+import java.security.cert.TrustAnchor;
+import java.security.cert.X509CertSelector;
+import java.security.cert.X509Certificate;
+import java.util.Arrays;
+import java.util.Date;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import javax.net.ssl.SSLEngine;
+import javax.net.ssl.X509ExtendedTrustManager;
+
+/**
+ * How an HTTPS listener with mutual TLS judges the certificate chain a client presents during the handshake.
+ *
+ * <ul>
+ *   <li>{@link #passthrough()}: every chain is accepted as it is (the targets judge it); no CA names are
+ *       advertised.</li>
+ *   <li>{@link #verify}: the chain must lead, by RFC 5280 path validation, to one of the CA certificates of the
+ *       trust store (roots or intermediates); every certificate of the path must be current, unless
+ *       {@code ignoreExpiry} (then only one that is not valid yet fails); the leaf's extended key usage, when it has
+ *       one, must allow client authentication. Revocation is not checked. A refusal is a {@link Refused}, which
+ *       fails the handshake.</li>
+ * </ul>
+ *
+ * The JDK's TLS engine calls it on the connection's event loop, once per handshake; it keeps no state of its own.
+ */
+final class ClientCertificateTrust extends X509ExtendedTrustManager {
+    private static final String CLIENT_AUTH = "1.3.6.1.5.5.7.3.2";
+    private static final String ANY_EXTENDED_KEY_USAGE = "2.5.29.37.0";
+    private static final X509Certificate[] NONE = new X509Certificate[0];
+
+    /** Null: passthrough. */
+    private final Set<TrustAnchor> anchors;
+    private final boolean ignoreExpiry;
+    private final X509Certificate[] advertised;
+
+    private ClientCertificateTrust(Set<TrustAnchor> anchors, boolean ignoreExpiry, X509Certificate[] advertised) {
+        this.anchors = anchors;
+        this.ignoreExpiry = ignoreExpiry;
+        this.advertised = advertised;
+    }
+
+    static ClientCertificateTrust passthrough() {
+        return new ClientCertificateTrust(null, false, NONE);
+    }
+
+    /**
+     * @param cas       the trust store's CA certificates (not empty)
+     * @param advertise whether their names go to clients in the CertificateRequest (they help a client with
+     *                  several certificates pick one; they also tell anyone which CAs are trusted)
+     */
+    static ClientCertificateTrust verify(List<X509Certificate> cas, boolean ignoreExpiry, boolean advertise) {
+        Set<TrustAnchor> anchors = new LinkedHashSet<>();
+        for (X509Certificate ca : cas) {
+            anchors.add(new TrustAnchor(ca, null));
+        }
+        return new ClientCertificateTrust(anchors, ignoreExpiry, advertise ? cas.toArray(NONE) : NONE);
+    }
+
+    /** A client certificate the listener refuses; the message says why, for the log. */
+    static final class Refused extends CertificateException {
+        Refused(String message) {
+            super(message);
+        }
+    }
+
+    private void check(X509Certificate[] chain) throws CertificateException {
+        if (anchors == null) {
+            return;
+        }
+        if (chain == null || chain.length == 0) {
+            throw new Refused("no client certificate");
+        }
+        X509Certificate leaf = chain[0];
+        String subject = leaf.getSubjectX500Principal().getName();
+        checkKeyUsage(leaf, subject);
+        Date at = new Date();
+        if (ignoreExpiry) {
+            // Validate at the moment the earliest-expiring certificate of the chain was last valid, when that is past.
+            for (X509Certificate c : chain) {
+                if (c.getNotAfter().before(at)) {
+                    at = c.getNotAfter();
+                }
+            }
+        }
+        try {
+            X509CertSelector target = new X509CertSelector();
+            target.setCertificate(leaf);
+            PKIXBuilderParameters params = new PKIXBuilderParameters(anchors, target);
+            params.setRevocationEnabled(false);
+            params.setDate(at);
+            params.addCertStore(CertStore.getInstance("Collection",
+                    new CollectionCertStoreParameters(Arrays.asList(chain))));
+            CertPathBuilder.getInstance("PKIX").build(params);
+        } catch (CertPathBuilderException e) {
+            throw new Refused(reason(chain, at, subject));
+        } catch (GeneralSecurityException e) {
+            throw new Refused("the certificate of " + subject + " cannot be checked (" + e.getMessage() + ")");
+        }
+    }
+
+    /** Why no path was found, in words: a certificate out of its validity period, else an unknown issuer. */
+    private static String reason(X509Certificate[] chain, Date at, String subject) {
+        for (X509Certificate c : chain) {
+            String name = c.getSubjectX500Principal().getName();
+            if (c.getNotAfter().before(at)) {
+                return "the certificate of " + name + " expired at " + c.getNotAfter().toInstant();
+            }
+            if (c.getNotBefore().after(at)) {
+                return "the certificate of " + name + " is not valid before " + c.getNotBefore().toInstant();
+            }
+        }
+        return "the certificate of " + subject + " (issuer " + chain[chain.length - 1].getIssuerX500Principal().getName()
+                + ") does not lead to a CA certificate of the trust store";
+    }
+
+    private static void checkKeyUsage(X509Certificate leaf, String subject) throws Refused {
+        List<String> eku;
+        try {
+            eku = leaf.getExtendedKeyUsage();
+        } catch (CertificateParsingException e) {
+            throw new Refused("the certificate of " + subject + " has an unreadable extended key usage");
+        }
+        if (eku != null && !eku.contains(CLIENT_AUTH) && !eku.contains(ANY_EXTENDED_KEY_USAGE)) {
+            throw new Refused("the certificate of " + subject + " is not for client authentication (extended key "
+                    + "usage " + eku + ")");
+        }
+    }
+
+    @Override
+    public void checkClientTrusted(X509Certificate[] chain, String authType, SSLEngine engine)
+            throws CertificateException {
+        check(chain);
+    }
+
+    @Override
+    public void checkClientTrusted(X509Certificate[] chain, String authType, Socket socket)
+            throws CertificateException {
+        check(chain);
+    }
+
+    @Override
+    public void checkClientTrusted(X509Certificate[] chain, String authType) throws CertificateException {
+        check(chain);
+    }
+
+    @Override
+    public void checkServerTrusted(X509Certificate[] chain, String authType, SSLEngine engine)
+            throws CertificateException {
+        throw new CertificateException("a listener's trust manager does not judge servers");
+    }
+
+    @Override
+    public void checkServerTrusted(X509Certificate[] chain, String authType, Socket socket)
+            throws CertificateException {
+        throw new CertificateException("a listener's trust manager does not judge servers");
+    }
+
+    @Override
+    public void checkServerTrusted(X509Certificate[] chain, String authType) throws CertificateException {
+        throw new CertificateException("a listener's trust manager does not judge servers");
+    }
+
+    /** The CA names sent in the CertificateRequest: the trust store's when advertised, else none. */
+    @Override
+    public X509Certificate[] getAcceptedIssuers() {
+        return advertised.clone();
+    }
+}

@@ -1,0 +1,77 @@
+package io.headroom.proxy.http;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.headroom.core.config.LoadBalancerConfig.DesyncMitigationMode;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.embedded.EmbeddedChannel;
+import io.netty.handler.codec.http.DefaultHttpHeadersFactory;
+import io.netty.handler.codec.http.HttpDecoderConfig;
+import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.LastHttpContent;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.TimeUnit;
+import javax.security.auth.x500.X500Principal;
+import org.junit.jupiter.api.Test;
+
+/** The X-Amzn-Mtls-* headers' encodings, and that client-sent ones go on both header paths. */
+class MtlsHeadersTest {
+    @Test
+    void urlEncodingKeepsWhatAwsKeeps() {
+        assertThat(MtlsHeaders.urlEncoded("-----BEGIN CERTIFICATE-----\nMIIB+a/b=c_d.e~f\n").toString())
+                .isEqualTo("-----BEGIN%20CERTIFICATE-----%0AMIIB+a/b=c_d.e~f%0A");
+        assertThat(MtlsHeaders.urlEncoded("a%b c\r\"ü").toString()).isEqualTo("a%25b%20c%0D%22%C3%BC");
+    }
+
+    @Test
+    void distinguishedNamesAreRfc2253AndPlainAscii() {
+        assertThat(MtlsHeaders.rfc2253(new X500Principal("CN=client.example, OU=Team 1, O=Example\\, Inc., C=US"))
+                .toString()).isEqualTo("CN=client.example,OU=Team 1,O=Example\\, Inc.,C=US");
+        // UTF-8 in a name: escaped as RFC 2253 allows, never raw bytes (or a line break) in a header value.
+        assertThat(MtlsHeaders.rfc2253(new X500Principal("CN=Jürgen")).toString()).isEqualTo("CN=J\\C3\\BCrgen");
+    }
+
+    @Test
+    void clientSentFieldsAreRemovedFromRawFieldsWithoutDecodingThem() {
+        EmbeddedChannel ch = new EmbeddedChannel(new StrictRequestDecoder(DesyncMitigationMode.DEFENSIVE,
+                TimeUnit.SECONDS.toNanos(60)));
+        try {
+            ch.writeInbound(ascii("GET / HTTP/1.1\r\nHost: h\r\nX-Amzn-Mtls-Clientcert: forged\r\nX-Amzn: 1\r\n"
+                    + "x-amzn-mtls-clientcert-subject: CN=admin\r\nX-Amzn-Mtls: 2\r\n\r\n"));
+            HttpRequest req = ch.readInbound();
+            HttpHeaders h = req.headers();
+            assertThat(h).isInstanceOf(RawHeaders.class);
+            MtlsHeaders.removeClientSent(h);
+            assertThat(((RawHeaders) h).raw()).isTrue();
+            assertThat(h.size()).isEqualTo(3);
+            assertThat(h.get("X-Amzn")).isEqualTo("1");
+            assertThat(h.get("X-Amzn-Mtls")).isEqualTo("2"); // not the prefix: no dash after it
+            EmbeddedChannel up = new EmbeddedChannel(new UpstreamCodec(new HttpDecoderConfig()));
+            up.writeOutbound(req, LastHttpContent.EMPTY_LAST_CONTENT);
+            StringBuilder sb = new StringBuilder();
+            for (ByteBuf b; (b = up.readOutbound()) != null; ) {
+                sb.append(b.toString(StandardCharsets.ISO_8859_1));
+                b.release();
+            }
+            assertThat(sb).hasToString("GET / HTTP/1.1\r\nHost: h\r\nX-Amzn: 1\r\nX-Amzn-Mtls: 2\r\n\r\n");
+            up.finishAndReleaseAll();
+        } finally {
+            ch.finishAndReleaseAll();
+        }
+    }
+
+    @Test
+    void clientSentFieldsAreRemovedFromNettysHeaders() {
+        HttpHeaders h = DefaultHttpHeadersFactory.headersFactory().newHeaders();
+        h.add("host", "h").add("x-amzn-mtls-clientcert-leaf", "a").add("X-AMZN-MTLS-CLIENTCERT", "b")
+                .add("x-amzn-mtls-clientcert-leaf", "c").add("x-other", "d");
+        MtlsHeaders.removeClientSent(h);
+        assertThat(h.names()).containsExactlyInAnyOrder("host", "x-other");
+    }
+
+    private static ByteBuf ascii(String s) {
+        return Unpooled.copiedBuffer(s, StandardCharsets.ISO_8859_1);
+    }
+}
