@@ -3,6 +3,7 @@ package io.headroom.core.config;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.headroom.core.config.HealthCheckConfig.ProtocolVersion;
+import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 
 /** Health checks follow the target group's protocolVersion; matchers take HTTP or gRPC codes (AWS's Matcher). */
@@ -61,6 +62,19 @@ class HealthCheckProtocolVersionTest {
         assertThat(http.matcher().matches(204)).isTrue();
         assertThat(check("{name: g, protocolVersion: HTTP2, healthCheck: {matcher: {}}}").matcher().spec())
                 .isEqualTo("200");
+    }
+
+    @Test
+    void theGrpcExampleLoads() throws Exception {
+        HeadroomConfig c = ConfigLoader.load(Path.of("..", "examples", "grpc.yaml"), ConfigLoaderErrorsTest.VARS);
+        HealthCheckConfig greeter = c.targetGroups().get(0).healthCheck();
+        assertThat(greeter.protocolVersion()).isEqualTo(ProtocolVersion.GRPC);
+        assertThat(greeter.path()).isEqualTo("/AWS.ALB/healthcheck");
+        assertThat(greeter.matcher().spec()).isEqualTo("12");
+        HealthCheckConfig routes = c.targetGroups().get(1).healthCheck();
+        assertThat(routes.path()).isEqualTo("/grpc.health.v1.Health/Check");
+        assertThat(routes.matcher().grpc()).isTrue();
+        assertThat(routes.matcher().spec()).isEqualTo("0");
     }
 
     @Test
