@@ -7,6 +7,8 @@ import io.headroom.core.config.HeadroomConfig;
 import io.headroom.core.config.HealthCheckConfig;
 import io.headroom.core.config.TargetGroupConfig;
 import io.headroom.core.metrics.Dimensions;
+import io.headroom.core.metrics.HistoryMetricStore;
+import io.headroom.core.metrics.InMemoryMinuteHistory;
 import io.headroom.core.metrics.MetricKey;
 import io.headroom.core.metrics.MetricStore;
 import io.headroom.core.time.ManualClock;
@@ -40,8 +42,9 @@ import java.util.Map;
  * The model: an instance serves {@code instanceCapacity} requests per second at 100 % CPU, is ready {@code startup}
  * after its launch, and passes its target group's health checks as configured (probed at registration and every
  * interval; healthy after healthyThreshold passes). Deregistration drains at once. Everything else is the real code:
- * target tracking, step, simple, scheduled and predictive policies, cooldowns, warmup, warm pools, lifecycle hooks
- * (nobody completes them: they time out) and termination policies.
+ * target tracking, step, simple, scheduled and predictive policies (with one, minute rollups of the metrics are kept
+ * for 15 days, as the server's state file keeps them, so that it forecasts from the profile's first day), cooldowns,
+ * warmup, warm pools, lifecycle hooks (nobody completes them: they time out) and termination policies.
  */
 public final class Simulation {
     /** The model of one instance. */
@@ -67,6 +70,9 @@ public final class Simulation {
 
     public record Result(List<Row> rows, Summary summary, List<Activity> activities) {}
 
+    /** The minute rollups kept for predictive policies: the two weeks (and a day) they forecast from. */
+    static final Duration HISTORY = Duration.ofDays(15);
+
     private Simulation() {}
 
     /**
@@ -86,7 +92,12 @@ public final class Simulation {
                 config.loadBalancers(), config.targetGroups(), config.launchTemplates(), List.of(gc), List.of());
         long stepSeconds = Math.max(1, step.toSeconds());
         ManualClock clock = new ManualClock(start);
-        MetricStore store = MetricStore.inMemory(retention(gc).plus(Duration.ofSeconds(stepSeconds)));
+        Duration liveRetention = retention(gc).plus(Duration.ofSeconds(stepSeconds));
+        MetricStore samples = MetricStore.inMemory(liveRetention);
+        // Predictive policies forecast from days of history: minute rollups, as the server keeps in its state file.
+        InMemoryMinuteHistory history = gc.policies().stream().anyMatch(p -> p instanceof ScalingPolicyConfig.Predictive)
+                ? new InMemoryMinuteHistory(HISTORY) : null;
+        MetricStore store = history == null ? samples : new HistoryMetricStore(samples, history, liveRetention);
         SimProvider provider = new SimProvider(clock, model.startup(), model.rssBytes());
         Map<String, HealthCheckConfig> checks = new LinkedHashMap<>();
         for (TargetGroupConfig tg : config.targetGroups()) {
@@ -175,7 +186,11 @@ public final class Simulation {
             peak = Math.max(peak, live);
             instanceSeconds += live;
 
-            controller.tick(clock.advanceSeconds(1));
+            Instant next = clock.advanceSeconds(1);
+            if (history != null && next.getEpochSecond() % 60 == 0) {
+                history.rollUp(samples, next);
+            }
+            controller.tick(next);
             minDesired = Math.min(minDesired, group.desiredCapacity());
             maxDesired = Math.max(maxDesired, group.desiredCapacity());
             if ((t + 1) % stepSeconds == 0 || t + 1 == total) {

@@ -7,6 +7,7 @@ import io.headroom.core.config.ConfigLoader;
 import io.headroom.core.config.HeadroomConfig;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -84,6 +85,43 @@ class SimulationTest {
         assertThat(warm.summary().requestsDropped()).isLessThan(cold.summary().requestsDropped() / 2);
         assertThat(warm.rows().get(0).warmPool()).isPositive();
         assertThat(warm.activities()).anyMatch(a -> a.description().startsWith("Launching a new EC2 instance from warm pool"));
+    }
+
+    @Test
+    void aPredictivePolicyLearnsTheFirstDayAndScalesOutBeforeTheSecondDaysPeak() throws Exception {
+        // Two days of the same shape: quiet, then 400 req/s from 10:00 to 12:00 (UTC), quiet again.
+        LoadProfile days = LoadProfile.parse("10h@20,2h@400,12h@20,10h@20,2h@400,12h@20");
+        HeadroomConfig c = config("""
+                      - name: daily
+                        policyType: PredictiveScaling
+                        predictiveScalingConfiguration:
+                          metricSpecifications:
+                            - targetValue: 3000
+                              predefinedMetricPairSpecification: { predefinedMetricType: ALBRequestCount }
+                          mode: ForecastAndScale
+                          schedulingBufferTime: 300
+                """);
+        Instant midnight = Instant.parse("2026-12-01T00:00:00Z");
+        Simulation.Result r = Simulation.run(c, "web", days, new Simulation.Model(100, Duration.ofSeconds(30), 64 << 20),
+                midnight, Duration.ofMinutes(1));
+        List<Simulation.Row> rows = r.rows();
+        assertThat(rows).hasSize(48 * 60);
+        int day1Peak = 10 * 60;
+        int day2Peak = 34 * 60;
+        // Day 1: no history, so only target tracking acts, after the load has come.
+        assertThat(rows.get(day1Peak - 1).desiredCapacity()).isEqualTo(1);
+        // Day 2: 400 req/s is 24,000 requests a minute, 8 targets at 3,000: launched at 09:55 (a row's sizes are as at
+        // its end), in service by 10:00.
+        assertThat(rows.get(day2Peak - 7).desiredCapacity()).isEqualTo(1);
+        assertThat(rows.get(day2Peak - 6).desiredCapacity()).isEqualTo(8);
+        assertThat(rows.get(day2Peak - 1).offeredRps()).isEqualTo(20);
+        assertThat(rows.get(day2Peak - 1).inService()).isEqualTo(8);
+        double droppedDay1 = rows.subList(day1Peak, day1Peak + 10).stream().mapToDouble(Simulation.Row::droppedRps).sum();
+        double droppedDay2 = rows.subList(day2Peak, day2Peak + 10).stream().mapToDouble(Simulation.Row::droppedRps).sum();
+        assertThat(droppedDay1).isPositive();
+        assertThat(droppedDay2).isZero();
+        assertThat(r.activities()).filteredOn(a -> a.cause().contains("predictive scaling policy daily")).isNotEmpty()
+                .allMatch(a -> a.startTime().equals(Instant.parse("2026-12-02T09:55:00Z")));
     }
 
     @Test

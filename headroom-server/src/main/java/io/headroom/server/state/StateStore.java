@@ -6,8 +6,11 @@ import io.headroom.core.config.AutoScalingGroupConfig;
 import io.headroom.core.config.HeadroomConfig;
 import io.headroom.core.metrics.Datapoint;
 import io.headroom.core.metrics.Dimensions;
+import io.headroom.core.metrics.HistoryMetricStore;
 import io.headroom.core.metrics.MetricKey;
 import io.headroom.core.metrics.MetricStore;
+import io.headroom.core.metrics.MinuteHistory;
+import io.headroom.core.metrics.MinuteRollup;
 import io.headroom.core.metrics.Statistic;
 import io.headroom.core.target.TargetAddress;
 import io.headroom.core.target.TargetHealth;
@@ -84,7 +87,7 @@ import org.slf4j.LoggerFactory;
  * fresh one started; a state directory or file that cannot be written leaves Headroom running without
  * persistence. Either way one ERROR line names the file and the problem, and {@link #status()} tells.
  */
-public final class StateStore implements GroupListener, AutoCloseable {
+public final class StateStore implements GroupListener, MinuteHistory, AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(StateStore.class);
 
     public static final String FILE_NAME = "headroom.db";
@@ -100,9 +103,6 @@ public final class StateStore implements GroupListener, AutoCloseable {
     static final Duration PRUNE_EVERY = Duration.ofHours(1);
 
     private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC);
-    private static final List<Statistic> ROLLUP_STATS = List.of(Statistic.SUM, Statistic.SAMPLE_COUNT, Statistic.MINIMUM,
-            Statistic.MAXIMUM, Statistic.P50, Statistic.P90, Statistic.P99);
-
     /** One write, run on the writer thread inside a transaction. */
     @FunctionalInterface
     private interface Write {
@@ -598,6 +598,7 @@ public final class StateStore implements GroupListener, AutoCloseable {
      * The end (exclusive) of the minutes rolled up so far, or null before the first roll-up of this run (or without
      * a state file): a query for older data reads the file ({@link HistoryMetricStore}).
      */
+    @Override
     public Instant rolledUntil() {
         if (db == null) {
             return null;
@@ -628,6 +629,7 @@ public final class StateStore implements GroupListener, AutoCloseable {
     }
 
     /** The saved minutes of one series in {@code [from, to)}, oldest first. */
+    @Override
     public List<MinuteRollup> metricHistory(MetricKey key, Instant from, Instant to) {
         return read(List.of(), c -> {
             List<MinuteRollup> out = new ArrayList<>();
@@ -705,38 +707,25 @@ public final class StateStore implements GroupListener, AutoCloseable {
                 try (PreparedStatement insert = db.prepareStatement("INSERT OR REPLACE INTO metric_minute(series_id, minute,"
                         + " sum, sample_count, minimum, maximum, p50, p90, p99) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
                     for (MetricKey key : store.keys()) {
-                        Map<Long, double[]> minutes = new HashMap<>();
-                        for (int i = 0; i < ROLLUP_STATS.size(); i++) {
-                            for (Datapoint d : store.query(key, Instant.ofEpochSecond(start), Instant.ofEpochSecond(end), 60,
-                                    ROLLUP_STATS.get(i))) {
-                                double[] v = minutes.computeIfAbsent(d.timestamp().getEpochSecond(), m -> {
-                                    double[] a = new double[ROLLUP_STATS.size()];
-                                    java.util.Arrays.fill(a, Double.NaN);
-                                    return a;
-                                });
-                                v[i] = d.value();
-                            }
-                        }
+                        List<MinuteRollup> minutes = MinuteRollup.of(store, key, Instant.ofEpochSecond(start),
+                                Instant.ofEpochSecond(end));
                         if (minutes.isEmpty()) {
                             continue;
                         }
                         long series = seriesId(key);
-                        for (Map.Entry<Long, double[]> m : minutes.entrySet()) {
-                            double[] v = m.getValue();
-                            if (Double.isNaN(v[1]) || v[1] <= 0) {
-                                continue;
-                            }
+                        for (MinuteRollup m : minutes) {
                             insert.setLong(1, series);
-                            insert.setLong(2, m.getKey());
-                            insert.setDouble(3, v[0]);
-                            insert.setLong(4, (long) v[1]);
-                            insert.setDouble(5, v[2]);
-                            insert.setDouble(6, v[3]);
-                            for (int i = 4; i < 7; i++) {
-                                if (Double.isFinite(v[i])) {
-                                    insert.setDouble(i + 3, v[i]);
+                            insert.setLong(2, m.minute().getEpochSecond());
+                            insert.setDouble(3, m.sum());
+                            insert.setLong(4, m.sampleCount());
+                            insert.setDouble(5, m.minimum());
+                            insert.setDouble(6, m.maximum());
+                            double[] percentiles = {m.p50(), m.p90(), m.p99()};
+                            for (int i = 0; i < 3; i++) {
+                                if (Double.isFinite(percentiles[i])) {
+                                    insert.setDouble(i + 7, percentiles[i]);
                                 } else {
-                                    insert.setNull(i + 3, Types.REAL);
+                                    insert.setNull(i + 7, Types.REAL);
                                 }
                             }
                             insert.addBatch();

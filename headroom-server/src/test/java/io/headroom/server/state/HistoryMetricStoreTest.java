@@ -6,6 +6,7 @@ import io.headroom.core.config.AutoScalingGroupConfig;
 import io.headroom.core.config.ScalingPolicyConfig;
 import io.headroom.core.metrics.Datapoint;
 import io.headroom.core.metrics.Dimensions;
+import io.headroom.core.metrics.HistoryMetricStore;
 import io.headroom.core.metrics.MetricKey;
 import io.headroom.core.metrics.MetricStore;
 import io.headroom.core.metrics.Statistic;

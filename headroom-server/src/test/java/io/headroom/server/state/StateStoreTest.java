@@ -7,6 +7,7 @@ import io.headroom.core.alarm.AlarmTransition;
 import io.headroom.core.metrics.Dimensions;
 import io.headroom.core.metrics.MetricKey;
 import io.headroom.core.metrics.MetricStore;
+import io.headroom.core.metrics.MinuteRollup;
 import io.headroom.core.time.ManualClock;
 import io.headroom.scaling.Activity;
 import io.headroom.scaling.GroupCapacity;

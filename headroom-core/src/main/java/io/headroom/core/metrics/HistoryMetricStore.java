@@ -1,9 +1,5 @@
-package io.headroom.server.state;
+package io.headroom.core.metrics;
 
-import io.headroom.core.metrics.Datapoint;
-import io.headroom.core.metrics.MetricKey;
-import io.headroom.core.metrics.MetricStore;
-import io.headroom.core.metrics.Statistic;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -15,38 +11,39 @@ import java.util.TreeMap;
 
 /**
  * The metric store the scaling policies read: the live one-second store, and, for a query that reaches back further
- * than the live store keeps, the state file's minute rollups (15 days) up to the last minute rolled up, and the
- * live store after it. So predictive scaling sees two weeks of history while alarms keep reading the live store
- * alone (their windows are seconds to minutes: the fast path, with no file access).
+ * than the live store keeps, the {@link MinuteHistory}'s minute rollups (the state file's 15 days in the server, kept
+ * in memory by the simulator) up to the last minute rolled up, and the live store after it. So predictive scaling
+ * sees two weeks of history while alarms keep reading the live store alone (their windows are seconds to minutes:
+ * the fast path, with no file access).
  *
  * <p>Only whole-minute periods (a multiple of 60 s) and the statistics a rollup keeps exactly (Sum, SampleCount,
- * Average, Minimum, Maximum) read the file; a percentile or a shorter period reads the live store only. Writes go to
- * the live store.
+ * Average, Minimum, Maximum) read the history; a percentile or a shorter period reads the live store only. Writes go
+ * to the live store.
  */
 public final class HistoryMetricStore implements MetricStore {
     /** Queries shorter than the live store's retention less this margin read the live store alone. */
     private static final Duration MARGIN = Duration.ofMinutes(2);
 
     private final MetricStore live;
-    private final StateStore state;
+    private final MinuteHistory history;
     private final Duration liveWindow;
 
     /**
      * @param liveRetention how much the live store keeps; a query reaching back less than that (less two minutes)
-     *                      from its end is answered by the live store alone, without touching the file
+     *                      from its end is answered by the live store alone, without touching the history
      */
-    public HistoryMetricStore(MetricStore live, StateStore state, Duration liveRetention) {
+    public HistoryMetricStore(MetricStore live, MinuteHistory history, Duration liveRetention) {
         this.live = live;
-        this.state = state;
+        this.history = history;
         this.liveWindow = liveRetention.minus(MARGIN);
     }
 
-    /** Where the file's part of {@code [start, end)} ends, or null when the live store answers alone. */
+    /** Where the history's part of {@code [start, end)} ends, or null when the live store answers alone. */
     private Instant boundary(Instant start, Instant end) {
         if (!start.isBefore(end.minus(liveWindow))) {
             return null; // an alarm's window: seconds to minutes, all in the live store
         }
-        Instant b = state.rolledUntil();
+        Instant b = history.rolledUntil();
         return b == null || !start.isBefore(b) ? null : b;
     }
 
@@ -84,11 +81,11 @@ public final class HistoryMetricStore implements MetricStore {
         return all[1] == 0 ? OptionalDouble.empty() : OptionalDouble.of(value(all, stat));
     }
 
-    /** Minute start → {sum, count, min, max}: the file's minutes before {@code boundary}, the live store's after. */
+    /** Minute start → {sum, count, min, max}: the history's minutes before {@code boundary}, the live store's after. */
     private TreeMap<Long, double[]> minutes(MetricKey key, Instant start, Instant end, Instant boundary) {
         TreeMap<Long, double[]> out = new TreeMap<>();
-        Instant fileEnd = end.isBefore(boundary) ? end : boundary;
-        for (MinuteRollup r : state.metricHistory(key, start, fileEnd)) {
+        Instant historyEnd = end.isBefore(boundary) ? end : boundary;
+        for (MinuteRollup r : history.metricHistory(key, start, historyEnd)) {
             out.put(r.minute().getEpochSecond(), new double[] {r.sum(), r.sampleCount(), r.minimum(), r.maximum()});
         }
         if (end.isAfter(boundary)) {
