@@ -331,6 +331,7 @@ final class ClientHandler extends ChannelInboundHandlerAdapter implements Reques
         h.remove(PROXY_CONNECTION);
         h.remove(HttpHeaderNames.TE);
         h.remove(HttpHeaderNames.TRAILER);
+        MtlsHeaders.removeClientSent(h); // in every mode: only the load balancer speaks for the certificate
         if (upgrade) {
             h.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.UPGRADE);
         } else {
@@ -344,7 +345,6 @@ final class ClientHandler extends ChannelInboundHandlerAdapter implements Reques
         if (!h.contains(X_REQUEST_ID)) {
             h.set(X_REQUEST_ID, RequestIds.next());
         }
-        MtlsHeaders.removeClientSent(h);
         if (mtls != null) {
             mtls.addTo(h);
         }

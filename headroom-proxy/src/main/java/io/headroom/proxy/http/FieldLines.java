@@ -280,7 +280,8 @@ final class FieldLines {
         return true;
     }
 
-    private static boolean equalsIgnoreCase(byte[] b, int from, String lower) {
+    /** Whether the bytes at {@code from} are {@code lower} (lower case ASCII), ignoring case. */
+    static boolean equalsIgnoreCase(byte[] b, int from, String lower) {
         for (int i = 0; i < lower.length(); i++) {
             int c = b[from + i];
             if (c >= 'A' && c <= 'Z') {

@@ -425,19 +425,7 @@ final class RawHeaders extends HttpHeaders {
 
     private boolean nameStartsWith(int i, String lowerPrefix) {
         int from = nameStart(i);
-        if (nameEnd(i) - from < lowerPrefix.length()) {
-            return false;
-        }
-        for (int k = 0; k < lowerPrefix.length(); k++) {
-            int c = b[from + k];
-            if (c >= 'A' && c <= 'Z') {
-                c += 'a' - 'A';
-            }
-            if (c != lowerPrefix.charAt(k)) {
-                return false;
-            }
-        }
-        return true;
+        return nameEnd(i) - from >= lowerPrefix.length() && FieldLines.equalsIgnoreCase(b, from, lowerPrefix);
     }
 
     @Override

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import io.headroom.proxy.tls.TlsTestSupport;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.Socket;
@@ -13,8 +14,6 @@ import javax.net.ssl.SNIHostName;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLSocket;
-import javax.net.ssl.TrustManager;
-import javax.net.ssl.X509TrustManager;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -28,21 +27,7 @@ class TcpTlsTest {
 
     /** A JDK TLS client that accepts any certificate (the listener's is self-signed). */
     private static SSLSocket tlsClient(int port) throws Exception {
-        SSLContext ctx = SSLContext.getInstance("TLS");
-        ctx.init(null, new TrustManager[] {new X509TrustManager() {
-            @Override
-            public void checkClientTrusted(X509Certificate[] chain, String authType) {
-            }
-
-            @Override
-            public void checkServerTrusted(X509Certificate[] chain, String authType) {
-            }
-
-            @Override
-            public X509Certificate[] getAcceptedIssuers() {
-                return new X509Certificate[0];
-            }
-        }}, null);
+        SSLContext ctx = TlsTestSupport.trustAll();
         SSLSocket s = (SSLSocket) ctx.getSocketFactory().createSocket(InetAddress.getLoopbackAddress(), port);
         SSLParameters p = s.getSSLParameters();
         p.setServerNames(List.of(new SNIHostName("localhost")));
