@@ -17,14 +17,12 @@ import io.netty.channel.ChannelPipeline;
 import io.netty.channel.ConnectTimeoutException;
 import io.netty.channel.EventLoop;
 import io.netty.channel.ChannelInboundHandlerAdapter;
-import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.handler.codec.http.DefaultFullHttpRequest;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.HttpClientCodec;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpMethod;
-import io.netty.handler.codec.http.HttpObject;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http2.DefaultHttp2DataFrame;
@@ -265,17 +263,12 @@ final class HealthProbe {
         done.accept(result);
     }
 
-    private final class StatusHandler extends SimpleChannelInboundHandler<HttpObject> {
-        @Override
-        protected void channelRead0(ChannelHandlerContext ctx, HttpObject msg) {
-            if (msg instanceof HttpResponse r) {
-                if (r.decoderResult().isFailure()) {
-                    finish(ProbeResult.failed("malformed response: " + message(r.decoderResult().cause())));
-                } else {
-                    int code = r.status().code();
-                    finish(config.matcher().matches(code) ? ProbeResult.passed(code) : ProbeResult.codeMismatch(code));
-                }
-            }
+    /** Ends the probe when its channel fails, or closes before a result. */
+    private class Finishing extends ChannelInboundHandlerAdapter {
+        private final String closed;
+
+        Finishing(String closed) {
+            this.closed = closed;
         }
 
         @Override
@@ -285,7 +278,31 @@ final class HealthProbe {
 
         @Override
         public void channelInactive(ChannelHandlerContext ctx) {
-            finish(ProbeResult.failed("connection closed before a response"));
+            finish(ProbeResult.failed(closed));
+        }
+    }
+
+    /** The status line of an HTTP/1.1 answer. */
+    private final class StatusHandler extends Finishing {
+        StatusHandler() {
+            super("connection closed before a response");
+        }
+
+        @Override
+        public void channelRead(ChannelHandlerContext ctx, Object msg) {
+            try {
+                if (msg instanceof HttpResponse r) {
+                    if (r.decoderResult().isFailure()) {
+                        finish(ProbeResult.failed("malformed response: " + message(r.decoderResult().cause())));
+                    } else {
+                        int code = r.status().code();
+                        finish(config.matcher().matches(code) ? ProbeResult.passed(code)
+                                : ProbeResult.codeMismatch(code));
+                    }
+                }
+            } finally {
+                ReferenceCountUtil.release(msg);
+            }
         }
     }
 
@@ -293,11 +310,12 @@ final class HealthProbe {
      * The answer on the check's HTTP/2 stream. {@code HTTP2}: the first final {@code :status}. {@code GRPC}: the
      * {@code grpc-status} of the trailers, or of the headers of a trailers-only answer.
      */
-    private final class StreamHandler extends ChannelInboundHandlerAdapter {
+    private final class StreamHandler extends Finishing {
         private final boolean grpc;
         private int status; // the final :status, once seen
 
         StreamHandler(boolean grpc) {
+            super("stream closed before a response");
             this.grpc = grpc;
         }
 
@@ -367,23 +385,17 @@ final class HealthProbe {
         private String noGrpcStatus() {
             return "response without grpc-status (HTTP status " + status + ")";
         }
-
-        @Override
-        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-            finish(ProbeResult.failed(message(cause)));
-        }
-
-        @Override
-        public void channelInactive(ChannelHandlerContext ctx) {
-            finish(ProbeResult.failed("stream closed before a response"));
-        }
     }
 
     /** How Netty's HTTP/2 codec reports a connection whose first bytes were "HTTP/" rather than a SETTINGS frame. */
     private static final String HTTP1_ANSWER = "Hex dump for first 5 bytes: 485454502f";
 
     /** Errors of the HTTP/2 connection itself (e.g. a target that answers in HTTP/1.1) and its closing. */
-    private final class ConnectionErrors extends ChannelInboundHandlerAdapter {
+    private final class ConnectionErrors extends Finishing {
+        ConnectionErrors() {
+            super("connection closed before a response");
+        }
+
         @Override
         public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
             String m = message(cause);
@@ -392,11 +404,6 @@ final class HealthProbe {
             } else {
                 finish(ProbeResult.failed((cause instanceof Http2Exception ? "HTTP/2 connection error: " : "") + m));
             }
-        }
-
-        @Override
-        public void channelInactive(ChannelHandlerContext ctx) {
-            finish(ProbeResult.failed("connection closed before a response"));
         }
     }
 

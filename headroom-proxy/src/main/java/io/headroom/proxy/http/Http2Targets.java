@@ -8,10 +8,7 @@ import io.netty.channel.ChannelPromise;
 import io.netty.handler.codec.http2.Http2FrameCodec;
 import io.netty.handler.codec.http2.Http2FrameCodecBuilder;
 import io.netty.handler.codec.http2.Http2MultiplexHandler;
-import io.netty.handler.ssl.ApplicationProtocolNames;
 import io.netty.handler.ssl.SslContext;
-import io.netty.handler.ssl.SslHandler;
-import javax.net.ssl.SSLException;
 
 /**
  * How a connection to a target that speaks HTTP/2 is made, by the data plane ({@link Http2Upstreams}) and by the
@@ -51,31 +48,6 @@ public final class Http2Targets {
      * handshaken with {@code h2} agreed by ALPN. A target that agrees to anything else fails it (and is closed).
      */
     public static ChannelPromise ready(ChannelFuture connected) {
-        Channel ch = connected.channel();
-        ChannelPromise ready = ch.newPromise();
-        connected.addListener(f -> {
-            if (!f.isSuccess()) {
-                ready.tryFailure(f.cause());
-                return;
-            }
-            SslHandler ssl = ch.pipeline().get(SslHandler.class);
-            if (ssl == null) {
-                ready.trySuccess();
-                return;
-            }
-            ssl.handshakeFuture().addListener(h -> {
-                if (!h.isSuccess()) {
-                    ready.tryFailure(h.cause());
-                } else if (!ApplicationProtocolNames.HTTP_2.equals(ssl.applicationProtocol())) {
-                    ready.tryFailure(new SSLException("the target did not agree to HTTP/2 (ALPN: "
-                            + ssl.applicationProtocol() + ")"));
-                } else {
-                    ready.trySuccess();
-                    return;
-                }
-                ch.close();
-            });
-        });
-        return ready;
+        return UpstreamPool.handshaken(connected, true);
     }
 }

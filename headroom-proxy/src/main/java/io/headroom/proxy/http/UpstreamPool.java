@@ -9,11 +9,13 @@ import io.netty.channel.ChannelOption;
 import io.netty.channel.ChannelPromise;
 import io.netty.channel.EventLoop;
 import io.netty.handler.codec.http.HttpDecoderConfig;
+import io.netty.handler.ssl.ApplicationProtocolNames;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.util.concurrent.FastThreadLocal;
 import java.util.ArrayDeque;
 import java.util.HashMap;
+import javax.net.ssl.SSLException;
 
 /**
  * Keep-alive connections to targets, one pool per event loop, so a client's upstream connection always lives on
@@ -122,10 +124,15 @@ public final class UpstreamPool {
                 ch.pipeline().addLast("upstream", handler);
             }
         }).connect(address.host(), address.port());
-        return tls == null ? connected : handshaken(connected);
+        return tls == null ? connected : handshaken(connected, false);
     }
 
-    private static ChannelFuture handshaken(ChannelFuture connected) {
+    /**
+     * Completes when the connection being made by {@code connected} can carry requests: connected and, with TLS,
+     * handshaken; with {@code h2}, also with {@code h2} agreed by ALPN. A failed handshake or another protocol fails
+     * it and closes the channel.
+     */
+    static ChannelPromise handshaken(ChannelFuture connected, boolean h2) {
         Channel ch = connected.channel();
         ChannelPromise ready = ch.newPromise();
         connected.addListener(f -> {
@@ -133,15 +140,24 @@ public final class UpstreamPool {
                 ready.tryFailure(f.cause());
                 return;
             }
-            ch.pipeline().get(SslHandler.class).handshakeFuture().addListener(h -> {
-                if (h.isSuccess()) {
-                    ready.trySuccess();
-                } else {
+            SslHandler ssl = ch.pipeline().get(SslHandler.class);
+            if (ssl == null) {
+                ready.trySuccess();
+                return;
+            }
+            ssl.handshakeFuture().addListener(h -> {
+                if (!h.isSuccess()) {
                     ready.tryFailure(h.cause());
-                    ch.close();
+                } else if (h2 && !ApplicationProtocolNames.HTTP_2.equals(ssl.applicationProtocol())) {
+                    ready.tryFailure(new SSLException("the target did not agree to HTTP/2 (ALPN: "
+                            + ssl.applicationProtocol() + ")"));
+                } else {
+                    ready.trySuccess();
+                    return;
                 }
+                ch.close();
             });
-            ch.read(); // auto-read is off: the handshake's records must be read
+            ch.read(); // with auto-read off, the handshake's records must be read
         });
         return ready;
     }

@@ -7,9 +7,6 @@ import io.headroom.core.config.HealthCheckConfig;
 import io.headroom.core.config.HttpCodeMatcher;
 import io.headroom.core.target.ProbeResult;
 import io.headroom.core.target.TargetAddress;
-import io.netty.channel.EventLoopGroup;
-import io.netty.channel.MultiThreadIoEventLoopGroup;
-import io.netty.channel.nio.NioIoHandler;
 import com.sun.net.httpserver.HttpsConfigurator;
 import com.sun.net.httpserver.HttpsServer;
 import java.io.InputStream;
@@ -31,19 +28,11 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 class HealthCheckerTest {
-    /** One configured second lasts 30 ms: a 5 s interval is 150 ms. */
-    private static final Duration SECOND = Duration.ofMillis(30);
-
-    private final EventLoopGroup loops = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
-    private final HealthChecker checker = new HealthChecker(loops, SECOND);
-    private final List<AutoCloseable> cleanup = new CopyOnWriteArrayList<>();
+    private final TestChecker checks = new TestChecker();
 
     @AfterEach
     void tearDown() throws Exception {
-        for (AutoCloseable c : cleanup) {
-            c.close();
-        }
-        loops.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
+        checks.close();
     }
 
     /** Interval 5 s (150 ms); a generous timeout (30 s = 900 ms) so a cold JVM's first check never times out. */
@@ -82,7 +71,7 @@ class HealthCheckerTest {
 
     private Recorder watch(TargetAddress target, HealthCheckConfig config) {
         Recorder r = new Recorder();
-        cleanup.add(checker.watch(target, () -> config, r));
+        checks.watch(target, () -> config, r);
         return r;
     }
 
@@ -157,7 +146,7 @@ class HealthCheckerTest {
     void checksRepeatEveryIntervalAndStopWhenClosed() throws Exception {
         try (TestBackend b = new TestBackend()) {
             Recorder r = new Recorder();
-            AutoCloseable handle = checker.watch(b.address(), () -> http("/", 0, "200"), r);
+            AutoCloseable handle = checks.checker.watch(b.address(), () -> http("/", 0, "200"), r);
             await().atMost(Duration.ofSeconds(5)).until(() -> r.results.size() >= 3);
             assertThat(r.started.get()).isGreaterThanOrEqualTo(3);
             handle.close();

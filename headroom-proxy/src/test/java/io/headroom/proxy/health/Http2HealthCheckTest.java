@@ -8,9 +8,6 @@ import io.headroom.core.config.HealthCheckConfig;
 import io.headroom.core.target.HealthStateMachine;
 import io.headroom.core.target.ProbeResult;
 import io.headroom.core.target.TargetAddress;
-import io.netty.channel.EventLoopGroup;
-import io.netty.channel.MultiThreadIoEventLoopGroup;
-import io.netty.channel.nio.NioIoHandler;
 import io.netty.handler.codec.http2.Http2Headers;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -18,26 +15,17 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Health checks of HTTP2 and GRPC target groups go over HTTP/2, against real HTTP/2 servers on 127.0.0.1. */
 class Http2HealthCheckTest {
-    /** One configured second lasts 30 ms: a 5 s interval is 150 ms. */
-    private static final Duration SECOND = Duration.ofMillis(30);
-
-    private final EventLoopGroup loops = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
-    private final HealthChecker checker = new HealthChecker(loops, SECOND);
-    private final List<AutoCloseable> cleanup = new CopyOnWriteArrayList<>();
+    private final TestChecker checks = new TestChecker();
 
     @AfterEach
     void tearDown() throws Exception {
-        for (AutoCloseable c : cleanup) {
-            c.close();
-        }
-        loops.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
+        checks.close();
     }
 
     /**
@@ -55,7 +43,7 @@ class Http2HealthCheckTest {
 
     private List<ProbeResult> watch(TargetAddress target, HealthCheckConfig config) {
         List<ProbeResult> results = new CopyOnWriteArrayList<>();
-        cleanup.add(checker.watch(target, () -> config, new HealthChecker.Listener() {
+        checks.watch(target, () -> config, new HealthChecker.Listener() {
             @Override
             public void probeStarted() {
             }
@@ -64,7 +52,7 @@ class Http2HealthCheckTest {
             public void probeCompleted(ProbeResult result) {
                 results.add(result);
             }
-        }));
+        });
         return results;
     }
 
