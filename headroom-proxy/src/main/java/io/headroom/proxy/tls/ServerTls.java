@@ -20,6 +20,9 @@ import java.util.List;
  * for. The others are chosen by the SNI name against their DNS subject alternative names (or their CN when they
  * have none), wildcards such as {@code *.example.com} matching one label, as ALB does. When two certificates are
  * for the same name, the first one in the list wins.
+ *
+ * <p>With mutual TLS every context asks clients for a certificate and judges it with the listener's
+ * {@link ClientCertificateTrust} (built from the trust store as read at this load).
  */
 public final class ServerTls {
     /** How long a client may take to send its ClientHello and finish the handshake. */

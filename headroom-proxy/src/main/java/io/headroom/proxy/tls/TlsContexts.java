@@ -46,7 +46,8 @@ public final class TlsContexts {
      *
      * @param where  the listener's config path, e.g. {@code loadBalancers[0].listeners[1]}, for error messages
      * @param alpn   the ALPN protocols to offer ({@link #HTTP_1_1}, {@link #H2_AND_HTTP_1_1}); empty: no ALPN
-     * @throws IllegalArgumentException naming the certificate entry and file when one cannot be used
+     * @throws IllegalArgumentException naming the certificate entry and file when one cannot be used, or the
+     *                                  {@code mutualAuthentication} trust store's bundle when it cannot be read
      */
     public ServerTls server(String where, ListenerConfig listener, List<String> alpn) {
         if (listener.certificates().isEmpty()) {
