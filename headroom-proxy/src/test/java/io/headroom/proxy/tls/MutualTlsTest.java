@@ -258,18 +258,25 @@ class MutualTlsTest {
     @Test
     void clientSentMtlsHeadersNeverReachTheTarget() throws Exception {
         KeyMaterial alice = TlsTestSupport.client("alice", trustedCa);
+        String plainHttp = "      - port: ${HTTP}\n"
+                + "        defaultAction: { forward: { targetGroup: web } }\n";
         try (EchoBackend backend = new EchoBackend("b1");
-             HttpsHarness off = new HttpsHarness(https(SELF_SIGNED, "", plainGroup(backend.port())))) {
+             HttpsHarness off = new HttpsHarness(https(SELF_SIGNED, plainHttp, plainGroup(backend.port())))) {
             for (HttpClient.Version v : HttpClient.Version.values()) {
                 HttpClient c = client(v, tls(alice));
-                // A plain request (raw header path) and a chunked one (Netty's codec).
-                ok(c, forged(get(off.httpsPort, "/off")).build());
-                assertNoMtlsHeaders(last(backend));
-                ok(c, forged(get(off.httpsPort, "/off-chunked")).POST(HttpRequest.BodyPublishers.ofInputStream(
-                        () -> new ByteArrayInputStream(new byte[100]))).build());
-                assertNoMtlsHeaders(last(backend));
-                assertThat(last(backend).getFirst("X-Other")).isEqualTo("kept");
+                for (String base : List.of("https://localhost:" + off.httpsPort, "http://localhost:" + off.httpPort)) {
+                    // A plain request (raw header path) and a chunked one (Netty's codec).
+                    ok(c, forged(HttpRequest.newBuilder(URI.create(base + "/off"))).build());
+                    assertNoMtlsHeaders(last(backend));
+                    ok(c, forged(HttpRequest.newBuilder(URI.create(base + "/off-chunked"))).POST(
+                            HttpRequest.BodyPublishers.ofInputStream(() -> new ByteArrayInputStream(new byte[100])))
+                            .build());
+                    assertThat(last(backend).getFirst("Transfer-Encoding")).isEqualTo("chunked");
+                    assertNoMtlsHeaders(last(backend));
+                    assertThat(last(backend).getFirst("X-Other")).isEqualTo("kept");
+                }
             }
+            assertThat(backend.requestHeaders()).hasSize(8);
         }
         try (EchoBackend backend = new EchoBackend("b1");
              HttpsHarness h = new HttpsHarness(verify("", backend.port()))) {
