@@ -127,6 +127,8 @@ public final class AutoScalingGroup {
     static final Duration MAX_LAUNCH_BACKOFF = Duration.ofMinutes(1);
     /** Instance refreshes listed, the newest first. */
     static final int MAX_REFRESHES = 10;
+    /** AWS's default CheckpointDelay. */
+    static final int DEFAULT_CHECKPOINT_DELAY = 3600;
 
     private static final String ELB_HEALTH_CAUSE = "an ELB system health check failure";
     private static final String EC2_HEALTH_CAUSE = "an EC2 health check indicating it has been terminated or stopped";
@@ -323,6 +325,35 @@ public final class AutoScalingGroup {
      */
     public synchronized InstanceRefresh startInstanceRefresh(int minHealthyPercentage, int maxHealthyPercentage,
                                                              Integer instanceWarmupSeconds, boolean skipMatching) {
+        return startInstanceRefresh(minHealthyPercentage, maxHealthyPercentage, instanceWarmupSeconds, skipMatching,
+                List.of(), null);
+    }
+
+    /**
+     * As above, with AWS's CheckpointPercentages and CheckpointDelay: the refresh waits {@code checkpointDelaySeconds}
+     * each time another of those shares of the instances to replace has been replaced (see {@link RefreshRun}).
+     *
+     * @param checkpointDelaySeconds null for AWS's default, 3600 s
+     * @throws IllegalArgumentException also for checkpoints not ascending within 1..100, or a delay outside 0..172800
+     */
+    public synchronized InstanceRefresh startInstanceRefresh(int minHealthyPercentage, int maxHealthyPercentage,
+                                                             Integer instanceWarmupSeconds, boolean skipMatching,
+                                                             List<Integer> checkpointPercentages,
+                                                             Integer checkpointDelaySeconds) {
+        for (int i = 0; i < checkpointPercentages.size(); i++) {
+            int cp = checkpointPercentages.get(i);
+            if (cp < 1 || cp > 100 || (i > 0 && cp <= checkpointPercentages.get(i - 1))) {
+                throw new IllegalArgumentException("checkpointPercentages: " + checkpointPercentages
+                        + " (expected: ascending, each once, 1..100)");
+            }
+        }
+        int delay = checkpointDelaySeconds == null ? DEFAULT_CHECKPOINT_DELAY : checkpointDelaySeconds;
+        if (delay < 0 || delay > 172_800) {
+            throw new IllegalArgumentException("checkpointDelay: " + delay + " (expected: 0..172800 seconds)");
+        }
+        if (checkpointDelaySeconds != null && checkpointPercentages.isEmpty()) {
+            throw new IllegalArgumentException("checkpointDelay: " + delay + " (expected: only with checkpointPercentages)");
+        }
         if (minHealthyPercentage < 0 || minHealthyPercentage > 100) {
             throw new IllegalArgumentException("minHealthyPercentage: " + minHealthyPercentage + " (expected: 0..100)");
         }
@@ -346,7 +377,7 @@ public final class AutoScalingGroup {
             throw new IllegalStateException("auto scaling group '" + name + "' is being deleted");
         }
         RefreshRun r = new RefreshRun(members.values(), minHealthyPercentage, maxHealthyPercentage, warmup, skipMatching,
-                currentTemplateVersion(), clock.instant());
+                currentTemplateVersion(), checkpointPercentages, delay, clock.instant());
         refreshes.addFirst(r);
         while (refreshes.size() > MAX_REFRESHES) {
             refreshes.removeLast();
@@ -943,6 +974,9 @@ public final class AutoScalingGroup {
         for (Member m : r.step(members.values(), desiredCapacity, maxSize, now)) {
             beginTermination(m, "At " + at(now) + " an instance was taken out of service in response to an instance"
                     + " refresh. At " + at(now) + " instance " + m.id + " was selected for termination.", now);
+        }
+        if (r.takeCheckpointReached()) {
+            log.info("auto scaling group {}: instance refresh {}: {}", name, r.id, r.snapshot().statusReason());
         }
         if (!r.isActive()) {
             log.info("auto scaling group {}: instance refresh {} {}: {}", name, r.id, r.snapshot().status(),

@@ -12,6 +12,8 @@ import java.time.Instant;
  * @param instancesToUpdate    the instances still to replace (AWS's InstancesToUpdate)
  * @param launchTemplateVersion the launch template version the group launched when the refresh started
  * @param maxHealthyPercentage  how far above the desired capacity replacements may be launched ahead, 100..200
+ * @param checkpointPercentages the shares of the instances to replace after which the refresh waits (empty: none)
+ * @param checkpointDelay       how long it waits at each checkpoint, in seconds
  */
 public record InstanceRefresh(
         String instanceRefreshId,
@@ -25,7 +27,9 @@ public record InstanceRefresh(
         int maxHealthyPercentage,
         int instanceWarmupSeconds,
         boolean skipMatching,
-        int launchTemplateVersion) {
+        int launchTemplateVersion,
+        java.util.List<Integer> checkpointPercentages,
+        int checkpointDelay) {
 
     /** AWS's statuses, less the rollback ones (Headroom does not roll back). */
     public enum Status {

@@ -26,6 +26,12 @@ import java.util.UUID;
  * no moment without a healthy instance. Without room under maxSize it terminates first, as AWS does. The refresh is Successful when nothing
  * is left to replace and the last batch has settled; Failed after {@value #MAX_FAILURES} instances launched during
  * it failed to launch or went unhealthy.
+ *
+ * <p>Checkpoints (AWS's CheckpointPercentages and CheckpointDelay): batches are cut so as not to replace more than the
+ * next checkpoint's share of the instances to replace; once that share is replaced and ready, the refresh waits
+ * {@code checkpointDelaySeconds} before the next batch, so that the new instances can be checked (or the refresh
+ * cancelled). When the last checkpoint is below 100, the refresh ends there, Successful, with the rest left as they
+ * are.
  */
 final class RefreshRun {
     static final int MAX_FAILURES = 3;
@@ -37,7 +43,14 @@ final class RefreshRun {
     final boolean skipMatching;
     final int launchTemplateVersion;
     final Instant startTime;
+    /** Ascending, each 1..100; empty for none. */
+    final List<Integer> checkpointPercentages;
+    final int checkpointDelaySeconds;
     private final Set<String> toReplace = new LinkedHashSet<>();
+    /** The index of the next checkpoint in {@link #checkpointPercentages}. */
+    private int nextCheckpoint;
+    /** While waiting at a checkpoint: when the wait ends; else null. */
+    private Instant checkpointUntil;
     private final int total;
     private Status status = Status.Pending;
     private String statusReason = "Waiting for the group's next tick.";
@@ -54,6 +67,16 @@ final class RefreshRun {
      */
     RefreshRun(Collection<Member> candidates, int minHealthyPercentage, int maxHealthyPercentage,
                int instanceWarmupSeconds, boolean skipMatching, int launchTemplateVersion, Instant now) {
+        this(candidates, minHealthyPercentage, maxHealthyPercentage, instanceWarmupSeconds, skipMatching,
+                launchTemplateVersion, List.of(), 0, now);
+    }
+
+    /** @param checkpointPercentages ascending, each 1..100 (checked by the caller); empty for none */
+    RefreshRun(Collection<Member> candidates, int minHealthyPercentage, int maxHealthyPercentage,
+               int instanceWarmupSeconds, boolean skipMatching, int launchTemplateVersion,
+               List<Integer> checkpointPercentages, int checkpointDelaySeconds, Instant now) {
+        this.checkpointPercentages = List.copyOf(checkpointPercentages);
+        this.checkpointDelaySeconds = checkpointDelaySeconds;
         this.minHealthyPercentage = minHealthyPercentage;
         this.maxHealthyPercentage = maxHealthyPercentage;
         this.instanceWarmupSeconds = instanceWarmupSeconds;
@@ -112,6 +135,32 @@ final class RefreshRun {
                     + " to be InService, healthy and warmed up before the next batch.";
             return List.of();
         }
+        // Checkpoints: wait at one once its share is replaced and ready; never replace past the next one.
+        int untilCheckpoint = Integer.MAX_VALUE;
+        while (nextCheckpoint < checkpointPercentages.size() && surge == 0) {
+            int cp = checkpointPercentages.get(nextCheckpoint);
+            int needed = (int) Math.ceil(total * cp / 100.0);
+            if (done < needed) {
+                untilCheckpoint = needed - done;
+                break;
+            }
+            if (checkpointUntil == null) {
+                checkpointUntil = now.plusSeconds(checkpointDelaySeconds);
+                reachedCheckpoint = true;
+            }
+            if (now.isBefore(checkpointUntil)) {
+                statusReason = "Waiting at checkpoint " + (nextCheckpoint + 1) + " of " + checkpointPercentages.size()
+                        + " (" + cp + " % replaced) until " + checkpointUntil + ".";
+                return List.of();
+            }
+            checkpointUntil = null;
+            nextCheckpoint++;
+            if (nextCheckpoint == checkpointPercentages.size()) {
+                end(Status.Successful, "Stopped at the last checkpoint (" + cp + " % replaced); "
+                        + count(toReplace.size(), "instance") + " left as they were.", now);
+                return List.of();
+            }
+        }
         int minHealthy = (int) Math.ceil(desiredCapacity * minHealthyPercentage / 100.0);
         int batch;
         if (surge > 0) {
@@ -127,12 +176,12 @@ final class RefreshRun {
             // maxHealthyPercentage above 100: launch up to that many replacements ahead, then terminate their
             // predecessors once they are ready, so the group never goes below its desired capacity.
             int ahead = Math.min(maxSize, desiredCapacity * maxHealthyPercentage / 100) - desiredCapacity;
-            surge = Math.min(toReplace.size(), ahead);
+            surge = Math.min(Math.min(toReplace.size(), untilCheckpoint), ahead);
             statusReason = "Launching " + count(surge, "replacement") + " ahead, up to " + maxHealthyPercentage
                     + " % of the desired capacity, before terminating.";
             return List.of();
         } else {
-            batch = Math.min(toReplace.size(), Math.max(1, active.size() - minHealthy));
+            batch = Math.min(Math.min(toReplace.size(), untilCheckpoint), Math.max(1, active.size() - minHealthy));
             if (active.size() - batch < minHealthy && desiredCapacity + batch <= maxSize) {
                 // Terminating first would leave fewer than minHealthy serving (one instance, or 100 %): launch the
                 // replacements first, above the desired capacity, as AWS does with a MaxHealthyPercentage over 100.
@@ -151,6 +200,16 @@ final class RefreshRun {
         statusReason = "Replacing " + victims.size() + " of " + count(toReplace.size(), "instance") + " left, keeping at"
                 + " least " + minHealthy + " healthy.";
         return victims;
+    }
+
+    /** True once after each checkpoint is reached (the group writes an activity for it). */
+    private boolean reachedCheckpoint;
+
+    /** Whether a checkpoint was reached since the last call; its wait is in {@link #snapshot()}'s reason. */
+    boolean takeCheckpointReached() {
+        boolean r = reachedCheckpoint;
+        reachedCheckpoint = false;
+        return r;
     }
 
     /** An instance launched during the refresh failed to launch or went unhealthy. */
@@ -172,7 +231,7 @@ final class RefreshRun {
         status = s;
         statusReason = reason;
         endTime = now;
-        if (s == Status.Successful) {
+        if (s == Status.Successful && toReplace.isEmpty()) {
             percentage = 100;
         }
     }
@@ -189,6 +248,7 @@ final class RefreshRun {
 
     InstanceRefresh snapshot() {
         return new InstanceRefresh(id, status, statusReason, startTime, endTime, percentage, toReplace.size(),
-                minHealthyPercentage, maxHealthyPercentage, instanceWarmupSeconds, skipMatching, launchTemplateVersion);
+                minHealthyPercentage, maxHealthyPercentage, instanceWarmupSeconds, skipMatching, launchTemplateVersion,
+                checkpointPercentages, checkpointDelaySeconds);
     }
 }

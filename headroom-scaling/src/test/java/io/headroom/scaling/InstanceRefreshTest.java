@@ -92,6 +92,50 @@ class InstanceRefreshTest extends ControllerHarness {
         }
     }
 
+    @Test
+    void checkpointsPauseTheRefreshAfterTheirShareAndALastOneBelow100StopsIt() throws Exception {
+        AutoScalingGroup g = start(config(Group.of("workers", "app", 1, 5, 4), V1));
+        tickUntil(() -> ids(g, LifecycleState.InService).size() == 4);
+        Set<String> old = ids(g, LifecycleState.InService);
+        // min healthy 50 % of 4 would allow two at a time; the 25 % checkpoint allows only one before it.
+        InstanceRefresh started = g.startInstanceRefresh(50, 100, 0, false, List.of(25, 50), 120);
+        assertThat(started.checkpointPercentages()).containsExactly(25, 50);
+        assertThat(started.checkpointDelay()).isEqualTo(120);
+
+        tickUntil(() -> latest(g).statusReason().startsWith("Waiting at checkpoint 1 of 2 (25 % replaced)"));
+        assertThat(ids(g, LifecycleState.InService)).hasSize(4).filteredOn(old::contains).hasSize(3);
+        // It waits the whole delay: nothing else is replaced meanwhile.
+        tick(110);
+        assertThat(latest(g).statusReason()).startsWith("Waiting at checkpoint 1 of 2");
+        assertThat(ids(g, LifecycleState.InService)).filteredOn(old::contains).hasSize(3);
+
+        // Then on to 50 %, a wait there, and the end: the last checkpoint is 50, so half stay on the old instances.
+        tickUntil(() -> latest(g).statusReason().startsWith("Waiting at checkpoint 2 of 2 (50 % replaced)"));
+        assertThat(ids(g, LifecycleState.InService)).filteredOn(old::contains).hasSize(2);
+        tickUntil(() -> !latest(g).status().isActive());
+        InstanceRefresh done = latest(g);
+        assertThat(done.status()).isEqualTo(Status.Successful);
+        assertThat(done.statusReason()).isEqualTo("Stopped at the last checkpoint (50 % replaced); 2 instances left as"
+                + " they were.");
+        assertThat(done.percentageComplete()).isEqualTo(50);
+        assertThat(ids(g, LifecycleState.InService)).hasSize(4).filteredOn(old::contains).hasSize(2);
+    }
+
+    @Test
+    void checkpointsAreCheckedWhereTheyEnter() {
+        AutoScalingGroup g = start(config(Group.of("workers", "app", 1, 5, 1), V1));
+        assertThatThrownBy(() -> g.startInstanceRefresh(90, 100, null, false, List.of(50, 20), null))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("checkpointPercentages: [50, 20] (expected: ascending, each once, 1..100)");
+        assertThatThrownBy(() -> g.startInstanceRefresh(90, 100, null, false, List.of(0, 100), null))
+                .hasMessage("checkpointPercentages: [0, 100] (expected: ascending, each once, 1..100)");
+        assertThatThrownBy(() -> g.startInstanceRefresh(90, 100, null, false, List.of(100), 200_000))
+                .hasMessage("checkpointDelay: 200000 (expected: 0..172800 seconds)");
+        assertThatThrownBy(() -> g.startInstanceRefresh(90, 100, null, false, List.of(), 60))
+                .hasMessage("checkpointDelay: 60 (expected: only with checkpointPercentages)");
+        assertThat(g.startInstanceRefresh(90, 100, null, false, List.of(100), null).checkpointDelay()).isEqualTo(3600);
+    }
+
     /** Ticks until the latest refresh ends; returns the fewest healthy InService and the most active instances seen. */
     private long[] tickUntilRefreshEnds(AutoScalingGroup g) {
         AtomicLong fewestHealthy = new AtomicLong(Long.MAX_VALUE);
@@ -229,7 +273,10 @@ class InstanceRefreshTest extends ControllerHarness {
         AutoScalingGroup g = start(config(Group.of("workers", "app", 1, 4, 2), V1));
         tickUntil(() -> ids(g, LifecycleState.InService).size() == 2);
         controller.apply(config(Group.of("workers", "app", 1, 4, 2), V1, BROKEN));
-        g.startInstanceRefresh(50, 0, false);
+        // A broken instance runs for a moment before it exits: with no warmup, an EC2 health check that caught it
+        // running would count it ready, and the refresh would go on to replace the last good instance. AWS's answer,
+        // and ours: a warmup longer than a broken instance lives.
+        g.startInstanceRefresh(50, 10, false);
         tickUntil(() -> latest(g).status() == Status.Failed);
         InstanceRefresh failed = latest(g);
         assertThat(failed.statusReason()).startsWith("3 instances launched during the refresh failed; the last: ")

@@ -402,7 +402,7 @@ final class ApiRoutes {
 
     /**
      * AWS's StartInstanceRefresh: an optional body {"preferences": {minHealthyPercentage, maxHealthyPercentage,
-     * instanceWarmup, skipMatching}}.
+     * instanceWarmup, skipMatching, checkpointPercentages, checkpointDelay}}.
      */
     private void startInstanceRefresh(Context ctx) {
         AutoScalingGroup g = group(ctx.pathParam("name"));
@@ -415,6 +415,8 @@ final class ApiRoutes {
         JsonNode max = prefs == null ? null : prefs.get("maxHealthyPercentage");
         JsonNode warmup = prefs == null ? null : prefs.get("instanceWarmup");
         JsonNode skip = prefs == null ? null : prefs.get("skipMatching");
+        JsonNode checkpoints = prefs == null ? null : prefs.get("checkpointPercentages");
+        JsonNode delay = prefs == null ? null : prefs.get("checkpointDelay");
         if (min != null && !min.isInt()) {
             throw ApiException.validation("preferences.minHealthyPercentage: " + min + " (expected an integer 0..100)");
         }
@@ -427,10 +429,28 @@ final class ApiRoutes {
         if (skip != null && !skip.isBoolean()) {
             throw ApiException.validation("preferences.skipMatching: " + skip + " (expected: true or false)");
         }
+        List<Integer> checkpointPercentages = new ArrayList<>();
+        if (checkpoints != null) {
+            if (!checkpoints.isArray()) {
+                throw ApiException.validation("preferences.checkpointPercentages: " + checkpoints
+                        + " (expected a list of percentages like [20, 50, 100])");
+            }
+            for (JsonNode cp : checkpoints) {
+                if (!cp.isInt()) {
+                    throw ApiException.validation("preferences.checkpointPercentages: " + checkpoints
+                            + " (expected integers 1..100)");
+                }
+                checkpointPercentages.add(cp.asInt());
+            }
+        }
+        if (delay != null && !delay.isInt()) {
+            throw ApiException.validation("preferences.checkpointDelay: " + delay + " (expected seconds, 0..172800)");
+        }
         InstanceRefresh r;
         try {
             r = g.startInstanceRefresh(min == null ? DEFAULT_MIN_HEALTHY_PERCENTAGE : min.asInt(),
-                    max == null ? 100 : max.asInt(), warmup == null ? null : warmup.asInt(), skip != null && skip.asBoolean());
+                    max == null ? 100 : max.asInt(), warmup == null ? null : warmup.asInt(), skip != null && skip.asBoolean(),
+                    checkpointPercentages, delay == null ? null : delay.asInt());
         } catch (IllegalArgumentException e) {
             throw ApiException.validation("preferences." + e.getMessage());
         } catch (IllegalStateException e) {

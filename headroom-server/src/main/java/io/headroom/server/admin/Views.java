@@ -218,7 +218,9 @@ final class Views {
                 "preferences", obj("minHealthyPercentage", r.minHealthyPercentage(),
                         "maxHealthyPercentage", r.maxHealthyPercentage(),
                         "instanceWarmup", r.instanceWarmupSeconds(),
-                        "skipMatching", r.skipMatching()));
+                        "skipMatching", r.skipMatching(),
+                        "checkpointPercentages", r.checkpointPercentages(),
+                        "checkpointDelay", r.checkpointPercentages().isEmpty() ? null : r.checkpointDelay()));
     }
 
     /** AWS's DescribeWarmPool: the configuration, the pool's size now, and how many instances it holds. */

@@ -3,6 +3,7 @@ package io.headroom.server.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.PrintWriter;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.ArgGroup;
@@ -56,6 +57,15 @@ public final class RefreshCommand implements Callable<Integer> {
             + " group launches.")
     boolean skipMatching;
 
+    @Option(names = "--checkpoint-percentages", paramLabel = "P,P,...", split = ",",
+            description = "Pause after each of these shares of the instances is replaced, ascending, e.g. 20,50,100;"
+                    + " a last one below 100 stops the refresh there.")
+    List<Integer> checkpointPercentages;
+
+    @Option(names = "--checkpoint-delay", paramLabel = "SECONDS",
+            description = "How long to wait at each checkpoint (0..172800, default 3600).")
+    Integer checkpointDelay;
+
     @Spec
     CommandSpec spec;
 
@@ -86,6 +96,12 @@ public final class RefreshCommand implements Callable<Integer> {
                     prefs.put("instanceWarmup", instanceWarmup);
                 }
                 prefs.put("skipMatching", skipMatching);
+                if (checkpointPercentages != null) {
+                    prefs.put("checkpointPercentages", checkpointPercentages);
+                }
+                if (checkpointDelay != null) {
+                    prefs.put("checkpointDelay", checkpointDelay);
+                }
                 JsonNode r = admin.client().post(path, Map.of("preferences", prefs));
                 out.println(group + ": started " + line(r));
                 out.println("follow it with: headroom refresh " + group + " --list");
@@ -103,6 +119,8 @@ public final class RefreshCommand implements Callable<Integer> {
                 + (p.path("maxHealthyPercentage").asInt(100) > 100 ? ", max " + p.path("maxHealthyPercentage").asInt() + " %" : "")
                 + ", warmup "
                 + p.path("instanceWarmup").asInt() + " s" + (p.path("skipMatching").asBoolean() ? ", skip matching" : "")
+                + (p.path("checkpointPercentages").isEmpty() ? "" : ", checkpoints " + p.path("checkpointPercentages")
+                        + " every " + p.path("checkpointDelay").asInt() + " s")
                 + " · started " + r.path("startTime").asText() + " · " + r.path("statusReason").asText();
     }
 }

@@ -402,6 +402,12 @@ class AdminApiTest {
         assertError(h.call("POST", base, "{\"preferences\": 3}"), 400, "ValidationError", "preferences");
         assertError(h.call("POST", base, "{\"preferences\": {\"maxHealthyPercentage\": 300}}"),
                 400, "ValidationError", "preferences.maxHealthyPercentage: 300 (expected: 100..200)");
+        assertError(h.call("POST", base, "{\"preferences\": {\"checkpointPercentages\": [50, 20]}}"),
+                400, "ValidationError", "preferences.checkpointPercentages: [50, 20] (expected: ascending, each once, 1..100)");
+        assertError(h.call("POST", base, "{\"preferences\": {\"checkpointPercentages\": \"half\"}}"),
+                400, "ValidationError", "preferences.checkpointPercentages", "[20, 50, 100]");
+        assertError(h.call("POST", base, "{\"preferences\": {\"checkpointDelay\": 60}}"),
+                400, "ValidationError", "preferences.checkpointDelay: 60 (expected: only with checkpointPercentages)");
         assertError(h.call("POST", "/api/v1/auto-scaling-groups/nope/instance-refreshes", null), 404, "NotFound", "nope");
         assertError(h.call("DELETE", base, null), 409, "ActiveInstanceRefreshNotFound", "No instance refresh is in progress");
 
@@ -413,6 +419,8 @@ class AdminApiTest {
         assertThat(r.json().path("preferences").path("minHealthyPercentage").asInt()).isEqualTo(90);
         assertThat(r.json().path("preferences").path("skipMatching").asBoolean()).isFalse();
         assertThat(r.json().path("preferences").path("maxHealthyPercentage").asInt()).isEqualTo(100);
+        assertThat(r.json().path("preferences").path("checkpointPercentages").isEmpty()).isTrue();
+        assertThat(r.json().path("preferences").path("checkpointDelay").isNull()).isTrue();
         assertError(h.call("POST", base, null), 409, "InstanceRefreshInProgress", first);
         assertThat(list(h.get(base).json().path("instanceRefreshes"))).extracting(n -> n.path("instanceRefreshId").asText())
                 .startsWith(first);

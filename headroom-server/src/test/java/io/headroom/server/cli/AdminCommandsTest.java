@@ -88,10 +88,11 @@ class AdminCommandsTest {
 
     @Test
     void refreshStartsListsAndCancelsAnInstanceRefresh() {
-        Run started = admin("refresh", "demo", "--min-healthy-percentage", "100", "--instance-warmup", "3600");
+        Run started = admin("refresh", "demo", "--min-healthy-percentage", "100", "--instance-warmup", "3600",
+                "--checkpoint-percentages", "50,100", "--checkpoint-delay", "600");
         assertThat(started.exit()).as(started.err()).isZero();
         assertThat(started.out()).containsPattern("demo: started \\S+ Pending 0 % \\(\\d+ to update\\) · min healthy 100 %,"
-                + " warmup 3600 s · started \\S+Z · ");
+                + " warmup 3600 s, checkpoints \\[50,100\\] every 600 s · started \\S+Z · ");
         String id = h.server.controller().group("demo").instanceRefreshes().get(0).instanceRefreshId();
         assertThat(started.out()).contains(id);
         Run status = admin("status");
