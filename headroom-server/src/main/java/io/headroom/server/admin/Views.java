@@ -108,6 +108,7 @@ final class Views {
         StickinessConfig s = c.stickiness();
         return obj("name", c.name(),
                 "protocol", c.protocol().name(),
+                "protocolVersion", c.protocolVersion(),
                 "algorithm", lower(c.algorithm()),
                 "healthCheck", obj("protocol", h.protocol().name(),
                         "path", h.path(),
@@ -116,7 +117,10 @@ final class Views {
                         "timeoutSeconds", h.timeoutSeconds(),
                         "healthyThreshold", h.healthyThreshold(),
                         "unhealthyThreshold", h.unhealthyThreshold(),
-                        "matcher", h.matcher() == null ? null : h.matcher().spec()),
+                        "matcher", h.matcher() == null ? null : h.matcher().spec(),
+                        // AWS's Matcher: gRPC status codes for GRPC groups, HTTP status codes otherwise.
+                        "matcherCodes", h.matcher() == null ? null
+                                : h.protocolVersion() == HealthCheckConfig.ProtocolVersion.GRPC ? "grpcCode" : "httpCode"),
                 "deregistrationDelaySeconds", c.deregistrationDelaySeconds(),
                 "slowStartSeconds", c.slowStartSeconds(),
                 "stickiness", obj("enabled", s.enabled(), "type", lower(s.type()),

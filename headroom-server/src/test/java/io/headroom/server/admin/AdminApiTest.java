@@ -156,6 +156,8 @@ class AdminApiTest {
         assertThat(tg.path("healthCheck").path("path").asText()).isEqualTo("/health");
         assertThat(tg.path("healthCheck").path("intervalSeconds").asInt()).isEqualTo(5);
         assertThat(tg.path("healthCheck").path("matcher").asText()).isEqualTo("200");
+        assertThat(tg.path("healthCheck").path("matcherCodes").asText()).isEqualTo("httpCode");
+        assertThat(tg.path("protocolVersion").asText()).isEqualTo("HTTP1");
         assertThat(tg.path("deregistrationDelaySeconds").asInt()).isEqualTo(5);
         JsonNode target = list(tg.path("targets")).stream()
                 .filter(t -> t.path("port").asInt() == h.backends.get(0).port()).findFirst().orElseThrow();
