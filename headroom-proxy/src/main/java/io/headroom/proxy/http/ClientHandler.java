@@ -292,6 +292,8 @@ final class ClientHandler extends ChannelInboundHandlerAdapter implements Reques
             local(Responses.error(405, keepAlive()), 405);
             return;
         }
+        // In every mode, before the rules see the request: only the load balancer speaks for the certificate.
+        MtlsHeaders.removeClientSent(h);
         Route<GroupRef> route = snap.router.route(this);
         if (route instanceof Route.Forward<GroupRef> f) {
             xlog.route("forward", f.rulePriority(), null);
@@ -331,7 +333,6 @@ final class ClientHandler extends ChannelInboundHandlerAdapter implements Reques
         h.remove(PROXY_CONNECTION);
         h.remove(HttpHeaderNames.TE);
         h.remove(HttpHeaderNames.TRAILER);
-        MtlsHeaders.removeClientSent(h); // in every mode: only the load balancer speaks for the certificate
         if (upgrade) {
             h.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.UPGRADE);
         } else {

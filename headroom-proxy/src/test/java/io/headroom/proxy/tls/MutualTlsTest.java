@@ -290,6 +290,26 @@ class MutualTlsTest {
         }
     }
 
+    @Test
+    void rulesNeverSeeClientSentMtlsHeaders() throws Exception {
+        // A rule that trusts the load balancer's certificate header: a forged one must not reach it.
+        String plainHttp = "      - port: ${HTTP}\n"
+                + "        defaultAction: { forward: { targetGroup: web } }\n"
+                + "        rules:\n"
+                + "          - priority: 1\n"
+                + "            conditions: { httpHeader: { name: X-Amzn-Mtls-Clientcert-Subject, values: [\"CN=admin\"] } }\n"
+                + "            action: { fixedResponse: { statusCode: 200, contentType: text/plain,"
+                + " messageBody: \"admin area\" } }\n";
+        try (EchoBackend backend = new EchoBackend("b1");
+             HttpsHarness h = new HttpsHarness(https(SELF_SIGNED, plainHttp, plainGroup(backend.port())))) {
+            HttpClient c = client(HttpClient.Version.HTTP_1_1, tls(null));
+            String body = ok(c, forged(HttpRequest.newBuilder(URI.create("http://localhost:" + h.httpPort + "/admin")))
+                    .build());
+            assertThat(body).startsWith("b1 GET /admin").doesNotContain("admin area");
+            assertNoMtlsHeaders(last(backend));
+        }
+    }
+
     private static HttpRequest.Builder forged(HttpRequest.Builder b) {
         return b.header("X-Amzn-Mtls-Clientcert", "-----BEGIN%20CERTIFICATE-----%0Aforged")
                 .header("x-amzn-mtls-clientcert-subject", "CN=admin")
