@@ -45,6 +45,42 @@ class ProxyForwardingTest {
         }
     }
 
+    /** The harness's load balancer with these X-Forwarded-For settings (YAML, at the load balancer's level). */
+    private static String withXff(String settings, int backendPort) {
+        return ProxyHarness.simple(backendPort).replace("    idleTimeoutSeconds:", settings + "    idleTimeoutSeconds:");
+    }
+
+    @Test
+    void xForwardedForIsAppendedWithTheClientPortPreservedOrRemovedAsConfigured() throws Exception {
+        try (TestBackend backend = new TestBackend("a");
+             ProxyHarness h = ProxyHarness.start(withXff("    xffClientPortEnabled: true\n", backend.port()))) {
+            h.raw("GET /echo HTTP/1.1\r\nHost: x\r\nX-Forwarded-For: 10.1.2.3\r\nConnection: close\r\n\r\n");
+            // Through Netty's codec too (chunked), with no X-Forwarded-For of its own.
+            h.raw("POST /echo HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n"
+                    + "2\r\nhi\r\n0\r\n\r\n");
+            List<TestBackend.Request> seen = backend.requests();
+            assertThat(seen).hasSize(2);
+            assertThat(seen.get(0).header("x-forwarded-for")).matches("10\\.1\\.2\\.3, 127\\.0\\.0\\.1:\\d+");
+            assertThat(seen.get(1).header("x-forwarded-for")).matches("127\\.0\\.0\\.1:\\d+");
+        }
+        try (TestBackend backend = new TestBackend("a");
+             ProxyHarness h = ProxyHarness.start(withXff("    xffHeaderProcessingMode: preserve\n", backend.port()))) {
+            h.raw("GET /echo HTTP/1.1\r\nHost: x\r\nX-Forwarded-For: 10.1.2.3, 10.9.9.9\r\nConnection: close\r\n\r\n");
+            h.raw("GET /echo HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+            List<TestBackend.Request> seen = backend.requests();
+            assertThat(seen.get(0).header("x-forwarded-for")).isEqualTo("10.1.2.3, 10.9.9.9");
+            assertThat(seen.get(1).header("x-forwarded-for")).isNull();
+            assertThat(seen.get(1).header("x-forwarded-proto")).isEqualTo("http"); // the others are still set
+        }
+        try (TestBackend backend = new TestBackend("a");
+             ProxyHarness h = ProxyHarness.start(withXff("    xffHeaderProcessingMode: remove\n", backend.port()))) {
+            h.raw("GET /echo HTTP/1.1\r\nHost: x\r\nX-Forwarded-For: 10.1.2.3\r\nConnection: close\r\n\r\n");
+            h.raw("POST /echo HTTP/1.1\r\nHost: x\r\nX-Forwarded-For: 10.1.2.3\r\nTransfer-Encoding: chunked\r\n"
+                    + "Connection: close\r\n\r\n2\r\nhi\r\n0\r\n\r\n");
+            assertThat(backend.requests()).hasSize(2).allSatisfy(r -> assertThat(r.header("x-forwarded-for")).isNull());
+        }
+    }
+
     @Test
     void addsForwardedHeadersAndRequestIdAndDropsHopByHop() throws Exception {
         try (TestBackend backend = new TestBackend("a"); ProxyHarness h = ProxyHarness.start(ProxyHarness.simple(backend.port()))) {

@@ -16,6 +16,7 @@ import io.headroom.core.config.ListenerConfig.CertificateConfig;
 import io.headroom.core.config.ListenerConfig.MutualAuthenticationConfig;
 import io.headroom.core.config.LoadBalancerConfig.AccessLogConfig;
 import io.headroom.core.config.LoadBalancerConfig.DesyncMitigationMode;
+import io.headroom.core.config.LoadBalancerConfig.XffHeaderProcessingMode;
 import io.headroom.core.config.ScalingPolicyConfig.AdjustmentType;
 import io.headroom.core.config.ScalingPolicyConfig.MetricSpec;
 import io.headroom.core.config.ScalingPolicyConfig.PredefinedMetricType;
@@ -80,6 +81,8 @@ final class ConfigBinder {
             Node.names(HealthCheckConfig.Protocol.class, Enum::name);
     private static final Map<String, DesyncMitigationMode> DESYNC_MODES =
             Node.names(DesyncMitigationMode.class, e -> e.name().toLowerCase(Locale.ROOT));
+    private static final Map<String, XffHeaderProcessingMode> XFF_MODES =
+            Node.names(XffHeaderProcessingMode.class, e -> e.name().toLowerCase(Locale.ROOT));
     private static final Map<String, AccessLogConfig.Format> ACCESS_LOG_FORMATS =
             Node.names(AccessLogConfig.Format.class, e -> e.name().toLowerCase(Locale.ROOT));
     private static final Map<String, Algorithm> ALGORITHMS =
@@ -619,7 +622,7 @@ final class ConfigBinder {
 
     private LoadBalancerConfig loadBalancer(String path, JsonNode value, Map<String, String> names) {
         Node n = Node.open(errors, path, value, "name", "type", "idleTimeoutSeconds", "desyncMitigationMode",
-                "accessLog", "listeners");
+                "xffHeaderProcessingMode", "xffClientPortEnabled", "accessLog", "listeners");
         if (!n.present()) {
             Node.reportEmptyItem(errors, path, value);
             return null;
@@ -629,10 +632,16 @@ final class ConfigBinder {
         boolean network = type == LoadBalancerConfig.Type.NETWORK;
         int idle = n.integer("idleTimeoutSeconds", network ? 350 : 60, 1, 4000);
         DesyncMitigationMode desync = DesyncMitigationMode.DEFENSIVE;
+        XffHeaderProcessingMode xff = XffHeaderProcessingMode.APPEND;
+        boolean xffClientPort = false;
         if (network) {
             onlyFor(n, "desyncMitigationMode", "application load balancers");
+            onlyFor(n, "xffHeaderProcessingMode", "application load balancers");
+            onlyFor(n, "xffClientPortEnabled", "application load balancers");
         } else {
             desync = n.choice("desyncMitigationMode", DESYNC_MODES, DesyncMitigationMode.DEFENSIVE);
+            xff = n.choice("xffHeaderProcessingMode", XFF_MODES, XffHeaderProcessingMode.APPEND);
+            xffClientPort = n.bool("xffClientPortEnabled", false);
         }
         Node log = n.obj("accessLog", "enabled", "format", "path", "maxSizeMb", "maxFiles");
         String logPath = log.str("path", "access.log");
@@ -650,7 +659,7 @@ final class ConfigBinder {
                 listeners.add(l);
             }
         }
-        return new LoadBalancerConfig(name, type, idle, desync, accessLog, listeners);
+        return new LoadBalancerConfig(name, type, idle, desync, xff, xffClientPort, accessLog, listeners);
     }
 
     private ListenerConfig listener(String path, JsonNode value, LoadBalancerConfig.Type lbType) {

@@ -8,6 +8,8 @@ public record LoadBalancerConfig(
         Type type,
         int idleTimeoutSeconds,
         DesyncMitigationMode desyncMitigationMode,
+        XffHeaderProcessingMode xffHeaderProcessingMode,
+        boolean xffClientPortEnabled,
         AccessLogConfig accessLog,
         List<ListenerConfig> listeners) {
 
@@ -19,6 +21,12 @@ public record LoadBalancerConfig(
 
     /** How strictly requests are checked against RFC 9112 (AWS's desync mitigation modes). */
     public enum DesyncMitigationMode { MONITOR, DEFENSIVE, STRICTEST }
+
+    /**
+     * What happens to a request's X-Forwarded-For header (AWS's routing.http.xff_header_processing.mode): the client's
+     * address appended to it (or set), the header sent on as received, or removed.
+     */
+    public enum XffHeaderProcessingMode { APPEND, PRESERVE, REMOVE }
 
     /**
      * One line per request to {@code path} (relative to {@code stateDir} unless absolute), rotated when it

@@ -164,6 +164,8 @@ class ConfigLoaderErrorsTest {
                         "loadBalancers[0].idleTimeoutSeconds: 0 (expected: 1..4000)"),
                 Arguments.of(TGS + "loadBalancers: [{name: lb, desyncMitigationMode: strict}]",
                         "loadBalancers[0].desyncMitigationMode: \"strict\" (expected: monitor | defensive | strictest)"),
+                Arguments.of(TGS + "loadBalancers: [{name: lb, xffHeaderProcessingMode: keep}]",
+                        "loadBalancers[0].xffHeaderProcessingMode: \"keep\" (expected: append | preserve | remove)"),
                 Arguments.of(TGS + "loadBalancers: [{name: lb, accessLog: {format: apache}}]",
                         "loadBalancers[0].accessLog.format: \"apache\" (expected: alb | json | combined)"),
                 Arguments.of(TGS + "loadBalancers: [{name: lb, listeners: [{port: 0, defaultAction: {forward: {targetGroup: web}}}]}]",
@@ -456,6 +458,8 @@ class ConfigLoaderErrorsTest {
                 Arguments.of(tg(", protocolVersion: HTTP3"), "targetGroups[0].protocolVersion: \"HTTP3\" (expected: HTTP1 | HTTP2 | GRPC)"),
                 Arguments.of(TGS + "loadBalancers: [{name: nlb, type: network, desyncMitigationMode: monitor}]",
                         "loadBalancers[0].desyncMitigationMode: only allowed for application load balancers"),
+                Arguments.of(TGS + "loadBalancers: [{name: nlb, type: network, xffClientPortEnabled: true}]",
+                        "loadBalancers[0].xffClientPortEnabled: only allowed for application load balancers"),
                 Arguments.of(TGS + "loadBalancers: [{name: nlb, type: network, listeners: [{port: 8080, protocol: HTTP, "
                         + "defaultAction: {forward: {targetGroup: tcp}}}]}]",
                         l0 + "protocol: \"HTTP\" (expected: TCP | TLS for a network load balancer)"),

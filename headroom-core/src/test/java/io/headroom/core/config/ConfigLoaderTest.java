@@ -136,6 +136,8 @@ class ConfigLoaderTest {
         assertThat(lb.type()).isEqualTo(LoadBalancerConfig.Type.APPLICATION);
         assertThat(lb.idleTimeoutSeconds()).isEqualTo(60);
         assertThat(lb.desyncMitigationMode()).isEqualTo(LoadBalancerConfig.DesyncMitigationMode.DEFENSIVE);
+        assertThat(lb.xffHeaderProcessingMode()).isEqualTo(LoadBalancerConfig.XffHeaderProcessingMode.APPEND);
+        assertThat(lb.xffClientPortEnabled()).isFalse();
         assertThat(lb.accessLog()).isEqualTo(LoadBalancerConfig.AccessLogConfig.disabled());
         ListenerConfig l = lb.listeners().get(0);
         assertThat(l.address()).isEqualTo("127.0.0.1");

@@ -80,6 +80,8 @@ final class ClientHandler extends ChannelInboundHandlerAdapter implements Reques
     private ChannelHandlerContext ctx;
     private InetAddress peer;
     private String peerString;
+    /** {@link #peerString} with the client's port, made when first needed ({@code xffClientPortEnabled}). */
+    private String peerWithPort;
     private State state = State.IDLE;
     private final ArrayDeque<Object> backlog = new ArrayDeque<>(2);
     private boolean nonCompliantPending;
@@ -339,8 +341,15 @@ final class ClientHandler extends ChannelInboundHandlerAdapter implements Reques
             h.remove(HttpHeaderNames.CONNECTION);
             h.remove(HttpHeaderNames.UPGRADE);
         }
-        String xff = h.get(X_FORWARDED_FOR);
-        h.set(X_FORWARDED_FOR, xff == null ? peerString : xff + ", " + peerString);
+        switch (snap.xffMode) {
+            case APPEND -> {
+                String client = snap.xffClientPort ? peerWithPort() : peerString;
+                String xff = h.get(X_FORWARDED_FOR);
+                h.set(X_FORWARDED_FOR, xff == null ? client : xff + ", " + client);
+            }
+            case PRESERVE -> { } // as the client sent it, or absent
+            case REMOVE -> h.remove(X_FORWARDED_FOR);
+        }
         h.set(X_FORWARDED_PROTO, snap.protocol);
         h.set(X_FORWARDED_PORT, snap.portString);
         if (!h.contains(X_REQUEST_ID)) {
@@ -350,6 +359,15 @@ final class ClientHandler extends ChannelInboundHandlerAdapter implements Reques
             mtls.addTo(h);
         }
         request.setProtocolVersion(HttpVersion.HTTP_1_1);
+    }
+
+    /** The client's address and port as ALB writes them into X-Forwarded-For: {@code ip:port}, {@code [ipv6]:port}. */
+    private String peerWithPort() {
+        if (peerWithPort == null) {
+            int port = ((InetSocketAddress) ctx.channel().remoteAddress()).getPort();
+            peerWithPort = (peer instanceof java.net.Inet6Address ? "[" + peerString + "]" : peerString) + ":" + port;
+        }
+        return peerWithPort;
     }
 
     /**

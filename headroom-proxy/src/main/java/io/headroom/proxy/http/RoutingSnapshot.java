@@ -3,6 +3,7 @@ package io.headroom.proxy.http;
 import io.headroom.core.config.ListenerConfig;
 import io.headroom.core.config.LoadBalancerConfig;
 import io.headroom.core.config.LoadBalancerConfig.DesyncMitigationMode;
+import io.headroom.core.config.LoadBalancerConfig.XffHeaderProcessingMode;
 import io.headroom.core.routing.Router;
 import io.headroom.proxy.accesslog.AccessLog;
 import io.headroom.proxy.target.TargetGroup;
@@ -46,10 +47,15 @@ public final class RoutingSnapshot {
     final boolean https;
     /** The load balancer's access log, or null when it has none. */
     final AccessLog accessLog;
+    /** What X-Forwarded-For gets: the client appended (with its port when {@link #xffClientPort}), kept, removed. */
+    final XffHeaderProcessingMode xffMode;
+    final boolean xffClientPort;
 
     private RoutingSnapshot(String loadBalancer, Router<GroupRef> router, LoadBalancerMetrics lb,
                             long idleTimeoutNanos, DesyncMitigationMode desyncMode, int listenerPort, String protocol,
-                            AccessLog accessLog) {
+                            AccessLog accessLog, XffHeaderProcessingMode xffMode, boolean xffClientPort) {
+        this.xffMode = xffMode == null ? XffHeaderProcessingMode.APPEND : xffMode;
+        this.xffClientPort = xffClientPort;
         this.loadBalancer = loadBalancer;
         this.router = router;
         this.lb = lb;
@@ -106,7 +112,8 @@ public final class RoutingSnapshot {
                 TimeUnit.SECONDS.toNanos(lbConfig.idleTimeoutSeconds()),
                 lbConfig.desyncMitigationMode() == null ? DesyncMitigationMode.DEFENSIVE
                         : lbConfig.desyncMitigationMode(),
-                port, listener.protocol() == ListenerConfig.Protocol.HTTPS ? "https" : "http", accessLog);
+                port, listener.protocol() == ListenerConfig.Protocol.HTTPS ? "https" : "http", accessLog,
+                lbConfig.xffHeaderProcessingMode(), lbConfig.xffClientPortEnabled());
     }
 
 }
