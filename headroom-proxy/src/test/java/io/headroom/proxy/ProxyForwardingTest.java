@@ -82,6 +82,17 @@ class ProxyForwardingTest {
     }
 
     @Test
+    void aTargetNamedByAHostNameIsReached() throws Exception {
+        try (TestBackend backend = new TestBackend("a");
+             ProxyHarness h = ProxyHarness.start(ProxyHarness.simple(backend.port())
+                     .replace("host: 127.0.0.1", "host: localhost"))) {
+            HttpResponse<String> r = h.get("/named");
+            assertThat(r.statusCode()).isEqualTo(200);
+            assertThat(r.body()).isEqualTo("ok a");
+        }
+    }
+
+    @Test
     void addsForwardedHeadersAndRequestIdAndDropsHopByHop() throws Exception {
         try (TestBackend backend = new TestBackend("a"); ProxyHarness h = ProxyHarness.start(ProxyHarness.simple(backend.port()))) {
             h.client.send(HttpRequest.newBuilder(h.uri("/echo")).header("X-Forwarded-For", "10.1.2.3")

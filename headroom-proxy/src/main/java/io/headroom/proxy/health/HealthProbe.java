@@ -4,6 +4,7 @@ import io.headroom.core.config.HealthCheckConfig;
 import io.headroom.core.target.ProbeResult;
 import io.headroom.core.target.TargetAddress;
 import io.headroom.proxy.http.Http2Targets;
+import io.headroom.proxy.http.OffLoopResolver;
 import io.headroom.proxy.http.Transport;
 import io.headroom.proxy.tls.TlsContexts;
 import io.netty.bootstrap.Bootstrap;
@@ -40,16 +41,13 @@ import io.netty.handler.ssl.ApplicationProtocolNames;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.util.InsecureTrustManagerFactory;
-import io.netty.util.NetUtil;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.Executor;
-import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import javax.net.ssl.SSLException;
@@ -80,12 +78,6 @@ final class HealthProbe {
     /** An empty gRPC message: not compressed, length 0. */
     private static final byte[] EMPTY_GRPC_MESSAGE = new byte[5];
     /** Resolves host names of targets; daemon threads, created on first use. */
-    private static final Executor RESOLVER = Executors.newCachedThreadPool(r -> {
-        Thread t = new Thread(r, "headroom-health-resolver");
-        t.setDaemon(true);
-        return t;
-    });
-
     private final TargetAddress target;
     private final HealthCheckConfig config;
     private final Consumer<ProbeResult> done;
@@ -148,22 +140,8 @@ final class HealthProbe {
                     }
                 });
         timer = loop.schedule(() -> finish(ProbeResult.timeout()), timeoutMillis, TimeUnit.MILLISECONDS);
-        if (NetUtil.isValidIpV4Address(target.host()) || NetUtil.isValidIpV6Address(target.host())) {
-            connect(b, new InetSocketAddress(NetUtil.createInetAddressFromIpAddressString(target.host()), port));
-        } else {
-            // A name lookup may block: do it off the event loop, connect back on it.
-            CompletableFuture.supplyAsync(() -> new InetSocketAddress(target.host(), port), RESOLVER).whenComplete(
-                    (address, error) -> loop.execute(() -> {
-                        if (finished) {
-                            return;
-                        }
-                        if (error != null || address.isUnresolved()) {
-                            finish(ProbeResult.failed("cannot resolve " + target.host()));
-                        } else {
-                            connect(b, address);
-                        }
-                    }));
-        }
+        // A name is looked up off the event loop, as for the data plane's own connections.
+        connect(b.resolver(OffLoopResolver.INSTANCE), InetSocketAddress.createUnresolved(target.host(), port));
     }
 
     /** Whether this check goes over HTTP/2 (an HTTP/HTTPS check of an HTTP2 or GRPC target group). */
@@ -177,7 +155,9 @@ final class HealthProbe {
         (http2() ? Http2Targets.ready(cf) : cf).addListener(f -> {
             if (!f.isSuccess()) {
                 Throwable c = f.cause();
-                finish(c instanceof ConnectTimeoutException ? ProbeResult.timeout() : ProbeResult.failed(message(c)));
+                finish(c instanceof ConnectTimeoutException ? ProbeResult.timeout()
+                        : c instanceof UnknownHostException ? ProbeResult.failed("cannot resolve " + target.host())
+                        : ProbeResult.failed(message(c)));
             } else if (config.protocol() == HealthCheckConfig.Protocol.TCP) {
                 finish(ProbeResult.passed());
             } else if (http2()) {

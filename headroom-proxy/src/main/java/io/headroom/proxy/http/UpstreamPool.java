@@ -48,6 +48,7 @@ public final class UpstreamPool {
         this.bootstrap = new Bootstrap()
                 .group(transport.group())
                 .channel(transport.socketChannel())
+                .resolver(OffLoopResolver.INSTANCE) // a target named by a host name never blocks the loop
                 .option(ChannelOption.AUTO_READ, false)
                 .option(ChannelOption.TCP_NODELAY, true)
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, connectTimeoutMillis);

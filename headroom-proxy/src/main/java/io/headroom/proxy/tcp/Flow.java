@@ -2,6 +2,7 @@ package io.headroom.proxy.tcp;
 
 import io.headroom.core.target.TargetAddress;
 import io.headroom.proxy.http.LazyDeadline;
+import io.headroom.proxy.http.OffLoopResolver;
 import io.headroom.proxy.http.Transport;
 import io.headroom.proxy.target.Target;
 import io.netty.bootstrap.Bootstrap;
@@ -122,6 +123,7 @@ final class Flow implements Runnable {
         Bootstrap b = new Bootstrap()
                 .group(client.eventLoop())
                 .channel(transport.socketChannel())
+                .resolver(OffLoopResolver.INSTANCE)
                 .option(ChannelOption.AUTO_READ, false)
                 .option(ChannelOption.ALLOW_HALF_CLOSURE, true)
                 .option(ChannelOption.TCP_NODELAY, true)

@@ -87,6 +87,15 @@ class HealthCheckerTest {
     }
 
     @Test
+    void aTargetNamedByAHostNameIsCheckedAtTheAddressTheNameHas() throws Exception {
+        try (TestBackend b = new TestBackend()) {
+            ProbeResult r = watch(new TargetAddress("localhost", b.port()), http("/health", 0, "200")).first();
+            assertThat(r).isEqualTo(ProbeResult.passed(200));
+            assertThat(b.lastHost.get()).isEqualTo("localhost:" + b.port());
+        }
+    }
+
+    @Test
     void httpCheckFailsOnACodeOutsideTheMatcher() throws Exception {
         try (TestBackend b = new TestBackend()) {
             b.status(500);
