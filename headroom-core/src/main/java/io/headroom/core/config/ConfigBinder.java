@@ -622,7 +622,8 @@ final class ConfigBinder {
 
     private LoadBalancerConfig loadBalancer(String path, JsonNode value, Map<String, String> names) {
         Node n = Node.open(errors, path, value, "name", "type", "idleTimeoutSeconds", "desyncMitigationMode",
-                "xffHeaderProcessingMode", "xffClientPortEnabled", "accessLog", "listeners");
+                "xffHeaderProcessingMode", "xffClientPortEnabled", "xAmznTlsVersionAndCipherSuiteEnabled", "accessLog",
+                "listeners");
         if (!n.present()) {
             Node.reportEmptyItem(errors, path, value);
             return null;
@@ -634,14 +635,17 @@ final class ConfigBinder {
         DesyncMitigationMode desync = DesyncMitigationMode.DEFENSIVE;
         XffHeaderProcessingMode xff = XffHeaderProcessingMode.APPEND;
         boolean xffClientPort = false;
+        boolean tlsHeaders = false;
         if (network) {
-            onlyFor(n, "desyncMitigationMode", "application load balancers");
-            onlyFor(n, "xffHeaderProcessingMode", "application load balancers");
-            onlyFor(n, "xffClientPortEnabled", "application load balancers");
+            for (String key : List.of("desyncMitigationMode", "xffHeaderProcessingMode", "xffClientPortEnabled",
+                    "xAmznTlsVersionAndCipherSuiteEnabled")) {
+                onlyFor(n, key, "application load balancers");
+            }
         } else {
             desync = n.choice("desyncMitigationMode", DESYNC_MODES, DesyncMitigationMode.DEFENSIVE);
             xff = n.choice("xffHeaderProcessingMode", XFF_MODES, XffHeaderProcessingMode.APPEND);
             xffClientPort = n.bool("xffClientPortEnabled", false);
+            tlsHeaders = n.bool("xAmznTlsVersionAndCipherSuiteEnabled", false);
         }
         Node log = n.obj("accessLog", "enabled", "format", "path", "maxSizeMb", "maxFiles");
         String logPath = log.str("path", "access.log");
@@ -659,7 +663,7 @@ final class ConfigBinder {
                 listeners.add(l);
             }
         }
-        return new LoadBalancerConfig(name, type, idle, desync, xff, xffClientPort, accessLog, listeners);
+        return new LoadBalancerConfig(name, type, idle, desync, xff, xffClientPort, tlsHeaders, accessLog, listeners);
     }
 
     private ListenerConfig listener(String path, JsonNode value, LoadBalancerConfig.Type lbType) {

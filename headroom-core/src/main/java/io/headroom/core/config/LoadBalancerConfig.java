@@ -10,6 +10,7 @@ public record LoadBalancerConfig(
         DesyncMitigationMode desyncMitigationMode,
         XffHeaderProcessingMode xffHeaderProcessingMode,
         boolean xffClientPortEnabled,
+        boolean xAmznTlsVersionAndCipherSuiteEnabled,
         AccessLogConfig accessLog,
         List<ListenerConfig> listeners) {
 

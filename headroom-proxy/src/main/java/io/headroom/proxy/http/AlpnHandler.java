@@ -12,8 +12,8 @@ import org.slf4j.LoggerFactory;
 /**
  * On an HTTPS connection, waits for the TLS handshake and then adds the handlers of the protocol ALPN chose:
  * HTTP/2 ({@code h2}) or HTTP/1.1 (also when the client used no ALPN). Requests that arrived meanwhile are passed
- * on once the handlers are there. With mutual TLS it also reads the client's certificate, once, into the
- * {@link MtlsHeaders} every request of the connection carries to its target.
+ * on once the handlers are there. With mutual TLS (or the load balancer's TLS version and cipher headers) it also
+ * reads the session, once, into the {@link TlsHeaders} every request of the connection carries to its target.
  */
 final class AlpnHandler extends ApplicationProtocolNegotiationHandler {
     private static final Logger log = LoggerFactory.getLogger(AlpnHandler.class);
@@ -39,10 +39,11 @@ final class AlpnHandler extends ApplicationProtocolNegotiationHandler {
 
     @Override
     protected void configurePipeline(ChannelHandlerContext ctx, String protocol) {
-        MtlsHeaders mtls = null;
-        if (mtlsMode != Mode.OFF) {
+        TlsHeaders mtls = null;
+        boolean versionAndCipher = listener.snapshot().tlsVersionAndCipherHeaders;
+        if (mtlsMode != Mode.OFF || versionAndCipher) {
             SslHandler ssl = ctx.pipeline().get(SslHandler.class);
-            mtls = MtlsHeaders.of(mtlsMode, ssl == null ? null : ssl.engine().getSession());
+            mtls = TlsHeaders.of(mtlsMode, ssl == null ? null : ssl.engine().getSession(), versionAndCipher);
         }
         if (ApplicationProtocolNames.HTTP_2.equals(protocol)) {
             Http2Frontend.configure(ctx.pipeline(), listener, pool, mtls);

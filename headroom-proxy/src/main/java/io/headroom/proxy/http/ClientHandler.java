@@ -76,7 +76,7 @@ final class ClientHandler extends ChannelInboundHandlerAdapter implements Reques
     private final UpstreamPool pool;
     private final ResponseEncoder encoder;
     /** The connection's client certificate headers (mutual TLS); null when there are none. */
-    private final MtlsHeaders mtls;
+    private final TlsHeaders mtls;
     private ChannelHandlerContext ctx;
     private InetAddress peer;
     private String peerString;
@@ -140,7 +140,7 @@ final class ClientHandler extends ChannelInboundHandlerAdapter implements Reques
     private ExchangeLog xlog;
 
     /** @param mtls the connection's client certificate headers, or null */
-    ClientHandler(HttpListener listener, UpstreamPool pool, ResponseEncoder encoder, MtlsHeaders mtls) {
+    ClientHandler(HttpListener listener, UpstreamPool pool, ResponseEncoder encoder, TlsHeaders mtls) {
         this.listener = listener;
         this.pool = pool;
         this.encoder = encoder;
@@ -295,7 +295,7 @@ final class ClientHandler extends ChannelInboundHandlerAdapter implements Reques
             return;
         }
         // In every mode, before the rules see the request: only the load balancer speaks for the certificate.
-        MtlsHeaders.removeClientSent(h);
+        TlsHeaders.removeClientSent(h);
         Route<GroupRef> route = snap.router.route(this);
         if (route instanceof Route.Forward<GroupRef> f) {
             xlog.route("forward", f.rulePriority(), null);

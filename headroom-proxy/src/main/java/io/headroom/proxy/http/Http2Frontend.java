@@ -44,7 +44,7 @@ final class Http2Frontend {
      *
      * @param mtls the connection's client certificate headers, which every stream's requests get; or null
      */
-    static void configure(ChannelPipeline p, HttpListener listener, UpstreamPool pool, MtlsHeaders mtls) {
+    static void configure(ChannelPipeline p, HttpListener listener, UpstreamPool pool, TlsHeaders mtls) {
         Http2FrameCodec codec = Http2FrameCodecBuilder.forServer()
                 .initialSettings(Http2Settings.defaultSettings()
                         .maxConcurrentStreams(MAX_CONCURRENT_STREAMS)

@@ -103,7 +103,7 @@ public final class HttpListener {
      *
      * @param mtls the connection's client certificate headers, or null
      */
-    void addHttp1(ChannelPipeline p, MtlsHeaders mtls) {
+    void addHttp1(ChannelPipeline p, TlsHeaders mtls) {
         ResponseEncoder encoder = new ResponseEncoder();
         p.addLast("decoder", new StrictRequestDecoder(() -> snapshot.desyncMode, headerTimeoutNanos));
         p.addLast("encoder", encoder);

@@ -390,18 +390,18 @@ final class RawHeaders extends HttpHeaders {
     }
 
     /**
-     * Removes from {@code h} every field whose name starts with {@code prefix} (lower case ASCII), ignoring case.
-     * On raw fields it works on the bytes and allocates nothing; other headers are iterated once.
+     * Removes from {@code h} every field whose name starts with one of {@code prefixes} (lower case ASCII), ignoring
+     * case. On raw fields it works on the bytes and allocates nothing; other headers are iterated once.
      */
-    static void removeStartingWith(HttpHeaders h, String prefix) {
+    static void removeStartingWith(HttpHeaders h, String... prefixes) {
         if (h instanceof RawHeaders r && r.raw()) {
             for (int i = 0; i < r.count; i++) {
-                if (r.live(i) && r.nameStartsWith(i, prefix)) {
+                if (r.live(i) && r.nameStartsWith(i, prefixes)) {
                     r.removed |= 1L << i;
                 }
             }
             for (int i = 0; i < r.addedLength; i += 2) {
-                if (AsciiString.regionMatches(r.added[i], true, 0, prefix, 0, prefix.length())) {
+                if (startsWith(r.added[i], prefixes)) {
                     r.remove(r.added[i]);
                     i -= 2;
                 }
@@ -411,7 +411,7 @@ final class RawHeaders extends HttpHeaders {
         List<String> found = null;
         for (Iterator<Map.Entry<CharSequence, CharSequence>> it = h.iteratorCharSequence(); it.hasNext(); ) {
             CharSequence name = it.next().getKey();
-            if (AsciiString.regionMatches(name, true, 0, prefix, 0, prefix.length())) {
+            if (startsWith(name, prefixes)) {
                 if (found == null) {
                     found = new ArrayList<>(2);
                 }
@@ -423,9 +423,23 @@ final class RawHeaders extends HttpHeaders {
         }
     }
 
-    private boolean nameStartsWith(int i, String lowerPrefix) {
+    private boolean nameStartsWith(int i, String[] lowerPrefixes) {
         int from = nameStart(i);
-        return nameEnd(i) - from >= lowerPrefix.length() && FieldLines.equalsIgnoreCase(b, from, lowerPrefix);
+        for (String p : lowerPrefixes) {
+            if (nameEnd(i) - from >= p.length() && FieldLines.equalsIgnoreCase(b, from, p)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static boolean startsWith(CharSequence name, String[] lowerPrefixes) {
+        for (String p : lowerPrefixes) {
+            if (AsciiString.regionMatches(name, true, 0, p, 0, p.length())) {
+                return true;
+            }
+        }
+        return false;
     }
 
     @Override

@@ -50,10 +50,14 @@ public final class RoutingSnapshot {
     /** What X-Forwarded-For gets: the client appended (with its port when {@link #xffClientPort}), kept, removed. */
     final XffHeaderProcessingMode xffMode;
     final boolean xffClientPort;
+    /** HTTPS: requests carry x-amzn-tls-version and x-amzn-tls-cipher-suite (for connections made from now on). */
+    final boolean tlsVersionAndCipherHeaders;
 
     private RoutingSnapshot(String loadBalancer, Router<GroupRef> router, LoadBalancerMetrics lb,
                             long idleTimeoutNanos, DesyncMitigationMode desyncMode, int listenerPort, String protocol,
-                            AccessLog accessLog, XffHeaderProcessingMode xffMode, boolean xffClientPort) {
+                            AccessLog accessLog, XffHeaderProcessingMode xffMode, boolean xffClientPort,
+                            boolean tlsVersionAndCipherHeaders) {
+        this.tlsVersionAndCipherHeaders = tlsVersionAndCipherHeaders;
         this.xffMode = xffMode == null ? XffHeaderProcessingMode.APPEND : xffMode;
         this.xffClientPort = xffClientPort;
         this.loadBalancer = loadBalancer;
@@ -113,7 +117,8 @@ public final class RoutingSnapshot {
                 lbConfig.desyncMitigationMode() == null ? DesyncMitigationMode.DEFENSIVE
                         : lbConfig.desyncMitigationMode(),
                 port, listener.protocol() == ListenerConfig.Protocol.HTTPS ? "https" : "http", accessLog,
-                lbConfig.xffHeaderProcessingMode(), lbConfig.xffClientPortEnabled());
+                lbConfig.xffHeaderProcessingMode(), lbConfig.xffClientPortEnabled(),
+                lbConfig.xAmznTlsVersionAndCipherSuiteEnabled());
     }
 
 }

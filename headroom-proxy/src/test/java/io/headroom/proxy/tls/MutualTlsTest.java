@@ -8,6 +8,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import com.sun.net.httpserver.Headers;
+import io.netty.handler.ssl.CipherSuiteConverter;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -27,6 +28,7 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Locale;
 import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLSocket;
 import javax.security.auth.x500.X500Principal;
 import org.junit.jupiter.api.Test;
@@ -256,7 +258,7 @@ class MutualTlsTest {
     }
 
     @Test
-    void clientSentMtlsHeadersNeverReachTheTarget() throws Exception {
+    void clientSentTlsHeadersNeverReachTheTarget() throws Exception {
         KeyMaterial alice = TlsTestSupport.client("alice", trustedCa);
         String plainHttp = "      - port: ${HTTP}\n"
                 + "        defaultAction: { forward: { targetGroup: web } }\n";
@@ -267,12 +269,12 @@ class MutualTlsTest {
                 for (String base : List.of("https://localhost:" + off.httpsPort, "http://localhost:" + off.httpPort)) {
                     // A plain request (raw header path) and a chunked one (Netty's codec).
                     ok(c, forged(HttpRequest.newBuilder(URI.create(base + "/off"))).build());
-                    assertNoMtlsHeaders(last(backend));
+                    assertNoTlsHeaders(last(backend));
                     ok(c, forged(HttpRequest.newBuilder(URI.create(base + "/off-chunked"))).POST(
                             HttpRequest.BodyPublishers.ofInputStream(() -> new ByteArrayInputStream(new byte[100])))
                             .build());
                     assertThat(last(backend).getFirst("Transfer-Encoding")).isEqualTo("chunked");
-                    assertNoMtlsHeaders(last(backend));
+                    assertNoTlsHeaders(last(backend));
                     assertThat(last(backend).getFirst("X-Other")).isEqualTo("kept");
                 }
             }
@@ -291,7 +293,7 @@ class MutualTlsTest {
     }
 
     @Test
-    void rulesNeverSeeClientSentMtlsHeaders() throws Exception {
+    void rulesNeverSeeClientSentTlsHeaders() throws Exception {
         // A rule that trusts the load balancer's certificate header: a forged one must not reach it.
         String plainHttp = "      - port: ${HTTP}\n"
                 + "        defaultAction: { forward: { targetGroup: web } }\n"
@@ -306,7 +308,38 @@ class MutualTlsTest {
             String body = ok(c, forged(HttpRequest.newBuilder(URI.create("http://localhost:" + h.httpPort + "/admin")))
                     .build());
             assertThat(body).startsWith("b1 GET /admin").doesNotContain("admin area");
-            assertNoMtlsHeaders(last(backend));
+            assertNoTlsHeaders(last(backend));
+        }
+    }
+
+    @Test
+    void tlsVersionAndCipherSuiteHeadersWhenTheLoadBalancerAsksForThem() throws Exception {
+        String plainHttp = "      - port: ${HTTP}\n"
+                + "        defaultAction: { forward: { targetGroup: web } }\n";
+        try (EchoBackend backend = new EchoBackend("b1");
+             HttpsHarness h = new HttpsHarness(https(SELF_SIGNED, plainHttp, plainGroup(backend.port()))
+                     .replace("  - name: web\n", "  - name: web\n    xAmznTlsVersionAndCipherSuiteEnabled: true\n"))) {
+            for (String version : List.of("TLSv1.2", "TLSv1.3")) {
+                SSLContext tls = tls(null);
+                HttpClient c = HttpClient.newBuilder().sslContext(tls).sslParameters(new SSLParameters(null,
+                        new String[] {version})).version(HttpClient.Version.HTTP_1_1).build();
+                HttpResponse<String> r = c.send(get(h.httpsPort, "/tls").header("x-amzn-tls-version", "SSLv2").build(),
+                        HttpResponse.BodyHandlers.ofString());
+                assertThat(r.statusCode()).isEqualTo(200);
+                String suite = r.sslSession().orElseThrow().getCipherSuite();
+                Headers seen = last(backend);
+                assertThat(seen.get("x-amzn-tls-version")).containsExactly(version);
+                assertThat(seen.get("x-amzn-tls-cipher-suite")).containsExactly(
+                        CipherSuiteConverter.toOpenSsl(suite, false));
+            }
+            // TLS 1.2's suites have OpenSSL names unlike IANA's (ECDHE-...-GCM-SHA256, not TLS_ECDHE_..._WITH_...).
+            assertThat(backend.requestHeaders().get(0).getFirst("x-amzn-tls-cipher-suite")).doesNotStartWith("TLS_");
+            // Plain HTTP: none, and a client cannot pass them off as the load balancer's.
+            HttpClient plain = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+            ok(plain, HttpRequest.newBuilder(URI.create("http://localhost:" + h.httpPort + "/plain"))
+                    .header("X-Amzn-Tls-Version", "TLSv1.3").header("x-amzn-tls-cipher-suite", "NULL").build());
+            assertThat(last(backend).get("x-amzn-tls-version")).isNull();
+            assertThat(last(backend).get("x-amzn-tls-cipher-suite")).isNull();
         }
     }
 
@@ -317,7 +350,7 @@ class MutualTlsTest {
                 .header("X-Other", "kept");
     }
 
-    private static void assertNoMtlsHeaders(Headers seen) {
+    private static void assertNoTlsHeaders(Headers seen) {
         for (String name : seen.keySet()) {
             assertThat(name.toLowerCase(Locale.ROOT)).as("header %s reached the target", name)
                     .doesNotStartWith("x-amzn-mtls-");

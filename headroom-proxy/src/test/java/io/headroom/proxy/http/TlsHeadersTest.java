@@ -17,20 +17,20 @@ import javax.security.auth.x500.X500Principal;
 import org.junit.jupiter.api.Test;
 
 /** The X-Amzn-Mtls-* headers' encodings, and that client-sent ones go on both header paths. */
-class MtlsHeadersTest {
+class TlsHeadersTest {
     @Test
     void urlEncodingKeepsWhatAwsKeeps() {
-        assertThat(MtlsHeaders.urlEncoded("-----BEGIN CERTIFICATE-----\nMIIB+a/b=c_d.e~f\n").toString())
+        assertThat(TlsHeaders.urlEncoded("-----BEGIN CERTIFICATE-----\nMIIB+a/b=c_d.e~f\n").toString())
                 .isEqualTo("-----BEGIN%20CERTIFICATE-----%0AMIIB+a/b=c_d.e~f%0A");
-        assertThat(MtlsHeaders.urlEncoded("a%b c\r\"ü").toString()).isEqualTo("a%25b%20c%0D%22%C3%BC");
+        assertThat(TlsHeaders.urlEncoded("a%b c\r\"ü").toString()).isEqualTo("a%25b%20c%0D%22%C3%BC");
     }
 
     @Test
     void distinguishedNamesAreRfc2253AndPlainAscii() {
-        assertThat(MtlsHeaders.rfc2253(new X500Principal("CN=client.example, OU=Team 1, O=Example\\, Inc., C=US"))
+        assertThat(TlsHeaders.rfc2253(new X500Principal("CN=client.example, OU=Team 1, O=Example\\, Inc., C=US"))
                 .toString()).isEqualTo("CN=client.example,OU=Team 1,O=Example\\, Inc.,C=US");
         // UTF-8 in a name: escaped as RFC 2253 allows, never raw bytes (or a line break) in a header value.
-        assertThat(MtlsHeaders.rfc2253(new X500Principal("CN=Jürgen")).toString()).isEqualTo("CN=J\\C3\\BCrgen");
+        assertThat(TlsHeaders.rfc2253(new X500Principal("CN=Jürgen")).toString()).isEqualTo("CN=J\\C3\\BCrgen");
     }
 
     @Test
@@ -43,7 +43,7 @@ class MtlsHeadersTest {
             HttpRequest req = ch.readInbound();
             HttpHeaders h = req.headers();
             assertThat(h).isInstanceOf(RawHeaders.class);
-            MtlsHeaders.removeClientSent(h);
+            TlsHeaders.removeClientSent(h);
             assertThat(((RawHeaders) h).raw()).isTrue();
             assertThat(h.size()).isEqualTo(3);
             assertThat(h.get("X-Amzn")).isEqualTo("1");
@@ -67,7 +67,7 @@ class MtlsHeadersTest {
         HttpHeaders h = DefaultHttpHeadersFactory.headersFactory().newHeaders();
         h.add("host", "h").add("x-amzn-mtls-clientcert-leaf", "a").add("X-AMZN-MTLS-CLIENTCERT", "b")
                 .add("x-amzn-mtls-clientcert-leaf", "c").add("x-other", "d");
-        MtlsHeaders.removeClientSent(h);
+        TlsHeaders.removeClientSent(h);
         assertThat(h.names()).containsExactlyInAnyOrder("host", "x-other");
     }
 

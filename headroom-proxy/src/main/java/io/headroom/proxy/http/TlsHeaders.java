@@ -2,11 +2,13 @@ package io.headroom.proxy.http;
 
 import io.headroom.core.config.ListenerConfig.MutualAuthenticationConfig.Mode;
 import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.ssl.CipherSuiteConverter;
 import io.netty.util.AsciiString;
 import java.nio.charset.StandardCharsets;
 import java.security.cert.Certificate;
 import java.security.cert.CertificateEncodingException;
 import java.security.cert.X509Certificate;
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.Locale;
 import javax.net.ssl.SSLPeerUnverifiedException;
@@ -14,9 +16,12 @@ import javax.net.ssl.SSLSession;
 import javax.security.auth.x500.X500Principal;
 
 /**
- * The {@code X-Amzn-Mtls-*} request headers of one client connection of an HTTPS listener with mutual TLS, as
- * AWS ALB sends them to targets. Made once when the handshake ends; every request of the connection (every stream,
- * for HTTP/2) gets the same values:
+ * The request headers that tell targets about one client connection's TLS, as AWS ALB sends them: the client
+ * certificate's with mutual TLS, and the protocol version and cipher suite when the load balancer's
+ * {@code xAmznTlsVersionAndCipherSuiteEnabled} is on ({@code x-amzn-tls-version: TLSv1.3},
+ * {@code x-amzn-tls-cipher-suite} with OpenSSL's name of the suite, e.g. {@code ECDHE-RSA-AES128-GCM-SHA256}). Made
+ * once when the handshake ends; every request of the connection (every stream, for HTTP/2) gets the same values.
+ * With mutual TLS:
  *
  * <ul>
  *   <li>{@code passthrough}: {@code X-Amzn-Mtls-Clientcert}, the whole chain the client sent (leaf first) as
@@ -27,12 +32,14 @@ import javax.security.auth.x500.X500Principal;
  * </ul>
  *
  * URL-encoded as AWS does (Python's {@code quote(pem, safe="+=/")}): letters, digits and {@code - _ . ~ + = /}
- * stay, everything else is {@code %XX}. Whatever {@code X-Amzn-Mtls-*} field a client sends itself is removed
- * first, in every mode ({@link #removeClientSent}).
+ * stay, everything else is {@code %XX}. Whatever {@code X-Amzn-Mtls-*} or {@code X-Amzn-Tls-*} field a client sends
+ * itself is removed first, on every listener ({@link #removeClientSent}).
  */
-final class MtlsHeaders {
-    /** The names' common beginning, lower case. */
-    static final String PREFIX = "x-amzn-mtls-";
+final class TlsHeaders {
+    /** The names' common beginnings, lower case. */
+    static final String[] PREFIXES = {"x-amzn-mtls-", "x-amzn-tls-"};
+    private static final AsciiString TLS_VERSION = AsciiString.cached("x-amzn-tls-version");
+    private static final AsciiString TLS_CIPHER_SUITE = AsciiString.cached("x-amzn-tls-cipher-suite");
     private static final AsciiString CLIENTCERT = AsciiString.cached("X-Amzn-Mtls-Clientcert");
     private static final AsciiString SERIAL_NUMBER = AsciiString.cached("X-Amzn-Mtls-Clientcert-Serial-Number");
     private static final AsciiString ISSUER = AsciiString.cached("X-Amzn-Mtls-Clientcert-Issuer");
@@ -44,7 +51,7 @@ final class MtlsHeaders {
     /** Name, value, name, value, ... */
     private final AsciiString[] fields;
 
-    private MtlsHeaders(AsciiString... fields) {
+    private TlsHeaders(AsciiString... fields) {
         this.fields = fields;
     }
 
@@ -52,7 +59,32 @@ final class MtlsHeaders {
      * The headers for a connection whose handshake just ended; null when the listener does not ask for client
      * certificates or the client sent none.
      */
-    static MtlsHeaders of(Mode mode, SSLSession session) {
+    static TlsHeaders of(Mode mode, SSLSession session) {
+        return of(mode, session, false);
+    }
+
+    /**
+     * As {@link #of(Mode, SSLSession)}, with the protocol version and cipher suite too when {@code versionAndCipher};
+     * null when there is nothing to add.
+     */
+    static TlsHeaders of(Mode mode, SSLSession session, boolean versionAndCipher) {
+        TlsHeaders certificate = certificate(mode, session);
+        if (!versionAndCipher || session == null) {
+            return certificate;
+        }
+        String suite = session.getCipherSuite();
+        String openSsl = CipherSuiteConverter.toOpenSsl(suite, false);
+        AsciiString[] tls = {TLS_VERSION, new AsciiString(session.getProtocol()),
+                TLS_CIPHER_SUITE, new AsciiString(openSsl == null ? suite : openSsl)};
+        if (certificate == null) {
+            return new TlsHeaders(tls);
+        }
+        AsciiString[] all = Arrays.copyOf(certificate.fields, certificate.fields.length + tls.length);
+        System.arraycopy(tls, 0, all, certificate.fields.length, tls.length);
+        return new TlsHeaders(all);
+    }
+
+    private static TlsHeaders certificate(Mode mode, SSLSession session) {
         if (mode == Mode.OFF || session == null) {
             return null;
         }
@@ -70,9 +102,9 @@ final class MtlsHeaders {
             for (Certificate c : chain) {
                 pem.append(pem(c));
             }
-            return new MtlsHeaders(CLIENTCERT, urlEncoded(pem));
+            return new TlsHeaders(CLIENTCERT, urlEncoded(pem));
         }
-        return new MtlsHeaders(
+        return new TlsHeaders(
                 SERIAL_NUMBER, new AsciiString(leaf.getSerialNumber().toString(16).toUpperCase(Locale.ROOT)),
                 ISSUER, rfc2253(leaf.getIssuerX500Principal()),
                 SUBJECT, rfc2253(leaf.getSubjectX500Principal()),
@@ -88,9 +120,12 @@ final class MtlsHeaders {
         }
     }
 
-    /** Removes every {@code X-Amzn-Mtls-*} field: only the load balancer says what the client's certificate is. */
+    /**
+     * Removes every {@code X-Amzn-Mtls-*} and {@code X-Amzn-Tls-*} field: only the load balancer says what the
+     * client's certificate and TLS are.
+     */
     static void removeClientSent(HttpHeaders h) {
-        RawHeaders.removeStartingWith(h, PREFIX);
+        RawHeaders.removeStartingWith(h, PREFIXES);
     }
 
     /** The value of {@code name}, for tests; null when there is none. */
