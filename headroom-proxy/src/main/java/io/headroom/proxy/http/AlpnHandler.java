@@ -39,16 +39,16 @@ final class AlpnHandler extends ApplicationProtocolNegotiationHandler {
 
     @Override
     protected void configurePipeline(ChannelHandlerContext ctx, String protocol) {
-        TlsHeaders mtls = null;
+        TlsHeaders tlsHeaders = null;
         boolean versionAndCipher = listener.snapshot().tlsVersionAndCipherHeaders;
         if (mtlsMode != Mode.OFF || versionAndCipher) {
             SslHandler ssl = ctx.pipeline().get(SslHandler.class);
-            mtls = TlsHeaders.of(mtlsMode, ssl == null ? null : ssl.engine().getSession(), versionAndCipher);
+            tlsHeaders = TlsHeaders.of(mtlsMode, ssl == null ? null : ssl.engine().getSession(), versionAndCipher);
         }
         if (ApplicationProtocolNames.HTTP_2.equals(protocol)) {
-            Http2Frontend.configure(ctx.pipeline(), listener, pool, mtls);
+            Http2Frontend.configure(ctx.pipeline(), listener, pool, tlsHeaders);
         } else if (ApplicationProtocolNames.HTTP_1_1.equals(protocol)) {
-            listener.addHttp1(ctx.pipeline(), mtls);
+            listener.addHttp1(ctx.pipeline(), tlsHeaders);
         } else {
             throw new IllegalStateException("unexpected ALPN protocol " + protocol);
         }

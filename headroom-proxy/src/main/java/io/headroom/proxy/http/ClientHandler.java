@@ -28,6 +28,7 @@ import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.util.AsciiString;
 import io.netty.util.ReferenceCountUtil;
+import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.ArrayDeque;
@@ -75,8 +76,8 @@ final class ClientHandler extends ChannelInboundHandlerAdapter implements Reques
     private final HttpListener listener;
     private final UpstreamPool pool;
     private final ResponseEncoder encoder;
-    /** The connection's client certificate headers (mutual TLS); null when there are none. */
-    private final TlsHeaders mtls;
+    /** The connection's TLS headers (client certificate, version and cipher); null when there are none. */
+    private final TlsHeaders tlsHeaders;
     private ChannelHandlerContext ctx;
     private InetAddress peer;
     private String peerString;
@@ -139,12 +140,12 @@ final class ClientHandler extends ChannelInboundHandlerAdapter implements Reques
     private final Stickiness sticky = new Stickiness(StickyCookies.process());
     private ExchangeLog xlog;
 
-    /** @param mtls the connection's client certificate headers, or null */
-    ClientHandler(HttpListener listener, UpstreamPool pool, ResponseEncoder encoder, TlsHeaders mtls) {
+    /** @param tlsHeaders the connection's TLS headers (client certificate, version and cipher), or null */
+    ClientHandler(HttpListener listener, UpstreamPool pool, ResponseEncoder encoder, TlsHeaders tlsHeaders) {
         this.listener = listener;
         this.pool = pool;
         this.encoder = encoder;
-        this.mtls = mtls;
+        this.tlsHeaders = tlsHeaders;
     }
 
     // ---------------------------------------------------------------- client side
@@ -294,7 +295,7 @@ final class ClientHandler extends ChannelInboundHandlerAdapter implements Reques
             local(Responses.error(405, keepAlive()), 405);
             return;
         }
-        // In every mode, before the rules see the request: only the load balancer speaks for the certificate.
+        // On every listener, before the rules see the request: only the load balancer speaks for the connection's TLS.
         TlsHeaders.removeClientSent(h);
         Route<GroupRef> route = snap.router.route(this);
         if (route instanceof Route.Forward<GroupRef> f) {
@@ -355,8 +356,8 @@ final class ClientHandler extends ChannelInboundHandlerAdapter implements Reques
         if (!h.contains(X_REQUEST_ID)) {
             h.set(X_REQUEST_ID, RequestIds.next());
         }
-        if (mtls != null) {
-            mtls.addTo(h);
+        if (tlsHeaders != null) {
+            tlsHeaders.addTo(h);
         }
         request.setProtocolVersion(HttpVersion.HTTP_1_1);
     }
@@ -365,7 +366,7 @@ final class ClientHandler extends ChannelInboundHandlerAdapter implements Reques
     private String peerWithPort() {
         if (peerWithPort == null) {
             int port = ((InetSocketAddress) ctx.channel().remoteAddress()).getPort();
-            peerWithPort = (peer instanceof java.net.Inet6Address ? "[" + peerString + "]" : peerString) + ":" + port;
+            peerWithPort = (peer instanceof Inet6Address ? "[" + peerString + "]" : peerString) + ":" + port;
         }
         return peerWithPort;
     }

@@ -42,9 +42,9 @@ final class Http2Frontend {
     /**
      * Adds the HTTP/2 handlers at the end of an HTTPS connection's pipeline after ALPN chose {@code h2}.
      *
-     * @param mtls the connection's client certificate headers, which every stream's requests get; or null
+     * @param tlsHeaders the connection's TLS headers (client certificate, version and cipher), which every stream's requests get; or null
      */
-    static void configure(ChannelPipeline p, HttpListener listener, UpstreamPool pool, TlsHeaders mtls) {
+    static void configure(ChannelPipeline p, HttpListener listener, UpstreamPool pool, TlsHeaders tlsHeaders) {
         Http2FrameCodec codec = Http2FrameCodecBuilder.forServer()
                 .initialSettings(Http2Settings.defaultSettings()
                         .maxConcurrentStreams(MAX_CONCURRENT_STREAMS)
@@ -59,7 +59,7 @@ final class Http2Frontend {
                 ResponseEncoder unused = new ResponseEncoder(); // the HTTP/2 codec encodes; ClientHandler wants one
                 ch.pipeline().addLast("codec", new Http2StreamFrameToHttpObjectCodec(true));
                 ch.pipeline().addLast("adapter", new RequestAdapter());
-                ch.pipeline().addLast("handler", new ClientHandler(listener, pool, unused, mtls));
+                ch.pipeline().addLast("handler", new ClientHandler(listener, pool, unused, tlsHeaders));
             }
         }));
         p.addLast("h2-idle", new IdleCloser(codec));

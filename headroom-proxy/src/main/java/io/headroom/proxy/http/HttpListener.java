@@ -101,13 +101,13 @@ public final class HttpListener {
     /**
      * The HTTP/1.1 handlers: all of an HTTP connection's after the meter; after TLS on HTTPS.
      *
-     * @param mtls the connection's client certificate headers, or null
+     * @param tlsHeaders the connection's TLS headers (client certificate, version and cipher), or null
      */
-    void addHttp1(ChannelPipeline p, TlsHeaders mtls) {
+    void addHttp1(ChannelPipeline p, TlsHeaders tlsHeaders) {
         ResponseEncoder encoder = new ResponseEncoder();
         p.addLast("decoder", new StrictRequestDecoder(() -> snapshot.desyncMode, headerTimeoutNanos));
         p.addLast("encoder", encoder);
-        p.addLast("handler", new ClientHandler(this, pool, encoder, mtls));
+        p.addLast("handler", new ClientHandler(this, pool, encoder, tlsHeaders));
     }
 
     /** The snapshot requests start on. */
