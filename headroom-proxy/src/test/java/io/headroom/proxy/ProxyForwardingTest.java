@@ -82,6 +82,33 @@ class ProxyForwardingTest {
     }
 
     @Test
+    void theListenersResponseHeadersAreSetOnTargetAndLoadBalancerResponses() throws Exception {
+        try (TestBackend backend = new TestBackend("a");
+             ProxyHarness h = ProxyHarness.start(ProxyHarness.simple(backend.port()).replace("        protocol: HTTP\n",
+                     "        protocol: HTTP\n"
+                     + "        responseHeaders: { strictTransportSecurity: \"max-age=31536000; includeSubDomains\",\n"
+                     + "          xFrameOptions: DENY, xContentTypeOptions: nosniff, accessControlMaxAge: 600 }\n"
+                     + "        rules:\n"
+                     + "          - priority: 1\n"
+                     + "            conditions: { pathPattern: [\"/teapot\"] }\n"
+                     + "            action: { fixedResponse: { statusCode: 418, contentType: text/plain,"
+                     + " messageBody: tea } }\n"))) {
+            // The target's own X-Frame-Options and Strict-Transport-Security are replaced, not doubled.
+            String framed = h.raw("GET /framed HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+            assertThat(framed).startsWith("HTTP/1.1 200").contains("<p>framed</p>")
+                    .containsOnlyOnce("X-Frame-Options").contains("X-Frame-Options: DENY")
+                    .containsOnlyOnce("Strict-Transport-Security")
+                    .contains("Strict-Transport-Security: max-age=31536000; includeSubDomains")
+                    .contains("X-Content-Type-Options: nosniff").contains("Access-Control-Max-Age: 600");
+            // Through Netty's codec (a chunked response) and on the load balancer's own responses too.
+            assertThat(h.raw("GET /chunked HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"))
+                    .contains("X-Frame-Options: DENY").contains("hello");
+            assertThat(h.raw("GET /teapot HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"))
+                    .startsWith("HTTP/1.1 418").contains("X-Frame-Options: DENY").contains("X-Content-Type-Options: nosniff");
+        }
+    }
+
+    @Test
     void aTargetNamedByAHostNameIsReached() throws Exception {
         try (TestBackend backend = new TestBackend("a");
              ProxyHarness h = ProxyHarness.start(ProxyHarness.simple(backend.port())

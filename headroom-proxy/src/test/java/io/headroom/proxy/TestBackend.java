@@ -222,6 +222,12 @@ final class TestBackend implements AutoCloseable {
                                 + (head ? "" : "spelled")).getBytes(StandardCharsets.US_ASCII));
                         out.flush();
                     }
+                    case "/framed" -> {
+                        // Security headers of its own, for a listener's response headers to replace.
+                        readBody(in, headers, null);
+                        respond(out, 200, "text/html", "<p>framed</p>".getBytes(StandardCharsets.US_ASCII), head,
+                                "X-Frame-Options: ALLOWALL\r\nStrict-Transport-Security: max-age=1\r\n");
+                    }
                     case "/chunked" -> {
                         readBody(in, headers, null);
                         out.write(("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n"

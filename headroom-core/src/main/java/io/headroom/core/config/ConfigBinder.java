@@ -671,7 +671,7 @@ final class ConfigBinder {
         Node n = network
                 ? Node.open(errors, path, value, "address", "port", "protocol", "certificates", "sslPolicy", "defaultAction")
                 : Node.open(errors, path, value, "address", "port", "protocol", "certificates", "sslPolicy",
-                        "mutualAuthentication", "defaultAction", "rules");
+                        "mutualAuthentication", "responseHeaders", "defaultAction", "rules");
         if (!n.present()) {
             Node.reportEmptyItem(errors, path, value);
             return null;
@@ -714,6 +714,8 @@ final class ConfigBinder {
         } else if (!network) { // a network load balancer's listener does not know the key at all
             onlyFor(n, "mutualAuthentication", "HTTPS listeners");
         }
+        Map<String, String> responseHeaders = network ? Map.of()
+                : responseHeaders(n.obj("responseHeaders", ListenerConfig.RESPONSE_HEADERS.keySet().toArray(String[]::new)));
         ActionConfig defaultAction = null;
         if (!n.has("defaultAction")) {
             n.missing("defaultAction");
@@ -756,7 +758,44 @@ final class ConfigBinder {
         }
         rules.sort(Comparator.comparingInt(RuleConfig::priority));
         return new ListenerConfig(address, port == null ? 0 : port, protocol, certificates, sslPolicy, defaultAction, rules,
-                mtls);
+                mtls, responseHeaders);
+    }
+
+    /**
+     * AWS ALB's response headers of a listener, checked as AWS checks them where it says what a value may be; every
+     * value a single line of visible ASCII.
+     */
+    private Map<String, String> responseHeaders(Node n) {
+        Map<String, String> out = new LinkedHashMap<>();
+        ListenerConfig.RESPONSE_HEADERS.forEach((key, header) -> {
+            String v = n.scalar(key, null); // accessControlMaxAge: 600 and accessControlAllowCredentials: true too
+            if (v == null) {
+                return;
+            }
+            String expected = null;
+            if (v.isEmpty() || !v.chars().allMatch(c -> c >= 0x20 && c < 0x7f)) {
+                expected = "a header value: visible ASCII characters and spaces, not empty";
+            } else if (key.equals("strictTransportSecurity") && !v.toLowerCase(Locale.ROOT).contains("max-age=")) {
+                expected = "a Strict-Transport-Security value with max-age, e.g. \"max-age=31536000; includeSubDomains\"";
+            } else if (key.equals("xContentTypeOptions") && !v.equals("nosniff")) {
+                expected = "nosniff";
+            } else if (key.equals("xFrameOptions") && !(v.equals("DENY") || v.equals("SAMEORIGIN")
+                    || v.startsWith("ALLOW-FROM "))) {
+                expected = "DENY | SAMEORIGIN | ALLOW-FROM <uri>";
+            } else if (key.equals("accessControlAllowCredentials") && !v.equals("true")) {
+                expected = "true";
+            } else if (key.equals("accessControlMaxAge") && !v.matches("\\d{1,5}")) {
+                expected = "seconds, 0..86400";
+            } else if (key.equals("accessControlMaxAge") && Integer.parseInt(v) > 86400) {
+                expected = "seconds, 0..86400";
+            }
+            if (expected != null) {
+                errors.add(n.at(key), quote(v) + " (expected: " + expected + ")");
+            } else {
+                out.put(header, v);
+            }
+        });
+        return out;
     }
 
     /** AWS ALB's mutual TLS: {@code trustStore} for verify only (and required there), the flags for verify only. */

@@ -1,11 +1,15 @@
 package io.headroom.core.config;
 
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 
 /**
  * A port and protocol with rules in priority order (sorted ascending by {@link ConfigLoader}) and a default
- * action. {@code address} is 127.0.0.1 unless the file says otherwise.
+ * action. {@code address} is 127.0.0.1 unless the file says otherwise. {@code responseHeaders}: header name to value,
+ * set on every response the listener sends (see {@link #RESPONSE_HEADERS}); empty for none.
  */
 public record ListenerConfig(
         String address,
@@ -15,18 +19,48 @@ public record ListenerConfig(
         String sslPolicy,
         ActionConfig defaultAction,
         List<RuleConfig> rules,
-        MutualAuthenticationConfig mutualAuthentication) {
+        MutualAuthenticationConfig mutualAuthentication,
+        Map<String, String> responseHeaders) {
 
     public ListenerConfig {
         certificates = List.copyOf(certificates);
         rules = List.copyOf(rules);
         mutualAuthentication = Objects.requireNonNullElse(mutualAuthentication, MutualAuthenticationConfig.OFF);
+        responseHeaders = responseHeaders == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(responseHeaders));
     }
 
-    /** A listener without mutual TLS. */
+    /** A listener without mutual TLS or response headers of its own. */
     public ListenerConfig(String address, int port, Protocol protocol, List<CertificateConfig> certificates,
                           String sslPolicy, ActionConfig defaultAction, List<RuleConfig> rules) {
         this(address, port, protocol, certificates, sslPolicy, defaultAction, rules, MutualAuthenticationConfig.OFF);
+    }
+
+    /** A listener without response headers of its own. */
+    public ListenerConfig(String address, int port, Protocol protocol, List<CertificateConfig> certificates,
+                          String sslPolicy, ActionConfig defaultAction, List<RuleConfig> rules,
+                          MutualAuthenticationConfig mutualAuthentication) {
+        this(address, port, protocol, certificates, sslPolicy, defaultAction, rules, mutualAuthentication, Map.of());
+    }
+
+    /**
+     * The keys of {@code responseHeaders} in the config (AWS ALB's listener attributes
+     * {@code routing.http.response.*.header_value}) and the header each sets on every response.
+     */
+    public static final Map<String, String> RESPONSE_HEADERS = responseHeaderNames();
+
+    private static Map<String, String> responseHeaderNames() {
+        Map<String, String> m = new LinkedHashMap<>();
+        m.put("strictTransportSecurity", "Strict-Transport-Security");
+        m.put("accessControlAllowOrigin", "Access-Control-Allow-Origin");
+        m.put("accessControlAllowMethods", "Access-Control-Allow-Methods");
+        m.put("accessControlAllowHeaders", "Access-Control-Allow-Headers");
+        m.put("accessControlAllowCredentials", "Access-Control-Allow-Credentials");
+        m.put("accessControlExposeHeaders", "Access-Control-Expose-Headers");
+        m.put("accessControlMaxAge", "Access-Control-Max-Age");
+        m.put("contentSecurityPolicy", "Content-Security-Policy");
+        m.put("xContentTypeOptions", "X-Content-Type-Options");
+        m.put("xFrameOptions", "X-Frame-Options");
+        return Collections.unmodifiableMap(m);
     }
 
     public enum Protocol { HTTP, HTTPS, TCP, TLS }

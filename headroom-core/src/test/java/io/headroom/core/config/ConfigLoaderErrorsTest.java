@@ -164,6 +164,23 @@ class ConfigLoaderErrorsTest {
                         "loadBalancers[0].idleTimeoutSeconds: 0 (expected: 1..4000)"),
                 Arguments.of(TGS + "loadBalancers: [{name: lb, desyncMitigationMode: strict}]",
                         "loadBalancers[0].desyncMitigationMode: \"strict\" (expected: monitor | defensive | strictest)"),
+                Arguments.of(TGS + "loadBalancers: [{name: lb, listeners: [{port: 8080, responseHeaders: {xFrameOptions: ALLOWALL},"
+                        + " defaultAction: {forward: {targetGroup: web}}}]}]",
+                        "loadBalancers[0].listeners[0].responseHeaders.xFrameOptions: \"ALLOWALL\" (expected: DENY | SAMEORIGIN"
+                        + " | ALLOW-FROM <uri>)"),
+                Arguments.of(TGS + "loadBalancers: [{name: lb, listeners: [{port: 8080, responseHeaders: {accessControlMaxAge: 90000},"
+                        + " defaultAction: {forward: {targetGroup: web}}}]}]",
+                        "loadBalancers[0].listeners[0].responseHeaders.accessControlMaxAge: \"90000\" (expected: seconds, 0..86400)"),
+                Arguments.of(TGS + "loadBalancers: [{name: lb, listeners: [{port: 8080, responseHeaders: {strictTransportSecurity: yes},"
+                        + " defaultAction: {forward: {targetGroup: web}}}]}]",
+                        "loadBalancers[0].listeners[0].responseHeaders.strictTransportSecurity: \"true\" (expected: a"
+                        + " Strict-Transport-Security value with max-age, e.g. \"max-age=31536000; includeSubDomains\")"),
+                Arguments.of(TGS + "loadBalancers: [{name: lb, listeners: [{port: 8080, responseHeaders: {server: off},"
+                        + " defaultAction: {forward: {targetGroup: web}}}]}]",
+                        "loadBalancers[0].listeners[0].responseHeaders.server: unknown key (expected one of:"
+                        + " strictTransportSecurity, accessControlAllowOrigin, accessControlAllowMethods,"
+                        + " accessControlAllowHeaders, accessControlAllowCredentials, accessControlExposeHeaders,"
+                        + " accessControlMaxAge, contentSecurityPolicy, xContentTypeOptions, xFrameOptions)"),
                 Arguments.of(TGS + "loadBalancers: [{name: lb, xffHeaderProcessingMode: keep}]",
                         "loadBalancers[0].xffHeaderProcessingMode: \"keep\" (expected: append | preserve | remove)"),
                 Arguments.of(TGS + "loadBalancers: [{name: lb, accessLog: {format: apache}}]",

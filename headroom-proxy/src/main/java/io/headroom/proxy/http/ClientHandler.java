@@ -462,6 +462,7 @@ final class ClientHandler extends ChannelInboundHandlerAdapter implements Reques
         }
         state = State.LOCAL;
         int code = response.status().code();
+        snap.setResponseHeaders(response.headers());
         lastClientWrite = ctx.writeAndFlush(response);
         xlog.finish(snap, request, group, target, sentNanos, code, false, ctx.pipeline());
         if (!keepAlive) {
@@ -794,6 +795,7 @@ final class ClientHandler extends ChannelInboundHandlerAdapter implements Reques
             h.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
         }
         sticky.onResponse(h, group, target, snap.https);
+        snap.setResponseHeaders(h);
         // Held until the first body message: a small complete body then goes out with the head in one buffer.
         pendingHead = r;
         lastClientWrite = null;

@@ -8,7 +8,12 @@ import io.headroom.core.routing.Router;
 import io.headroom.proxy.accesslog.AccessLog;
 import io.headroom.proxy.target.TargetGroup;
 import io.headroom.proxy.target.TargetGroups;
+import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.ssl.SslContext;
+import io.netty.util.AsciiString;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 
@@ -52,12 +57,24 @@ public final class RoutingSnapshot {
     final boolean xffClientPort;
     /** HTTPS: requests carry x-amzn-tls-version and x-amzn-tls-cipher-suite (for connections made from now on). */
     final boolean tlsVersionAndCipherHeaders;
+    /** The listener's response headers, name, value, name, value, ...; null when it has none. */
+    final AsciiString[] responseHeaders;
 
     private RoutingSnapshot(String loadBalancer, Router<GroupRef> router, LoadBalancerMetrics lb,
                             long idleTimeoutNanos, DesyncMitigationMode desyncMode, int listenerPort, String protocol,
                             AccessLog accessLog, XffHeaderProcessingMode xffMode, boolean xffClientPort,
-                            boolean tlsVersionAndCipherHeaders) {
+                            boolean tlsVersionAndCipherHeaders, Map<String, String> responseHeaders) {
         this.tlsVersionAndCipherHeaders = tlsVersionAndCipherHeaders;
+        if (responseHeaders.isEmpty()) {
+            this.responseHeaders = null;
+        } else {
+            List<AsciiString> fields = new ArrayList<>();
+            responseHeaders.forEach((name, value) -> {
+                fields.add(AsciiString.cached(name));
+                fields.add(AsciiString.cached(value));
+            });
+            this.responseHeaders = fields.toArray(AsciiString[]::new);
+        }
         this.xffMode = xffMode == null ? XffHeaderProcessingMode.APPEND : xffMode;
         this.xffClientPort = xffClientPort;
         this.loadBalancer = loadBalancer;
@@ -70,6 +87,16 @@ public final class RoutingSnapshot {
         this.portString = Integer.toString(listenerPort);
         this.https = "https".equals(protocol);
         this.accessLog = accessLog;
+    }
+
+    /** Sets the listener's response headers on {@code h} (a target's response, or the load balancer's own). */
+    void setResponseHeaders(HttpHeaders h) {
+        AsciiString[] f = responseHeaders;
+        if (f != null) {
+            for (int i = 0; i < f.length; i += 2) {
+                h.set(f[i], f[i + 1]);
+            }
+        }
     }
 
     /**
@@ -118,7 +145,7 @@ public final class RoutingSnapshot {
                         : lbConfig.desyncMitigationMode(),
                 port, listener.protocol() == ListenerConfig.Protocol.HTTPS ? "https" : "http", accessLog,
                 lbConfig.xffHeaderProcessingMode(), lbConfig.xffClientPortEnabled(),
-                lbConfig.xAmznTlsVersionAndCipherSuiteEnabled());
+                lbConfig.xAmznTlsVersionAndCipherSuiteEnabled(), listener.responseHeaders());
     }
 
 }
