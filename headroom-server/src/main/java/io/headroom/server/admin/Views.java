@@ -56,6 +56,9 @@ final class Views {
                 "type", lower(lb.type()),
                 "idleTimeoutSeconds", lb.idleTimeoutSeconds(),
                 "desyncMitigationMode", lower(lb.desyncMitigationMode()),
+                "xffHeaderProcessingMode", lower(lb.xffHeaderProcessingMode()),
+                "xffClientPortEnabled", lb.xffClientPortEnabled(),
+                "xAmznTlsVersionAndCipherSuiteEnabled", lb.xAmznTlsVersionAndCipherSuiteEnabled(),
                 "listeners", lb.listeners().stream().map(Views::listener).toList());
     }
 
@@ -65,6 +68,11 @@ final class Views {
         return obj("address", l.address(),
                 "port", l.port(),
                 "protocol", l.protocol().name(),
+                "mutualAuthentication", obj("mode", lower(l.mutualAuthentication().mode()),
+                        "caCertificatesBundle", l.mutualAuthentication().caCertificatesBundle(),
+                        "ignoreClientCertificateExpiry", l.mutualAuthentication().ignoreClientCertificateExpiry(),
+                        "advertiseTrustStoreCaNames", l.mutualAuthentication().advertiseTrustStoreCaNames()),
+                "responseHeaders", l.responseHeaders(),
                 "defaultAction", action(l.defaultAction()),
                 "rules", rules.stream().map(r -> obj("priority", r.priority(),
                         "conditions", conditions(r.conditions()),

@@ -126,7 +126,13 @@ class AdminApiTest {
 
         JsonNode lb = h.get("/api/v1/load-balancers/web").json();
         assertThat(lb.path("type").asText()).isEqualTo("application");
+        assertThat(lb.path("xffHeaderProcessingMode").asText()).isEqualTo("append");
+        assertThat(lb.path("xffClientPortEnabled").asBoolean()).isFalse();
+        assertThat(lb.path("xAmznTlsVersionAndCipherSuiteEnabled").asBoolean()).isFalse();
         JsonNode l = lb.path("listeners").get(0);
+        assertThat(l.path("mutualAuthentication").path("mode").asText()).isEqualTo("off");
+        assertThat(l.path("responseHeaders").isObject()).isTrue();
+        assertThat(l.path("responseHeaders").size()).isZero();
         assertThat(l.path("address").asText()).isEqualTo("127.0.0.1");
         assertThat(l.path("port").asInt()).isEqualTo(h.lbPort);
         assertThat(l.path("protocol").asText()).isEqualTo("HTTP");
