@@ -109,6 +109,36 @@ class ProxyForwardingTest {
     }
 
     @Test
+    void invalidHeaderFieldsAreDroppedBeforeTheRulesWhenTheLoadBalancerAsks() throws Exception {
+        String rule = "        protocol: HTTP\n"
+                + "        rules:\n"
+                + "          - priority: 1\n"
+                + "            conditions: { httpHeader: { name: X_User, values: [admin] } }\n"
+                + "            action: { fixedResponse: { statusCode: 200, contentType: text/plain, messageBody: admin } }\n";
+        try (TestBackend backend = new TestBackend("a");
+             ProxyHarness h = ProxyHarness.start(withXff("    dropInvalidHeaderFieldsEnabled: true\n", backend.port())
+                     .replace("        protocol: HTTP\n", rule))) {
+            String raw = h.raw("GET /echo HTTP/1.1\r\nHost: x\r\nX_User: admin\r\nX.Trace: 1\r\nX-Kept: yes\r\n"
+                    + "Connection: close\r\n\r\n");
+            assertThat(raw).startsWith("HTTP/1.1 200").doesNotContain("\r\n\r\nadmin");
+            // Through Netty's codec too (a chunked request).
+            h.raw("POST /echo HTTP/1.1\r\nHost: x\r\nX_User: admin\r\nTransfer-Encoding: chunked\r\n"
+                    + "Connection: close\r\n\r\n2\r\nhi\r\n0\r\n\r\n");
+            List<TestBackend.Request> seen = backend.requests();
+            assertThat(seen).hasSize(2);
+            assertThat(seen.get(0).header("x_user")).isNull();
+            assertThat(seen.get(0).header("x.trace")).isNull();
+            assertThat(seen.get(0).header("x-kept")).isEqualTo("yes");
+            assertThat(seen.get(1).header("x_user")).isNull();
+        }
+        // Off (the default): forwarded as sent.
+        try (TestBackend backend = new TestBackend("a"); ProxyHarness h = ProxyHarness.start(ProxyHarness.simple(backend.port()))) {
+            h.raw("GET /echo HTTP/1.1\r\nHost: x\r\nX_User: admin\r\nConnection: close\r\n\r\n");
+            assertThat(backend.requests().get(0).header("x_user")).isEqualTo("admin");
+        }
+    }
+
+    @Test
     void aTargetNamedByAHostNameIsReached() throws Exception {
         try (TestBackend backend = new TestBackend("a");
              ProxyHarness h = ProxyHarness.start(ProxyHarness.simple(backend.port())

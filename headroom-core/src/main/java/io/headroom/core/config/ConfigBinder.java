@@ -622,8 +622,8 @@ final class ConfigBinder {
 
     private LoadBalancerConfig loadBalancer(String path, JsonNode value, Map<String, String> names) {
         Node n = Node.open(errors, path, value, "name", "type", "idleTimeoutSeconds", "desyncMitigationMode",
-                "xffHeaderProcessingMode", "xffClientPortEnabled", "xAmznTlsVersionAndCipherSuiteEnabled", "accessLog",
-                "listeners");
+                "xffHeaderProcessingMode", "xffClientPortEnabled", "xAmznTlsVersionAndCipherSuiteEnabled",
+                "dropInvalidHeaderFieldsEnabled", "accessLog", "listeners");
         if (!n.present()) {
             Node.reportEmptyItem(errors, path, value);
             return null;
@@ -636,9 +636,10 @@ final class ConfigBinder {
         XffHeaderProcessingMode xff = XffHeaderProcessingMode.APPEND;
         boolean xffClientPort = false;
         boolean tlsHeaders = false;
+        boolean dropInvalid = false;
         if (network) {
             for (String key : List.of("desyncMitigationMode", "xffHeaderProcessingMode", "xffClientPortEnabled",
-                    "xAmznTlsVersionAndCipherSuiteEnabled")) {
+                    "xAmznTlsVersionAndCipherSuiteEnabled", "dropInvalidHeaderFieldsEnabled")) {
                 onlyFor(n, key, "application load balancers");
             }
         } else {
@@ -646,6 +647,7 @@ final class ConfigBinder {
             xff = n.choice("xffHeaderProcessingMode", XFF_MODES, XffHeaderProcessingMode.APPEND);
             xffClientPort = n.bool("xffClientPortEnabled", false);
             tlsHeaders = n.bool("xAmznTlsVersionAndCipherSuiteEnabled", false);
+            dropInvalid = n.bool("dropInvalidHeaderFieldsEnabled", false);
         }
         Node log = n.obj("accessLog", "enabled", "format", "path", "maxSizeMb", "maxFiles");
         String logPath = log.str("path", "access.log");
@@ -663,7 +665,8 @@ final class ConfigBinder {
                 listeners.add(l);
             }
         }
-        return new LoadBalancerConfig(name, type, idle, desync, xff, xffClientPort, tlsHeaders, accessLog, listeners);
+        return new LoadBalancerConfig(name, type, idle, desync, xff, xffClientPort, tlsHeaders, dropInvalid, accessLog,
+                listeners);
     }
 
     private ListenerConfig listener(String path, JsonNode value, LoadBalancerConfig.Type lbType) {

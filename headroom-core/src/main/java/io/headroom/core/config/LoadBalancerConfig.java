@@ -11,6 +11,7 @@ public record LoadBalancerConfig(
         XffHeaderProcessingMode xffHeaderProcessingMode,
         boolean xffClientPortEnabled,
         boolean xAmznTlsVersionAndCipherSuiteEnabled,
+        boolean dropInvalidHeaderFieldsEnabled,
         AccessLogConfig accessLog,
         List<ListenerConfig> listeners) {
 

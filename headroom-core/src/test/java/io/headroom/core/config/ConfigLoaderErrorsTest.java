@@ -477,6 +477,8 @@ class ConfigLoaderErrorsTest {
                         "loadBalancers[0].desyncMitigationMode: only allowed for application load balancers"),
                 Arguments.of(TGS + "loadBalancers: [{name: nlb, type: network, xffClientPortEnabled: true}]",
                         "loadBalancers[0].xffClientPortEnabled: only allowed for application load balancers"),
+                Arguments.of(TGS + "loadBalancers: [{name: nlb, type: network, dropInvalidHeaderFieldsEnabled: true}]",
+                        "loadBalancers[0].dropInvalidHeaderFieldsEnabled: only allowed for application load balancers"),
                 Arguments.of(TGS + "loadBalancers: [{name: nlb, type: network, xAmznTlsVersionAndCipherSuiteEnabled: true}]",
                         "loadBalancers[0].xAmznTlsVersionAndCipherSuiteEnabled: only allowed for application load balancers"),
                 Arguments.of(TGS + "loadBalancers: [{name: nlb, type: network, listeners: [{port: 8080, protocol: HTTP, "

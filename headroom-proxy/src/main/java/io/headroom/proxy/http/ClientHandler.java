@@ -297,6 +297,9 @@ final class ClientHandler extends ChannelInboundHandlerAdapter implements Reques
         }
         // On every listener, before the rules see the request: only the load balancer speaks for the connection's TLS.
         TlsHeaders.removeClientSent(h);
+        if (snap.dropInvalidHeaderFields) {
+            RawHeaders.removeWhere(h, RawHeaders.INVALID_NAME);
+        }
         Route<GroupRef> route = snap.router.route(this);
         if (route instanceof Route.Forward<GroupRef> f) {
             xlog.route("forward", f.rulePriority(), null);

@@ -389,19 +389,81 @@ final class RawHeaders extends HttpHeaders {
         return this;
     }
 
+    /** A test of a field's name, on the raw bytes of a head or on a name as a string; one instance per kind. */
+    interface NameTest {
+        boolean test(byte[] b, int from, int to);
+
+        boolean test(CharSequence name);
+    }
+
+    /** Names that start with one of {@code lowerPrefixes} (lower case ASCII), ignoring case. */
+    static NameTest startingWith(String... lowerPrefixes) {
+        return new NameTest() {
+            @Override
+            public boolean test(byte[] b, int from, int to) {
+                for (String p : lowerPrefixes) {
+                    if (to - from >= p.length() && FieldLines.equalsIgnoreCase(b, from, p)) {
+                        return true;
+                    }
+                }
+                return false;
+            }
+
+            @Override
+            public boolean test(CharSequence name) {
+                for (String p : lowerPrefixes) {
+                    if (AsciiString.regionMatches(name, true, 0, p, 0, p.length())) {
+                        return true;
+                    }
+                }
+                return false;
+            }
+        };
+    }
+
     /**
-     * Removes from {@code h} every field whose name starts with one of {@code prefixes} (lower case ASCII), ignoring
-     * case. On raw fields it works on the bytes and allocates nothing; other headers are iterated once.
+     * Names with a character other than a letter, a digit or a hyphen: AWS ALB's "invalid header fields"
+     * ({@code X_Custom}, {@code X.Custom}; RFC 9110 allows them, so the strict parser lets them through).
      */
-    static void removeStartingWith(HttpHeaders h, String... prefixes) {
+    static final NameTest INVALID_NAME = new NameTest() {
+        @Override
+        public boolean test(byte[] b, int from, int to) {
+            for (int k = from; k < to; k++) {
+                if (!valid(b[k])) {
+                    return true;
+                }
+            }
+            return false;
+        }
+
+        @Override
+        public boolean test(CharSequence name) {
+            for (int k = 0; k < name.length(); k++) {
+                if (!valid(name.charAt(k))) {
+                    return true;
+                }
+            }
+            return false;
+        }
+
+        private boolean valid(int c) {
+            return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '-';
+        }
+    };
+
+    /**
+     * Removes from {@code h} every field whose name passes {@code test}. On raw fields it works on the bytes and
+     * allocates nothing; other headers are iterated once.
+     */
+    static void removeWhere(HttpHeaders h, NameTest test) {
         if (h instanceof RawHeaders r && r.raw()) {
             for (int i = 0; i < r.count; i++) {
-                if (r.live(i) && r.nameStartsWith(i, prefixes)) {
+                if (r.live(i) && test.test(r.b, r.nameStart(i), r.nameEnd(i))) {
                     r.removed |= 1L << i;
                 }
             }
             for (int i = 0; i < r.addedLength; i += 2) {
-                if (startsWith(r.added[i], prefixes)) {
+                if (test.test(r.added[i])) {
                     r.remove(r.added[i]);
                     i -= 2;
                 }
@@ -411,7 +473,7 @@ final class RawHeaders extends HttpHeaders {
         List<String> found = null;
         for (Iterator<Map.Entry<CharSequence, CharSequence>> it = h.iteratorCharSequence(); it.hasNext(); ) {
             CharSequence name = it.next().getKey();
-            if (startsWith(name, prefixes)) {
+            if (test.test(name)) {
                 if (found == null) {
                     found = new ArrayList<>(2);
                 }
@@ -421,25 +483,6 @@ final class RawHeaders extends HttpHeaders {
         if (found != null) {
             found.forEach(h::remove);
         }
-    }
-
-    private boolean nameStartsWith(int i, String[] lowerPrefixes) {
-        int from = nameStart(i);
-        for (String p : lowerPrefixes) {
-            if (nameEnd(i) - from >= p.length() && FieldLines.equalsIgnoreCase(b, from, p)) {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    private static boolean startsWith(CharSequence name, String[] lowerPrefixes) {
-        for (String p : lowerPrefixes) {
-            if (AsciiString.regionMatches(name, true, 0, p, 0, p.length())) {
-                return true;
-            }
-        }
-        return false;
     }
 
     @Override

@@ -57,14 +57,18 @@ public final class RoutingSnapshot {
     final boolean xffClientPort;
     /** HTTPS: requests carry x-amzn-tls-version and x-amzn-tls-cipher-suite (for connections made from now on). */
     final boolean tlsVersionAndCipherHeaders;
+    /** Request header fields whose names are not letters, digits and hyphens are dropped (before the rules). */
+    final boolean dropInvalidHeaderFields;
     /** The listener's response headers, name, value, name, value, ...; null when it has none. */
     final AsciiString[] responseHeaders;
 
     private RoutingSnapshot(String loadBalancer, Router<GroupRef> router, LoadBalancerMetrics lb,
                             long idleTimeoutNanos, DesyncMitigationMode desyncMode, int listenerPort, String protocol,
                             AccessLog accessLog, XffHeaderProcessingMode xffMode, boolean xffClientPort,
-                            boolean tlsVersionAndCipherHeaders, Map<String, String> responseHeaders) {
+                            boolean tlsVersionAndCipherHeaders, boolean dropInvalidHeaderFields,
+                            Map<String, String> responseHeaders) {
         this.tlsVersionAndCipherHeaders = tlsVersionAndCipherHeaders;
+        this.dropInvalidHeaderFields = dropInvalidHeaderFields;
         if (responseHeaders.isEmpty()) {
             this.responseHeaders = null;
         } else {
@@ -145,7 +149,8 @@ public final class RoutingSnapshot {
                         : lbConfig.desyncMitigationMode(),
                 port, listener.protocol() == ListenerConfig.Protocol.HTTPS ? "https" : "http", accessLog,
                 lbConfig.xffHeaderProcessingMode(), lbConfig.xffClientPortEnabled(),
-                lbConfig.xAmznTlsVersionAndCipherSuiteEnabled(), listener.responseHeaders());
+                lbConfig.xAmznTlsVersionAndCipherSuiteEnabled(), lbConfig.dropInvalidHeaderFieldsEnabled(),
+                listener.responseHeaders());
     }
 
 }

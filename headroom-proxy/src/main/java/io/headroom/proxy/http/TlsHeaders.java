@@ -36,8 +36,8 @@ import javax.security.auth.x500.X500Principal;
  * itself is removed first, on every listener ({@link #removeClientSent}).
  */
 final class TlsHeaders {
-    /** The names' common beginnings, lower case. */
-    static final String[] PREFIXES = {"x-amzn-mtls-", "x-amzn-tls-"};
+    /** The names of the headers only the load balancer may send (their common beginnings). */
+    private static final RawHeaders.NameTest OURS = RawHeaders.startingWith("x-amzn-mtls-", "x-amzn-tls-");
     private static final AsciiString TLS_VERSION = AsciiString.cached("x-amzn-tls-version");
     private static final AsciiString TLS_CIPHER_SUITE = AsciiString.cached("x-amzn-tls-cipher-suite");
     private static final AsciiString CLIENTCERT = AsciiString.cached("X-Amzn-Mtls-Clientcert");
@@ -125,7 +125,7 @@ final class TlsHeaders {
      * client's certificate and TLS are.
      */
     static void removeClientSent(HttpHeaders h) {
-        RawHeaders.removeStartingWith(h, PREFIXES);
+        RawHeaders.removeWhere(h, OURS);
     }
 
     /** The value of {@code name}, for tests; null when there is none. */

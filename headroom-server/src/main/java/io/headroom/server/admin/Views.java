@@ -59,6 +59,7 @@ final class Views {
                 "xffHeaderProcessingMode", lower(lb.xffHeaderProcessingMode()),
                 "xffClientPortEnabled", lb.xffClientPortEnabled(),
                 "xAmznTlsVersionAndCipherSuiteEnabled", lb.xAmznTlsVersionAndCipherSuiteEnabled(),
+                "dropInvalidHeaderFieldsEnabled", lb.dropInvalidHeaderFieldsEnabled(),
                 "listeners", lb.listeners().stream().map(Views::listener).toList());
     }
 
