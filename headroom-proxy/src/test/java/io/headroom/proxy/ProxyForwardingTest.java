@@ -139,6 +139,19 @@ class ProxyForwardingTest {
     }
 
     @Test
+    void loadBalancerOnlyFieldsAreDroppedFromRequestTrailersToo() throws Exception {
+        try (TestBackend backend = new TestBackend("a"); ProxyHarness h = ProxyHarness.start(ProxyHarness.simple(backend.port()))) {
+            h.raw("POST /echo HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n"
+                    + "2\r\nhi\r\n0\r\nX-Amzn-Mtls-Clientcert-Subject: CN=admin\r\nx-amzn-tls-version: TLSv1.3\r\n"
+                    + "X-Checksum: abc\r\n\r\n");
+            TestBackend.Request seen = backend.requests().get(0);
+            assertThat(seen.header("trailer:x-checksum")).as("other trailer fields go on").isEqualTo("abc");
+            assertThat(seen.header("trailer:x-amzn-mtls-clientcert-subject")).isNull();
+            assertThat(seen.header("trailer:x-amzn-tls-version")).isNull();
+        }
+    }
+
+    @Test
     void aTargetNamedByAHostNameIsReached() throws Exception {
         try (TestBackend backend = new TestBackend("a");
              ProxyHarness h = ProxyHarness.start(ProxyHarness.simple(backend.port())

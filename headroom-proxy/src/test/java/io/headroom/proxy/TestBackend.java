@@ -361,7 +361,12 @@ final class TestBackend implements AutoCloseable {
                 long size = Long.parseLong((semi < 0 ? sizeLine : sizeLine.substring(0, semi)).strip(), 16);
                 if (size == 0) {
                     for (String l = line(in); l != null && !l.isEmpty(); l = line(in)) {
-                        // trailers
+                        // Trailer fields, recorded as "trailer:<name>" among the request's headers.
+                        int c = l.indexOf(':');
+                        if (c > 0) {
+                            headers.put("trailer:" + l.substring(0, c).strip().toLowerCase(Locale.ROOT),
+                                    l.substring(c + 1).strip());
+                        }
                     }
                     return total;
                 }

@@ -404,6 +404,10 @@ final class ClientHandler extends ChannelInboundHandlerAdapter implements Reques
             return;
         }
         boolean last = c instanceof LastHttpContent;
+        if (last && !((LastHttpContent) c).trailingHeaders().isEmpty()) {
+            // A chunked body's trailer fields: the load balancer's own headers are not the client's to send here either.
+            TlsHeaders.removeClientSent(((LastHttpContent) c).trailingHeaders());
+        }
         switch (state) {
             case LOCAL -> {
                 c.release();
