@@ -64,14 +64,8 @@ final class RefreshRun {
      * @param candidates the group's active instances, oldest first; those protected from scale in are left alone (AWS's
      *                   default ScaleInProtectedInstances: Ignore), and with {@code skipMatching} those already on
      *                   {@code launchTemplateVersion}
+     * @param checkpointPercentages ascending, each 1..100 (checked by the caller); empty for none
      */
-    RefreshRun(Collection<Member> candidates, int minHealthyPercentage, int maxHealthyPercentage,
-               int instanceWarmupSeconds, boolean skipMatching, int launchTemplateVersion, Instant now) {
-        this(candidates, minHealthyPercentage, maxHealthyPercentage, instanceWarmupSeconds, skipMatching,
-                launchTemplateVersion, List.of(), 0, now);
-    }
-
-    /** @param checkpointPercentages ascending, each 1..100 (checked by the caller); empty for none */
     RefreshRun(Collection<Member> candidates, int minHealthyPercentage, int maxHealthyPercentage,
                int instanceWarmupSeconds, boolean skipMatching, int launchTemplateVersion,
                List<Integer> checkpointPercentages, int checkpointDelaySeconds, Instant now) {

@@ -56,16 +56,9 @@ final class TlsHeaders {
     }
 
     /**
-     * The headers for a connection whose handshake just ended; null when the listener does not ask for client
-     * certificates or the client sent none.
-     */
-    static TlsHeaders of(Mode mode, SSLSession session) {
-        return of(mode, session, false);
-    }
-
-    /**
-     * As {@link #of(Mode, SSLSession)}, with the protocol version and cipher suite too when {@code versionAndCipher};
-     * null when there is nothing to add.
+     * The headers for a connection whose handshake just ended: the client certificate's when the listener asks for one
+     * and the client sent one, and the protocol version and cipher suite when {@code versionAndCipher}; null when
+     * there is nothing to add.
      */
     static TlsHeaders of(Mode mode, SSLSession session, boolean versionAndCipher) {
         TlsHeaders certificate = certificate(mode, session);
