@@ -9,7 +9,6 @@ import io.headroom.sim.LoadProfile;
 import io.headroom.sim.Simulation;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -43,7 +42,9 @@ public final class SimulateCommand implements Callable<Integer> {
     String group;
 
     @Option(names = "--load", paramLabel = "PROFILE", description = "Segments DURATION@RPS or DURATION@FROM..TO, e.g."
-            + " 10m@20,5m@20..400,30m@400,20m@20 (default), or a CSV file of seconds,requestsPerSecond lines.",
+            + " 10m@20,5m@20..400,30m@400,20m@20 (default), or a CSV file of seconds,requestsPerSecond lines, or access"
+            + " logs (a file or a directory: ALB's, Headroom's, nginx/Apache combined; gzipped too): their requests"
+            + " per second.",
             defaultValue = "10m@20,5m@20..400,30m@400,20m@20")
     String load;
 
@@ -55,8 +56,8 @@ public final class SimulateCommand implements Callable<Integer> {
             description = "From launch until an instance answers its health checks (default: ${DEFAULT-VALUE}).")
     String startup;
 
-    @Option(names = "--start", paramLabel = "TIME", description = "The simulated clock's start, ISO-8601 (default: now,"
-            + " to the minute): scheduled actions see it.")
+    @Option(names = "--start", paramLabel = "TIME", description = "The simulated clock's start, ISO-8601 (default: the"
+            + " first logged second of access logs, else now to the minute): scheduled actions see it.")
     String start;
 
     @Option(names = "--step", paramLabel = "DURATION", defaultValue = "1m",
@@ -101,10 +102,10 @@ public final class SimulateCommand implements Callable<Integer> {
         Instant from;
         Duration every;
         try {
-            Path file = Path.of(load);
-            profile = !load.contains("@") && Files.isRegularFile(file) ? LoadProfile.csv(file) : LoadProfile.parse(load);
+            profile = LoadProfile.from(load);
             model = new Simulation.Model(capacity, duration("--startup", startup), 256L << 20);
-            from = start == null ? Instant.now().truncatedTo(ChronoUnit.MINUTES) : Instant.parse(start);
+            from = start != null ? Instant.parse(start)
+                    : profile.start().orElseGet(() -> Instant.now().truncatedTo(ChronoUnit.MINUTES));
             every = duration("--step", step);
         } catch (IllegalArgumentException | IOException | DateTimeParseException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage());
@@ -143,6 +144,7 @@ public final class SimulateCommand implements Callable<Integer> {
         }
         out.println("Simulated auto scaling group " + name + " of " + (config == null ? "the bundled demo" : config) + " for "
                 + human(profile.duration()) + " from " + from + " (UTC clock below)");
+        profile.source().ifPresent(src -> out.println("load: " + src));
         out.println(String.format(Locale.ROOT, "instance model: %s req/s at 100 %% CPU, ready %s after launch",
                 num(model.instanceCapacityRps()), human(model.startup())));
         out.println();

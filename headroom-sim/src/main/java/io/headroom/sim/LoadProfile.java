@@ -4,9 +4,11 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -26,10 +28,63 @@ public final class LoadProfile {
 
     private final long[] at;       // seconds from the start, ascending; the last is the end
     private final double[] rps;     // the load at each point
+    private final Instant start;    // when the recorded load began (access logs), or null
+    private final String source;    // what it was read from (access logs), or null
 
-    private LoadProfile(long[] at, double[] rps) {
+    private LoadProfile(long[] at, double[] rps, Instant start, String source) {
         this.at = at;
         this.rps = rps;
+        this.start = start;
+        this.source = source;
+    }
+
+    /**
+     * The profile a user wrote on a command line ({@code --load} of {@code headroom simulate}, {@code --profile} of
+     * {@code headroom load}): segments ({@code 10m@20,5m@20..200}), or the path of a CSV file of
+     * {@code seconds,requestsPerSecond} lines, or of an access log (or a directory of them) whose requests per second
+     * become the load (see {@link AccessLogs}).
+     *
+     * @throws IllegalArgumentException naming what is wrong and where
+     * @throws IOException when a file cannot be read
+     */
+    public static LoadProfile from(String spec) throws IOException {
+        if (spec != null && !spec.contains("@")) {
+            Path path = Path.of(spec.strip());
+            if (Files.isDirectory(path) || Files.isRegularFile(path) && AccessLogs.isAccessLog(path)) {
+                return AccessLogs.profile(path);
+            }
+            if (Files.isRegularFile(path)) {
+                return csv(path);
+            }
+            if (spec.contains("/") || spec.contains(".")) {
+                throw new IllegalArgumentException("load profile: " + spec + ": no such file or directory"
+                        + " (expected segments such as 10m@20,5m@20..200, a CSV file or access logs)");
+            }
+        }
+        return parse(spec);
+    }
+
+    /** Per-second request counts from {@code startSecond} on: the load an access log recorded. */
+    static LoadProfile perSecond(Instant startSecond, long[] counts, String source) {
+        long[] a = new long[counts.length + 1];
+        double[] r = new double[counts.length + 1];
+        for (int i = 0; i < counts.length; i++) {
+            a[i] = i;
+            r[i] = counts[i];
+        }
+        a[counts.length] = counts.length; // the end; the last second's load is held up to it
+        r[counts.length] = counts[counts.length - 1];
+        return new LoadProfile(a, r, startSecond, source);
+    }
+
+    /** When the recorded load began: the first second of an access log; empty for segments and CSV files. */
+    public Optional<Instant> start() {
+        return Optional.ofNullable(start);
+    }
+
+    /** What an access-log profile was read from: files, requests and time span; empty for segments and CSV files. */
+    public Optional<String> source() {
+        return Optional.ofNullable(source);
     }
 
     /**
@@ -114,7 +169,7 @@ public final class LoadProfile {
             a[i] = times.get(i);
             r[i] = loads.get(i);
         }
-        return new LoadProfile(a, r);
+        return new LoadProfile(a, r, null, null);
     }
 
     /** Seconds of a duration written {@code 90s}, {@code 10m}, {@code 2h} or combined ({@code 1h30m}). */
