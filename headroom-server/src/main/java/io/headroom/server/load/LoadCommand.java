@@ -1,23 +1,40 @@
 package io.headroom.server.load;
 
+import io.headroom.sim.LoadProfile;
+import java.io.IOException;
+import java.io.PrintWriter;
 import java.net.URI;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
 
-/** {@code headroom load URL --rps N --duration 60s}. */
+/** {@code headroom load URL --rps N --duration 60s}, or {@code headroom load URL --profile SPEC [--speed X]}. */
 @Command(name = "load", mixinStandardHelpOptions = true,
-        description = "Send a bounded open-loop HTTP load (loopback targets only unless --allow-remote).")
+        description = "Send a bounded open-loop HTTP load at a fixed rate or following a load profile"
+                + " (loopback targets only unless --allow-remote).")
 public final class LoadCommand implements Callable<Integer> {
     @Parameters(index = "0", description = "URL to load, e.g. http://127.0.0.1:8080/work?cpuMs=20")
     URI url;
 
-    @Option(names = "--rps", defaultValue = "50", description = "Requests per second (default: ${DEFAULT-VALUE}).")
-    double rps;
+    @Option(names = "--rps", paramLabel = "N", description = "Requests per second (default: 50).")
+    Double rps;
 
-    @Option(names = "--duration", defaultValue = "60s", description = "How long, e.g. 30s, 2m (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--profile", paramLabel = "SPEC", description = "Offer the load of a profile instead, as"
+            + " headroom simulate --load takes it: segments DURATION@RPS or DURATION@FROM..TO (e.g."
+            + " 2m@5,3m@5..40,5m@40), a CSV file of seconds,requestsPerSecond lines, or access logs (a file or a"
+            + " directory): their requests per second.")
+    String profile;
+
+    @Option(names = "--speed", paramLabel = "X", description = "With --profile: play it X times faster, at its rates"
+            + " (--speed 60: a recorded hour in a minute; default: 1, at most 3600).")
+    Double speed;
+
+    @Option(names = "--duration", description = "How long, e.g. 30s, 2m (default: 60s; with --profile: the profile's"
+            + " length over --speed, and --duration caps it).")
     String duration;
 
     @Option(names = "--max-in-flight", defaultValue = "1000", description = "Cap on outstanding requests (default: ${DEFAULT-VALUE}).")
@@ -29,14 +46,52 @@ public final class LoadCommand implements Callable<Integer> {
     @Option(names = "--allow-remote", description = "Allow a target that is not a loopback address.")
     boolean allowRemote;
 
+    @Spec
+    CommandSpec spec;
+
     @Override
     public Integer call() throws Exception {
-        LoadGenerator.Options o = new LoadGenerator.Options(url, rps, parseDuration("--duration", duration), maxInFlight,
-                parseDuration("--timeout", timeout), allowRemote);
-        System.out.printf("load: %s at %.0f req/s for %s%n", url, rps, duration);
-        LoadGenerator.Summary s = LoadGenerator.run(o, sec -> System.out.println(LoadGenerator.format(sec)));
-        LoadGenerator.format(s).forEach(System.out::println);
+        PrintWriter out = spec.commandLine().getOut();
+        LoadGenerator.Options o = options();
+        if (o.profile() == null) {
+            out.printf("load: %s at %s req/s for %s%n", url, LoadGenerator.number(o.rps()), LoadGenerator.text(o.duration()));
+        } else {
+            Duration whole = LoadGenerator.Options.wallLength(o.profile(), o.speed());
+            out.printf("load: %s following %s (%s%s, peak %s req/s, speed %s)%n", url, o.profile().source().orElse(profile),
+                    LoadGenerator.text(o.duration()), o.duration().equals(whole) ? "" : " of " + LoadGenerator.text(whole),
+                    LoadGenerator.number(o.rps()), LoadGenerator.number(o.speed()));
+        }
+        out.flush();
+        LoadGenerator.Summary s = LoadGenerator.run(o, sec -> {
+            out.println(LoadGenerator.format(sec));
+            out.flush();
+        });
+        LoadGenerator.format(s).forEach(out::println);
+        out.flush();
         return 0;
+    }
+
+    /** The options given; an IllegalArgumentException says what is wrong with them. */
+    LoadGenerator.Options options() {
+        Duration cap = duration == null ? null : parseDuration("--duration", duration);
+        Duration limit = parseDuration("--timeout", timeout);
+        if (profile == null) {
+            if (speed != null) {
+                throw new IllegalArgumentException("--speed: only with --profile");
+            }
+            return new LoadGenerator.Options(url, rps == null ? 50 : rps, cap == null ? Duration.ofSeconds(60) : cap,
+                    maxInFlight, limit, allowRemote);
+        }
+        if (rps != null) {
+            throw new IllegalArgumentException("--rps and --profile: pick one");
+        }
+        LoadProfile p;
+        try {
+            p = LoadProfile.from(profile);
+        } catch (IOException e) {
+            throw new IllegalArgumentException("--profile: " + profile + ": cannot read it (" + e + ")");
+        }
+        return LoadGenerator.Options.following(url, p, speed == null ? 1 : speed, cap, maxInFlight, limit, allowRemote);
     }
 
     /** Parses "90s", "2m", "1h", "500ms" or ISO-8601 ("PT30S"). */
