@@ -103,6 +103,8 @@ final class ConfigBinder {
     private static final Map<String, String> METRIC_AGGREGATION_TYPES =
             ordered("Minimum", "Minimum", "Maximum", "Maximum", "Average", "Average");
     private static final Map<String, String> PROTOCOL_VERSIONS = ordered("HTTP1", "HTTP1", "HTTP2", "HTTP2", "GRPC", "GRPC");
+    private static final Map<String, RuleTransformConfig.Type> TRANSFORM_TYPES =
+            Node.names(RuleTransformConfig.Type.class, RuleTransformConfig.Type::awsName);
     private static final Map<String, String> SSL_POLICIES = ordered("recommended", "recommended", "tls13", "tls13");
     private static final Map<String, MutualAuthenticationConfig.Mode> MTLS_MODES =
             Node.names(MutualAuthenticationConfig.Mode.class, e -> e.name().toLowerCase(Locale.ROOT));
@@ -674,7 +676,7 @@ final class ConfigBinder {
         Node n = network
                 ? Node.open(errors, path, value, "address", "port", "protocol", "certificates", "sslPolicy", "defaultAction")
                 : Node.open(errors, path, value, "address", "port", "protocol", "certificates", "sslPolicy",
-                        "mutualAuthentication", "responseHeaders", "defaultAction", "rules");
+                        "mutualAuthentication", "responseHeaders", "defaultAction", "rules", "transforms");
         if (!n.present()) {
             Node.reportEmptyItem(errors, path, value);
             return null;
@@ -725,12 +727,15 @@ final class ConfigBinder {
         } else {
             defaultAction = action(n.at("defaultAction"), n.raw("defaultAction"), lbType);
         }
+        if (n.has("transforms")) {
+            errors.add(n.at("transforms"), DEFAULT_ACTION_TRANSFORMS);
+        }
         List<RuleConfig> rules = new ArrayList<>();
         Map<Integer, String> priorities = new HashMap<>();
         List<JsonNode> items = n.list("rules");
         for (int i = 0; i < items.size(); i++) {
             String p = n.at("rules") + "[" + i + "]";
-            Node r = Node.open(errors, p, items.get(i), "priority", "conditions", "action");
+            Node r = Node.open(errors, p, items.get(i), "priority", "conditions", "action", "transforms");
             if (!r.present()) {
                 Node.reportEmptyItem(errors, p, items.get(i));
                 continue;
@@ -755,8 +760,9 @@ final class ConfigBinder {
             } else {
                 action = action(r.at("action"), r.raw("action"), lbType);
             }
+            List<RuleTransformConfig> transforms = transforms(r, action);
             if (priority != null && action != null) {
-                rules.add(new RuleConfig(priority, conditions, action));
+                rules.add(new RuleConfig(priority, conditions, action, transforms));
             }
         }
         rules.sort(Comparator.comparingInt(RuleConfig::priority));
@@ -987,15 +993,121 @@ final class ConfigBinder {
         }
     }
 
+    // ------------------------------------------------------------------ transforms
+
+    private static final String DEFAULT_ACTION_TRANSFORMS = "not allowed on a listener's default action (as on AWS: "
+            + "a default rule has no transforms; expected: transforms on a rule whose action is forward)";
+
+    /** A rule's transforms (AWS's RuleTransform): at most one url-rewrite and one host-header-rewrite. */
+    private List<RuleTransformConfig> transforms(Node r, ActionConfig action) {
+        if (!r.has("transforms")) {
+            return List.of();
+        }
+        String path = r.at("transforms");
+        List<JsonNode> items = r.list("transforms");
+        if (r.raw("transforms").isArray() && items.isEmpty()) {
+            errors.add(path, "empty (expected: a url-rewrite and/or a host-header-rewrite transform)");
+        }
+        if (action != null && !(action instanceof Forward)) {
+            errors.add(path, "only allowed on rules whose action is forward (a " + (action instanceof Redirect
+                    ? "redirect" : "fixed response") + " never reaches a target, so there is nothing to rewrite)");
+        }
+        List<RuleTransformConfig> out = new ArrayList<>();
+        Map<RuleTransformConfig.Type, String> seen = new HashMap<>();
+        for (int i = 0; i < items.size(); i++) {
+            Node t = Node.open(errors, path + "[" + i + "]", items.get(i), "type", "hostHeaderRewriteConfig",
+                    "urlRewriteConfig");
+            if (!t.present()) {
+                Node.reportEmptyItem(errors, t.path, items.get(i));
+                continue;
+            }
+            if (!t.has("type")) {
+                t.missing("type");
+            }
+            RuleTransformConfig.Type type = t.choice("type", TRANSFORM_TYPES, null);
+            if (type == null) {
+                continue;
+            }
+            String before = seen.putIfAbsent(type, t.path);
+            if (before != null) {
+                errors.add(t.at("type"), quote(type.awsName()) + " is already used by " + before
+                        + " (expected: at most one url-rewrite and one host-header-rewrite per rule)");
+            }
+            for (RuleTransformConfig.Type other : RuleTransformConfig.Type.values()) {
+                if (other != type && t.has(other.configKey())) {
+                    errors.add(t.at(other.configKey()), "not allowed with type: " + type.awsName() + " (expected: "
+                            + type.configKey() + ")");
+                }
+            }
+            if (!t.has(type.configKey())) {
+                errors.add(t.at(type.configKey()), "required for type: " + type.awsName()
+                        + " (expected: { rewrites: [{ regex, replace }] })");
+                continue;
+            }
+            RuleTransformConfig rewrite = rewrite(t.obj(type.configKey(), "rewrites"), type);
+            if (rewrite != null) {
+                out.add(rewrite);
+            }
+        }
+        return out;
+    }
+
+    /** A transform's {@code rewrites}: AWS's API takes a list; Headroom takes exactly one { regex, replace }. */
+    private RuleTransformConfig rewrite(Node c, RuleTransformConfig.Type type) {
+        if (!c.present()) {
+            return null;
+        }
+        if (!c.has("rewrites")) {
+            c.missing("rewrites");
+            return null;
+        }
+        List<JsonNode> items = c.list("rewrites");
+        if (c.raw("rewrites").isArray() && items.size() != 1) {
+            errors.add(c.at("rewrites"), items.size() + " rewrites (expected: exactly 1 { regex, replace })");
+            return null;
+        }
+        if (items.isEmpty()) {
+            return null;
+        }
+        Node w = Node.open(errors, c.at("rewrites") + "[0]", items.get(0), "regex", "replace");
+        if (!w.present()) {
+            Node.reportEmptyItem(errors, w.path, items.get(0));
+            return null;
+        }
+        String regex = w.reqStr("regex");
+        String replace = w.scalar("replace", null);
+        if (replace == null && w.raw("replace") == null) {
+            w.missing("replace");
+        }
+        if (regex == null || replace == null) {
+            return null;
+        }
+        String problem = RuleRegex.problem(regex);
+        if (problem != null) {
+            errors.add(w.at("regex"), (regex.length() > RuleRegex.MAX_LENGTH ? "" : quote(regex) + ": ") + problem);
+            return null;
+        }
+        problem = RuleRegex.replacementProblem(com.google.re2j.Pattern.compile(regex), replace);
+        if (problem != null) {
+            errors.add(w.at("replace"), (replace.length() > RuleRegex.MAX_LENGTH ? "" : quote(replace) + ": ") + problem);
+            return null;
+        }
+        return new RuleTransformConfig(type, regex, replace);
+    }
+
     // ------------------------------------------------------------------ actions
 
     private ActionConfig action(String path, JsonNode value, LoadBalancerConfig.Type lbType) {
         boolean network = lbType == LoadBalancerConfig.Type.NETWORK;
         Node n = network
                 ? Node.open(errors, path, value, "forward")
-                : Node.open(errors, path, value, "forward", "redirect", "fixedResponse");
+                : Node.open(errors, path, value, "forward", "redirect", "fixedResponse", "transforms");
         if (!n.present()) {
             return null;
+        }
+        if (n.has("transforms")) {
+            errors.add(n.at("transforms"), path.endsWith(".defaultAction") ? DEFAULT_ACTION_TRANSFORMS
+                    : "not part of an action (expected: transforms as a key of the rule, next to action)");
         }
         int count = (n.has("forward") ? 1 : 0) + (n.has("redirect") ? 1 : 0) + (n.has("fixedResponse") ? 1 : 0);
         if (count == 0) {

@@ -21,9 +21,10 @@ public sealed interface Route<G> {
      *
      * @param stickiness   target-group stickiness of the forward action (never null; disabled when not configured)
      * @param rulePriority the priority of the matched rule, 0 for the listener's default action
+     * @param transform    the rule's transforms, applied after the target group is chosen; null when none
      */
-    record Forward<G>(List<G> groups, int[] weights, StickinessConfig stickiness, int rulePriority)
-            implements Route<G> {
+    record Forward<G>(List<G> groups, int[] weights, StickinessConfig stickiness, int rulePriority,
+                      RequestTransform transform) implements Route<G> {
 
         public Forward {
             groups = List.copyOf(groups);
@@ -42,6 +43,11 @@ public sealed interface Route<G> {
                 }
             }
             weights = weights.clone();
+        }
+
+        /** A forward without transforms. */
+        public Forward(List<G> groups, int[] weights, StickinessConfig stickiness, int rulePriority) {
+            this(groups, weights, stickiness, rulePriority, null);
         }
 
         /**
@@ -73,18 +79,19 @@ public sealed interface Route<G> {
         @Override
         public boolean equals(Object o) {
             return o instanceof Forward<?> f && groups.equals(f.groups) && Arrays.equals(weights, f.weights)
-                    && stickiness.equals(f.stickiness) && rulePriority == f.rulePriority;
+                    && stickiness.equals(f.stickiness) && rulePriority == f.rulePriority
+                    && Objects.equals(transform, f.transform);
         }
 
         @Override
         public int hashCode() {
-            return Objects.hash(groups, Arrays.hashCode(weights), stickiness, rulePriority);
+            return Objects.hash(groups, Arrays.hashCode(weights), stickiness, rulePriority, transform);
         }
 
         @Override
         public String toString() {
             return "Forward[groups=" + groups + ", weights=" + Arrays.toString(weights) + ", stickiness=" + stickiness
-                    + ", rulePriority=" + rulePriority + "]";
+                    + ", rulePriority=" + rulePriority + ", transform=" + transform + "]";
         }
     }
 

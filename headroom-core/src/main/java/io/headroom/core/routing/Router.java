@@ -74,10 +74,14 @@ public final class Router<G> {
                 throw new IllegalArgumentException(at + ".action: missing");
             }
             ConditionsConfig c = rule.conditions() == null ? ConditionsConfig.none() : rule.conditions();
-            rules.add(new CompiledRule<>(c, compileAction(rule.action(), rule.priority(), targetGroups,
+            if (!rule.transforms().isEmpty() && !(rule.action() instanceof ActionConfig.Forward)) {
+                throw new IllegalArgumentException(at + ".transforms: only allowed on rules whose action is forward");
+            }
+            RequestTransform transform = RequestTransform.compile(rule.transforms(), at + ".transforms");
+            rules.add(new CompiledRule<>(c, compileAction(rule.action(), rule.priority(), transform, targetGroups,
                     at + ".action"), at + ".conditions"));
         }
-        Action<G> dflt = compileAction(listener.defaultAction(), 0, targetGroups, where + ".defaultAction");
+        Action<G> dflt = compileAction(listener.defaultAction(), 0, null, targetGroups, where + ".defaultAction");
         return new Router<>(List.copyOf(rules), dflt);
     }
 
@@ -110,10 +114,10 @@ public final class Router<G> {
         Route<G> resolve(RequestView request);
     }
 
-    private static <G> Action<G> compileAction(ActionConfig action, int priority, Function<String, G> targetGroups,
-            String at) {
+    private static <G> Action<G> compileAction(ActionConfig action, int priority, RequestTransform transform,
+            Function<String, G> targetGroups, String at) {
         if (action instanceof ActionConfig.Forward f) {
-            Route<G> route = compileForward(f, priority, targetGroups, at + ".forward");
+            Route<G> route = compileForward(f, priority, transform, targetGroups, at + ".forward");
             return request -> route;
         }
         if (action instanceof ActionConfig.Redirect r) {
@@ -133,7 +137,7 @@ public final class Router<G> {
     }
 
     private static <G> Route.Forward<G> compileForward(ActionConfig.Forward f, int priority,
-            Function<String, G> targetGroups, String at) {
+            RequestTransform transform, Function<String, G> targetGroups, String at) {
         List<ActionConfig.WeightedTargetGroup> tgs = f.targetGroups();
         if (tgs.isEmpty() || tgs.size() > 5) {
             throw new IllegalArgumentException(at + ".targetGroups: " + tgs.size() + " target groups (expected: 1..5)");
@@ -155,7 +159,7 @@ public final class Router<G> {
             weights[i] = tg.weight();
         }
         StickinessConfig stickiness = f.stickiness() == null ? StickinessConfig.disabled() : f.stickiness();
-        return new Route.Forward<>(groups, weights, stickiness, priority);
+        return new Route.Forward<>(groups, weights, stickiness, priority, transform);
     }
 
     /** One rule's conditions, compiled; checked cheapest first. */

@@ -602,7 +602,7 @@ class ConfigLoaderErrorsTest {
         String yaml = listener(", rules: [{priority: 10, conditions: {pathPattern: [/a]}, action: {forward: {targetGroup: api}}}, "
                 + "{prioritty: 20, conditions: {pathPattern: [/b]}, action: {forward: {targetGroup: api}}}]");
         assertThat(errors(yaml)).containsExactly(
-                "loadBalancers[0].listeners[0].rules[1].prioritty: unknown key (expected one of: priority, conditions, action)",
+                "loadBalancers[0].listeners[0].rules[1].prioritty: unknown key (expected one of: priority, conditions, action, transforms)",
                 "loadBalancers[0].listeners[0].rules[1].priority: required key is missing");
     }
 

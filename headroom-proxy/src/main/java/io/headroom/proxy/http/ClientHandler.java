@@ -1,5 +1,6 @@
 package io.headroom.proxy.http;
 
+import io.headroom.core.routing.RequestTransform;
 import io.headroom.core.routing.RequestView;
 import io.headroom.core.routing.Route;
 import io.headroom.proxy.http.RoutingSnapshot.GroupRef;
@@ -303,6 +304,11 @@ final class ClientHandler extends ChannelInboundHandlerAdapter implements Reques
         Route<GroupRef> route = snap.router.route(this);
         if (route instanceof Route.Forward<GroupRef> f) {
             xlog.route("forward", f.rulePriority(), null);
+            if (f.transform() != null && !transform(f.transform(), h)) {
+                // AWS: a transform whose pattern matched but whose result is unusable is the load balancer's 500.
+                local(Responses.error(500, keepAlive()), 500);
+                return;
+            }
             group = sticky.group(f, h, ThreadLocalRandom.current());
             prepareForward(h);
             target = sticky.target(group.group());
@@ -322,6 +328,39 @@ final class ClientHandler extends ChannelInboundHandlerAdapter implements Reques
             xlog.route("fixed-response", -1, null);
             local(Responses.fixed(fr.statusCode(), fr.contentType(), fr.body(), keepAlive()), fr.statusCode());
         }
+    }
+
+    /**
+     * Applies the matched rule's transforms to what the target will get: the request-target (origin-form, the query
+     * included; an absolute-form target is rewritten as its origin-form) and the Host header value (with its port).
+     * The routing decision stands. False when a transform matched but failed (nothing is changed then).
+     */
+    private boolean transform(RequestTransform t, HttpHeaders h) {
+        String uri = request.uri();
+        String target = uri.startsWith("/") ? uri : originForm();
+        String newTarget = t.url(target);
+        String host = h.get(HttpHeaderNames.HOST);
+        String newHost = t.host(host);
+        if (newTarget == null || newHost == null) {
+            xlog.errorReason("TransformFailed");
+            return false;
+        }
+        if (newTarget != target || newHost != host) {
+            xlog.clientSent(uri, host); // the access log's request is what the client sent
+        }
+        if (newTarget != target) {
+            request.setUri(newTarget);
+        }
+        if (newHost != host) {
+            h.set(HttpHeaderNames.HOST, newHost);
+        }
+        return true;
+    }
+
+    /** The request-target in origin-form: path and query, without an absolute-form's scheme and authority. */
+    private String originForm() {
+        String q = rawQuery();
+        return q == null ? rawPath() : rawPath() + "?" + q;
     }
 
     /** Whether a response made before the request body was read can keep the connection. */

@@ -37,6 +37,10 @@ final class ExchangeLog {
     private int rulePriority = -1;
     private String actions;
     private String redirectUrl;
+    private String errorReason;
+    /** What the client sent, when a rule transform rewrote the request-target or Host (else null: as in the request). */
+    private String clientUri;
+    private String clientHost;
     private String version;
     private long readMark;
     private long writtenMark;
@@ -56,6 +60,9 @@ final class ExchangeLog {
         rulePriority = -1;
         actions = null;
         redirectUrl = null;
+        errorReason = null;
+        clientUri = null;
+        clientHost = null;
     }
 
     /** The route chosen: e.g. ("forward", 10, null) or ("redirect", -1, location). */
@@ -63,6 +70,17 @@ final class ExchangeLog {
         actions = actionsExecuted;
         rulePriority = priority;
         redirectUrl = redirect;
+    }
+
+    /** A rule transform is about to rewrite the request: the log keeps what the client sent. */
+    void clientSent(String uri, String host) {
+        clientUri = uri;
+        clientHost = host;
+    }
+
+    /** The load balancer answered itself for this reason (the access log's error_reason), e.g. TransformFailed. */
+    void errorReason(String reason) {
+        errorReason = reason;
     }
 
     /** The status of the target's final response, -1 before one arrived. */
@@ -108,18 +126,19 @@ final class ExchangeLog {
         AccessLogFields tls = snap.https ? tls(pipeline) : NO_TLS;
         String type = upgraded ? (snap.https ? "wss" : "ws") : snap.protocol;
         HttpHeaders h = request == null ? null : request.headers();
+        boolean rewritten = clientUri != null;
         log.log(new AccessLogEntry(type, startUs + (now - start) / 1000, snap.loadBalancer, clientIp, clientPort,
                 target == null ? null : target.address(), requestTime, targetTime, responseTime, elbStatus,
                 wasSent ? targetStatus : -1, received, sent,
                 request == null ? null : request.method().name(), snap.protocol,
-                h == null ? null : h.get(HttpHeaderNames.HOST), snap.listenerPort,
-                request == null ? null : request.uri(),
+                rewritten ? clientHost : h == null ? null : h.get(HttpHeaderNames.HOST), snap.listenerPort,
+                rewritten ? clientUri : request == null ? null : request.uri(),
                 request == null ? null : version,
                 h == null ? null : h.get(HttpHeaderNames.USER_AGENT),
                 h == null ? null : h.get(HttpHeaderNames.REFERER),
                 tls.cipher, tls.protocol, group == null ? null : group.group().name(),
                 h == null ? null : h.get("x-request-id"), tls.sni, rulePriority, startUs, actions, redirectUrl,
-                null, null, null, connTraceId));
+                errorReason, null, null, connTraceId));
         startNanos = 0;
     }
 

@@ -1,0 +1,111 @@
+package io.headroom.core.config;
+
+import com.google.re2j.Pattern;
+import com.google.re2j.PatternSyntaxException;
+
+/**
+ * The regular expressions of listener rule transforms, as AWS ALB defines them: RE2 syntax (Google's RE2J, which
+ * matches in time linear in the input, so no request can make a pattern backtrack), without lookaheads,
+ * lookbehinds, backreferences, atomic groups, possessive quantifiers, subroutines or recursion (RE2 has none of
+ * them) and without Unicode character classes such as {@code \p{L}} (RE2 has them; AWS refuses them, so do we).
+ *
+ * <p>Replacements are RE2J's ({@code Matcher.replaceFirst}): {@code $0} is the whole match, {@code $1}..{@code $9}
+ * a capture group (more digits are read while they still name a group: {@code $10} is group 10 when there is
+ * one, else group 1 then "0"), {@code ${name}} a named group {@code (?P<name>...)}; a backslash makes the next
+ * character literal ({@code \$1} is "$1"); a {@code $} not followed by a digit or "{" is itself.
+ */
+public final class RuleRegex {
+    /** AWS's limit for {@code Regex} and {@code Replace}. */
+    public static final int MAX_LENGTH = 1024;
+
+    private RuleRegex() {
+    }
+
+    /** Compiles a checked regex; {@link IllegalArgumentException} with {@link #problem}'s words when it is not one. */
+    public static Pattern compile(String regex) {
+        String problem = problem(regex);
+        if (problem != null) {
+            throw new IllegalArgumentException(problem);
+        }
+        return Pattern.compile(regex);
+    }
+
+    /** Null when {@code regex} is one AWS accepts, otherwise what is wrong with it. */
+    public static String problem(String regex) {
+        if (regex == null || regex.isEmpty()) {
+            return "empty (expected: a regular expression)";
+        }
+        if (regex.length() > MAX_LENGTH) {
+            return regex.length() + " characters (expected: at most " + MAX_LENGTH + ")";
+        }
+        String unicode = unicodeClass(regex);
+        if (unicode != null) {
+            return "Unicode character class " + unicode + " is not supported (as on AWS; expected: ASCII classes "
+                    + "such as [a-z], \\w, [[:alpha:]])";
+        }
+        try {
+            Pattern.compile(regex);
+            return null;
+        } catch (PatternSyntaxException e) {
+            // RE2J's words, e.g. "invalid or unsupported Perl syntax: `(?=`" for a lookahead.
+            return e.getDescription() + ": `" + e.getPattern() + "` (expected: RE2 syntax without lookaheads, "
+                    + "lookbehinds, backreferences, atomic groups, possessive quantifiers or recursion)";
+        }
+    }
+
+    /** Null when {@code replace} fits {@code pattern}'s groups, otherwise what is wrong with it. */
+    public static String replacementProblem(Pattern pattern, String replace) {
+        if (replace.length() > MAX_LENGTH) {
+            return replace.length() + " characters (expected: at most " + MAX_LENGTH + ")";
+        }
+        int groups = pattern.groupCount();
+        for (int i = 0; i < replace.length(); i++) {
+            char c = replace.charAt(i);
+            if (c == '\\') {
+                i++; // the next character is literal
+            } else if (c == '$' && i + 1 < replace.length()) {
+                char d = replace.charAt(i + 1);
+                if (d >= '0' && d <= '9' && d - '0' > groups) {
+                    return "$" + d + " refers to a capture group the regex does not have (expected: $0.."
+                            + "$" + Math.min(groups, 9) + ")";
+                }
+                if (d == '{') {
+                    int end = replace.indexOf('}', i + 2);
+                    if (end < 0) {
+                        return "${ without a closing } (expected: ${name} of a named group, or \\$ for a $)";
+                    }
+                    String name = replace.substring(i + 2, end);
+                    if (!pattern.namedGroups().containsKey(name)) {
+                        return "${" + name + "} is not a named group of the regex (expected: one of "
+                                + pattern.namedGroups().keySet() + ")";
+                    }
+                    i = end;
+                }
+            }
+        }
+        return null;
+    }
+
+    /** The first {@code \p..} or {@code \P..} outside {@code \Q..\E}, or null. */
+    private static String unicodeClass(String regex) {
+        for (int i = 0; i < regex.length() - 1; i++) {
+            if (regex.charAt(i) != '\\') {
+                continue;
+            }
+            char next = regex.charAt(i + 1);
+            if (next == 'p' || next == 'P') {
+                int end = i + 2 < regex.length() && regex.charAt(i + 2) == '{' ? regex.indexOf('}', i) : i + 2;
+                return regex.substring(i, end < 0 ? regex.length() : Math.min(end + 1, regex.length()));
+            }
+            if (next == 'Q') {
+                int quoteEnd = regex.indexOf("\\E", i + 2);
+                if (quoteEnd < 0) {
+                    return null;
+                }
+                i = quoteEnd; // then skips the E
+            }
+            i++; // the escaped character
+        }
+        return null;
+    }
+}
