@@ -41,6 +41,28 @@ class ValidateCommandTest {
     }
 
     @Test
+    void printsARuleTransformsRegexErrorWithItsPath() throws Exception {
+        int code = validate("""
+                targetGroups: [{ name: web }]
+                loadBalancers:
+                  - name: lb
+                    listeners:
+                      - port: 8080
+                        defaultAction: { forward: { targetGroup: web } }
+                        rules:
+                          - priority: 10
+                            conditions: { pathPattern: ["/api/*"] }
+                            action: { forward: { targetGroup: web } }
+                            transforms:
+                              - type: url-rewrite
+                                urlRewriteConfig: { rewrites: [{ regex: '^/api/(?!x)', replace: "/" }] }
+                """);
+        assertThat(code).isEqualTo(1);
+        assertThat(err.toString()).contains("loadBalancers[0].listeners[0].rules[0].transforms[0].urlRewriteConfig"
+                + ".rewrites[0].regex: \"^/api/(?!x)\": invalid or unsupported Perl syntax: `(?!`");
+    }
+
+    @Test
     void yamlSyntaxErrorNamesLineAndColumn() throws Exception {
         int code = validate("targetGroups:\n  - name: web\n    healthCheck: { path: /x\n");
         assertThat(code).isEqualTo(1);

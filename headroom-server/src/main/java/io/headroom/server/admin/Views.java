@@ -9,6 +9,7 @@ import io.headroom.core.config.LifecycleHookConfig;
 import io.headroom.core.config.ListenerConfig;
 import io.headroom.core.config.LoadBalancerConfig;
 import io.headroom.core.config.RuleConfig;
+import io.headroom.core.config.RuleTransformConfig;
 import io.headroom.core.config.ScalingPolicyConfig;
 import io.headroom.core.config.ScheduledActionConfig;
 import io.headroom.core.config.StickinessConfig;
@@ -77,7 +78,14 @@ final class Views {
                 "defaultAction", action(l.defaultAction()),
                 "rules", rules.stream().map(r -> obj("priority", r.priority(),
                         "conditions", conditions(r.conditions()),
-                        "action", action(r.action()))).toList());
+                        "action", action(r.action()),
+                        "transforms", r.transforms().stream().map(Views::transform).toList())).toList());
+    }
+
+    /** As AWS's RuleTransform: the type and its one rewrite under the type's config key. */
+    static Map<String, Object> transform(RuleTransformConfig t) {
+        return obj("type", t.type().awsName(),
+                t.type().configKey(), obj("rewrites", List.of(obj("regex", t.regex(), "replace", t.replace()))));
     }
 
     static Map<String, Object> conditions(ConditionsConfig c) {

@@ -139,7 +139,12 @@ class AdminApiTest {
         assertThat(l.path("defaultAction").path("type").asText()).isEqualTo("forward");
         assertThat(l.path("defaultAction").path("forward").path("targetGroups").get(0).path("name").asText()).isEqualTo("web");
         List<JsonNode> rules = list(l.path("rules"));
-        assertThat(rules).extracting(r -> r.path("priority").asInt()).containsExactly(10, 20);
+        assertThat(rules).extracting(r -> r.path("priority").asInt()).containsExactly(10, 20, 30);
+        assertThat(rules.get(0).path("transforms").size()).isZero();
+        JsonNode transform = rules.get(2).path("transforms").get(0);
+        assertThat(transform.path("type").asText()).isEqualTo("url-rewrite");
+        assertThat(transform.path("urlRewriteConfig").path("rewrites").get(0).path("regex").asText()).isEqualTo("^/v1/(.*)$");
+        assertThat(transform.path("urlRewriteConfig").path("rewrites").get(0).path("replace").asText()).isEqualTo("/$1");
         assertThat(rules.get(0).path("conditions").path("pathPattern").get(0).asText()).isEqualTo("/admin/*");
         assertThat(rules.get(0).path("conditions").path("httpRequestMethod").get(0).asText()).isEqualTo("GET");
         assertThat(rules.get(0).path("action").path("type").asText()).isEqualTo("fixed-response");

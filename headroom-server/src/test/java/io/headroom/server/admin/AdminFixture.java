@@ -60,6 +60,12 @@ public final class AdminFixture implements AutoCloseable {
                               - priority: 10
                                 conditions: { pathPattern: ["/admin/*"], httpRequestMethod: [GET] }
                                 action: { fixedResponse: { statusCode: 403, contentType: text/plain, messageBody: forbidden } }
+                              - priority: 30
+                                conditions: { pathPattern: ["/v1/*"] }
+                                action: { forward: { targetGroup: web } }
+                                transforms:
+                                  - type: url-rewrite
+                                    urlRewriteConfig: { rewrites: [{ regex: "^/v1/(.*)$", replace: "/$1" }] }
                     targetGroups:
                       - name: web
                         healthCheck: { path: /health, intervalSeconds: 5, timeoutSeconds: 2, healthyThreshold: 2, unhealthyThreshold: 2 }
