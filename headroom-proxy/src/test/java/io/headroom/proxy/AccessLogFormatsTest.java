@@ -111,6 +111,50 @@ class AccessLogFormatsTest {
     }
 
     @Test
+    void aRewrittenRequestIsLoggedAsTheClientSentItAndAFailedTransformHasItsReason() throws Exception {
+        String rules = """
+                          - priority: 7
+                            conditions: { pathPattern: ["/api/*"] }
+                            action: { forward: { targetGroup: web } }
+                            transforms:
+                              - type: url-rewrite
+                                urlRewriteConfig: { rewrites: [{ regex: "^/api/(.*)$", replace: "/$1" }] }
+                              - type: host-header-rewrite
+                                hostHeaderRewriteConfig: { rewrites: [{ regex: "^.*$", replace: "internal" }] }
+                          - priority: 8
+                            conditions: { pathPattern: ["/bad/*"] }
+                            action: { forward: { targetGroup: web } }
+                            transforms:
+                              - type: url-rewrite
+                                urlRewriteConfig: { rewrites: [{ regex: "^/bad/", replace: "bad" }] }
+                """;
+        try (TestBackend backend = new TestBackend("a");
+             ProxyHarness h = ProxyHarness.start(config("alb", backend.port()).replace("""
+                          - priority: 7
+                            conditions: { pathPattern: ["/api/*"] }
+                            action: { forward: { targetGroup: web } }
+                """, rules))) {
+            assertThat(h.raw("GET /api/items?x=1 HTTP/1.1\r\nHost: example.com\r\nConnection: close\r\n\r\n"))
+                    .startsWith("HTTP/1.1 200");
+            assertThat(h.raw("GET /bad/x HTTP/1.1\r\nHost: example.com\r\nConnection: close\r\n\r\n"))
+                    .startsWith("HTTP/1.1 500");
+            List<String> lines = lines(2);
+            assertThat(backend.requests()).singleElement().satisfies(r -> {
+                assertThat(r.target()).isEqualTo("/items?x=1");
+                assertThat(r.header("host")).isEqualTo("internal");
+            });
+            List<String> ok = splitAlb(lines.get(0));
+            assertThat(ok.get(12)).isEqualTo("GET http://example.com:" + h.port + "/api/items?x=1 HTTP/1.1");
+            assertThat(ok.get(20)).isEqualTo("7");
+            assertThat(ok.get(ALB_FIELDS.indexOf("error_reason"))).isEqualTo("-");
+            List<String> failed = splitAlb(lines.get(1));
+            assertThat(failed.get(8)).isEqualTo("500");
+            assertThat(failed.get(12)).isEqualTo("GET http://example.com:" + h.port + "/bad/x HTTP/1.1");
+            assertThat(failed.get(ALB_FIELDS.indexOf("error_reason"))).isEqualTo("TransformFailed");
+        }
+    }
+
+    @Test
     void albFormatHasAlbsFieldsInAlbsOrder() throws Exception {
         try (TestBackend backend = new TestBackend("a"); ProxyHarness h = ProxyHarness.start(config("alb", backend.port()))) {
             String[] exchange = traffic(h);
