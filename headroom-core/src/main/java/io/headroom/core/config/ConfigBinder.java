@@ -872,10 +872,13 @@ final class ConfigBinder {
             errors.add(n.path, "empty (expected: at least one of hostHeader, pathPattern, httpHeader, "
                     + "httpRequestMethod, queryString, sourceIp)");
         }
-        List<String> hostHeader = values(n, "hostHeader", "[A-Za-z0-9.*?-]{1,128}",
-                "host names with letters, digits, - . * ?, at most 128 characters");
-        List<String> pathPattern = values(n, "pathPattern", "[A-Za-z0-9_\\-.$/~\"'@:+&()!,;=*?%]{1,128}",
-                "paths of at most 128 characters: letters, digits and _ - . $ / ~ \" ' @ : + & ( ) ! , ; = * ? %");
+        List<String> hostHeaderRegex = new ArrayList<>();
+        List<String> hostHeader = valuesOrRegex(n, "hostHeader", "[A-Za-z0-9.*?-]{1,128}",
+                "host names with letters, digits, - . * ?, at most 128 characters", hostHeaderRegex);
+        List<String> pathPatternRegex = new ArrayList<>();
+        List<String> pathPattern = valuesOrRegex(n, "pathPattern", "[A-Za-z0-9_\\-.$/~\"'@:+&()!,;=*?%]{1,128}",
+                "paths of at most 128 characters: letters, digits and _ - . $ / ~ \" ' @ : + & ( ) ! , ; = * ? %",
+                pathPatternRegex);
         List<String> methods = values(n, "httpRequestMethod", "[A-Z_-]{1,40}",
                 "methods in upper case such as GET, HEAD, POST (A-Z, - and _, at most 40 characters)");
         List<String> sourceIp = values(n, "sourceIp", null, null);
@@ -926,11 +929,43 @@ final class ConfigBinder {
                 query.add(new QueryStringCondition(key, val));
             }
         }
-        return new ConditionsConfig(hostHeader, pathPattern, headers, methods, query, sourceIp);
+        return new ConditionsConfig(hostHeader, pathPattern, headers, methods, query, sourceIp, hostHeaderRegex,
+                pathPatternRegex);
+    }
+
+    /**
+     * A hostHeader or pathPattern condition: a list of values (or one value), or ALB's config form
+     * {@code { values: [...] }} / {@code { regexValues: [...] }}; regex values go to {@code regexOut}.
+     */
+    private List<String> valuesOrRegex(Node n, String key, String pattern, String expected, List<String> regexOut) {
+        JsonNode raw = n.raw(key);
+        if (raw == null || !raw.isObject()) {
+            return values(n, key, pattern, expected);
+        }
+        Node c = n.obj(key, "values", "regexValues");
+        if (c.has("values") == c.has("regexValues")) {
+            errors.add(c.path, (c.has("values") ? "both values and regexValues" : "neither values nor regexValues")
+                    + " (expected: one of them, as on AWS)");
+        }
+        regexOut.addAll(regexValues(c));
+        return values(c, "values", pattern, expected);
+    }
+
+    /** ALB's RegexValues: 1 to 5 RE2 regular expressions of at most 128 characters each. */
+    private List<String> regexValues(Node n) {
+        List<String> regexes = values(n, "regexValues", null, null);
+        for (int i = 0; i < regexes.size(); i++) {
+            String r = regexes.get(i);
+            String problem = r.length() > 128 ? r.length() + " characters (expected: at most 128)" : RuleRegex.problem(r);
+            if (problem != null) {
+                errors.add(n.at("regexValues") + "[" + i + "]", (r.length() > 128 ? "" : quote(r) + ": ") + problem);
+            }
+        }
+        return regexes;
     }
 
     private HttpHeaderCondition httpHeader(String path, JsonNode value) {
-        Node h = Node.open(errors, path, value, "name", "values");
+        Node h = Node.open(errors, path, value, "name", "values", "regexValues");
         if (!h.present()) {
             Node.reportEmptyItem(errors, path, value);
             return null;
@@ -939,11 +974,14 @@ final class ConfigBinder {
         if (name != null && !name.matches("[!#$%&'*+.^_`|~0-9A-Za-z-]{1,40}")) {
             errors.add(h.at("name"), quote(name) + " (expected: a header name of at most 40 characters)");
         }
-        if (!h.has("values")) {
+        if (h.has("values") && h.has("regexValues")) {
+            errors.add(h.path, "both values and regexValues (expected: one of them, as on AWS)");
+        } else if (!h.has("values") && !h.has("regexValues")) {
             h.missing("values");
         }
         List<String> values = values(h, "values", "[\\x20-\\x7e]{1,128}", "printable values of at most 128 characters");
-        return name == null ? null : new HttpHeaderCondition(name, values);
+        List<String> regexes = regexValues(h);
+        return name == null ? null : new HttpHeaderCondition(name, values, regexes);
     }
 
     /** A condition's value list: 1 to 5 values (AWS), each matching {@code pattern}. */

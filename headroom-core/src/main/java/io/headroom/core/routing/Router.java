@@ -1,9 +1,11 @@
 package io.headroom.core.routing;
 
+import com.google.re2j.Pattern;
 import io.headroom.core.config.ActionConfig;
 import io.headroom.core.config.ConditionsConfig;
 import io.headroom.core.config.ListenerConfig;
 import io.headroom.core.config.RuleConfig;
+import io.headroom.core.config.RuleRegex;
 import io.headroom.core.config.StickinessConfig;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -38,7 +40,7 @@ public final class Router<G> {
     private Router(List<CompiledRule<G>> rules, Action<G> defaultAction) {
         this.rules = rules;
         this.defaultAction = defaultAction;
-        this.needsPath = rules.stream().anyMatch(r -> r.paths.length > 0);
+        this.needsPath = rules.stream().anyMatch(r -> r.paths.length > 0 || r.pathRegexes.length > 0);
         this.needsSource = rules.stream().anyMatch(r -> r.cidrs.length > 0);
     }
 
@@ -167,9 +169,12 @@ public final class Router<G> {
         final String[] methods;
         final Glob[] hosts;
         final Glob[] paths;
+        final Pattern[] hostRegexes;  // ALB's RegexValues: matched against the whole Host value, its port included
+        final Pattern[] pathRegexes;  // against the normalised path
         final Cidr[] cidrs;
         final String[] headerNames;
         final Glob[][] headerValues;
+        final Pattern[][] headerRegexes; // per header condition: its regex values (empty when it has values)
         final QueryMatcher query; // null when absent
         final Action<G> action;
 
@@ -183,6 +188,8 @@ public final class Router<G> {
             }
             this.hosts = globs(c.hostHeader(), true, false, at + ".hostHeader");
             this.paths = globs(c.pathPattern(), false, false, at + ".pathPattern");
+            this.hostRegexes = regexes(c.hostHeaderRegex(), at + ".hostHeader.regexValues");
+            this.pathRegexes = regexes(c.pathPatternRegex(), at + ".pathPattern.regexValues");
             this.cidrs = new Cidr[c.sourceIp().size()];
             for (int i = 0; i < cidrs.length; i++) {
                 try {
@@ -194,17 +201,19 @@ public final class Router<G> {
             int h = c.httpHeader().size();
             this.headerNames = new String[h];
             this.headerValues = new Glob[h][];
+            this.headerRegexes = new Pattern[h][];
             for (int i = 0; i < h; i++) {
                 ConditionsConfig.HttpHeaderCondition hc = c.httpHeader().get(i);
                 String hat = at + ".httpHeader[" + i + "]";
                 if (hc.name() == null || hc.name().isBlank()) {
                     throw new IllegalArgumentException(hat + ".name: empty (expected: a header name)");
                 }
-                if (hc.values().isEmpty()) {
+                if (hc.values().isEmpty() && hc.regexValues().isEmpty()) {
                     throw new IllegalArgumentException(hat + ".values: empty (expected: at least one value)");
                 }
                 headerNames[i] = hc.name().strip();
                 headerValues[i] = globs(hc.values(), true, false, hat + ".values");
+                headerRegexes[i] = regexes(hc.regexValues(), hat + ".regexValues");
             }
             int q = c.queryString().size();
             if (q == 0) {
@@ -223,6 +232,18 @@ public final class Router<G> {
                 }
                 this.query = new QueryMatcher(keys, values);
             }
+        }
+
+        private static Pattern[] regexes(List<String> regexes, String at) {
+            Pattern[] out = new Pattern[regexes.size()];
+            for (int i = 0; i < out.length; i++) {
+                try {
+                    out[i] = RuleRegex.compile(regexes.get(i));
+                } catch (IllegalArgumentException e) {
+                    throw new IllegalArgumentException(at + "[" + i + "]: " + e.getMessage(), e);
+                }
+            }
+            return out;
         }
 
         private static Glob[] globs(List<String> patterns, boolean ignoreCase, boolean escapes, String at) {
@@ -247,14 +268,20 @@ public final class Router<G> {
                     return false;
                 }
             }
+            if (hostRegexes.length > 0 && !anyFind(hostRegexes, request.host())) {
+                return false;
+            }
             if (paths.length > 0 && !anyMatch(paths, normalizedPath, 0, normalizedPath.length())) {
+                return false;
+            }
+            if (pathRegexes.length > 0 && !anyFind(pathRegexes, normalizedPath)) {
                 return false;
             }
             if (cidrs.length > 0 && !anyContains(cidrs, source)) {
                 return false;
             }
             for (int i = 0; i < headerNames.length; i++) {
-                if (!headerMatches(headerValues[i], request.headers(headerNames[i]))) {
+                if (!headerMatches(headerValues[i], headerRegexes[i], request.headers(headerNames[i]))) {
                     return false;
                 }
             }
@@ -291,13 +318,26 @@ public final class Router<G> {
             return false;
         }
 
-        private static boolean headerMatches(Glob[] globs, List<String> values) {
+        private static boolean headerMatches(Glob[] globs, Pattern[] regexes, List<String> values) {
             if (values == null) {
                 return false;
             }
             for (int i = 0, n = values.size(); i < n; i++) {
                 String v = values.get(i);
-                if (v != null && anyMatch(globs, v, 0, v.length())) {
+                if (v != null && (anyMatch(globs, v, 0, v.length()) || anyFind(regexes, v))) {
+                    return true;
+                }
+            }
+            return false;
+        }
+
+        /** Whether a regex finds a match anywhere in {@code s} (anchor with ^ and $ for the whole value). */
+        private static boolean anyFind(Pattern[] regexes, String s) {
+            if (s == null) {
+                return false;
+            }
+            for (Pattern p : regexes) {
+                if (p.matcher(s).find()) {
                     return true;
                 }
             }

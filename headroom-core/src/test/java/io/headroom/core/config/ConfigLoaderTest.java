@@ -472,7 +472,8 @@ class ConfigLoaderTest {
         ListenerConfig l = c.loadBalancers().get(0).listeners().get(0);
         assertThat(l.port()).isEqualTo(8080);
         assertThat(l.rules()).extracting(r -> r.action().getClass().getSimpleName())
-                .containsExactly("Forward", "Forward", "Forward", "Redirect", "FixedResponse");
+                .containsExactly("Forward", "Forward", "Forward", "Forward", "Redirect", "FixedResponse");
+        assertThat(l.rules().get(3).conditions().hostHeaderRegex()).containsExactly("^(www\\.)?api\\.example\\.com:8443$");
         assertThat(l.rules().get(1).transforms()).containsExactly(
                 new RuleTransformConfig(RuleTransformConfig.Type.URL_REWRITE, "^/v1/(.*)$", "/$1"),
                 new RuleTransformConfig(RuleTransformConfig.Type.HOST_HEADER_REWRITE, "^[^:]+", "api.internal"));

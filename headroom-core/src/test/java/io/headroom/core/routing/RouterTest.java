@@ -224,6 +224,47 @@ class RouterTest {
     }
 
     @Nested
+    class RegexValues {
+        private final Router<String> r = router(
+                rule(1, new ConditionsConfig(List.of(), List.of(), List.of(), List.of(), List.of(), List.of(),
+                        List.of("^api\\.example\\.com:8443$", "^admin\\."), List.of()), "api"),
+                rule(2, new ConditionsConfig(List.of(), List.of(), List.of(), List.of(), List.of(), List.of(),
+                        List.of(), List.of("^/v[0-9]+/items$")), "canary"),
+                rule(3, new ConditionsConfig(List.of(), List.of(), List.of(new HttpHeaderCondition("X-Version",
+                        List.of(), List.of("^2\\.[0-9]+$"))), List.of(), List.of(), List.of()), "admin"));
+
+        @Test
+        void aHostRegexSeesTheWholeHostValueWithItsPort() {
+            assertThat(target(r, TestRequest.get("/").host("api.example.com:8443"))).isEqualTo("tg-api");
+            assertThat(target(r, TestRequest.get("/").host("api.example.com"))).isEqualTo("tg-web");
+            assertThat(target(r, TestRequest.get("/").host("admin.example.com:80"))).isEqualTo("tg-api");
+            assertThat(target(r, TestRequest.get("/"))).isEqualTo("tg-web");
+        }
+
+        @Test
+        void aPathRegexFindsInTheNormalisedPathAndIsCaseSensitive() {
+            assertThat(target(r, TestRequest.get("/v12/items?x=1"))).isEqualTo("tg-canary");
+            assertThat(target(r, TestRequest.get("/v1/a/../items"))).isEqualTo("tg-canary");
+            assertThat(target(r, TestRequest.get("/V1/items"))).isEqualTo("tg-web");
+            assertThat(target(r, TestRequest.get("/v1/items/x"))).isEqualTo("tg-web");
+        }
+
+        @Test
+        void aHeaderRegexMatchesAnyValueOfTheHeader() {
+            assertThat(target(r, TestRequest.get("/").header("x-version", "1.0").header("X-Version", "2.31")))
+                    .isEqualTo("tg-admin");
+            assertThat(target(r, TestRequest.get("/").header("X-Version", "2.x"))).isEqualTo("tg-web");
+        }
+
+        @Test
+        void anInvalidRegexFailsTheCompileNamingTheCondition() {
+            assertThatThrownBy(() -> router(rule(1, new ConditionsConfig(List.of(), List.of(), List.of(), List.of(),
+                    List.of(), List.of(), List.of(), List.of("(?<=a)b")), "api")))
+                    .hasMessageStartingWith("listener :80 rules[priority=1].conditions.pathPattern.regexValues[0]: ");
+        }
+    }
+
+    @Nested
     class HttpRequestMethod {
         private final Router<String> r = router(rule(1, method("GET", "HEAD"), "api"));
 

@@ -6,6 +6,9 @@ import io.headroom.core.metrics.MetricRegistry;
 import io.headroom.proxy.ProxyServer;
 import io.headroom.proxy.target.TargetGroups;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.net.Socket;
+import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.http.HttpClient;
@@ -53,6 +56,26 @@ final class HttpsHarness implements AutoCloseable {
     }
 
     /** A counter of load balancer "web". */
+    /** Sends {@code request} as it is on a new connection to the HTTP listener and reads until the proxy closes it. */
+    String exchange(String request) throws IOException {
+        try (Socket s = new Socket(InetAddress.getLoopbackAddress(), httpPort)) {
+            s.setSoTimeout(10_000);
+            OutputStream out = s.getOutputStream();
+            out.write(request.getBytes(StandardCharsets.ISO_8859_1));
+            out.flush();
+            return new String(s.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
+        }
+    }
+
+    /** One GET on a new connection to the HTTP listener ({@code Connection: close}), with extra header lines. */
+    String get(String target, String host, String... headerLines) throws IOException {
+        StringBuilder req = new StringBuilder("GET " + target + " HTTP/1.1\r\nHost: " + host + "\r\n");
+        for (String m : headerLines) {
+            req.append(m).append("\r\n");
+        }
+        return exchange(req.append("Connection: close\r\n\r\n").toString());
+    }
+
     long lbCounter(String metric) {
         return metrics.counter(io.headroom.core.metrics.MetricKey.of(metric,
                 io.headroom.core.metrics.Dimensions.of("LoadBalancer", "web"))).sum();

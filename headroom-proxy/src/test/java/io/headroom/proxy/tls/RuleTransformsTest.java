@@ -5,15 +5,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.IOException;
-import java.io.OutputStream;
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.List;
@@ -122,24 +118,12 @@ class RuleTransformsTest {
         h2.close();
     }
 
-    /** One HTTP/1.1 request on a new connection (the proxy closes it after the response); the whole response. */
     private String raw(String target, String host, String... more) throws IOException {
-        StringBuilder req = new StringBuilder("GET " + target + " HTTP/1.1\r\nHost: " + host + "\r\n");
-        for (String m : more) {
-            req.append(m).append("\r\n");
-        }
-        req.append("Connection: close\r\n\r\n");
-        return send(req.toString());
+        return h.get(target, host, more);
     }
 
     private String send(String request) throws IOException {
-        try (Socket s = new Socket(InetAddress.getLoopbackAddress(), h.httpPort)) {
-            s.setSoTimeout(10_000);
-            OutputStream out = s.getOutputStream();
-            out.write(request.getBytes(StandardCharsets.ISO_8859_1));
-            out.flush();
-            return new String(s.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
-        }
+        return h.exchange(request);
     }
 
     @Test

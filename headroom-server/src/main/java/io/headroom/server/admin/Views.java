@@ -89,9 +89,12 @@ final class Views {
     }
 
     static Map<String, Object> conditions(ConditionsConfig c) {
-        return obj("hostHeader", c.hostHeader(),
-                "pathPattern", c.pathPattern(),
-                "httpHeader", c.httpHeader().stream().map(h -> obj("name", h.name(), "values", h.values())).toList(),
+        // A condition with regex values reads as it is written in the config: { regexValues: [...] }.
+        return obj("hostHeader", c.hostHeaderRegex().isEmpty() ? c.hostHeader() : obj("regexValues", c.hostHeaderRegex()),
+                "pathPattern", c.pathPatternRegex().isEmpty() ? c.pathPattern() : obj("regexValues", c.pathPatternRegex()),
+                "httpHeader", c.httpHeader().stream().map(h -> h.regexValues().isEmpty()
+                        ? obj("name", h.name(), "values", h.values())
+                        : obj("name", h.name(), "regexValues", h.regexValues())).toList(),
                 "httpRequestMethod", c.httpRequestMethod(),
                 "queryString", c.queryString().stream().map(q -> obj("key", q.key(), "value", q.value())).toList(),
                 "sourceIp", c.sourceIp());

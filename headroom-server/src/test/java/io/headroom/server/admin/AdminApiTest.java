@@ -146,6 +146,8 @@ class AdminApiTest {
         assertThat(transform.path("urlRewriteConfig").path("rewrites").get(0).path("regex").asText()).isEqualTo("^/v1/(.*)$");
         assertThat(transform.path("urlRewriteConfig").path("rewrites").get(0).path("replace").asText()).isEqualTo("/$1");
         assertThat(rules.get(0).path("conditions").path("pathPattern").get(0).asText()).isEqualTo("/admin/*");
+        assertThat(rules.get(2).path("conditions").path("hostHeader").path("regexValues").get(0).asText()).isEqualTo("^api\\.");
+        assertThat(rules.get(2).path("conditions").path("pathPattern").get(0).asText()).isEqualTo("/v1/*");
         assertThat(rules.get(0).path("conditions").path("httpRequestMethod").get(0).asText()).isEqualTo("GET");
         assertThat(rules.get(0).path("action").path("type").asText()).isEqualTo("fixed-response");
         assertThat(rules.get(0).path("action").path("fixedResponse").path("statusCode").asInt()).isEqualTo(403);

@@ -61,7 +61,7 @@ public final class AdminFixture implements AutoCloseable {
                                 conditions: { pathPattern: ["/admin/*"], httpRequestMethod: [GET] }
                                 action: { fixedResponse: { statusCode: 403, contentType: text/plain, messageBody: forbidden } }
                               - priority: 30
-                                conditions: { pathPattern: ["/v1/*"] }
+                                conditions: { pathPattern: ["/v1/*"], hostHeader: { regexValues: ['^api\\.'] } }
                                 action: { forward: { targetGroup: web } }
                                 transforms:
                                   - type: url-rewrite
