@@ -44,6 +44,10 @@ public class RouterBenchmark {
     @Param({"first", "middle", "last", "none"})
     public String match;
 
+    /** The rules' values: ALB's wildcards, or the same conditions written as regex values (RE2J). */
+    @Param({"wildcards", "regex"})
+    public String values;
+
     private Router<String> router;
     private Request request;
 
@@ -51,7 +55,8 @@ public class RouterBenchmark {
     public void setUp() throws UnknownHostException {
         List<RuleConfig> rules = new ArrayList<>(RULES);
         for (int i = 0; i < RULES; i++) {
-            rules.add(new RuleConfig(i + 1, conditions(i), ActionConfig.Forward.to("tg" + i)));
+            rules.add(new RuleConfig(i + 1, values.equals("regex") ? regexConditions(i) : conditions(i),
+                    ActionConfig.Forward.to("tg" + i)));
         }
         ListenerConfig listener = new ListenerConfig("127.0.0.1", 8080, ListenerConfig.Protocol.HTTP, List.of(), null,
                 ActionConfig.Forward.to("default"), rules);
@@ -88,6 +93,22 @@ public class RouterBenchmark {
                     List.of("GET", "HEAD"), List.of(), none);
             default -> new ConditionsConfig(none, List.of("/static" + i + "/*.css"), List.of(), none,
                     List.of(new ConditionsConfig.QueryStringCondition("version", "v" + i + "*")), none);
+        };
+    }
+
+    /** Rule i's conditions as regex values where ALB has them (host, path, header); the query stays a wildcard. */
+    static ConditionsConfig regexConditions(int i) {
+        List<String> none = List.of();
+        return switch (i % 4) {
+            case 0 -> new ConditionsConfig(none, none, List.of(), none, List.of(), none, none,
+                    List.of("^/api/v" + i + "/", "^/svc" + i + "$"));
+            case 1 -> new ConditionsConfig(none, none, List.of(), none, List.of(), none,
+                    List.of("(?i)^svc" + i + "\\.example\\.com(:[0-9]+)?$", "(?i)\\.svc" + i + "\\.example\\.org(:[0-9]+)?$"), none);
+            case 2 -> new ConditionsConfig(none, none, List.of(new ConditionsConfig.HttpHeaderCondition("X-Tenant",
+                    List.of(), List.of("^tenant-" + i + "$", "^t" + i + "-"))), List.of("GET", "HEAD"), List.of(), none);
+            default -> new ConditionsConfig(none, none, List.of(), none,
+                    List.of(new ConditionsConfig.QueryStringCondition("version", "v" + i + "*")), none, none,
+                    List.of("^/static" + i + "/.*\\.css$"));
         };
     }
 
