@@ -80,11 +80,16 @@ final class ProxyHarness implements AutoCloseable {
         return simple("defensive", 60, backendPorts);
     }
 
-    static String simple(String desync, int idleTimeout, int... backendPorts) {
+    /** YAML list items of targets on 127.0.0.1, indented for a target group's {@code targets:} key. */
+    static String targets(int... backendPorts) {
         StringBuilder targets = new StringBuilder();
         for (int p : backendPorts) {
             targets.append("      - { host: 127.0.0.1, port: ").append(p).append(" }\n");
         }
+        return targets.toString();
+    }
+
+    static String simple(String desync, int idleTimeout, int... backendPorts) {
         return """
                 loadBalancers:
                   - name: web
@@ -100,7 +105,7 @@ final class ProxyHarness implements AutoCloseable {
                     protocol: HTTP
                     healthCheck: { path: /health }
                     targets:
-                """.formatted(idleTimeout, desync) + (backendPorts.length == 0 ? "      []\n" : targets.toString());
+                """.formatted(idleTimeout, desync) + (backendPorts.length == 0 ? "      []\n" : targets(backendPorts));
     }
 
     static int freePort() throws IOException {

@@ -14,12 +14,14 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * A test backend on the JDK's HTTP server, on 127.0.0.1: {@code /health} answers 200 while {@link #healthy} is
  * true, else 503; {@code /login} answers "ok NAME" and sets cookie {@code SESSION}; anything else answers
- * "ok NAME". Counts the requests it served (health checks excluded).
+ * "ok NAME". Counts the requests it served (health checks excluded). While {@link #failEvery} is N &gt; 0, every
+ * N-th of those requests answers 500 instead.
  */
 final class SessionBackend implements AutoCloseable {
     final String name;
     final AtomicBoolean healthy = new AtomicBoolean(true);
     final AtomicInteger served = new AtomicInteger();
+    final AtomicInteger failEvery = new AtomicInteger();
     private final HttpServer server;
     private final ExecutorService threads = Executors.newFixedThreadPool(2, r -> {
         Thread t = new Thread(r, "session-backend");
@@ -46,7 +48,11 @@ final class SessionBackend implements AutoCloseable {
                 if (path.equals("/health")) {
                     status = healthy.get() ? 200 : 503;
                 } else {
-                    served.incrementAndGet();
+                    int n = served.incrementAndGet();
+                    int every = failEvery.get();
+                    if (every > 0 && n % every == 0) {
+                        status = 500;
+                    }
                     if (path.equals("/login")) {
                         ex.getResponseHeaders().add("Set-Cookie", "SESSION=" + name + "-session; Path=/");
                     }

@@ -384,8 +384,8 @@ final class ConfigBinder {
 
     private TargetGroupConfig targetGroup(String path, JsonNode value, Map<String, String> names) {
         Node n = Node.open(errors, path, value, "name", "protocol", "protocolVersion", "algorithm", "healthCheck",
-                "deregistrationDelaySeconds", "slowStartSeconds", "stickiness", "proxyProtocolV2", "targets", "tlsVerify",
-                "tlsCaFile");
+                "deregistrationDelaySeconds", "slowStartSeconds", "anomalyMitigation", "stickiness", "proxyProtocolV2",
+                "targets", "tlsVerify", "tlsCaFile");
         if (!n.present()) {
             Node.reportEmptyItem(errors, path, value);
             return null;
@@ -405,6 +405,7 @@ final class ConfigBinder {
             onlyFor(n, "protocolVersion", "HTTP and HTTPS target groups");
             onlyFor(n, "algorithm", "HTTP and HTTPS target groups (a network load balancer hashes each connection)");
             onlyFor(n, "slowStartSeconds", "HTTP and HTTPS target groups");
+            onlyFor(n, "anomalyMitigation", "HTTP and HTTPS target groups");
         } else {
             protocolVersion = n.choice("protocolVersion", PROTOCOL_VERSIONS, "HTTP1");
             onlyFor(n, "proxyProtocolV2", "TCP target groups");
@@ -427,6 +428,7 @@ final class ConfigBinder {
             errors.add(n.at("slowStartSeconds"), slowStart
                     + " (expected: 0 with algorithm least_outstanding_requests; slow start needs round_robin or weighted_random)");
         }
+        boolean anomalyMitigation = !tcp && anomalyMitigation(n, algorithm);
         StickinessConfig stickiness = stickiness(n.obj("stickiness", "enabled", "type", "durationSeconds", "cookieName"));
         if (tcp && stickiness.enabled()) {
             errors.add(n.at("stickiness.enabled"), "true (expected: false; stickiness needs an HTTP or HTTPS target group)");
@@ -468,7 +470,39 @@ final class ConfigBinder {
             }
         }
         return new TargetGroupConfig(name, protocol, protocolVersion, algorithm, healthCheck, deregistrationDelay,
-                slowStart, stickiness, proxyProtocolV2, targets, tlsVerify, tlsCaFile);
+                slowStart, stickiness, proxyProtocolV2, targets, tlsVerify, tlsCaFile, anomalyMitigation);
+    }
+
+    /**
+     * ALB's {@code load_balancing.algorithm.anomaly_mitigation}: {@code on} or {@code off} (default). YAML 1.1
+     * readers may turn a bare on/off into a boolean, so true and false are taken as on and off.
+     */
+    private boolean anomalyMitigation(Node n, Algorithm algorithm) {
+        JsonNode v = n.raw("anomalyMitigation");
+        if (v == null) {
+            return false;
+        }
+        boolean on;
+        if (v.isBoolean()) {
+            on = v.booleanValue();
+        } else {
+            String s = n.str("anomalyMitigation", null);
+            if (s == null) {
+                return false;
+            }
+            if (!s.equals("on") && !s.equals("off")) {
+                errors.add(n.at("anomalyMitigation"), quote(s) + " (expected: on | off)");
+                return false;
+            }
+            on = s.equals("on");
+        }
+        if (on && algorithm != Algorithm.WEIGHTED_RANDOM) {
+            // As ALB: mitigation lowers a target's weight, which only weighted random honours.
+            errors.add(n.at("anomalyMitigation"), "on (expected: off unless algorithm is weighted_random; algorithm is "
+                    + algorithm.name().toLowerCase(Locale.ROOT) + ")");
+            return false;
+        }
+        return on;
     }
 
     private void onlyFor(Node n, String key, String what) {

@@ -5,7 +5,8 @@ import java.util.List;
 /**
  * A set of targets with a selection algorithm and a health check. For HTTPS target groups, {@code tlsVerify}
  * (default false, as ALB) checks the targets' certificates against {@code tlsCaFile} (PEM; the JDK's trusted roots
- * when null) and the target's host.
+ * when null) and the target's host. {@code anomalyMitigation} is ALB's
+ * {@code load_balancing.algorithm.anomaly_mitigation} (automatic target weights; weighted random only).
  */
 public record TargetGroupConfig(
         String name,
@@ -19,10 +20,20 @@ public record TargetGroupConfig(
         boolean proxyProtocolV2,
         List<TargetConfig> targets,
         boolean tlsVerify,
-        String tlsCaFile) {
+        String tlsCaFile,
+        boolean anomalyMitigation) {
 
     public TargetGroupConfig {
         targets = List.copyOf(targets);
+    }
+
+    /** Without anomaly mitigation (ALB's default, {@code off}). */
+    public TargetGroupConfig(String name, Protocol protocol, String protocolVersion, Algorithm algorithm,
+                             HealthCheckConfig healthCheck, int deregistrationDelaySeconds, int slowStartSeconds,
+                             StickinessConfig stickiness, boolean proxyProtocolV2, List<TargetConfig> targets,
+                             boolean tlsVerify, String tlsCaFile) {
+        this(name, protocol, protocolVersion, algorithm, healthCheck, deregistrationDelaySeconds, slowStartSeconds,
+                stickiness, proxyProtocolV2, targets, tlsVerify, tlsCaFile, false);
     }
 
     /** Without the HTTPS target settings: targets' certificates are not verified (as ALB). */
@@ -30,7 +41,7 @@ public record TargetGroupConfig(
                              HealthCheckConfig healthCheck, int deregistrationDelaySeconds, int slowStartSeconds,
                              StickinessConfig stickiness, boolean proxyProtocolV2, List<TargetConfig> targets) {
         this(name, protocol, protocolVersion, algorithm, healthCheck, deregistrationDelaySeconds, slowStartSeconds,
-                stickiness, proxyProtocolV2, targets, false, null);
+                stickiness, proxyProtocolV2, targets, false, null, false);
     }
 
     public enum Protocol { HTTP, HTTPS, TCP }

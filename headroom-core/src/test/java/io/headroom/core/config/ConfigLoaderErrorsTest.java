@@ -85,7 +85,7 @@ class ConfigLoaderErrorsTest {
                         "admin.listen: \"localhost\" (expected: host:port, e.g. 127.0.0.1:9900 or [::1]:9900, port 0..65535)"),
                 Arguments.of("targetGroups: {name: web}", "targetGroups: a mapping (expected: a list)"),
                 Arguments.of("targetGroups: [web]", "targetGroups[0]: \"web\" (expected: a mapping with keys name, protocol, "
-                        + "protocolVersion, algorithm, healthCheck, deregistrationDelaySeconds, slowStartSeconds, stickiness, "
+                        + "protocolVersion, algorithm, healthCheck, deregistrationDelaySeconds, slowStartSeconds, anomalyMitigation, stickiness, "
                         + "proxyProtocolV2, targets, tlsVerify, tlsCaFile)"),
                 Arguments.of("targetGroups:\n  -\n", "targetGroups[0]: null (expected: a mapping)"),
                 Arguments.of(TGS + LT + "autoScalingGroups: [{name: g, launchTemplate: app, minSize: 1, maxSize: 1}]",

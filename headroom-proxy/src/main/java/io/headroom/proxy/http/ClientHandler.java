@@ -655,6 +655,7 @@ final class ClientHandler extends ChannelInboundHandlerAdapter implements Reques
             return;
         }
         group.metrics().connectionErrors.increment();
+        target.outcome(true);
         finishTarget();
         connectTimedOut = f.cause() instanceof io.netty.channel.ConnectTimeoutException;
         log.debug("connect to {} failed: {}", target, f.cause().toString());
@@ -735,6 +736,7 @@ final class ClientHandler extends ChannelInboundHandlerAdapter implements Reques
             if (u != null) {
                 u.close();
             }
+            target.outcome(true);
             finishTarget();
             fail(504);
         }
@@ -774,6 +776,7 @@ final class ClientHandler extends ChannelInboundHandlerAdapter implements Reques
                 log.debug("malformed response from {}: {}", target, r.decoderResult().cause().toString());
                 Channel u = detachUpstream();
                 u.close();
+                target.outcome(true);
                 finishTarget();
                 fail(502);
                 return;
@@ -810,6 +813,7 @@ final class ClientHandler extends ChannelInboundHandlerAdapter implements Reques
         long now = System.nanoTime();
         group.metrics().targetResponseTime.record((now - sentNanos) / 1e9);
         group.metrics().targetStatus(code);
+        target.outcome(code >= 500);
         xlog.response(code, now);
         responseKeepAlive = HttpUtil.isKeepAlive(r);
         HttpHeaders h = r.headers();
@@ -989,6 +993,7 @@ final class ClientHandler extends ChannelInboundHandlerAdapter implements Reques
             connect(false);
             return;
         }
+        target.outcome(true); // closed without a response
         if (replayable && attempts < 2) {
             Target next = group.group().select(target);
             if (next != null && next != target) {

@@ -1,5 +1,6 @@
 package io.headroom.proxy.target;
 
+import io.headroom.core.target.AnomalyDetection;
 import io.headroom.core.target.Candidate;
 import io.headroom.core.target.HealthStateMachine;
 import io.headroom.core.target.TargetAddress;
@@ -10,12 +11,13 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.LongAdder;
 
 /**
  * One registered target of one {@link TargetGroup}. The data plane calls {@link #requestStarted()} when it
  * sends a request to the target and {@link #requestFinished()} exactly once when that request is over (response
  * complete, failed or aborted); the in-flight count feeds least outstanding requests and draining. Both are
- * lock-free.
+ * lock-free. It also calls {@link #outcome(boolean)} once per finished attempt, for anomaly detection.
  */
 public final class Target implements Candidate {
     private final TargetAddress address;
@@ -23,6 +25,13 @@ public final class Target implements Candidate {
     private final AtomicInteger inFlight = new AtomicInteger();
     /** Relative weight for selection; slow start may lower it while the target warms up. */
     private volatile double weight = 1.0;
+    /** Anomaly mitigation's factor on {@link #weight}: 1, or less while mitigated (see AnomalyDetector). */
+    private volatile double anomalyWeight = 1.0;
+    /** The last anomaly detection result, readable without the group's lock. */
+    private volatile AnomalyDetection anomaly = AnomalyDetection.NORMAL;
+    /** Attempts and failed attempts since the group's last anomaly evaluation took them. */
+    final LongAdder outcomes = new LongAdder();
+    final LongAdder failures = new LongAdder();
     private volatile boolean draining;
     /** The health machine's state as of the last change, readable without the group's lock. */
     private volatile TargetState state = TargetState.INITIAL;
@@ -73,7 +82,28 @@ public final class Target implements Candidate {
 
     @Override
     public double weight() {
-        return weight;
+        return weight * anomalyWeight;
+    }
+
+    /**
+     * One attempt at a request on this target ended: with a response ({@code failed} when its status is 5xx), or
+     * without one ({@code failed}: connection error, timeout, reset). Lock-free; feeds anomaly detection.
+     */
+    public void outcome(boolean failed) {
+        outcomes.increment();
+        if (failed) {
+            failures.increment();
+        }
+    }
+
+    /** The anomaly detection result and mitigation as of the group's last evaluation. */
+    public AnomalyDetection anomalyDetection() {
+        return anomaly;
+    }
+
+    void anomaly(AnomalyDetection a, double weightFactor) {
+        anomaly = a;
+        anomalyWeight = weightFactor;
     }
 
     /** Sets the selection weight (&gt; 0; slow start). Takes effect on the next selection. */
@@ -124,7 +154,7 @@ public final class Target implements Candidate {
 
     public TargetHealth describe() {
         synchronized (group.lock) {
-            return health.health(address);
+            return health.health(address).withAnomalyDetection(anomaly);
         }
     }
 

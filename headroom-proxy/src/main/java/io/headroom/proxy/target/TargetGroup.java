@@ -2,6 +2,7 @@ package io.headroom.proxy.target;
 
 import io.headroom.core.config.HealthCheckConfig;
 import io.headroom.core.config.TargetGroupConfig;
+import io.headroom.core.target.AnomalyDetector;
 import io.headroom.core.target.HealthStateMachine;
 import io.headroom.core.target.ProbeResult;
 import io.headroom.core.target.SelectionStrategy;
@@ -52,8 +53,14 @@ import org.slf4j.LoggerFactory;
  * group's round robin honours weights ({@link SlowStart#roundRobin()}; weighted random always does). It
  * leaves slow start when the period ends or it stops being healthy.
  *
+ * <p><b>Automatic target weights</b> (HTTP and HTTPS groups): every second the outcomes the data plane counted
+ * per target ({@link Target#outcome}) go to an {@link AnomalyDetector}, which compares the healthy targets' error
+ * rates; its result is shown per target, and with {@code anomalyMitigation: on} (weighted random) it scales an
+ * anomalous target's weight down and ramps it back up after recovery. Health is untouched by it.
+ *
  * <p><b>Metrics</b>: {@link #healthyCount()} and {@link #unhealthyCount()} are the HealthyHostCount and
- * UnHealthyHostCount gauges. The data plane calls {@link #countRequest()} once per request forwarded to this
+ * UnHealthyHostCount gauges; {@link #anomalousCount()} and {@link #mitigatedCount()} are AnomalousHostCount and
+ * MitigatedHostCount. The data plane calls {@link #countRequest()} once per request forwarded to this
  * group; the 1-second sampler calls {@link #takeRequestCount()} and {@link #requestCountPerTarget(long)} to
  * record RequestCountPerTarget; {@link TargetGroupGauges} registers all three with a metric registry.
  */
@@ -78,11 +85,15 @@ public final class TargetGroup {
     private volatile TargetGroupConfig config;
     private volatile SelectionStrategy strategy;
     private volatile Selectable selectable = new Selectable(NONE, NONE, 0, 0, Map.of());
+    private volatile int anomalousCount;
+    private volatile int mitigatedCount;
 
     // Guarded by lock.
     private final Map<TargetAddress, Target> targets = new LinkedHashMap<>();
     private boolean closed;
     private io.netty.util.concurrent.ScheduledFuture<?> slowStartTimer;
+    private final AnomalyDetector<Target> anomalies;
+    private io.netty.util.concurrent.ScheduledFuture<?> anomalyTimer;
 
     TargetGroup(TargetGroupConfig config, Clock clock, EventLoopGroup loops, HealthChecker checker, Duration second,
                 RandomGenerator random) {
@@ -94,6 +105,7 @@ public final class TargetGroup {
         this.second = second;
         this.random = random;
         this.strategy = strategyFor(config, random);
+        this.anomalies = new AnomalyDetector<>(config.anomalyMitigation());
     }
 
     /** Round robin honours slow start weights only when slow start is on; plain rotation otherwise. */
@@ -179,6 +191,16 @@ public final class TargetGroup {
         return selectable.unhealthyCount;
     }
 
+    /** Healthy targets whose error rate is anomalous (AnomalousHostCount), as of the last evaluation. */
+    public int anomalousCount() {
+        return anomalousCount;
+    }
+
+    /** Targets whose traffic anomaly mitigation reduces now, recovering ones included (MitigatedHostCount). */
+    public int mitigatedCount() {
+        return mitigatedCount;
+    }
+
     /** Counts one request forwarded to this group (lock-free; called by the data plane). */
     public void countRequest() {
         requests.increment();
@@ -211,7 +233,7 @@ public final class TargetGroup {
         synchronized (lock) {
             List<TargetHealth> out = new ArrayList<>(targets.size());
             for (Target t : targets.values()) {
-                out.add(t.health.health(t.address()));
+                out.add(t.health.health(t.address()).withAnomalyDetection(t.anomalyDetection()));
             }
             return out;
         }
@@ -254,6 +276,7 @@ public final class TargetGroup {
             t.skipSlowStart = selectable.healthyCount == 0;
             targets.put(address, t);
             startProbing(t);
+            startAnomalyTimer();
             rebuild();
         }
         if (superseded != null) {
@@ -334,6 +357,7 @@ public final class TargetGroup {
         synchronized (lock) {
             TargetGroupConfig old = config;
             config = newConfig;
+            anomalies.mitigation(newConfig.anomalyMitigation());
             if (old.algorithm() != newConfig.algorithm()
                     || (old.slowStartSeconds() > 0) != (newConfig.slowStartSeconds() > 0)) {
                 strategy = strategyFor(newConfig, random);
@@ -380,6 +404,10 @@ public final class TargetGroup {
         synchronized (lock) {
             closed = true;
             stopSlowStartTimer();
+            if (anomalyTimer != null) {
+                anomalyTimer.cancel(false);
+                anomalyTimer = null;
+            }
             for (Target t : targets.values()) {
                 stopProbing(t);
                 if (t.drainTimer != null) {
@@ -505,6 +533,55 @@ public final class TargetGroup {
         if (slowStartTimer != null) {
             slowStartTimer.cancel(false);
             slowStartTimer = null;
+        }
+    }
+
+    // ---- automatic target weights ----
+
+    private void startAnomalyTimer() {
+        if (anomalyTimer == null && !closed && config.protocol() != TargetGroupConfig.Protocol.TCP) {
+            long every = second.toNanos();
+            anomalyTimer = loops.next().scheduleAtFixedRate(this::evaluateAnomalies, every, every, TimeUnit.NANOSECONDS);
+        }
+    }
+
+    /**
+     * Every second: the outcomes counted since the last time go to the detector, the healthy targets are compared,
+     * and each target gets its result and weight factor (normal and 1 when it is not healthy).
+     */
+    void evaluateAnomalies() {
+        synchronized (lock) {
+            if (closed) {
+                return;
+            }
+            Instant now = clock.instant();
+            List<Target> healthy = new ArrayList<>();
+            for (Target t : targets.values()) {
+                long n = t.outcomes.sumThenReset();
+                long failed = t.failures.sumThenReset();
+                if (!t.draining() && t.health.state() == TargetState.HEALTHY) {
+                    healthy.add(t);
+                    anomalies.record(t, n, failed, now);
+                }
+            }
+            for (AnomalyDetector.Change<Target> c : anomalies.evaluate(healthy, now)) {
+                String rate = Double.isNaN(c.errorRate()) ? "-"
+                        : String.format(java.util.Locale.ROOT, "%.1f %%", c.errorRate() * 100);
+                if (c.after().result() != c.before().result()) {
+                    log.info("target group {}: {} is {} (was {}), mitigation in effect: {} (error rate {} over {} s)",
+                            name, c.target().address(), c.after().result(), c.before().result(),
+                            c.after().mitigationInEffectText(), rate, AnomalyDetector.WINDOW_SECONDS);
+                } else {
+                    log.info("target group {}: {} is {}, mitigation in effect: {} (was {})", name, c.target().address(),
+                            c.after().result(), c.after().mitigationInEffectText(),
+                            c.before().mitigationInEffectText());
+                }
+            }
+            for (Target t : targets.values()) {
+                t.anomaly(anomalies.status(t), anomalies.weight(t, now));
+            }
+            anomalousCount = anomalies.anomalousCount();
+            mitigatedCount = anomalies.mitigatedCount();
         }
     }
 

@@ -13,6 +13,8 @@ import java.util.concurrent.atomic.AtomicLong;
  *
  * <ul>
  *   <li>{@code HealthyHostCount}, {@code UnHealthyHostCount}: targets in state healthy / unhealthy now.</li>
+ *   <li>{@code AnomalousHostCount}, {@code MitigatedHostCount}: targets anomaly detection finds anomalous, and
+ *       those whose traffic anomaly mitigation reduces (automatic target weights).</li>
  *   <li>{@code RequestCountPerTarget}: the group's requests since the previous publish divided by its healthy
  *       targets, or by its registered targets when none is healthy (by 1 when it has none, so demand on an
  *       empty group is still visible to scaling). The requests are the growth of the registry's
@@ -33,6 +35,8 @@ public final class TargetGroupGauges implements TargetGroupListener {
         Dimensions d = Dimensions.of("TargetGroup", g.name());
         registry.gauge(MetricKey.of("HealthyHostCount", d), g::healthyCount);
         registry.gauge(MetricKey.of("UnHealthyHostCount", d), g::unhealthyCount);
+        registry.gauge(MetricKey.of("AnomalousHostCount", d), g::anomalousCount);
+        registry.gauge(MetricKey.of("MitigatedHostCount", d), g::mitigatedCount);
         Counter requests = registry.counter(MetricKey.of("RequestCount", d));
         AtomicLong seen = new AtomicLong(requests.sum());
         registry.gauge(MetricKey.of("RequestCountPerTarget", d), () -> {
@@ -47,6 +51,8 @@ public final class TargetGroupGauges implements TargetGroupListener {
         Dimensions d = Dimensions.of("TargetGroup", g.name());
         registry.remove(MetricKey.of("HealthyHostCount", d));
         registry.remove(MetricKey.of("UnHealthyHostCount", d));
+        registry.remove(MetricKey.of("AnomalousHostCount", d));
+        registry.remove(MetricKey.of("MitigatedHostCount", d));
         registry.remove(MetricKey.of("RequestCountPerTarget", d));
     }
 }

@@ -56,6 +56,9 @@ class TargetGroupGaugesTest {
             Instant end = t0.plusSeconds(2);
             assertThat(store.aggregate(MetricKey.of("HealthyHostCount", d), t0, end, Statistic.MAXIMUM)).hasValue(1);
             assertThat(store.aggregate(MetricKey.of("UnHealthyHostCount", d), t0, end, Statistic.MAXIMUM)).hasValue(1);
+            // Two targets, one healthy: too few to compare, nothing anomalous.
+            assertThat(store.aggregate(MetricKey.of("AnomalousHostCount", d), t0, end, Statistic.MAXIMUM)).hasValue(0);
+            assertThat(store.aggregate(MetricKey.of("MitigatedHostCount", d), t0, end, Statistic.MAXIMUM)).hasValue(0);
             // One healthy target: 12 then 3 requests per target.
             assertThat(store.aggregate(MetricKey.of("RequestCountPerTarget", d), t0, t0.plusSeconds(1), Statistic.SUM))
                     .hasValue(12);
@@ -63,7 +66,8 @@ class TargetGroupGaugesTest {
 
             groups.apply(List.of());
             assertThat(registry.keys()).doesNotContain(MetricKey.of("HealthyHostCount", d),
-                    MetricKey.of("RequestCountPerTarget", d));
+                    MetricKey.of("RequestCountPerTarget", d), MetricKey.of("AnomalousHostCount", d),
+                    MetricKey.of("MitigatedHostCount", d));
         } finally {
             groups.close();
             loops.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();

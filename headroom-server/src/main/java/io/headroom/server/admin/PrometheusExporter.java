@@ -235,6 +235,8 @@ final class PrometheusExporter implements AutoCloseable {
                 case "TargetResponseTime": return new Mapping("headroom.target_group.target_response_time", Kind.TIMER, t);
                 case "HealthyHostCount": return gauge("headroom.target_group.healthy_hosts", t);
                 case "UnHealthyHostCount": return gauge("headroom.target_group.unhealthy_hosts", t);
+                case "AnomalousHostCount": return gauge("headroom.target_group.anomalous_hosts", t);
+                case "MitigatedHostCount": return gauge("headroom.target_group.mitigated_hosts", t);
                 case "RequestCountPerTarget": return gauge("headroom.target_group.requests_per_target", t);
                 default: break;
             }

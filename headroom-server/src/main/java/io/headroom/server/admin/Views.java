@@ -143,10 +143,13 @@ final class Views {
                                 : h.protocolVersion() == HealthCheckConfig.ProtocolVersion.GRPC ? "grpcCode" : "httpCode"),
                 "deregistrationDelaySeconds", c.deregistrationDelaySeconds(),
                 "slowStartSeconds", c.slowStartSeconds(),
+                "anomalyMitigation", c.anomalyMitigation() ? "on" : "off",
                 "stickiness", obj("enabled", s.enabled(), "type", lower(s.type()),
                         "durationSeconds", s.durationSeconds(), "cookieName", s.cookieName()),
                 "healthyCount", g == null ? 0 : g.healthyCount(),
                 "unhealthyCount", g == null ? 0 : g.unhealthyCount(),
+                "anomalousCount", g == null ? 0 : g.anomalousCount(),
+                "mitigatedCount", g == null ? 0 : g.mitigatedCount(),
                 "totalCount", targets.size(),
                 "targets", targets.stream().map(Views::target).toList());
     }
@@ -157,7 +160,9 @@ final class Views {
                 "port", t.target().port(),
                 "state", t.state().toString(),
                 "reason", t.reason(),
-                "description", t.description());
+                "description", t.description(),
+                "anomalyDetection", obj("result", t.anomalyDetection().result().toString(),
+                        "mitigationInEffect", t.anomalyDetection().mitigationInEffectText()));
     }
 
     // ---- auto scaling groups

@@ -9,7 +9,10 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
-/** {@code headroom targets TG}: the targets of a target group and their health (AWS DescribeTargetHealth). */
+/**
+ * {@code headroom targets TG}: the targets of a target group with their health and anomaly detection result (AWS
+ * DescribeTargetHealth).
+ */
 @Command(name = "targets", mixinStandardHelpOptions = true,
         description = "List the targets of a target group with their health state and reason.")
 public final class TargetsCommand implements Callable<Integer> {
@@ -30,10 +33,12 @@ public final class TargetsCommand implements Callable<Integer> {
             out.println(tg.path("name").asText() + ": " + tg.path("healthyCount").asInt() + "/" + tg.path("totalCount").asInt()
                     + " healthy (" + tg.path("protocol").asText() + ", " + tg.path("algorithm").asText() + ", health check "
                     + tg.path("healthCheck").path("protocol").asText() + " " + tg.path("healthCheck").path("path").asText("") + ")");
-            Table t = new Table("TARGET", "STATE", "REASON", "DESCRIPTION");
+            Table t = new Table("TARGET", "STATE", "REASON", "DESCRIPTION", "ANOMALY", "MITIGATION");
             for (JsonNode target : tg.path("targets")) {
+                JsonNode anomaly = target.path("anomalyDetection");
                 t.row(target.path("id").asText(), target.path("state").asText(), text(target.path("reason")),
-                        text(target.path("description")));
+                        text(target.path("description")), text(anomaly.path("result")),
+                        text(anomaly.path("mitigationInEffect")));
             }
             t.print(out);
             out.flush();

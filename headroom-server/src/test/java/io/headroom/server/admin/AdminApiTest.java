@@ -179,6 +179,10 @@ class AdminApiTest {
         assertThat(target.path("state").asText()).isEqualTo("healthy");
         assertThat(target.has("reason")).isTrue();
         assertThat(target.has("description")).isTrue();
+        assertThat(target.path("anomalyDetection").path("result").asText()).isEqualTo("normal");
+        assertThat(target.path("anomalyDetection").path("mitigationInEffect").asText()).isEqualTo("no");
+        assertThat(tg.path("anomalyMitigation").asText()).isEqualTo("off");
+        assertThat(tg.path("anomalousCount").asInt()).isZero();
         assertThat(tg.path("totalCount").asInt()).isGreaterThanOrEqualTo(2);
 
         assertThat(list(h.get("/api/v1/target-groups").json())).extracting(n -> n.path("name").asText()).containsExactly("web");

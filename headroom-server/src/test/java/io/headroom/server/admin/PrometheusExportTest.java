@@ -115,6 +115,8 @@ class PrometheusExportTest {
             Map<String, MetricFamily> f = scrape();
             assertThat(value(f, "headroom_target_group_healthy_hosts", Map.of("target_group", "web"))).isEqualTo(2);
             assertThat(value(f, "headroom_target_group_unhealthy_hosts", Map.of("target_group", "web"))).isZero();
+            assertThat(value(f, "headroom_target_group_anomalous_hosts", Map.of("target_group", "web"))).isZero();
+            assertThat(value(f, "headroom_target_group_mitigated_hosts", Map.of("target_group", "web"))).isZero();
             assertThat(value(f, "headroom_autoscaling_group_desired_capacity", Map.of("auto_scaling_group", "demo"))).isEqualTo(1);
             assertThat(value(f, "headroom_autoscaling_group_min_size", Map.of("auto_scaling_group", "demo"))).isEqualTo(1);
             assertThat(value(f, "headroom_autoscaling_group_max_size", Map.of("auto_scaling_group", "demo"))).isEqualTo(3);

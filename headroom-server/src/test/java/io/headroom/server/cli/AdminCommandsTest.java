@@ -180,8 +180,9 @@ class AdminCommandsTest {
         assertThat(r.exit()).as(r.err()).isZero();
         assertThat(r.out()).contains("web: 2/2 healthy");
         for (var b : h.backends) {
-            assertThat(r.out()).containsPattern("127\\.0\\.0\\.1:" + b.port() + "\\s+healthy");
+            assertThat(r.out()).containsPattern("127\\.0\\.0\\.1:" + b.port() + "\\s+healthy.*\\s+normal\\s+no");
         }
+        assertThat(r.out()).contains("ANOMALY", "MITIGATION");
         Run unknown = admin("targets", "nope");
         assertThat(unknown.exit()).isEqualTo(1);
         assertThat(unknown.err()).contains("no target group named 'nope'");
