@@ -86,6 +86,43 @@ public final class RuleRegex {
         return null;
     }
 
+    /**
+     * The literal text every match of {@code regex} starts the input with, when that is plain to see: the regex
+     * begins with {@code ^} (start of text: flags such as {@code (?m)} and alternation {@code |} anywhere rule this
+     * out) followed by literal characters (letters, digits, {@code / - _ : , = & % ~ @ ! ; ' "} or a backslash-escaped
+     * punctuation character such as {@code \.}). A literal followed by {@code *}, {@code ?} or <code>{</code> is left
+     * out (it may be absent or repeated). Null or empty when there is no such prefix. An input that does not start
+     * with it cannot match, so the router checks it before running the regex.
+     */
+    public static String literalPrefix(String regex) {
+        if (regex == null || !regex.startsWith("^") || regex.indexOf('|') >= 0 || regex.contains("(?")) {
+            return null;
+        }
+        StringBuilder prefix = new StringBuilder();
+        int i = 1;
+        while (i < regex.length()) {
+            char c = regex.charAt(i);
+            char literal;
+            int next;
+            if (Character.isLetterOrDigit(c) && c < 0x80 || "/-_:,=&%~@!;'\"".indexOf(c) >= 0) {
+                literal = c;
+                next = i + 1;
+            } else if (c == '\\' && i + 1 < regex.length() && regex.charAt(i + 1) < 0x80
+                    && !Character.isLetterOrDigit(regex.charAt(i + 1))) {
+                literal = regex.charAt(i + 1);
+                next = i + 2;
+            } else {
+                break;
+            }
+            if (next < regex.length() && "*?{".indexOf(regex.charAt(next)) >= 0) {
+                break; // this character may be absent or repeated
+            }
+            prefix.append(literal);
+            i = next;
+        }
+        return prefix.toString();
+    }
+
     /** The first {@code \p..} or {@code \P..} outside {@code \Q..\E}, or null. */
     private static String unicodeClass(String regex) {
         for (int i = 0; i < regex.length() - 1; i++) {

@@ -169,12 +169,12 @@ public final class Router<G> {
         final String[] methods;
         final Glob[] hosts;
         final Glob[] paths;
-        final Pattern[] hostRegexes;  // ALB's RegexValues: matched against the whole Host value, its port included
-        final Pattern[] pathRegexes;  // against the normalised path
+        final Regex[] hostRegexes;  // ALB's RegexValues: matched against the whole Host value, its port included
+        final Regex[] pathRegexes;  // against the normalised path
         final Cidr[] cidrs;
         final String[] headerNames;
         final Glob[][] headerValues;
-        final Pattern[][] headerRegexes; // per header condition: its regex values (empty when it has values)
+        final Regex[][] headerRegexes; // per header condition: its regex values (empty when it has values)
         final QueryMatcher query; // null when absent
         final Action<G> action;
 
@@ -201,7 +201,7 @@ public final class Router<G> {
             int h = c.httpHeader().size();
             this.headerNames = new String[h];
             this.headerValues = new Glob[h][];
-            this.headerRegexes = new Pattern[h][];
+            this.headerRegexes = new Regex[h][];
             for (int i = 0; i < h; i++) {
                 ConditionsConfig.HttpHeaderCondition hc = c.httpHeader().get(i);
                 String hat = at + ".httpHeader[" + i + "]";
@@ -234,11 +234,11 @@ public final class Router<G> {
             }
         }
 
-        private static Pattern[] regexes(List<String> regexes, String at) {
-            Pattern[] out = new Pattern[regexes.size()];
+        private static Regex[] regexes(List<String> regexes, String at) {
+            Regex[] out = new Regex[regexes.size()];
             for (int i = 0; i < out.length; i++) {
                 try {
-                    out[i] = RuleRegex.compile(regexes.get(i));
+                    out[i] = new Regex(RuleRegex.compile(regexes.get(i)), RuleRegex.literalPrefix(regexes.get(i)));
                 } catch (IllegalArgumentException e) {
                     throw new IllegalArgumentException(at + "[" + i + "]: " + e.getMessage(), e);
                 }
@@ -318,7 +318,7 @@ public final class Router<G> {
             return false;
         }
 
-        private static boolean headerMatches(Glob[] globs, Pattern[] regexes, List<String> values) {
+        private static boolean headerMatches(Glob[] globs, Regex[] regexes, List<String> values) {
             if (values == null) {
                 return false;
             }
@@ -332,16 +332,27 @@ public final class Router<G> {
         }
 
         /** Whether a regex finds a match anywhere in {@code s} (anchor with ^ and $ for the whole value). */
-        private static boolean anyFind(Pattern[] regexes, String s) {
+        private static boolean anyFind(Regex[] regexes, String s) {
             if (s == null) {
                 return false;
             }
-            for (Pattern p : regexes) {
-                if (p.matcher(s).find()) {
+            for (Regex r : regexes) {
+                if (r.find(s)) {
                     return true;
                 }
             }
             return false;
+        }
+    }
+
+    /**
+     * A condition's regex value: RE2J's search, skipped when the input does not start with the literal text every
+     * match must start it with ({@link RuleRegex#literalPrefix}): most rules a request passes do not match it, and a
+     * {@code startsWith} is far cheaper than a search (RouterBenchmark, values=regex).
+     */
+    private record Regex(Pattern pattern, String prefix) {
+        boolean find(String s) {
+            return (prefix == null || s.startsWith(prefix)) && pattern.matcher(s).find();
         }
     }
 }

@@ -1,0 +1,53 @@
+package io.headroom.core.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.api.Test;
+
+/** The literal prefix the router checks before a regex search: it must never rule out an input the regex matches. */
+class RuleRegexPrefixTest {
+    @Test
+    void anAnchoredLiteralStartIsThePrefix() {
+        assertThat(RuleRegex.literalPrefix("^/api/v1/")).isEqualTo("/api/v1/");
+        assertThat(RuleRegex.literalPrefix("^api\\.example\\.com:8443$")).isEqualTo("api.example.com:8443");
+        assertThat(RuleRegex.literalPrefix("^/v[0-9]+/items$")).isEqualTo("/v");
+        assertThat(RuleRegex.literalPrefix("^tenant-7$")).isEqualTo("tenant-7");
+    }
+
+    @Test
+    void aLiteralThatMayBeAbsentOrRepeatedIsLeftOut() {
+        assertThat(RuleRegex.literalPrefix("^abc*")).isEqualTo("ab");
+        assertThat(RuleRegex.literalPrefix("^ab?c")).isEqualTo("a");
+        assertThat(RuleRegex.literalPrefix("^a{2}b")).isEmpty();
+        assertThat(RuleRegex.literalPrefix("^a+b")).isEqualTo("a");
+        assertThat(RuleRegex.literalPrefix("^\\.?x")).isEmpty();
+    }
+
+    @Test
+    void noPrefixWithoutAnAnchorWithAlternationOrWithFlags() {
+        assertThat(RuleRegex.literalPrefix("/api/")).isNull();
+        assertThat(RuleRegex.literalPrefix("^/a|/b")).isNull();
+        assertThat(RuleRegex.literalPrefix("^(/a|/b)")).isNull();
+        assertThat(RuleRegex.literalPrefix("(?i)^/api")).isNull();
+        assertThat(RuleRegex.literalPrefix("^(?i)/api")).isNull();
+        assertThat(RuleRegex.literalPrefix("^\\d+")).isEmpty();
+        assertThat(RuleRegex.literalPrefix("^[a-z]")).isEmpty();
+        assertThat(RuleRegex.literalPrefix("^.x")).isEmpty();
+    }
+
+    @Test
+    void everyInputTheRegexFindsStartsWithThePrefix() {
+        String[] regexes = {"^/api/v1/", "^abc*", "^ab?c", "^a+b", "^/v[0-9]+/items$", "^x\\.y\\-z_", "^a(b)c", "^ab(c)?d"};
+        String[] inputs = {"/api/v1/x", "ab", "abc", "abccc", "ac", "abc", "aab", "ab", "/v12/items", "/v/items",
+                "x.y-z_1", "xzy-z_", "abc", "abd", "abcd", "ac"};
+        for (String regex : regexes) {
+            com.google.re2j.Pattern p = RuleRegex.compile(regex);
+            String prefix = RuleRegex.literalPrefix(regex);
+            for (String in : inputs) {
+                if (p.matcher(in).find()) {
+                    assertThat(in).as(regex + " finds " + in).startsWith(prefix);
+                }
+            }
+        }
+    }
+}
