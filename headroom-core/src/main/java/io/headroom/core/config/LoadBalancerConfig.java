@@ -2,7 +2,11 @@ package io.headroom.core.config;
 
 import java.util.List;
 
-/** A named set of listeners. */
+/**
+ * A named set of listeners.
+ *
+ * @param http2Enabled AWS's {@code routing.http2.enabled}: HTTPS listeners offer HTTP/2 by ALPN (else HTTP/1.1 only)
+ */
 public record LoadBalancerConfig(
         String name,
         Type type,
@@ -12,6 +16,7 @@ public record LoadBalancerConfig(
         boolean xffClientPortEnabled,
         boolean xAmznTlsVersionAndCipherSuiteEnabled,
         boolean dropInvalidHeaderFieldsEnabled,
+        boolean http2Enabled,
         AccessLogConfig accessLog,
         List<ListenerConfig> listeners) {
 

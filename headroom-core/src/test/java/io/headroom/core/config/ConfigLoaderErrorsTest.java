@@ -479,6 +479,10 @@ class ConfigLoaderErrorsTest {
                         "loadBalancers[0].xffClientPortEnabled: only allowed for application load balancers"),
                 Arguments.of(TGS + "loadBalancers: [{name: nlb, type: network, dropInvalidHeaderFieldsEnabled: true}]",
                         "loadBalancers[0].dropInvalidHeaderFieldsEnabled: only allowed for application load balancers"),
+                Arguments.of(TGS + "loadBalancers: [{name: nlb, type: network, http2Enabled: false}]",
+                        "loadBalancers[0].http2Enabled: only allowed for application load balancers"),
+                Arguments.of(TGS + "loadBalancers: [{name: lb, http2Enabled: sometimes}]",
+                        "loadBalancers[0].http2Enabled: \"sometimes\" (expected: true or false)"),
                 Arguments.of(TGS + "loadBalancers: [{name: nlb, type: network, xAmznTlsVersionAndCipherSuiteEnabled: true}]",
                         "loadBalancers[0].xAmznTlsVersionAndCipherSuiteEnabled: only allowed for application load balancers"),
                 Arguments.of(TGS + "loadBalancers: [{name: nlb, type: network, listeners: [{port: 8080, protocol: HTTP, "

@@ -61,6 +61,7 @@ final class Views {
                 "xffClientPortEnabled", lb.xffClientPortEnabled(),
                 "xAmznTlsVersionAndCipherSuiteEnabled", lb.xAmznTlsVersionAndCipherSuiteEnabled(),
                 "dropInvalidHeaderFieldsEnabled", lb.dropInvalidHeaderFieldsEnabled(),
+                "http2Enabled", lb.http2Enabled(),
                 "listeners", lb.listeners().stream().map(Views::listener).toList());
     }
 
