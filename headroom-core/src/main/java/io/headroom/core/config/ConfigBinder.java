@@ -625,7 +625,7 @@ final class ConfigBinder {
     private LoadBalancerConfig loadBalancer(String path, JsonNode value, Map<String, String> names) {
         Node n = Node.open(errors, path, value, "name", "type", "idleTimeoutSeconds", "desyncMitigationMode",
                 "xffHeaderProcessingMode", "xffClientPortEnabled", "xAmznTlsVersionAndCipherSuiteEnabled",
-                "dropInvalidHeaderFieldsEnabled", "http2Enabled", "accessLog", "listeners");
+                "dropInvalidHeaderFieldsEnabled", "http2Enabled", "clientKeepAliveSeconds", "accessLog", "listeners");
         if (!n.present()) {
             Node.reportEmptyItem(errors, path, value);
             return null;
@@ -640,9 +640,11 @@ final class ConfigBinder {
         boolean tlsHeaders = false;
         boolean dropInvalid = false;
         boolean http2 = true;
+        int clientKeepAlive = 3600;
         if (network) {
             for (String key : List.of("desyncMitigationMode", "xffHeaderProcessingMode", "xffClientPortEnabled",
-                    "xAmznTlsVersionAndCipherSuiteEnabled", "dropInvalidHeaderFieldsEnabled", "http2Enabled")) {
+                    "xAmznTlsVersionAndCipherSuiteEnabled", "dropInvalidHeaderFieldsEnabled", "http2Enabled",
+                    "clientKeepAliveSeconds")) {
                 onlyFor(n, key, "application load balancers");
             }
         } else {
@@ -652,6 +654,7 @@ final class ConfigBinder {
             tlsHeaders = n.bool("xAmznTlsVersionAndCipherSuiteEnabled", false);
             dropInvalid = n.bool("dropInvalidHeaderFieldsEnabled", false);
             http2 = n.bool("http2Enabled", true);
+            clientKeepAlive = n.integer("clientKeepAliveSeconds", 3600, 60, 604800);
         }
         Node log = n.obj("accessLog", "enabled", "format", "path", "maxSizeMb", "maxFiles");
         String logPath = log.str("path", "access.log");
@@ -670,7 +673,7 @@ final class ConfigBinder {
             }
         }
         return new LoadBalancerConfig(name, type, idle, desync, xff, xffClientPort, tlsHeaders, dropInvalid, http2,
-                accessLog, listeners);
+                clientKeepAlive, accessLog, listeners);
     }
 
     private ListenerConfig listener(String path, JsonNode value, LoadBalancerConfig.Type lbType) {

@@ -62,6 +62,7 @@ final class Views {
                 "xAmznTlsVersionAndCipherSuiteEnabled", lb.xAmznTlsVersionAndCipherSuiteEnabled(),
                 "dropInvalidHeaderFieldsEnabled", lb.dropInvalidHeaderFieldsEnabled(),
                 "http2Enabled", lb.http2Enabled(),
+                "clientKeepAliveSeconds", lb.clientKeepAliveSeconds(),
                 "listeners", lb.listeners().stream().map(Views::listener).toList());
     }
 
