@@ -158,8 +158,9 @@ public final class ProxyServer implements AutoCloseable {
                 HttpListener existing = listeners.get(key);
                 int port = existing != null ? existing.localAddress().getPort() : l.port();
                 if (l.protocol() == ListenerConfig.Protocol.HTTPS) {
+                    // routing.http2.enabled off: ALPN offers http/1.1 only, so HTTP/2 clients fall back to it.
                     wantedTls.put(key, tls.server("loadBalancers[" + lbIndex + "].listeners[" + listenerIndex + "]",
-                            l, TlsContexts.H2_AND_HTTP_1_1));
+                            l, lb.http2Enabled() ? TlsContexts.H2_AND_HTTP_1_1 : TlsContexts.HTTP_1_1));
                 }
                 wanted.put(key, RoutingSnapshot.build(lb, l, groups, lbm,
                         n -> tgMetrics.computeIfAbsent(n, x -> new TargetGroupMetrics(metrics, x)), targetTls::get,

@@ -63,6 +63,22 @@ class ValidateCommandTest {
     }
 
     @Test
+    void printsLoadBalancerAttributeErrorsWithTheirPaths() throws Exception {
+        int code = validate("""
+                targetGroups: [{ name: web }, { name: db, protocol: TCP }]
+                loadBalancers:
+                  - { name: web, clientKeepAliveSeconds: 59, http2Enabled: maybe }
+                  - { name: db, type: network, clientKeepAliveSeconds: 3600, http2Enabled: false }
+                """);
+        assertThat(code).isEqualTo(1);
+        assertThat(err.toString())
+                .contains("loadBalancers[0].clientKeepAliveSeconds: 59 (expected: 60..604800)")
+                .contains("loadBalancers[0].http2Enabled: \"maybe\" (expected: true or false)")
+                .contains("loadBalancers[1].clientKeepAliveSeconds: only allowed for application load balancers")
+                .contains("loadBalancers[1].http2Enabled: only allowed for application load balancers");
+    }
+
+    @Test
     void yamlSyntaxErrorNamesLineAndColumn() throws Exception {
         int code = validate("targetGroups:\n  - name: web\n    healthCheck: { path: /x\n");
         assertThat(code).isEqualTo(1);

@@ -659,7 +659,7 @@ final class ConfigBinder {
     private LoadBalancerConfig loadBalancer(String path, JsonNode value, Map<String, String> names) {
         Node n = Node.open(errors, path, value, "name", "type", "idleTimeoutSeconds", "desyncMitigationMode",
                 "xffHeaderProcessingMode", "xffClientPortEnabled", "xAmznTlsVersionAndCipherSuiteEnabled",
-                "dropInvalidHeaderFieldsEnabled", "accessLog", "listeners");
+                "dropInvalidHeaderFieldsEnabled", "http2Enabled", "clientKeepAliveSeconds", "accessLog", "listeners");
         if (!n.present()) {
             Node.reportEmptyItem(errors, path, value);
             return null;
@@ -673,9 +673,12 @@ final class ConfigBinder {
         boolean xffClientPort = false;
         boolean tlsHeaders = false;
         boolean dropInvalid = false;
+        boolean http2 = true;
+        int clientKeepAlive = 3600;
         if (network) {
             for (String key : List.of("desyncMitigationMode", "xffHeaderProcessingMode", "xffClientPortEnabled",
-                    "xAmznTlsVersionAndCipherSuiteEnabled", "dropInvalidHeaderFieldsEnabled")) {
+                    "xAmznTlsVersionAndCipherSuiteEnabled", "dropInvalidHeaderFieldsEnabled", "http2Enabled",
+                    "clientKeepAliveSeconds")) {
                 onlyFor(n, key, "application load balancers");
             }
         } else {
@@ -684,6 +687,8 @@ final class ConfigBinder {
             xffClientPort = n.bool("xffClientPortEnabled", false);
             tlsHeaders = n.bool("xAmznTlsVersionAndCipherSuiteEnabled", false);
             dropInvalid = n.bool("dropInvalidHeaderFieldsEnabled", false);
+            http2 = n.bool("http2Enabled", true);
+            clientKeepAlive = n.integer("clientKeepAliveSeconds", 3600, 60, 604800);
         }
         Node log = n.obj("accessLog", "enabled", "format", "path", "maxSizeMb", "maxFiles");
         String logPath = log.str("path", "access.log");
@@ -701,8 +706,8 @@ final class ConfigBinder {
                 listeners.add(l);
             }
         }
-        return new LoadBalancerConfig(name, type, idle, desync, xff, xffClientPort, tlsHeaders, dropInvalid, accessLog,
-                listeners);
+        return new LoadBalancerConfig(name, type, idle, desync, xff, xffClientPort, tlsHeaders, dropInvalid, http2,
+                clientKeepAlive, accessLog, listeners);
     }
 
     private ListenerConfig listener(String path, JsonNode value, LoadBalancerConfig.Type lbType) {

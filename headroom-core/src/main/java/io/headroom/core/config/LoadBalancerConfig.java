@@ -2,7 +2,13 @@ package io.headroom.core.config;
 
 import java.util.List;
 
-/** A named set of listeners. */
+/**
+ * A named set of listeners.
+ *
+ * @param http2Enabled AWS's {@code routing.http2.enabled}: HTTPS listeners offer HTTP/2 by ALPN (else HTTP/1.1 only)
+ * @param clientKeepAliveSeconds AWS's {@code client_keep_alive.seconds}: how long a client connection may stay open
+ *                               however busy it is; then it is closed gracefully
+ */
 public record LoadBalancerConfig(
         String name,
         Type type,
@@ -12,6 +18,8 @@ public record LoadBalancerConfig(
         boolean xffClientPortEnabled,
         boolean xAmznTlsVersionAndCipherSuiteEnabled,
         boolean dropInvalidHeaderFieldsEnabled,
+        boolean http2Enabled,
+        int clientKeepAliveSeconds,
         AccessLogConfig accessLog,
         List<ListenerConfig> listeners) {
 

@@ -138,6 +138,8 @@ class ConfigLoaderTest {
         assertThat(lb.desyncMitigationMode()).isEqualTo(LoadBalancerConfig.DesyncMitigationMode.DEFENSIVE);
         assertThat(lb.xffHeaderProcessingMode()).isEqualTo(LoadBalancerConfig.XffHeaderProcessingMode.APPEND);
         assertThat(lb.xffClientPortEnabled()).isFalse();
+        assertThat(lb.http2Enabled()).isTrue();
+        assertThat(lb.clientKeepAliveSeconds()).isEqualTo(3600);
         assertThat(lb.accessLog()).isEqualTo(LoadBalancerConfig.AccessLogConfig.disabled());
         ListenerConfig l = lb.listeners().get(0);
         assertThat(l.address()).isEqualTo("127.0.0.1");

@@ -140,6 +140,8 @@ final class ClientHandler extends ChannelInboundHandlerAdapter implements Reques
     private final ChannelFutureListener connected = this::onConnected;
     private final Stickiness sticky = new Stickiness(StickyCookies.process());
     private ExchangeLog xlog;
+    /** The connection's meter (its lifetime); null on an HTTP/2 stream, whose connection ends by GOAWAY. */
+    private ClientMeter meter;
 
     /** @param tlsHeaders the connection's TLS headers (client certificate, version and cipher), or null */
     ClientHandler(HttpListener listener, UpstreamPool pool, ResponseEncoder encoder, TlsHeaders tlsHeaders) {
@@ -162,7 +164,8 @@ final class ClientHandler extends ChannelInboundHandlerAdapter implements Reques
         InetSocketAddress remote = (InetSocketAddress) ctx.channel().remoteAddress();
         peer = remote.getAddress();
         peerString = peer.getHostAddress();
-        xlog = new ExchangeLog(peerString, remote.getPort(), ctx.pipeline().get(ClientMeter.class));
+        meter = ctx.pipeline().get(ClientMeter.class);
+        xlog = new ExchangeLog(peerString, remote.getPort(), meter);
         ctx.read();
         ctx.fireChannelActive();
     }
@@ -280,7 +283,7 @@ final class ClientHandler extends ChannelInboundHandlerAdapter implements Reques
         lastClientWrite = null;
         lastUpstreamWrite = null;
         HttpHeaders h = req.headers();
-        keepAlive = HttpUtil.isKeepAlive(req) && !listener.closing();
+        keepAlive = HttpUtil.isKeepAlive(req) && !listener.closing() && (meter == null || !meter.keepAliveExpired);
         http10 = req.protocolVersion().minorVersion() == 0;
         HttpMethod m = req.method();
         encoder.head(m == HttpMethod.HEAD);
@@ -581,6 +584,17 @@ final class ClientHandler extends ChannelInboundHandlerAdapter implements Reques
 
     @Override
     public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+        if (evt == ClientMeter.KeepAlive.EXPIRED) {
+            // ALB's client keepalive duration has passed: close gracefully. Idle: now. A response not started yet
+            // says Connection: close; one already under way (or sent) keeps the connection for one more request,
+            // whose response says it (onRequest). A tunnel (WebSocket) is left to its idle timeout.
+            if (state == State.IDLE && backlog.isEmpty()) {
+                ctx.close();
+            } else if ((state == State.CONNECTING || state == State.FORWARDING) && !responseStarted) {
+                keepAlive = false;
+            }
+            return;
+        }
         if (evt instanceof IdleStateEvent) {
             if ((state == State.IDLE && backlog.isEmpty()) || state == State.TUNNEL) {
                 ctx.close(); // ALB: close a client connection (or WebSocket) idle for idleTimeoutSeconds

@@ -11,13 +11,26 @@ import io.netty.handler.timeout.IdleStateEvent;
  * received and sent bytes) and fires an {@link IdleStateEvent} when nothing was read or flushed for the idle
  * timeout (ALB's {@code idleTimeoutSeconds}), again every further timeout while the connection stays idle.
  *
+ * <p>It also ends the connection's lifetime (ALB's client keepalive duration, {@code clientKeepAliveSeconds}),
+ * counted from when the connection was accepted: once it has passed, {@link #keepAliveExpired} is true and
+ * {@link KeepAlive#EXPIRED} is fired once, for the protocol handlers to close the connection gracefully.
+ *
  * <p>Cheaper than Netty's {@code IdleStateHandler} on the hot path: activity moves a {@link LazyDeadline} once per
- * read batch and per flush (no listener on every write's promise; the one timer is re-armed only when it fires).
- * Bytes are added to the listener's counter once per batch.
+ * read batch and per flush (no listener on every write's promise; the one timer, for both the idle timeout and the
+ * lifetime, is re-armed only when it fires). Bytes are added to the listener's counter once per batch.
  */
 final class ClientMeter extends ChannelDuplexHandler implements Runnable {
+    /** The user event fired when the connection's client keepalive duration has passed. */
+    enum KeepAlive { EXPIRED }
+
     private final HttpListener listener;
     private final long idleNanos;
+    /** The connection's lifetime (0: none), and when it ends ({@link LazyDeadline#now()} base) while pending. */
+    private final long keepAliveNanos;
+    private long keepAliveEnds;
+    private boolean keepAlivePending;
+    /** The client keepalive duration has passed: the connection takes no further request. */
+    boolean keepAliveExpired;
     private ChannelHandlerContext ctx;
     private LazyDeadline idle;
     private long unreported;
@@ -25,15 +38,24 @@ final class ClientMeter extends ChannelDuplexHandler implements Runnable {
     long read;
     long written;
 
-    ClientMeter(HttpListener listener, long idleNanos) {
+    /**
+     * @param idleNanos      the idle timeout (0: none)
+     * @param keepAliveNanos the client keepalive duration, from now (0: none)
+     */
+    ClientMeter(HttpListener listener, long idleNanos, long keepAliveNanos) {
         this.listener = listener;
         this.idleNanos = idleNanos;
+        this.keepAliveNanos = keepAliveNanos;
     }
 
     @Override
     public void handlerAdded(ChannelHandlerContext ctx) {
         this.ctx = ctx;
         idle = new LazyDeadline(ctx.executor(), this);
+        if (keepAliveNanos > 0) {
+            keepAliveEnds = idle.now() + keepAliveNanos;
+            keepAlivePending = true;
+        }
         if (ctx.channel().isRegistered()) {
             active();
         }
@@ -49,7 +71,11 @@ final class ClientMeter extends ChannelDuplexHandler implements Runnable {
 
     private void active() {
         if (idleNanos > 0) {
-            idle.in(idleNanos);
+            if (keepAlivePending) {
+                idle.inAtMost(idleNanos, keepAliveEnds);
+            } else {
+                idle.in(idleNanos);
+            }
         }
     }
 
@@ -94,13 +120,24 @@ final class ClientMeter extends ChannelDuplexHandler implements Runnable {
         }
     }
 
-    /** Idle for the timeout: tell the handlers (the client handler closes an idle connection); again if it stays so. */
+    /**
+     * Idle for the timeout, or the lifetime has passed: tell the handlers (the client handler closes an idle
+     * connection); again if it stays idle.
+     */
     @Override
     public void run() {
-        if (ctx.channel().isOpen()) {
-            active();
-            ctx.fireUserEventTriggered(IdleStateEvent.ALL_IDLE_STATE_EVENT);
+        if (!ctx.channel().isOpen()) {
+            return;
         }
+        if (keepAlivePending && idle.now() - keepAliveEnds >= 0) {
+            keepAlivePending = false;
+            keepAliveExpired = true;
+            active();
+            ctx.fireUserEventTriggered(KeepAlive.EXPIRED);
+            return;
+        }
+        active();
+        ctx.fireUserEventTriggered(IdleStateEvent.ALL_IDLE_STATE_EVENT);
     }
 
     @Override

@@ -11,10 +11,14 @@ import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http2.DefaultHttp2GoAwayFrame;
+import io.netty.handler.codec.http2.Http2ConnectionAdapter;
+import io.netty.handler.codec.http2.Http2Error;
 import io.netty.handler.codec.http2.Http2FrameCodec;
 import io.netty.handler.codec.http2.Http2FrameCodecBuilder;
 import io.netty.handler.codec.http2.Http2MultiplexHandler;
 import io.netty.handler.codec.http2.Http2Settings;
+import io.netty.handler.codec.http2.Http2Stream;
 import io.netty.handler.codec.http2.Http2StreamChannel;
 import io.netty.handler.codec.http2.Http2StreamFrameToHttpObjectCodec;
 import io.netty.handler.codec.http2.HttpConversionUtil;
@@ -104,10 +108,12 @@ final class Http2Frontend {
 
     /**
      * Last handler of an HTTP/2 connection (client or target side): closes it (GOAWAY first) when it was idle for
-     * the idle timeout with no stream open.
+     * the idle timeout with no stream open. On a client connection whose keepalive duration has passed it sends
+     * GOAWAY at once (no new streams; those open finish) and closes the connection when the last one has.
      */
     static final class IdleCloser extends ChannelInboundHandlerAdapter {
         private final Http2FrameCodec codec;
+        private boolean goingAway;
 
         IdleCloser(Http2FrameCodec codec) {
             this.codec = codec;
@@ -121,6 +127,10 @@ final class Http2Frontend {
 
         @Override
         public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+            if (evt == ClientMeter.KeepAlive.EXPIRED) {
+                goAway(ctx);
+                return;
+            }
             if (evt instanceof IdleStateEvent) {
                 if (codec.connection().numActiveStreams() == 0) {
                     ctx.close();
@@ -128,6 +138,28 @@ final class Http2Frontend {
                 return;
             }
             ctx.fireUserEventTriggered(evt);
+        }
+
+        private void goAway(ChannelHandlerContext ctx) {
+            if (goingAway) {
+                return;
+            }
+            goingAway = true;
+            // The codec's GOAWAY names the last stream the client opened: every stream up to it is served.
+            ctx.writeAndFlush(new DefaultHttp2GoAwayFrame(Http2Error.NO_ERROR));
+            if (codec.connection().numActiveStreams() == 0) {
+                ctx.close();
+                return;
+            }
+            codec.connection().addListener(new Http2ConnectionAdapter() {
+                @Override
+                public void onStreamClosed(Http2Stream stream) {
+                    if (codec.connection().numActiveStreams() == 0) {
+                        // After the stream's last frame: the close goes behind it in the channel's queue.
+                        ctx.channel().eventLoop().execute(ctx::close);
+                    }
+                }
+            });
         }
     }
 }

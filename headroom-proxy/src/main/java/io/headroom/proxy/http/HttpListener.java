@@ -19,7 +19,7 @@ import org.slf4j.LoggerFactory;
  * One bound HTTP listener: its server socket, its open client connections and its current
  * {@link RoutingSnapshot} (one volatile reference; a reload swaps it, connections stay open).
  *
- * <p>Client pipeline, in order: {@link ClientMeter} (ProcessedBytes and the client idle timeout),
+ * <p>Client pipeline, in order: {@link ClientMeter} (ProcessedBytes, the client idle timeout and keepalive duration),
  * {@code StrictRequestDecoder} (RFC 9112 gate + Netty decoder), {@code ResponseEncoder},
  * {@code ClientHandler} (routing and forwarding). HTTPS listeners put {@code SniHandler} (which becomes the
  * {@code SslHandler}) and {@link AlpnHandler} after the meter; after the handshake ALPN's choice adds either
@@ -87,7 +87,7 @@ public final class HttpListener {
         s.lb.activeConnections.incrementAndGet();
         ch.closeFuture().addListener(f -> s.lb.activeConnections.decrementAndGet());
         clients.add(ch);
-        ch.pipeline().addLast("meter", new ClientMeter(this, s.idleTimeoutNanos));
+        ch.pipeline().addLast("meter", new ClientMeter(this, s.idleTimeoutNanos, s.clientKeepAliveNanos));
         ServerTls t = tls;
         if (t != null) {
             // HTTPS: the handshake first; then ALPN's choice adds the HTTP/1.1 handlers below or HTTP/2's.

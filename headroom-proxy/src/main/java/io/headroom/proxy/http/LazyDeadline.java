@@ -35,7 +35,21 @@ public final class LazyDeadline implements Runnable {
 
     /** Expire {@code nanos} from now (replacing any deadline set before). */
     public void in(long nanos) {
-        long at = now() + nanos;
+        long now = now();
+        set(now + nanos, now);
+    }
+
+    /**
+     * Expire {@code nanos} from now or at {@code latest} ({@link #now()} base), whichever is sooner (replacing any
+     * deadline set before): one timer for two deadlines, such as a connection's idle timeout and its lifetime.
+     */
+    void inAtMost(long nanos, long latest) {
+        long now = now();
+        long at = now + nanos;
+        set(at - latest > 0 ? latest : at, now);
+    }
+
+    private void set(long at, long now) {
         deadline = at == 0 ? 1 : at;
         if (closed) {
             return;
@@ -44,7 +58,7 @@ public final class LazyDeadline implements Runnable {
             if (timer != null) {
                 timer.cancel(false);
             }
-            arm(nanos);
+            arm(at - now);
         }
     }
 

@@ -44,6 +44,8 @@ public final class RoutingSnapshot {
     final Router<GroupRef> router;
     final LoadBalancerMetrics lb;
     final long idleTimeoutNanos;
+    /** How long a client connection may stay open (ALB's client keepalive duration); taken at its accept. */
+    final long clientKeepAliveNanos;
     final DesyncMitigationMode desyncMode;
     final int listenerPort;
     final String protocol;
@@ -63,7 +65,8 @@ public final class RoutingSnapshot {
     final AsciiString[] responseHeaders;
 
     private RoutingSnapshot(String loadBalancer, Router<GroupRef> router, LoadBalancerMetrics lb,
-                            long idleTimeoutNanos, DesyncMitigationMode desyncMode, int listenerPort, String protocol,
+                            long idleTimeoutNanos, long clientKeepAliveNanos, DesyncMitigationMode desyncMode,
+                            int listenerPort, String protocol,
                             AccessLog accessLog, XffHeaderProcessingMode xffMode, boolean xffClientPort,
                             boolean tlsVersionAndCipherHeaders, boolean dropInvalidHeaderFields,
                             Map<String, String> responseHeaders) {
@@ -85,6 +88,7 @@ public final class RoutingSnapshot {
         this.router = router;
         this.lb = lb;
         this.idleTimeoutNanos = idleTimeoutNanos;
+        this.clientKeepAliveNanos = clientKeepAliveNanos;
         this.desyncMode = desyncMode;
         this.listenerPort = listenerPort;
         this.protocol = protocol;
@@ -145,6 +149,7 @@ public final class RoutingSnapshot {
         }
         return new RoutingSnapshot(lbConfig.name(), router, lbMetrics,
                 TimeUnit.SECONDS.toNanos(lbConfig.idleTimeoutSeconds()),
+                TimeUnit.SECONDS.toNanos(lbConfig.clientKeepAliveSeconds()),
                 lbConfig.desyncMitigationMode() == null ? DesyncMitigationMode.DEFENSIVE
                         : lbConfig.desyncMitigationMode(),
                 port, listener.protocol() == ListenerConfig.Protocol.HTTPS ? "https" : "http", accessLog,

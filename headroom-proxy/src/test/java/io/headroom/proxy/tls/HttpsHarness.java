@@ -17,6 +17,7 @@ import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
+import java.util.function.UnaryOperator;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
 
@@ -30,8 +31,15 @@ final class HttpsHarness implements AutoCloseable {
     final TargetGroups groups;
     final int httpsPort;
     final int httpPort;
+    /** Applied to every parsed config before the proxy gets it (e.g. values the config file may not hold). */
+    private final UnaryOperator<HeadroomConfig> adjust;
 
     HttpsHarness(String yaml) throws IOException {
+        this(yaml, UnaryOperator.identity());
+    }
+
+    HttpsHarness(String yaml, UnaryOperator<HeadroomConfig> adjust) throws IOException {
+        this.adjust = adjust;
         httpsPort = freePort();
         httpPort = freePort();
         groups = new TargetGroups(Clock.systemUTC(), proxy.eventLoops(), null, Duration.ofHours(1), null);
@@ -52,7 +60,7 @@ final class HttpsHarness implements AutoCloseable {
             throw new IllegalArgumentException(e.getMessage(), e);
         }
         groups.apply(cfg.targetGroups());
-        proxy.apply(cfg, groups);
+        proxy.apply(adjust.apply(cfg), groups);
     }
 
     /** A counter of load balancer "web". */

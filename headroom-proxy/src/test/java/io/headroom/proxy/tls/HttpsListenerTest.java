@@ -97,6 +97,36 @@ class HttpsListenerTest {
     }
 
     @Test
+    void http2DisabledOffersOnlyHttp11AndHttp2ClientsFallBackNewConnectionsAfterAReload() throws Exception {
+        try (EchoBackend backend = new EchoBackend("b1")) {
+            String on = https("[{ selfSigned: { commonName: localhost } }]", "", plainGroup(backend.port()));
+            String off = on.replace("    listeners:\n", "    http2Enabled: false\n    listeners:\n");
+            try (HttpsHarness h = new HttpsHarness(off)) {
+                X509Certificate cert = served(h.httpsPort, "localhost");
+                HttpClient c = client(HttpClient.Version.HTTP_2, cert);
+                HttpResponse<String> r = c.send(get(h.httpsPort, "/h1"), HttpResponse.BodyHandlers.ofString());
+                assertThat(r.statusCode()).isEqualTo(200);
+                assertThat(r.version()).isEqualTo(HttpClient.Version.HTTP_1_1);
+                assertThat(r.body()).startsWith("b1 GET /h1 proto=https");
+
+                // Turned on: an HTTP/2 client's new connection speaks HTTP/2.
+                h.apply(on);
+                HttpClient h2 = client(HttpClient.Version.HTTP_2, cert);
+                HttpResponse<String> r2 = h2.send(get(h.httpsPort, "/h2"), HttpResponse.BodyHandlers.ofString());
+                assertThat(r2.version()).isEqualTo(HttpClient.Version.HTTP_2);
+                assertThat(r2.body()).startsWith("b1 GET /h2 proto=https");
+
+                // Off again: the open HTTP/2 connection keeps its protocol; new connections get HTTP/1.1.
+                h.apply(off);
+                assertThat(h2.send(get(h.httpsPort, "/still"), HttpResponse.BodyHandlers.ofString()).version())
+                        .isEqualTo(HttpClient.Version.HTTP_2);
+                assertThat(client(HttpClient.Version.HTTP_2, cert).send(get(h.httpsPort, "/new"),
+                        HttpResponse.BodyHandlers.ofString()).version()).isEqualTo(HttpClient.Version.HTTP_1_1);
+            }
+        }
+    }
+
+    @Test
     void http2LargeDownloadsHeadRequestsAndLoadBalancerAnswers() throws Exception {
         String rules = "        rules:\n"
                 + "          - { priority: 1, conditions: { pathPattern: [\"/fixed\"] }, action: { fixedResponse: "

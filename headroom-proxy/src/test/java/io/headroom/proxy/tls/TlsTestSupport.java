@@ -322,4 +322,27 @@ public final class TlsTestSupport {
         }
         return false;
     }
+
+    /**
+     * An HTTP/2 client connection (TLS with ALPN h2, trusting any certificate) to the proxy at 127.0.0.1:{@code port};
+     * open streams on it with {@link io.netty.handler.codec.http2.Http2StreamChannelBootstrap}. Connection-level
+     * frames (SETTINGS, PING, GOAWAY) go to {@code connectionFrames}, which must release them.
+     */
+    static io.netty.channel.Channel h2Connection(io.netty.channel.EventLoopGroup group, int port,
+                                                 io.netty.channel.ChannelHandler connectionFrames)
+            throws InterruptedException {
+        io.netty.handler.ssl.SslContext tls = new TlsContexts().client("client", false, null, List.of("h2"));
+        return new io.netty.bootstrap.Bootstrap().group(group)
+                .channel(io.netty.channel.socket.nio.NioSocketChannel.class)
+                .handler(new io.netty.channel.ChannelInitializer<io.netty.channel.Channel>() {
+                    @Override
+                    protected void initChannel(io.netty.channel.Channel ch) {
+                        ch.pipeline().addLast(tls.newHandler(ch.alloc(), "localhost", port));
+                        ch.pipeline().addLast(io.netty.handler.codec.http2.Http2FrameCodecBuilder.forClient().build());
+                        ch.pipeline().addLast(new io.netty.handler.codec.http2.Http2MultiplexHandler(
+                                new io.netty.channel.ChannelInboundHandlerAdapter()));
+                        ch.pipeline().addLast(connectionFrames);
+                    }
+                }).connect("127.0.0.1", port).sync().channel();
+    }
 }

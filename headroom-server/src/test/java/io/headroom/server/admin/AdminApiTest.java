@@ -129,6 +129,8 @@ class AdminApiTest {
         assertThat(lb.path("xffHeaderProcessingMode").asText()).isEqualTo("append");
         assertThat(lb.path("xffClientPortEnabled").asBoolean()).isFalse();
         assertThat(lb.path("xAmznTlsVersionAndCipherSuiteEnabled").asBoolean()).isFalse();
+        assertThat(lb.path("http2Enabled").asBoolean()).isTrue();
+        assertThat(lb.path("clientKeepAliveSeconds").asInt()).isEqualTo(3600);
         JsonNode l = lb.path("listeners").get(0);
         assertThat(l.path("mutualAuthentication").path("mode").asText()).isEqualTo("off");
         assertThat(l.path("responseHeaders").isObject()).isTrue();
