@@ -385,7 +385,7 @@ final class ConfigBinder {
     private TargetGroupConfig targetGroup(String path, JsonNode value, Map<String, String> names) {
         Node n = Node.open(errors, path, value, "name", "protocol", "protocolVersion", "algorithm", "healthCheck",
                 "deregistrationDelaySeconds", "slowStartSeconds", "anomalyMitigation", "stickiness", "proxyProtocolV2",
-                "targets", "tlsVerify", "tlsCaFile");
+                "targets", "tlsVerify", "tlsCaFile", "targetGroupHealth");
         if (!n.present()) {
             Node.reportEmptyItem(errors, path, value);
             return null;
@@ -469,8 +469,36 @@ final class ConfigBinder {
                 targets.add(new TargetConfig(host, port));
             }
         }
+        UnhealthyStateRoutingConfig unhealthyStateRouting =
+                unhealthyStateRouting(n.obj("targetGroupHealth", "unhealthyStateRouting", "dnsFailover"));
         return new TargetGroupConfig(name, protocol, protocolVersion, algorithm, healthCheck, deregistrationDelay,
-                slowStart, stickiness, proxyProtocolV2, targets, tlsVerify, tlsCaFile, anomalyMitigation);
+                slowStart, stickiness, proxyProtocolV2, targets, tlsVerify, tlsCaFile, anomalyMitigation,
+                unhealthyStateRouting);
+    }
+
+    /**
+     * AWS's {@code target_group_health.unhealthy_state_routing.minimum_healthy_targets.count} (1 or more, default 1)
+     * and {@code .percentage} ({@code off} or 1..100, default off). AWS's DNS failover thresholds are refused: Headroom
+     * answers no DNS.
+     */
+    private UnhealthyStateRoutingConfig unhealthyStateRouting(Node health) {
+        if (health.has("dnsFailover")) {
+            errors.add(health.at("dnsFailover"), "not supported (Headroom has no DNS to fail over; "
+                    + "unhealthyStateRouting sets the routing failover thresholds)");
+        }
+        Node n = health.obj("unhealthyStateRouting", "minimumHealthyTargetsCount", "minimumHealthyTargetsPercentage");
+        // AWS's attribute values are strings: "50" is 50.
+        JsonNode c = n.raw("minimumHealthyTargetsCount");
+        Integer count = c == null ? null
+                : n.intValue(n.at("minimumHealthyTargetsCount"), textToNumber(c), 1, Integer.MAX_VALUE, "an integer >= 1");
+        Integer percentage = null;
+        JsonNode p = n.raw("minimumHealthyTargetsPercentage");
+        // YAML 1.1 readers may turn a bare off into false.
+        if (p != null && !(p.isBoolean() && !p.booleanValue()) && !(p.isTextual() && p.textValue().equals("off"))) {
+            percentage = n.intValue(n.at("minimumHealthyTargetsPercentage"), textToNumber(p), 1, 100, "off or 1..100");
+        }
+        return new UnhealthyStateRoutingConfig(count == null ? 1 : count,
+                percentage == null ? UnhealthyStateRoutingConfig.OFF : percentage);
     }
 
     /**
@@ -1368,7 +1396,7 @@ final class ConfigBinder {
         return new FixedResponse(status, contentType, body);
     }
 
-    /** "403" reads as 403 (AWS writes status codes as strings). */
+    /** "403" reads as 403 (AWS writes status codes and target group attributes as strings). */
     private static JsonNode textToNumber(JsonNode v) {
         if (v.isTextual() && v.textValue().matches("\\d{1,9}")) {
             return com.fasterxml.jackson.databind.node.IntNode.valueOf(Integer.parseInt(v.textValue()));

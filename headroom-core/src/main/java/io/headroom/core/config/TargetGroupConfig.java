@@ -7,6 +7,7 @@ import java.util.List;
  * (default false, as ALB) checks the targets' certificates against {@code tlsCaFile} (PEM; the JDK's trusted roots
  * when null) and the target's host. {@code anomalyMitigation} is ALB's
  * {@code load_balancing.algorithm.anomaly_mitigation} (automatic target weights; weighted random only).
+ * {@code unhealthyStateRouting} is {@code targetGroupHealth.unhealthyStateRouting}: the routing failover thresholds.
  */
 public record TargetGroupConfig(
         String name,
@@ -21,10 +22,24 @@ public record TargetGroupConfig(
         List<TargetConfig> targets,
         boolean tlsVerify,
         String tlsCaFile,
-        boolean anomalyMitigation) {
+        boolean anomalyMitigation,
+        UnhealthyStateRoutingConfig unhealthyStateRouting) {
 
     public TargetGroupConfig {
         targets = List.copyOf(targets);
+        if (unhealthyStateRouting == null) {
+            unhealthyStateRouting = UnhealthyStateRoutingConfig.DEFAULT;
+        }
+    }
+
+    /** With AWS's default routing failover thresholds (fail open only when no target is healthy). */
+    public TargetGroupConfig(String name, Protocol protocol, String protocolVersion, Algorithm algorithm,
+                             HealthCheckConfig healthCheck, int deregistrationDelaySeconds, int slowStartSeconds,
+                             StickinessConfig stickiness, boolean proxyProtocolV2, List<TargetConfig> targets,
+                             boolean tlsVerify, String tlsCaFile, boolean anomalyMitigation) {
+        this(name, protocol, protocolVersion, algorithm, healthCheck, deregistrationDelaySeconds, slowStartSeconds,
+                stickiness, proxyProtocolV2, targets, tlsVerify, tlsCaFile, anomalyMitigation,
+                UnhealthyStateRoutingConfig.DEFAULT);
     }
 
     /** Without anomaly mitigation (ALB's default, {@code off}). */

@@ -17,7 +17,8 @@ final class MetricNames {
 
     private static final Set<String> TARGET_GROUP_METRICS = Set.of(
             "RequestCount", REQUEST_COUNT_PER_TARGET, "TargetResponseTime", "HealthyHostCount",
-            "UnHealthyHostCount", "TargetConnectionErrorCount");
+            "UnHealthyHostCount", "TargetConnectionErrorCount", "UnhealthyRoutingRequestCount",
+            "UnhealthyRoutingFlowCount");
 
     private MetricNames() {}
 

@@ -86,7 +86,7 @@ class ConfigLoaderErrorsTest {
                 Arguments.of("targetGroups: {name: web}", "targetGroups: a mapping (expected: a list)"),
                 Arguments.of("targetGroups: [web]", "targetGroups[0]: \"web\" (expected: a mapping with keys name, protocol, "
                         + "protocolVersion, algorithm, healthCheck, deregistrationDelaySeconds, slowStartSeconds, anomalyMitigation, stickiness, "
-                        + "proxyProtocolV2, targets, tlsVerify, tlsCaFile)"),
+                        + "proxyProtocolV2, targets, tlsVerify, tlsCaFile, targetGroupHealth)"),
                 Arguments.of("targetGroups:\n  -\n", "targetGroups[0]: null (expected: a mapping)"),
                 Arguments.of(TGS + LT + "autoScalingGroups: [{name: g, launchTemplate: app, minSize: 1, maxSize: 1}]",
                         "autoScalingGroups[0].launchTemplate: \"app\" (expected: a mapping with keys name, version)"),

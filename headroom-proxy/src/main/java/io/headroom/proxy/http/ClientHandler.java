@@ -322,6 +322,9 @@ final class ClientHandler extends ChannelInboundHandlerAdapter implements Reques
                 snap.lb.requestCount.increment();
                 group.metrics().requestCount.increment();
                 group.group().countRequest();
+                if (group.group().failOpen()) {
+                    group.metrics().unhealthyRoutingRequests.increment();
+                }
                 connect(true);
             }
         } else if (route instanceof Route.Redirect<GroupRef> r) {

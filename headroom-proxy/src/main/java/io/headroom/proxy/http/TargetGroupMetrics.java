@@ -12,6 +12,8 @@ public final class TargetGroupMetrics {
     final Distribution targetResponseTime;
     final Counter[] targetCodes = new Counter[6];
     final Counter connectionErrors;
+    /** AWS's UnhealthyRoutingRequestCount: requests forwarded while routing failover was in effect. */
+    final Counter unhealthyRoutingRequests;
 
     public TargetGroupMetrics(MetricRegistry registry, String targetGroup) {
         Dimensions d = Dimensions.of("TargetGroup", targetGroup);
@@ -21,6 +23,7 @@ public final class TargetGroupMetrics {
             targetCodes[c] = registry.counter(MetricKey.of("HTTPCode_Target_" + c + "XX_Count", d));
         }
         connectionErrors = registry.counter(MetricKey.of("TargetConnectionErrorCount", d));
+        unhealthyRoutingRequests = registry.counter(MetricKey.of("UnhealthyRoutingRequestCount", d));
     }
 
     void targetStatus(int code) {

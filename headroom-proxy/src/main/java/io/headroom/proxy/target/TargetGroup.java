@@ -2,6 +2,7 @@ package io.headroom.proxy.target;
 
 import io.headroom.core.config.HealthCheckConfig;
 import io.headroom.core.config.TargetGroupConfig;
+import io.headroom.core.config.UnhealthyStateRoutingConfig;
 import io.headroom.core.target.AnomalyDetector;
 import io.headroom.core.target.HealthStateMachine;
 import io.headroom.core.target.ProbeResult;
@@ -32,19 +33,23 @@ import org.slf4j.LoggerFactory;
  *
  * <pre>
  *  membership (register / deregister / drain)  ─┐
- *  health (HealthChecker → HealthStateMachine)  ─┼─► rebuild ─► volatile Selectable {healthy[], failOpen[]}
- *                                                │                         │
- *  config (algorithm → SelectionStrategy)       ─┘                         ▼
- *                                                   select(exclude): strategy over healthy[], else failOpen[]
+ *  health (HealthChecker → HealthStateMachine)  ─┼─► rebuild ─► volatile Selectable {candidates[], failOpen}
+ *  config (algorithm → SelectionStrategy,       ─┘   candidates: the healthy targets, │
+ *          unhealthyStateRouting thresholds)           or all available ones when the  │
+ *                                                      thresholds are breached         ▼
+ *                                                   select(exclude): strategy over candidates[]
  * </pre>
  *
  * <p>Selection reads one volatile snapshot and never locks or allocates. Membership and health changes take
  * the group's lock (rare, never on the request path) and publish a new snapshot.
  *
- * <p><b>Fail-open</b> (ALB): when no target is healthy, requests go to every registered target that is not
- * draining, whatever its health; that includes {@code initial} targets, so a group whose targets are all still
- * being checked (e.g. just after start) serves rather than answering 503. As soon as one target is healthy,
- * only healthy targets get traffic: a new target gets none until its first check passes.
+ * <p><b>Fail-open</b> (routing failover, ALB and NLB): when fewer targets are healthy than the group's
+ * {@link UnhealthyStateRoutingConfig thresholds} ask for (by default: when none is healthy), requests go to every
+ * registered target that is not draining, whatever its health; that includes {@code initial} targets, so a group
+ * whose targets are all still being checked (e.g. just after start) serves rather than answering 503, and they
+ * count towards the percentage. Once enough targets are healthy, only healthy targets get traffic: a new target
+ * gets none until its first check passes. The decision is taken when membership, health or config change, never
+ * per request; entering and leaving it is logged.
  *
  * <p><b>Slow start</b> ({@code slowStartSeconds} &gt; 0, ALB's rules): a target that becomes healthy while at
  * least one other healthy target is not in slow start enters slow start, except on its first healthy state when
@@ -68,9 +73,12 @@ public final class TargetGroup {
     private static final Logger log = LoggerFactory.getLogger(TargetGroup.class);
     private static final Target[] NONE = new Target[0];
 
-    /** What select() reads: one immutable pair, published as a unit. */
-    private record Selectable(Target[] healthy, Target[] failOpen, int healthyCount, int unhealthyCount,
-                              Map<TargetAddress, Target> selectableByAddress) {
+    /**
+     * What select() reads, published as a unit: the targets to choose from (the healthy ones, or all available ones
+     * when {@code failOpen}), the available (registered, not draining) ones, and the counts.
+     */
+    private record Selectable(Target[] candidates, Target[] available, boolean failOpen, int healthyCount,
+                              int unhealthyCount, Map<TargetAddress, Target> selectableByAddress) {
     }
 
     final Object lock = new Object();
@@ -84,7 +92,7 @@ public final class TargetGroup {
 
     private volatile TargetGroupConfig config;
     private volatile SelectionStrategy strategy;
-    private volatile Selectable selectable = new Selectable(NONE, NONE, 0, 0, Map.of());
+    private volatile Selectable selectable = new Selectable(NONE, NONE, true, 0, 0, Map.of());
     private volatile int anomalousCount;
     private volatile int mitigatedCount;
 
@@ -125,16 +133,16 @@ public final class TargetGroup {
     }
 
     /**
-     * A target for a new request, by the group's algorithm among healthy targets; if none is healthy, among all
-     * registered targets that are not draining (fail-open). Never a draining target.
+     * A target for a new request, by the group's algorithm among healthy targets; in routing failover (too few
+     * healthy targets, see {@link #failOpen()}), among all registered targets that are not draining. Never a
+     * draining target.
      *
      * @param exclude a target to avoid (it just failed; retry elsewhere), or null; chosen only if it is the
      *                only candidate
      * @return the target, or null when the group has no registered non-draining target (answer 503)
      */
     public Target select(Target exclude) {
-        Selectable s = selectable;
-        Target[] c = s.healthy.length > 0 ? s.healthy : s.failOpen;
+        Target[] c = selectable.candidates;
         int n = c.length;
         if (n == 0) {
             return null;
@@ -156,20 +164,19 @@ public final class TargetGroup {
 
     /**
      * A target for a new connection of a network load balancer, chosen by the connection's flow hash among
-     * healthy targets (all registered non-draining targets when none is healthy: fail-open). The same hash gives
+     * healthy targets (all registered non-draining targets in routing failover: fail-open). The same hash gives
      * the same target while membership and health stay the same. Lock-free and allocation-free.
      *
      * @return the target, or null when the group has no registered non-draining target
      */
     public Target selectByHash(int hash) {
-        Selectable s = selectable;
-        Target[] c = s.healthy.length > 0 ? s.healthy : s.failOpen;
+        Target[] c = selectable.candidates;
         return c.length == 0 ? null : c[Math.floorMod(hash, c.length)];
     }
 
     /**
-     * The target at {@code address} if {@link #select} could choose it now: healthy, or (fail-open, when no target
-     * is healthy) registered and not draining; else null. Sticky sessions use it to honour a cookie's target or
+     * The target at {@code address} if {@link #select} could choose it now: healthy, or (in routing failover)
+     * registered and not draining; else null. Sticky sessions use it to honour a cookie's target or
      * to move the client on. Lock-free: one lookup in the current selectable snapshot.
      */
     public Target selectable(TargetAddress address) {
@@ -178,7 +185,16 @@ public final class TargetGroup {
 
     /** Registered targets, draining ones excluded. */
     public int registeredCount() {
-        return selectable.failOpen.length;
+        return selectable.available.length;
+    }
+
+    /**
+     * Whether routing failover is in effect: fewer targets are healthy than {@code unhealthyStateRouting} asks for,
+     * so requests go to all registered targets that are not draining (fail-open). Lock-free; the data plane reads it
+     * to count UnhealthyRoutingRequestCount and UnhealthyRoutingFlowCount.
+     */
+    public boolean failOpen() {
+        return selectable.failOpen;
     }
 
     /** Targets in state healthy (HealthyHostCount). */
@@ -212,13 +228,12 @@ public final class TargetGroup {
     }
 
     /**
-     * RequestCountPerTarget for a period: the group's request count divided by its healthy targets, or by its
-     * registered targets when none is healthy, or by 1 when it has none (demand on an empty group stays visible).
+     * RequestCountPerTarget for a period: the group's request count divided by the targets that get requests (its
+     * healthy targets, or its registered targets in routing failover), or by 1 when it has none (demand on an empty
+     * group stays visible).
      */
     public double requestCountPerTarget(long requestCount) {
-        Selectable s = selectable;
-        int n = s.healthyCount > 0 ? s.healthyCount : s.failOpen.length;
-        return (double) requestCount / Math.max(1, n);
+        return (double) requestCount / Math.max(1, selectable.candidates.length);
     }
 
     /** The registered target at this address (draining included), or null. */
@@ -357,6 +372,9 @@ public final class TargetGroup {
         synchronized (lock) {
             TargetGroupConfig old = config;
             config = newConfig;
+            if (!old.unhealthyStateRouting().equals(newConfig.unhealthyStateRouting())) {
+                rebuild();
+            }
             anomalies.mitigation(newConfig.anomalyMitigation());
             if (old.algorithm() != newConfig.algorithm()
                     || (old.slowStartSeconds() > 0) != (newConfig.slowStartSeconds() > 0)) {
@@ -603,11 +621,25 @@ public final class TargetGroup {
                 unhealthy++;
             }
         }
+        UnhealthyStateRoutingConfig thresholds = config.unhealthyStateRouting();
+        boolean failOpen = thresholds.failOpen(healthy.size(), all.size());
+        Target[] available = all.toArray(NONE);
+        Target[] candidates = failOpen ? available : healthy.toArray(NONE);
         Map<TargetAddress, Target> byAddress = new java.util.HashMap<>();
-        for (Target t : healthy.isEmpty() ? all : healthy) {
+        for (Target t : candidates) {
             byAddress.put(t.address(), t);
         }
-        selectable = new Selectable(healthy.toArray(NONE), all.toArray(NONE), healthy.size(), unhealthy, byAddress);
+        // Not when the group closes or empties: no target is left to fail open to.
+        if (failOpen != selectable.failOpen && !closed && !all.isEmpty()) {
+            if (failOpen) {
+                log.warn("target group {}: routing failover in effect, requests go to all {} available targets: {} "
+                        + "healthy ({})", name, all.size(), healthy.size(), thresholds.describe());
+            } else {
+                log.info("target group {}: routing failover ended, requests go to the {} healthy of {} available "
+                        + "targets ({})", name, healthy.size(), all.size(), thresholds.describe());
+            }
+        }
+        selectable = new Selectable(candidates, available, failOpen, healthy.size(), unhealthy, byAddress);
     }
 
     @Override

@@ -16,7 +16,7 @@ import java.util.concurrent.atomic.AtomicLong;
  *   <li>{@code AnomalousHostCount}, {@code MitigatedHostCount}: targets anomaly detection finds anomalous, and
  *       those whose traffic anomaly mitigation reduces (automatic target weights).</li>
  *   <li>{@code RequestCountPerTarget}: the group's requests since the previous publish divided by its healthy
- *       targets, or by its registered targets when none is healthy (by 1 when it has none, so demand on an
+ *       targets, or by its registered targets in routing failover (by 1 when it has none, so demand on an
  *       empty group is still visible to scaling). The requests are the growth of the registry's
  *       {@code RequestCount{TargetGroup=name}} counter (which the data plane increments) plus any counted with
  *       {@link TargetGroup#countRequest()}; use one of the two, not both. The gauge computes a delta each time

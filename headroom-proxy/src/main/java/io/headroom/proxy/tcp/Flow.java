@@ -115,6 +115,9 @@ final class Flow implements Runnable {
             reset(client);
             return;
         }
+        if (route.group().failOpen()) {
+            route.unhealthyRouting().increment();
+        }
         target.requestStarted();
         open = 1;
         client.closeFuture().addListener(f -> channelClosed(true));

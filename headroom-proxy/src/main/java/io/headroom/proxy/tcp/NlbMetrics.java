@@ -19,6 +19,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  *   <li>{@code TCP_ELB_Reset_Count}: resets the load balancer sent itself (no target, target unreachable).</li>
  *   <li>{@code ClientTLSNegotiationErrorCount}: TLS handshakes with clients that failed (TLS listeners).</li>
  *   <li>{@code TargetConnectionErrorCount} ({TargetGroup=name}): connections to a target that failed.</li>
+ *   <li>{@code UnhealthyRoutingFlowCount} ({TargetGroup=name}): connections routed while routing failover was in
+ *       effect (fail-open).</li>
  * </ul>
  */
 final class NlbMetrics {
@@ -45,5 +47,9 @@ final class NlbMetrics {
 
     static Counter connectionErrors(MetricRegistry registry, String targetGroup) {
         return registry.counter(MetricKey.of("TargetConnectionErrorCount", Dimensions.of("TargetGroup", targetGroup)));
+    }
+
+    static Counter unhealthyRouting(MetricRegistry registry, String targetGroup) {
+        return registry.counter(MetricKey.of("UnhealthyRoutingFlowCount", Dimensions.of("TargetGroup", targetGroup)));
     }
 }

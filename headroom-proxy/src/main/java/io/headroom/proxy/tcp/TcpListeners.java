@@ -200,7 +200,8 @@ public final class TcpListeners {
                         ? tlsContexts.server("loadBalancers[" + i + "].listeners[" + j + "]", l, List.of())
                         : null;
                 wanted.put(key, new TcpRoute(lb.name(), g, second.toNanos() * lb.idleTimeoutSeconds(), m,
-                        NlbMetrics.connectionErrors(metrics, name), tls));
+                        NlbMetrics.connectionErrors(metrics, name), NlbMetrics.unhealthyRouting(metrics, name),
+                        tls));
             }
         }
         Map<Key, TcpListener> bound = new LinkedHashMap<>();

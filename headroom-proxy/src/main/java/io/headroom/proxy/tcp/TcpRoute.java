@@ -13,9 +13,10 @@ import io.headroom.proxy.tls.ServerTls;
  * @param idleTimeoutNanos  a connection with no bytes either way for this long is closed
  * @param metrics           the load balancer's instruments
  * @param connectionErrors  TargetConnectionErrorCount of the group
+ * @param unhealthyRouting  UnhealthyRoutingFlowCount of the group: connections routed in routing failover
  * @param tls               a TLS listener's certificates and policy (TLS is terminated, plain TCP goes to the
  *                          target); null for a TCP listener
  */
 record TcpRoute(String loadBalancer, TargetGroup group, long idleTimeoutNanos, NlbMetrics metrics,
-                Counter connectionErrors, ServerTls tls) {
+                Counter connectionErrors, Counter unhealthyRouting, ServerTls tls) {
 }

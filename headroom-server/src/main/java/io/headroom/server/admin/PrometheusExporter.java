@@ -232,6 +232,8 @@ final class PrometheusExporter implements AutoCloseable {
             switch (name) {
                 case "RequestCount": return counter("headroom.target_group.requests", t);
                 case "TargetConnectionErrorCount": return counter("headroom.target_group.target_connection_errors", t);
+                case "UnhealthyRoutingRequestCount": return counter("headroom.target_group.unhealthy_routing_requests", t);
+                case "UnhealthyRoutingFlowCount": return counter("headroom.target_group.unhealthy_routing_flows", t);
                 case "TargetResponseTime": return new Mapping("headroom.target_group.target_response_time", Kind.TIMER, t);
                 case "HealthyHostCount": return gauge("headroom.target_group.healthy_hosts", t);
                 case "UnHealthyHostCount": return gauge("headroom.target_group.unhealthy_hosts", t);

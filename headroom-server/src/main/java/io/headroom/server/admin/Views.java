@@ -146,6 +146,11 @@ final class Views {
                 "deregistrationDelaySeconds", c.deregistrationDelaySeconds(),
                 "slowStartSeconds", c.slowStartSeconds(),
                 "anomalyMitigation", c.anomalyMitigation() ? "on" : "off",
+                "targetGroupHealth", obj("unhealthyStateRouting", obj(
+                        "minimumHealthyTargetsCount", c.unhealthyStateRouting().minimumHealthyTargetsCount(),
+                        "minimumHealthyTargetsPercentage", c.unhealthyStateRouting().percentageValue(),
+                        // Whether routing failover is in effect now (a group not running yet has no targets).
+                        "failOpen", g != null && g.failOpen())),
                 "stickiness", obj("enabled", s.enabled(), "type", lower(s.type()),
                         "durationSeconds", s.durationSeconds(), "cookieName", s.cookieName()),
                 "healthyCount", g == null ? 0 : g.healthyCount(),

@@ -184,6 +184,11 @@ class AdminApiTest {
         assertThat(target.path("anomalyDetection").path("result").asText()).isEqualTo("normal");
         assertThat(target.path("anomalyDetection").path("mitigationInEffect").asText()).isEqualTo("no");
         assertThat(tg.path("anomalyMitigation").asText()).isEqualTo("off");
+        JsonNode routing = tg.path("targetGroupHealth").path("unhealthyStateRouting");
+        assertThat(routing.path("minimumHealthyTargetsCount").asInt()).isEqualTo(1);
+        assertThat(routing.path("minimumHealthyTargetsPercentage").asText()).isEqualTo("off");
+        assertThat(routing.path("failOpen").isBoolean()).isTrue();
+        assertThat(routing.path("failOpen").asBoolean()).as("two healthy targets").isFalse();
         assertThat(tg.path("anomalousCount").asInt()).isZero();
         assertThat(tg.path("totalCount").asInt()).isGreaterThanOrEqualTo(2);
 

@@ -91,6 +91,9 @@ class PrometheusExportTest {
             assertThat(value(f, "headroom_target_group_requests_total", Map.of("target_group", "web"))).isEqualTo(12);
             assertThat(value(f, "headroom_target_group_target_http_responses_total", Map.of("target_group", "web", "code", "2xx")))
                     .isEqualTo(12);
+            // Two healthy targets: no routing failover.
+            assertThat(value(f, "headroom_target_group_unhealthy_routing_requests_total", Map.of("target_group", "web")))
+                    .isZero();
         });
         Map<String, MetricFamily> f = scrape();
         assertThat(f.get("headroom_load_balancer_requests_total").getType()).isEqualTo(MetricType.COUNTER);
