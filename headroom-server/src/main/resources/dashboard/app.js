@@ -598,7 +598,9 @@ function updateTargetRow(row, t) {
 }
 
 function updateTargetGroup(el, g) {
-  setText(el.querySelector('.count'), `${g.healthyCount} of ${g.totalCount} healthy`);
+  const routing = g.targetGroupHealth && g.targetGroupHealth.unhealthyStateRouting;
+  const failover = routing && routing.failOpen && g.totalCount > 0 ? ' · routing failover: all targets get traffic' : '';
+  setText(el.querySelector('.count'), `${g.healthyCount} of ${g.totalCount} healthy${failover}`);
   const count = el.querySelector('.count');
   const cls = 'count ' + (g.totalCount === 0 ? 'muted' : g.healthyCount === g.totalCount ? 'ok' : g.healthyCount === 0 ? 'bad' : 'warn');
   if (count.className !== cls) count.className = cls;

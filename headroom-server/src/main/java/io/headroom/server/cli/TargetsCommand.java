@@ -33,6 +33,12 @@ public final class TargetsCommand implements Callable<Integer> {
             out.println(tg.path("name").asText() + ": " + tg.path("healthyCount").asInt() + "/" + tg.path("totalCount").asInt()
                     + " healthy (" + tg.path("protocol").asText() + ", " + tg.path("algorithm").asText() + ", health check "
                     + tg.path("healthCheck").path("protocol").asText() + " " + tg.path("healthCheck").path("path").asText("") + ")");
+            JsonNode routing = tg.path("targetGroupHealth").path("unhealthyStateRouting");
+            if (routing.path("failOpen").asBoolean(false) && tg.path("totalCount").asInt() > 0) {
+                out.println("routing failover in effect: all targets get traffic, unhealthy ones too (minimumHealthyTargetsCount "
+                        + routing.path("minimumHealthyTargetsCount").asText() + ", minimumHealthyTargetsPercentage "
+                        + routing.path("minimumHealthyTargetsPercentage").asText() + ")");
+            }
             Table t = new Table("TARGET", "STATE", "REASON", "DESCRIPTION", "ANOMALY", "MITIGATION");
             for (JsonNode target : tg.path("targets")) {
                 JsonNode anomaly = target.path("anomalyDetection");

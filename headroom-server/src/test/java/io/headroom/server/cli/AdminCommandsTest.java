@@ -182,7 +182,7 @@ class AdminCommandsTest {
         for (var b : h.backends) {
             assertThat(r.out()).containsPattern("127\\.0\\.0\\.1:" + b.port() + "\\s+healthy.*\\s+normal\\s+no");
         }
-        assertThat(r.out()).contains("ANOMALY", "MITIGATION");
+        assertThat(r.out()).contains("ANOMALY", "MITIGATION").doesNotContain("routing failover");
         Run unknown = admin("targets", "nope");
         assertThat(unknown.exit()).isEqualTo(1);
         assertThat(unknown.err()).contains("no target group named 'nope'");
