@@ -123,6 +123,16 @@ public final class RuleRegex {
         return prefix.toString();
     }
 
+    /**
+     * The {@link #literalPrefix} of a regex that starts with {@code (?i)^} (case-insensitive, as host names often are
+     * written), to be compared ignoring case; null for any other regex. The prefix is ASCII, and Java's
+     * case-insensitive comparison also equates the two non-ASCII characters RE2 folds onto ASCII letters (the Kelvin
+     * sign and the long s), so the check never rules out an input the regex matches.
+     */
+    public static String caseInsensitivePrefix(String regex) {
+        return regex != null && regex.startsWith("(?i)^") ? literalPrefix(regex.substring(4)) : null;
+    }
+
     /** The first {@code \p..} or {@code \P..} outside {@code \Q..\E}, or null. */
     private static String unicodeClass(String regex) {
         for (int i = 0; i < regex.length() - 1; i++) {

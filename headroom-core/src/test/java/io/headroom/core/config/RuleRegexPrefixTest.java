@@ -50,4 +50,20 @@ class RuleRegexPrefixTest {
             }
         }
     }
+
+    @Test
+    void aCaseInsensitiveRegexHasAPrefixComparedIgnoringCaseThatNeverRulesOutAMatch() {
+        assertThat(RuleRegex.caseInsensitivePrefix("(?i)^svc1\\.example\\.com(:[0-9]+)?$")).isEqualTo("svc1.example.com");
+        assertThat(RuleRegex.caseInsensitivePrefix("^svc1")).isNull();
+        assertThat(RuleRegex.caseInsensitivePrefix("(?i)svc1")).isNull();
+        assertThat(RuleRegex.caseInsensitivePrefix("(?i)^a|b")).isNull();
+        com.google.re2j.Pattern p = RuleRegex.compile("(?i)^ks");
+        String prefix = RuleRegex.caseInsensitivePrefix("(?i)^ks");
+        for (String in : new String[] {"ks", "KS", "kS", "\u212As", "k\u017f", "\u212A\u017F", "kx"}) {
+            if (p.matcher(in).find()) {
+                assertThat(in.regionMatches(true, 0, prefix, 0, prefix.length())).as(in).isTrue();
+            }
+        }
+        assertThat(p.matcher("\u212A\u017F").find()).as("RE2 folds the Kelvin sign and the long s").isTrue();
+    }
 }

@@ -257,6 +257,15 @@ class RouterTest {
         }
 
         @Test
+        void aCaseInsensitiveHostRegexMatchesAnyCase() {
+            Router<String> ci = router(rule(1, new ConditionsConfig(List.of(), List.of(), List.of(), List.of(), List.of(),
+                    List.of(), List.of("(?i)^api\\.example\\.com(:[0-9]+)?$"), List.of()), "api"));
+            assertThat(target(ci, TestRequest.get("/").host("API.Example.COM:8080"))).isEqualTo("tg-api");
+            assertThat(target(ci, TestRequest.get("/").host("api.example.com"))).isEqualTo("tg-api");
+            assertThat(target(ci, TestRequest.get("/").host("www.api.example.com"))).isEqualTo("tg-web");
+        }
+
+        @Test
         void anInvalidRegexFailsTheCompileNamingTheCondition() {
             assertThatThrownBy(() -> router(rule(1, new ConditionsConfig(List.of(), List.of(), List.of(), List.of(),
                     List.of(), List.of(), List.of(), List.of("(?<=a)b")), "api")))
