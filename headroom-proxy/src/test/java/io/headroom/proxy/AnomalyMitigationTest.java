@@ -22,21 +22,8 @@ import org.junit.jupiter.api.Test;
 class AnomalyMitigationTest {
 
     private static String config(int[] ports, String mitigation) {
-        return """
-                loadBalancers:
-                  - name: web
-                    listeners:
-                      - port: ${PORT}
-                        protocol: HTTP
-                        defaultAction: { forward: { targetGroup: web } }
-                targetGroups:
-                  - name: web
-                    protocol: HTTP
-                    algorithm: weighted_random
-                    anomalyMitigation: %s
-                    healthCheck: %s
-                    targets:
-                """.formatted(mitigation, CheckedProxy.FAST_CHECK) + ProxyHarness.targets(ports);
+        return ProxyHarness.oneGroup("algorithm: weighted_random\nanomalyMitigation: " + mitigation + "\nhealthCheck: "
+                + CheckedProxy.FAST_CHECK, ports);
     }
 
     @Test

@@ -89,6 +89,26 @@ final class ProxyHarness implements AutoCloseable {
         return targets.toString();
     }
 
+    /**
+     * One application load balancer "web" on ${PORT} forwarding to HTTP target group "web" with {@code groupLines}
+     * (YAML lines of the group, each indented as a key of it, e.g. "algorithm: weighted_random\n") and the backends.
+     */
+    static String oneGroup(String groupLines, int... backendPorts) {
+        StringBuilder group = new StringBuilder();
+        groupLines.lines().forEach(l -> group.append("    ").append(l.strip()).append('\n'));
+        return """
+                loadBalancers:
+                  - name: web
+                    listeners:
+                      - port: ${PORT}
+                        protocol: HTTP
+                        defaultAction: { forward: { targetGroup: web } }
+                targetGroups:
+                  - name: web
+                    protocol: HTTP
+                """ + group + "    targets:\n" + targets(backendPorts);
+    }
+
     static String simple(String desync, int idleTimeout, int... backendPorts) {
         return """
                 loadBalancers:

@@ -31,21 +31,8 @@ class RoutingFailoverTest {
             + " unhealthyThreshold: 2 }";
 
     private static String config(int[] ports, String targetGroupHealth) {
-        return """
-                loadBalancers:
-                  - name: web
-                    listeners:
-                      - port: ${PORT}
-                        protocol: HTTP
-                        defaultAction: { forward: { targetGroup: web } }
-                targetGroups:
-                  - name: web
-                    protocol: HTTP
-                    healthCheck: %s
-                    %s
-                    targets:
-                """.formatted(CHECK, targetGroupHealth.isEmpty() ? "" : "targetGroupHealth: " + targetGroupHealth)
-                + ProxyHarness.targets(ports);
+        return ProxyHarness.oneGroup("healthCheck: " + CHECK
+                + (targetGroupHealth.isEmpty() ? "" : "\ntargetGroupHealth: " + targetGroupHealth), ports);
     }
 
     /** A network load balancer forwarding to TCP target group "web", health checked over HTTP. */
