@@ -20,25 +20,9 @@ import org.junit.jupiter.api.Test;
 class StickySessionTest {
 
     private static String config(String stickiness, int deregistrationDelay, SessionBackend... backends) {
-        StringBuilder targets = new StringBuilder();
-        for (SessionBackend b : backends) {
-            targets.append("      - { host: 127.0.0.1, port: ").append(b.port()).append(" }\n");
-        }
-        return """
-                loadBalancers:
-                  - name: web
-                    listeners:
-                      - port: ${PORT}
-                        protocol: HTTP
-                        defaultAction: { forward: { targetGroup: web } }
-                targetGroups:
-                  - name: web
-                    protocol: HTTP
-                    healthCheck: %s
-                    deregistrationDelaySeconds: %d
-                    stickiness: %s
-                    targets:
-                """.formatted(CheckedProxy.FAST_CHECK, deregistrationDelay, stickiness) + targets;
+        return ProxyHarness.oneGroup("healthCheck: " + CheckedProxy.FAST_CHECK + "\nderegistrationDelaySeconds: "
+                + deregistrationDelay + "\nstickiness: " + stickiness,
+                java.util.Arrays.stream(backends).mapToInt(SessionBackend::port).toArray());
     }
 
     private static final String LB_COOKIE = "{ enabled: true, type: lb_cookie, durationSeconds: 3600 }";
