@@ -109,6 +109,39 @@ class ProxyForwardingTest {
     }
 
     @Test
+    void targetsGetTheListenersPortInTheHostHeaderUnlessTheLoadBalancerPreservesIt() throws Exception {
+        String rewrite = "        protocol: HTTP\n"
+                + "        rules:\n"
+                + "          - priority: 1\n"
+                + "            conditions: { pathPattern: [\"/rewritten/*\"] }\n"
+                + "            action: { forward: { targetGroup: web } }\n"
+                + "            transforms:\n"
+                + "              - type: host-header-rewrite\n"
+                + "                hostHeaderRewriteConfig: { rewrites: [{ regex: \"^.*$\", replace: internal }] }\n";
+        // The default (AWS's preserve_host_header false): on a port other than 80 and 443 the listener's port is
+        // appended unless the client gave one; a Host written by a transform is sent as written.
+        try (TestBackend backend = new TestBackend("a");
+             ProxyHarness h = ProxyHarness.start(ProxyHarness.simple(backend.port()).replace("        protocol: HTTP\n",
+                     rewrite))) {
+            h.raw("GET /echo HTTP/1.1\r\nHost: www.example.com\r\nConnection: close\r\n\r\n");
+            h.raw("GET /echo HTTP/1.1\r\nHost: www.example.com:9000\r\nConnection: close\r\n\r\n");
+            h.raw("GET /echo HTTP/1.1\r\nHost: [::1]\r\nConnection: close\r\n\r\n");
+            // Through Netty's codec too (a chunked request).
+            h.raw("POST /echo HTTP/1.1\r\nHost: www.example.com\r\nTransfer-Encoding: chunked\r\n"
+                    + "Connection: close\r\n\r\n2\r\nhi\r\n0\r\n\r\n");
+            h.raw("GET /rewritten/x HTTP/1.1\r\nHost: www.example.com\r\nConnection: close\r\n\r\n");
+            List<TestBackend.Request> seen = backend.requests();
+            assertThat(seen).extracting(r -> r.header("host")).containsExactly("www.example.com:" + h.port,
+                    "www.example.com:9000", "[::1]:" + h.port, "www.example.com:" + h.port, "internal");
+        }
+        try (TestBackend backend = new TestBackend("a");
+             ProxyHarness h = ProxyHarness.start(withXff("    preserveHostHeaderEnabled: true\n", backend.port()))) {
+            h.raw("GET /echo HTTP/1.1\r\nHost: www.example.com\r\nConnection: close\r\n\r\n");
+            assertThat(backend.requests().get(0).header("host")).isEqualTo("www.example.com");
+        }
+    }
+
+    @Test
     void invalidHeaderFieldsAreDroppedBeforeTheRulesWhenTheLoadBalancerAsks() throws Exception {
         String rule = "        protocol: HTTP\n"
                 + "        rules:\n"

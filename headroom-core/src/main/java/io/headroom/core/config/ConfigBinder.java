@@ -687,7 +687,8 @@ final class ConfigBinder {
     private LoadBalancerConfig loadBalancer(String path, JsonNode value, Map<String, String> names) {
         Node n = Node.open(errors, path, value, "name", "type", "idleTimeoutSeconds", "desyncMitigationMode",
                 "xffHeaderProcessingMode", "xffClientPortEnabled", "xAmznTlsVersionAndCipherSuiteEnabled",
-                "dropInvalidHeaderFieldsEnabled", "http2Enabled", "clientKeepAliveSeconds", "accessLog", "listeners");
+                "dropInvalidHeaderFieldsEnabled", "preserveHostHeaderEnabled", "http2Enabled", "clientKeepAliveSeconds",
+                "accessLog", "listeners");
         if (!n.present()) {
             Node.reportEmptyItem(errors, path, value);
             return null;
@@ -701,12 +702,13 @@ final class ConfigBinder {
         boolean xffClientPort = false;
         boolean tlsHeaders = false;
         boolean dropInvalid = false;
+        boolean preserveHost = false;
         boolean http2 = true;
         int clientKeepAlive = 3600;
         if (network) {
             for (String key : List.of("desyncMitigationMode", "xffHeaderProcessingMode", "xffClientPortEnabled",
-                    "xAmznTlsVersionAndCipherSuiteEnabled", "dropInvalidHeaderFieldsEnabled", "http2Enabled",
-                    "clientKeepAliveSeconds")) {
+                    "xAmznTlsVersionAndCipherSuiteEnabled", "dropInvalidHeaderFieldsEnabled", "preserveHostHeaderEnabled",
+                    "http2Enabled", "clientKeepAliveSeconds")) {
                 onlyFor(n, key, "application load balancers");
             }
         } else {
@@ -715,6 +717,7 @@ final class ConfigBinder {
             xffClientPort = n.bool("xffClientPortEnabled", false);
             tlsHeaders = n.bool("xAmznTlsVersionAndCipherSuiteEnabled", false);
             dropInvalid = n.bool("dropInvalidHeaderFieldsEnabled", false);
+            preserveHost = n.bool("preserveHostHeaderEnabled", false);
             http2 = n.bool("http2Enabled", true);
             clientKeepAlive = n.integer("clientKeepAliveSeconds", 3600, 60, 604800);
         }
@@ -734,8 +737,8 @@ final class ConfigBinder {
                 listeners.add(l);
             }
         }
-        return new LoadBalancerConfig(name, type, idle, desync, xff, xffClientPort, tlsHeaders, dropInvalid, http2,
-                clientKeepAlive, accessLog, listeners);
+        return new LoadBalancerConfig(name, type, idle, desync, xff, xffClientPort, tlsHeaders, dropInvalid,
+                preserveHost, http2, clientKeepAlive, accessLog, listeners);
     }
 
     private ListenerConfig listener(String path, JsonNode value, LoadBalancerConfig.Type lbType) {

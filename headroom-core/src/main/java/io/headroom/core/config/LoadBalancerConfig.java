@@ -6,6 +6,9 @@ import java.util.List;
  * A named set of listeners.
  *
  * @param http2Enabled AWS's {@code routing.http2.enabled}: HTTPS listeners offer HTTP/2 by ALPN (else HTTP/1.1 only)
+ * @param preserveHostHeaderEnabled AWS's {@code routing.http.preserve_host_header.enabled}: targets get the Host header
+ *                                  as the client sent it; else without a port on listener ports 80 and 443 and with
+ *                                  the listener's port elsewhere (unless the client gave one)
  * @param clientKeepAliveSeconds AWS's {@code client_keep_alive.seconds}: how long a client connection may stay open
  *                               however busy it is; then it is closed gracefully
  */
@@ -18,6 +21,7 @@ public record LoadBalancerConfig(
         boolean xffClientPortEnabled,
         boolean xAmznTlsVersionAndCipherSuiteEnabled,
         boolean dropInvalidHeaderFieldsEnabled,
+        boolean preserveHostHeaderEnabled,
         boolean http2Enabled,
         int clientKeepAliveSeconds,
         AccessLogConfig accessLog,

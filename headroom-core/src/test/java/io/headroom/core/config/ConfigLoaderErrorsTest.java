@@ -479,6 +479,8 @@ class ConfigLoaderErrorsTest {
                         "loadBalancers[0].xffClientPortEnabled: only allowed for application load balancers"),
                 Arguments.of(TGS + "loadBalancers: [{name: nlb, type: network, dropInvalidHeaderFieldsEnabled: true}]",
                         "loadBalancers[0].dropInvalidHeaderFieldsEnabled: only allowed for application load balancers"),
+                Arguments.of(TGS + "loadBalancers: [{name: nlb, type: network, preserveHostHeaderEnabled: true}]",
+                        "loadBalancers[0].preserveHostHeaderEnabled: only allowed for application load balancers"),
                 Arguments.of(TGS + "loadBalancers: [{name: lb, clientKeepAliveSeconds: 59}]",
                         "loadBalancers[0].clientKeepAliveSeconds: 59 (expected: 60..604800)"),
                 Arguments.of(TGS + "loadBalancers: [{name: lb, clientKeepAliveSeconds: 604801}]",

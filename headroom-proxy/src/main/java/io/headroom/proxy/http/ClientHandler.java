@@ -71,6 +71,10 @@ final class ClientHandler extends ChannelInboundHandlerAdapter implements Reques
 
     /** Largest body sent together with its response head in one buffer. */
     private static final int SMALL_BODY = 8 * 1024;
+    /** What {@link #transform} did. */
+    private static final int TRANSFORM_FAILED = 0;
+    private static final int TRANSFORM_KEPT_HOST = 1;
+    private static final int TRANSFORM_REWROTE_HOST = 2;
 
     private enum State { IDLE, LOCAL, CONNECTING, FORWARDING, TUNNEL, CLOSED }
 
@@ -307,12 +311,16 @@ final class ClientHandler extends ChannelInboundHandlerAdapter implements Reques
         Route<GroupRef> route = snap.router.route(this);
         if (route instanceof Route.Forward<GroupRef> f) {
             xlog.route("forward", f.rulePriority(), null);
-            if (f.transform() != null && !transform(f.transform(), h)) {
+            int transformed = f.transform() == null ? TRANSFORM_KEPT_HOST : transform(f.transform(), h);
+            if (transformed == TRANSFORM_FAILED) {
                 // AWS: a transform whose pattern matched but whose result is unusable is the load balancer's 500.
                 local(Responses.error(500, keepAlive()), 500);
                 return;
             }
             group = sticky.group(f, h, ThreadLocalRandom.current());
+            if (!snap.preserveHostHeader && transformed == TRANSFORM_KEPT_HOST) {
+                hostForTarget(h);
+            }
             prepareForward(h);
             target = sticky.target(group.group());
             if (target == null) {
@@ -339,9 +347,10 @@ final class ClientHandler extends ChannelInboundHandlerAdapter implements Reques
     /**
      * Applies the matched rule's transforms to what the target will get: the request-target (origin-form, the query
      * included; an absolute-form target is rewritten as its origin-form) and the Host header value (with its port).
-     * The routing decision stands. False when a transform matched but failed (nothing is changed then).
+     * The routing decision stands. {@link #TRANSFORM_FAILED} when a transform matched but failed (nothing is changed
+     * then), {@link #TRANSFORM_REWROTE_HOST} when the Host value was rewritten, else {@link #TRANSFORM_KEPT_HOST}.
      */
-    private boolean transform(RequestTransform t, HttpHeaders h) {
+    private int transform(RequestTransform t, HttpHeaders h) {
         String uri = request.uri();
         String target = uri.startsWith("/") ? uri : originForm();
         String newTarget = t.url(target);
@@ -349,7 +358,7 @@ final class ClientHandler extends ChannelInboundHandlerAdapter implements Reques
         String newHost = t.host(host);
         if (newTarget == null || newHost == null) {
             xlog.errorReason("TransformFailed");
-            return false;
+            return TRANSFORM_FAILED;
         }
         if (newTarget != target || newHost != host) {
             xlog.clientSent(uri, host); // the access log's request is what the client sent
@@ -359,8 +368,25 @@ final class ClientHandler extends ChannelInboundHandlerAdapter implements Reques
         }
         if (newHost != host) {
             h.set(HttpHeaderNames.HOST, newHost);
+            return TRANSFORM_REWROTE_HOST;
         }
-        return true;
+        return TRANSFORM_KEPT_HOST;
+    }
+
+    /**
+     * AWS's Host handling without {@code preserveHostHeaderEnabled}: the port removed on listener ports 80 and 443,
+     * the listener's port added on others when the client gave none ({@link HostHeader#forTarget}). A Host written
+     * by a rule's transform is sent as written. The access log keeps what the client sent.
+     */
+    private void hostForTarget(HttpHeaders h) {
+        String host = h.get(HttpHeaderNames.HOST);
+        String forTarget = HostHeader.forTarget(host, snap.listenerPort, snap.portString);
+        if (forTarget != host) {
+            if (!xlog.clientSentRecorded()) {
+                xlog.clientSent(request.uri(), host);
+            }
+            h.set(HttpHeaderNames.HOST, forTarget);
+        }
     }
 
     /** The request-target in origin-form: path and query, without an absolute-form's scheme and authority. */

@@ -72,10 +72,15 @@ final class ExchangeLog {
         redirectUrl = redirect;
     }
 
-    /** A rule transform is about to rewrite the request: the log keeps what the client sent. */
+    /** A rule transform (or the Host handling) is about to rewrite the request: the log keeps what the client sent. */
     void clientSent(String uri, String host) {
         clientUri = uri;
         clientHost = host;
+    }
+
+    /** Whether {@link #clientSent} was called for this request. */
+    boolean clientSentRecorded() {
+        return clientUri != null;
     }
 
     /** The load balancer answered itself for this reason (the access log's error_reason), e.g. TransformFailed. */

@@ -61,6 +61,8 @@ public final class RoutingSnapshot {
     final boolean tlsVersionAndCipherHeaders;
     /** Request header fields whose names are not letters, digits and hyphens are dropped (before the rules). */
     final boolean dropInvalidHeaderFields;
+    /** Targets get the client's Host as sent; else {@link HostHeader#forTarget}. */
+    final boolean preserveHostHeader;
     /** The listener's response headers, name, value, name, value, ...; null when it has none. */
     final AsciiString[] responseHeaders;
 
@@ -69,7 +71,8 @@ public final class RoutingSnapshot {
                             int listenerPort, String protocol,
                             AccessLog accessLog, XffHeaderProcessingMode xffMode, boolean xffClientPort,
                             boolean tlsVersionAndCipherHeaders, boolean dropInvalidHeaderFields,
-                            Map<String, String> responseHeaders) {
+                            boolean preserveHostHeader, Map<String, String> responseHeaders) {
+        this.preserveHostHeader = preserveHostHeader;
         this.tlsVersionAndCipherHeaders = tlsVersionAndCipherHeaders;
         this.dropInvalidHeaderFields = dropInvalidHeaderFields;
         if (responseHeaders.isEmpty()) {
@@ -155,7 +158,7 @@ public final class RoutingSnapshot {
                 port, listener.protocol() == ListenerConfig.Protocol.HTTPS ? "https" : "http", accessLog,
                 lbConfig.xffHeaderProcessingMode(), lbConfig.xffClientPortEnabled(),
                 lbConfig.xAmznTlsVersionAndCipherSuiteEnabled(), lbConfig.dropInvalidHeaderFieldsEnabled(),
-                listener.responseHeaders());
+                lbConfig.preserveHostHeaderEnabled(), listener.responseHeaders());
     }
 
 }

@@ -56,7 +56,7 @@ class ClientKeepAliveTest {
         List<LoadBalancerConfig> lbs = c.loadBalancers().stream().map(lb -> new LoadBalancerConfig(lb.name(),
                 lb.type(), lb.idleTimeoutSeconds(), lb.desyncMitigationMode(), lb.xffHeaderProcessingMode(),
                 lb.xffClientPortEnabled(), lb.xAmznTlsVersionAndCipherSuiteEnabled(),
-                lb.dropInvalidHeaderFieldsEnabled(), lb.http2Enabled(), LIFETIME_SECONDS, lb.accessLog(),
+                lb.dropInvalidHeaderFieldsEnabled(), lb.preserveHostHeaderEnabled(), lb.http2Enabled(), LIFETIME_SECONDS, lb.accessLog(),
                 lb.listeners())).toList();
         return new HeadroomConfig(c.admin(), c.stateDir(), c.workerThreads(), lbs, c.targetGroups(),
                 c.launchTemplates(), c.autoScalingGroups(), c.notifications());

@@ -129,14 +129,17 @@ class RuleTransformsTest {
     @Test
     void urlPrefixIsStrippedAndTheQueryKept() throws IOException {
         assertThat(raw("/api/users?id=7&x=a%20b", "example.com"))
-                .startsWith("HTTP/1.1 200").contains("web GET /users?id=7&x=a%20b proto=http host=example.com ");
+                .startsWith("HTTP/1.1 200")
+                // The Host was not rewritten: it gets the listener's port (preserveHostHeaderEnabled is false).
+                .contains("web GET /users?id=7&x=a%20b proto=http host=example.com:" + h.httpPort + " ");
     }
 
     @Test
     void noMatchLeavesTheRequestAsSent() throws IOException {
-        // Rule 20 matches by host; its host regex does not match "mywebsite-Example.com" (case): sent unchanged.
+        // Rule 20 matches by host; its host regex does not match "mywebsite-Example.com" (case): no transform, so
+        // the Host is handled as on any request (the listener's port appended: preserveHostHeaderEnabled is false).
         assertThat(raw("/page?q=1", "mywebsite-EXAMPLE.com")).contains("web GET /page?q=1 proto=http "
-                + "host=mywebsite-EXAMPLE.com ");
+                + "host=mywebsite-EXAMPLE.com:" + h.httpPort + " ");
     }
 
     @Test

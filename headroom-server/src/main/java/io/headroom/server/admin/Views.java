@@ -61,6 +61,7 @@ final class Views {
                 "xffClientPortEnabled", lb.xffClientPortEnabled(),
                 "xAmznTlsVersionAndCipherSuiteEnabled", lb.xAmznTlsVersionAndCipherSuiteEnabled(),
                 "dropInvalidHeaderFieldsEnabled", lb.dropInvalidHeaderFieldsEnabled(),
+                "preserveHostHeaderEnabled", lb.preserveHostHeaderEnabled(),
                 "http2Enabled", lb.http2Enabled(),
                 "clientKeepAliveSeconds", lb.clientKeepAliveSeconds(),
                 "listeners", lb.listeners().stream().map(Views::listener).toList());
