@@ -63,7 +63,7 @@ class AccessLogFormatsTest {
     /** The four requests every format test sends; returns the raw exchange of the first. */
     private static String[] traffic(ProxyHarness h) throws Exception {
         String request = "GET /hello?x=1 HTTP/1.1\r\nHost: example.com\r\nUser-Agent: test \"quoted\" agent\r\n"
-                + "Referer: http://from.example/\r\nX-Request-Id: trace-1\r\nConnection: close\r\n\r\n";
+                + "Referer: http://from.example/\r\nX-Amzn-Trace-Id: Root=1-5759e988-bd862e3fe1be46a994272793\r\nConnection: close\r\n\r\n";
         String response = h.raw(request);
         assertThat(response).startsWith("HTTP/1.1 200");
         assertThat(h.get("/api/items").statusCode()).isEqualTo(200);
@@ -179,7 +179,8 @@ class AccessLogFormatsTest {
             assertThat(f.get(13)).isEqualTo("test \"quoted\" agent");
             assertThat(f.subList(14, 16)).containsOnly("-");
             assertThat(f.get(16)).isEqualTo("web");
-            assertThat(f.get(17)).isEqualTo("trace-1");
+            assertThat(f.get(17)).as("the client's Root, with the load balancer's Self (ALB's request tracing)")
+                    .matches("Self=1-[0-9a-f]{8}-[0-9a-f]{24};Root=1-5759e988-bd862e3fe1be46a994272793");
             assertThat(f.subList(18, 20)).containsOnly("-");
             assertThat(f.get(20)).as("default action").isEqualTo("0");
             assertThat(f.get(21)).matches(ISO).isLessThanOrEqualTo(f.get(1));
@@ -193,7 +194,7 @@ class AccessLogFormatsTest {
 
             List<String> api = splitAlb(lines.get(1));
             assertThat(api.get(12)).isEqualTo("GET http://127.0.0.1:" + h.port + "/api/items HTTP/1.1");
-            assertThat(api.get(17)).as("the request id Headroom added").matches("[0-9a-f]{32}");
+            assertThat(api.get(17)).as("the trace id Headroom added").matches("Root=1-[0-9a-f]{8}-[0-9a-f]{24}");
             assertThat(api.get(20)).isEqualTo("7");
 
             List<String> fixed = splitAlb(lines.get(2));

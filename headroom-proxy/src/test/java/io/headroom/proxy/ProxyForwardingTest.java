@@ -218,6 +218,32 @@ class ProxyForwardingTest {
     }
 
     @Test
+    void requestsGetAnAmznTraceIdAsAlbAddsIt() throws Exception {
+        try (TestBackend backend = new TestBackend("a"); ProxyHarness h = ProxyHarness.start(ProxyHarness.simple(backend.port()))) {
+            long before = System.currentTimeMillis() / 1000;
+            h.raw("GET /echo HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+            h.raw("GET /echo HTTP/1.1\r\nHost: x\r\nX-Amzn-Trace-Id: Root=1-67891233-abcdef012345678912345678;"
+                    + "CalledFrom=app\r\nConnection: close\r\n\r\n");
+            // Through Netty's codec too (a chunked request): an existing Self is updated.
+            h.raw("POST /echo HTTP/1.1\r\nHost: x\r\nX-Amzn-Trace-Id: Self=1-67891234-12456789abcdef012345678;"
+                    + "Root=1-67891233-abcdef012345678912345678\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n"
+                    + "\r\n2\r\nhi\r\n0\r\n\r\n");
+            h.raw("GET /echo HTTP/1.1\r\nHost: x\r\nX-Amzn-Trace-Id: Foo=bar\r\nConnection: close\r\n\r\n");
+            long after = System.currentTimeMillis() / 1000;
+            List<String> traces = backend.requests().stream().map(r -> r.header("x-amzn-trace-id")).toList();
+            String id = "1-([0-9a-f]{8})-[0-9a-f]{24}";
+            assertThat(traces.get(0)).matches("Root=" + id);
+            long seconds = Long.parseLong(traces.get(0).substring(7, 15), 16);
+            assertThat(seconds).as("the epoch seconds in the id").isBetween(before, after);
+            assertThat(traces.get(1)).matches("Self=" + id + ";Root=1-67891233-abcdef012345678912345678;CalledFrom=app");
+            assertThat(traces.get(2)).matches("Self=" + id + ";Root=1-67891233-abcdef012345678912345678")
+                    .doesNotContain("12456789abcdef012345678");
+            assertThat(traces.get(3)).matches("Root=" + id + ";Foo=bar");
+            assertThat(traces).doesNotHaveDuplicates();
+        }
+    }
+
+    @Test
     void streamsChunkedBodiesBothWays() throws Exception {
         try (TestBackend backend = new TestBackend("a"); ProxyHarness h = ProxyHarness.start(ProxyHarness.simple(backend.port()))) {
             String raw = h.raw("POST /echo HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n"

@@ -31,7 +31,7 @@ import io.headroom.core.target.TargetAddress;
  * @param sslCipher              the TLS cipher suite on HTTPS listeners, else null
  * @param sslProtocol            the TLS protocol on HTTPS listeners, else null
  * @param targetGroup            the target group's name (ALB logs its ARN), or null
- * @param traceId                the request's X-Request-Id (ALB: X-Amzn-Trace-Id), or null
+ * @param traceId                the X-Amzn-Trace-Id the request was forwarded with (or came with), or null
  * @param domainName             the SNI host name on HTTPS listeners, else null
  * @param rulePriority           the matched rule's priority, 0 for the default action, -1 when not known
  * @param requestCreationMicros  when the request was received (epoch microseconds)

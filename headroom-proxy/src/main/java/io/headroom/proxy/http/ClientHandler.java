@@ -67,6 +67,7 @@ final class ClientHandler extends ChannelInboundHandlerAdapter implements Reques
     private static final AsciiString X_FORWARDED_PROTO = AsciiString.cached("x-forwarded-proto");
     private static final AsciiString X_FORWARDED_PORT = AsciiString.cached("x-forwarded-port");
     private static final AsciiString X_REQUEST_ID = AsciiString.cached("x-request-id");
+    private static final AsciiString X_AMZN_TRACE_ID = AsciiString.cached("x-amzn-trace-id");
     private static final AsciiString PROXY_CONNECTION = AsciiString.cached("proxy-connection");
 
     /** Largest body sent together with its response head in one buffer. */
@@ -430,6 +431,10 @@ final class ClientHandler extends ChannelInboundHandlerAdapter implements Reques
         if (!h.contains(X_REQUEST_ID)) {
             h.set(X_REQUEST_ID, RequestIds.next());
         }
+        // ALB's request tracing: a new Root, or a new Self beside the Root another hop gave.
+        String trace = h.get(X_AMZN_TRACE_ID);
+        long seconds = System.currentTimeMillis() / 1000;
+        h.set(X_AMZN_TRACE_ID, trace == null ? RequestIds.traceRoot(seconds) : RequestIds.traceHeader(trace, seconds));
         if (tlsHeaders != null) {
             tlsHeaders.addTo(h);
         }

@@ -142,7 +142,7 @@ final class ExchangeLog {
                 h == null ? null : h.get(HttpHeaderNames.USER_AGENT),
                 h == null ? null : h.get(HttpHeaderNames.REFERER),
                 tls.cipher, tls.protocol, group == null ? null : group.group().name(),
-                h == null ? null : h.get("x-request-id"), tls.sni, rulePriority, startUs, actions, redirectUrl,
+                h == null ? null : h.get("x-amzn-trace-id"), tls.sni, rulePriority, startUs, actions, redirectUrl,
                 errorReason, null, null, connTraceId));
         startNanos = 0;
     }
