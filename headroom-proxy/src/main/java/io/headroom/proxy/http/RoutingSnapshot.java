@@ -63,14 +63,17 @@ public final class RoutingSnapshot {
     final boolean dropInvalidHeaderFields;
     /** The listener's response headers, name, value, name, value, ...; null when it has none. */
     final AsciiString[] responseHeaders;
+    /** The names of the TLS request headers (AWS's unless the listener renames them). */
+    final TlsHeaders.Names tlsNames;
 
     private RoutingSnapshot(String loadBalancer, Router<GroupRef> router, LoadBalancerMetrics lb,
                             long idleTimeoutNanos, long clientKeepAliveNanos, DesyncMitigationMode desyncMode,
                             int listenerPort, String protocol,
                             AccessLog accessLog, XffHeaderProcessingMode xffMode, boolean xffClientPort,
                             boolean tlsVersionAndCipherHeaders, boolean dropInvalidHeaderFields,
-                            Map<String, String> responseHeaders) {
+                            Map<String, String> responseHeaders, TlsHeaders.Names tlsNames) {
         this.tlsVersionAndCipherHeaders = tlsVersionAndCipherHeaders;
+        this.tlsNames = tlsNames;
         this.dropInvalidHeaderFields = dropInvalidHeaderFields;
         if (responseHeaders.isEmpty()) {
             this.responseHeaders = null;
@@ -155,7 +158,7 @@ public final class RoutingSnapshot {
                 port, listener.protocol() == ListenerConfig.Protocol.HTTPS ? "https" : "http", accessLog,
                 lbConfig.xffHeaderProcessingMode(), lbConfig.xffClientPortEnabled(),
                 lbConfig.xAmznTlsVersionAndCipherSuiteEnabled(), lbConfig.dropInvalidHeaderFieldsEnabled(),
-                listener.responseHeaders());
+                listener.responseHeaders(), TlsHeaders.Names.of(listener));
     }
 
 }
