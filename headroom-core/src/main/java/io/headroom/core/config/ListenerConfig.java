@@ -62,17 +62,24 @@ public record ListenerConfig(
     public static final Map<String, String> RESPONSE_HEADERS = responseHeaderNames();
 
     private static Map<String, String> responseHeaderNames() {
+        return ordered("strictTransportSecurity", "Strict-Transport-Security",
+                "accessControlAllowOrigin", "Access-Control-Allow-Origin",
+                "accessControlAllowMethods", "Access-Control-Allow-Methods",
+                "accessControlAllowHeaders", "Access-Control-Allow-Headers",
+                "accessControlAllowCredentials", "Access-Control-Allow-Credentials",
+                "accessControlExposeHeaders", "Access-Control-Expose-Headers",
+                "accessControlMaxAge", "Access-Control-Max-Age",
+                "contentSecurityPolicy", "Content-Security-Policy",
+                "xContentTypeOptions", "X-Content-Type-Options",
+                "xFrameOptions", "X-Frame-Options");
+    }
+
+    /** An unmodifiable map of these keys and values, in this order. */
+    private static Map<String, String> ordered(String... keyValue) {
         Map<String, String> m = new LinkedHashMap<>();
-        m.put("strictTransportSecurity", "Strict-Transport-Security");
-        m.put("accessControlAllowOrigin", "Access-Control-Allow-Origin");
-        m.put("accessControlAllowMethods", "Access-Control-Allow-Methods");
-        m.put("accessControlAllowHeaders", "Access-Control-Allow-Headers");
-        m.put("accessControlAllowCredentials", "Access-Control-Allow-Credentials");
-        m.put("accessControlExposeHeaders", "Access-Control-Expose-Headers");
-        m.put("accessControlMaxAge", "Access-Control-Max-Age");
-        m.put("contentSecurityPolicy", "Content-Security-Policy");
-        m.put("xContentTypeOptions", "X-Content-Type-Options");
-        m.put("xFrameOptions", "X-Frame-Options");
+        for (int i = 0; i < keyValue.length; i += 2) {
+            m.put(keyValue[i], keyValue[i + 1]);
+        }
         return Collections.unmodifiableMap(m);
     }
 
@@ -83,16 +90,14 @@ public record ListenerConfig(
     public static final Map<String, String> REQUEST_HEADER_NAMES = awsRequestHeaderNames();
 
     private static Map<String, String> awsRequestHeaderNames() {
-        Map<String, String> m = new LinkedHashMap<>();
-        m.put("xAmznMtlsClientcertSerialNumber", "X-Amzn-Mtls-Clientcert-Serial-Number");
-        m.put("xAmznMtlsClientcertIssuer", "X-Amzn-Mtls-Clientcert-Issuer");
-        m.put("xAmznMtlsClientcertSubject", "X-Amzn-Mtls-Clientcert-Subject");
-        m.put("xAmznMtlsClientcertValidity", "X-Amzn-Mtls-Clientcert-Validity");
-        m.put("xAmznMtlsClientcertLeaf", "X-Amzn-Mtls-Clientcert-Leaf");
-        m.put("xAmznMtlsClientcert", "X-Amzn-Mtls-Clientcert");
-        m.put("xAmznTlsVersion", "x-amzn-tls-version");
-        m.put("xAmznTlsCipherSuite", "x-amzn-tls-cipher-suite");
-        return Collections.unmodifiableMap(m);
+        return ordered("xAmznMtlsClientcertSerialNumber", "X-Amzn-Mtls-Clientcert-Serial-Number",
+                "xAmznMtlsClientcertIssuer", "X-Amzn-Mtls-Clientcert-Issuer",
+                "xAmznMtlsClientcertSubject", "X-Amzn-Mtls-Clientcert-Subject",
+                "xAmznMtlsClientcertValidity", "X-Amzn-Mtls-Clientcert-Validity",
+                "xAmznMtlsClientcertLeaf", "X-Amzn-Mtls-Clientcert-Leaf",
+                "xAmznMtlsClientcert", "X-Amzn-Mtls-Clientcert",
+                "xAmznTlsVersion", "x-amzn-tls-version",
+                "xAmznTlsCipherSuite", "x-amzn-tls-cipher-suite");
     }
 
     /** The name the header of {@code key} (of {@link #REQUEST_HEADER_NAMES}) goes to targets under. */
