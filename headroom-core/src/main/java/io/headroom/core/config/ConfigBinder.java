@@ -746,7 +746,8 @@ final class ConfigBinder {
         Node n = network
                 ? Node.open(errors, path, value, "address", "port", "protocol", "certificates", "sslPolicy", "defaultAction")
                 : Node.open(errors, path, value, "address", "port", "protocol", "certificates", "sslPolicy",
-                        "mutualAuthentication", "responseHeaders", "defaultAction", "rules", "transforms");
+                        "mutualAuthentication", "responseHeaders", "requestHeaderNames", "defaultAction", "rules",
+                        "transforms");
         if (!n.present()) {
             Node.reportEmptyItem(errors, path, value);
             return null;
@@ -791,6 +792,13 @@ final class ConfigBinder {
         }
         Map<String, String> responseHeaders = network ? Map.of()
                 : responseHeaders(n.obj("responseHeaders", ListenerConfig.RESPONSE_HEADERS.keySet().toArray(String[]::new)));
+        Map<String, String> requestHeaderNames = Map.of();
+        if (protocol == ListenerConfig.Protocol.HTTPS) {
+            requestHeaderNames = requestHeaderNames(n.obj("requestHeaderNames",
+                    ListenerConfig.REQUEST_HEADER_NAMES.keySet().toArray(String[]::new)));
+        } else if (!network) {
+            onlyFor(n, "requestHeaderNames", "HTTPS listeners");
+        }
         ActionConfig defaultAction = null;
         if (!n.has("defaultAction")) {
             n.missing("defaultAction");
@@ -837,8 +845,58 @@ final class ConfigBinder {
         }
         rules.sort(Comparator.comparingInt(RuleConfig::priority));
         return new ListenerConfig(address, port == null ? 0 : port, protocol, certificates, sslPolicy, defaultAction, rules,
-                mtls, responseHeaders);
+                mtls, responseHeaders, requestHeaderNames);
     }
+
+    /**
+     * AWS ALB's {@code routing.http.request.*.header_name} listener attributes: each a field name (RFC 9110 token)
+     * that is not one the load balancer manages itself (hop-by-hop, X-Forwarded-*, Host, Content-Length), and no two
+     * of the TLS headers under one name.
+     */
+    private Map<String, String> requestHeaderNames(Node n) {
+        Map<String, String> out = new LinkedHashMap<>();
+        Map<String, String> taken = new HashMap<>(); // lower-case name -> the key that has it
+        ListenerConfig.REQUEST_HEADER_NAMES.forEach((key, aws) -> {
+            String v = n.str(key, null);
+            if (v == null) {
+                return;
+            }
+            String lower = v.toLowerCase(Locale.ROOT);
+            String expected = null;
+            if (v.isEmpty() || !v.chars().allMatch(ConfigBinder::tokenChar)) {
+                expected = "a header field name: letters, digits and !#$%&'*+-.^_`|~, not empty";
+            } else if (MANAGED_REQUEST_HEADERS.contains(lower) || lower.startsWith("x-forwarded-")) {
+                expected = "a header name the load balancer does not set or remove itself (not hop-by-hop, "
+                        + "X-Forwarded-*, Host or Content-Length)";
+            }
+            if (expected != null) {
+                errors.add(n.at(key), quote(v) + " (expected: " + expected + ")");
+            } else {
+                out.put(key, v);
+            }
+        });
+        ListenerConfig.REQUEST_HEADER_NAMES.forEach((key, aws) -> {
+            String name = out.getOrDefault(key, aws);
+            String before = taken.putIfAbsent(name.toLowerCase(Locale.ROOT), key);
+            if (before != null) {
+                // Two of AWS's names never clash: at least one of the two was renamed; report that one.
+                String renamed = out.containsKey(key) ? key : before;
+                errors.add(n.at(renamed), quote(name) + " is also the name of " + (renamed.equals(key) ? before : key)
+                        + " (expected: a name of its own)");
+            }
+        });
+        return out;
+    }
+
+    /** RFC 9110 tchar. */
+    private static boolean tokenChar(int c) {
+        return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || "!#$%&'*+-.^_`|~".indexOf(c) >= 0;
+    }
+
+    /** Request fields the proxy manages itself: hop-by-hop (RFC 9110 7.6.1) and the message's framing and host. */
+    private static final Set<String> MANAGED_REQUEST_HEADERS = Set.of("connection", "keep-alive", "proxy-connection",
+            "te", "trailer", "transfer-encoding", "upgrade", "proxy-authenticate", "proxy-authorization", "host",
+            "content-length");
 
     /**
      * AWS ALB's response headers of a listener, checked as AWS checks them where it says what a value may be; every
@@ -894,14 +952,22 @@ final class ConfigBinder {
                     : new MutualAuthenticationConfig(mode, null, false, false);
         }
         String bundle = null;
+        List<String> crls = List.of();
         if (!n.has("trustStore")) {
             errors.add(n.at("trustStore"), "required for mode: verify (expected: { caCertificatesBundle: FILE }, "
                     + "a PEM file of the CA certificates clients' certificates must lead to)");
         } else {
-            bundle = n.obj("trustStore", "caCertificatesBundle").reqStr("caCertificatesBundle");
+            Node store = n.obj("trustStore", "caCertificatesBundle", "revocationLists");
+            bundle = store.reqStr("caCertificatesBundle");
+            crls = store.strings("revocationLists");
+            for (int i = 0; i < crls.size(); i++) {
+                if (crls.get(i).isBlank()) {
+                    errors.add(store.at("revocationLists") + "[" + i + "]", "\"\" (expected: a CRL file, PEM or DER)");
+                }
+            }
         }
         return new MutualAuthenticationConfig(mode, bundle, n.bool("ignoreClientCertificateExpiry", false),
-                n.bool("advertiseTrustStoreCaNames", false));
+                n.bool("advertiseTrustStoreCaNames", false), crls);
     }
 
     private List<CertificateConfig> certificates(Node n) {

@@ -9,7 +9,9 @@ import java.util.Objects;
 /**
  * A port and protocol with rules in priority order (sorted ascending by {@link ConfigLoader}) and a default
  * action. {@code address} is 127.0.0.1 unless the file says otherwise. {@code responseHeaders}: header name to value,
- * set on every response the listener sends (see {@link #RESPONSE_HEADERS}); empty for none.
+ * set on every response the listener sends (see {@link #RESPONSE_HEADERS}); empty for none. {@code requestHeaderNames}:
+ * config key (of {@link #REQUEST_HEADER_NAMES}) to the name that header is sent to targets under instead of AWS's;
+ * empty when every one keeps its name.
  */
 public record ListenerConfig(
         String address,
@@ -20,13 +22,24 @@ public record ListenerConfig(
         ActionConfig defaultAction,
         List<RuleConfig> rules,
         MutualAuthenticationConfig mutualAuthentication,
-        Map<String, String> responseHeaders) {
+        Map<String, String> responseHeaders,
+        Map<String, String> requestHeaderNames) {
 
     public ListenerConfig {
         certificates = List.copyOf(certificates);
         rules = List.copyOf(rules);
         mutualAuthentication = Objects.requireNonNullElse(mutualAuthentication, MutualAuthenticationConfig.OFF);
         responseHeaders = responseHeaders == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(responseHeaders));
+        requestHeaderNames = requestHeaderNames == null ? Map.of()
+                : Collections.unmodifiableMap(new LinkedHashMap<>(requestHeaderNames));
+    }
+
+    /** A listener whose TLS request headers keep AWS's names. */
+    public ListenerConfig(String address, int port, Protocol protocol, List<CertificateConfig> certificates,
+                          String sslPolicy, ActionConfig defaultAction, List<RuleConfig> rules,
+                          MutualAuthenticationConfig mutualAuthentication, Map<String, String> responseHeaders) {
+        this(address, port, protocol, certificates, sslPolicy, defaultAction, rules, mutualAuthentication,
+                responseHeaders, Map.of());
     }
 
     /** A listener without mutual TLS or response headers of its own. */
@@ -49,18 +62,48 @@ public record ListenerConfig(
     public static final Map<String, String> RESPONSE_HEADERS = responseHeaderNames();
 
     private static Map<String, String> responseHeaderNames() {
+        return ordered("strictTransportSecurity", "Strict-Transport-Security",
+                "accessControlAllowOrigin", "Access-Control-Allow-Origin",
+                "accessControlAllowMethods", "Access-Control-Allow-Methods",
+                "accessControlAllowHeaders", "Access-Control-Allow-Headers",
+                "accessControlAllowCredentials", "Access-Control-Allow-Credentials",
+                "accessControlExposeHeaders", "Access-Control-Expose-Headers",
+                "accessControlMaxAge", "Access-Control-Max-Age",
+                "contentSecurityPolicy", "Content-Security-Policy",
+                "xContentTypeOptions", "X-Content-Type-Options",
+                "xFrameOptions", "X-Frame-Options");
+    }
+
+    /** An unmodifiable map of these keys and values, in this order. */
+    private static Map<String, String> ordered(String... keyValue) {
         Map<String, String> m = new LinkedHashMap<>();
-        m.put("strictTransportSecurity", "Strict-Transport-Security");
-        m.put("accessControlAllowOrigin", "Access-Control-Allow-Origin");
-        m.put("accessControlAllowMethods", "Access-Control-Allow-Methods");
-        m.put("accessControlAllowHeaders", "Access-Control-Allow-Headers");
-        m.put("accessControlAllowCredentials", "Access-Control-Allow-Credentials");
-        m.put("accessControlExposeHeaders", "Access-Control-Expose-Headers");
-        m.put("accessControlMaxAge", "Access-Control-Max-Age");
-        m.put("contentSecurityPolicy", "Content-Security-Policy");
-        m.put("xContentTypeOptions", "X-Content-Type-Options");
-        m.put("xFrameOptions", "X-Frame-Options");
+        for (int i = 0; i < keyValue.length; i += 2) {
+            m.put(keyValue[i], keyValue[i + 1]);
+        }
         return Collections.unmodifiableMap(m);
+    }
+
+    /**
+     * The keys of {@code requestHeaderNames} in the config (AWS ALB's listener attributes
+     * {@code routing.http.request.*.header_name}) and the name each header has unless renamed.
+     */
+    public static final Map<String, String> REQUEST_HEADER_NAMES = awsRequestHeaderNames();
+
+    private static Map<String, String> awsRequestHeaderNames() {
+        return ordered("xAmznMtlsClientcertSerialNumber", "X-Amzn-Mtls-Clientcert-Serial-Number",
+                "xAmznMtlsClientcertIssuer", "X-Amzn-Mtls-Clientcert-Issuer",
+                "xAmznMtlsClientcertSubject", "X-Amzn-Mtls-Clientcert-Subject",
+                "xAmznMtlsClientcertValidity", "X-Amzn-Mtls-Clientcert-Validity",
+                "xAmznMtlsClientcertLeaf", "X-Amzn-Mtls-Clientcert-Leaf",
+                "xAmznMtlsClientcert", "X-Amzn-Mtls-Clientcert",
+                "xAmznTlsVersion", "x-amzn-tls-version",
+                "xAmznTlsCipherSuite", "x-amzn-tls-cipher-suite");
+    }
+
+    /** The name the header of {@code key} (of {@link #REQUEST_HEADER_NAMES}) goes to targets under. */
+    public String requestHeaderName(String key) {
+        String renamed = requestHeaderNames.get(key);
+        return renamed != null ? renamed : Objects.requireNonNull(REQUEST_HEADER_NAMES.get(key), key);
     }
 
     public enum Protocol { HTTP, HTTPS, TCP, TLS }
@@ -71,16 +114,25 @@ public record ListenerConfig(
     /**
      * An HTTPS listener's {@code mutualAuthentication} (AWS ALB's mutual TLS): whether clients are asked for a
      * certificate, and whether it is checked against {@code caCertificatesBundle} (a PEM file; set only for
-     * {@link Mode#VERIFY}). The two flags apply to {@link Mode#VERIFY} only.
+     * {@link Mode#VERIFY}) and the trust store's {@code revocationLists} (CRL files, PEM or DER; empty for none).
+     * The two flags and the revocation lists apply to {@link Mode#VERIFY} only.
      */
     public record MutualAuthenticationConfig(Mode mode, String caCertificatesBundle,
                                              boolean ignoreClientCertificateExpiry,
-                                             boolean advertiseTrustStoreCaNames) {
+                                             boolean advertiseTrustStoreCaNames,
+                                             List<String> revocationLists) {
         /** No client certificates (the default). */
         public static final MutualAuthenticationConfig OFF = new MutualAuthenticationConfig(Mode.OFF, null, false, false);
 
         public MutualAuthenticationConfig {
             Objects.requireNonNull(mode, "mode");
+            revocationLists = revocationLists == null ? List.of() : List.copyOf(revocationLists);
+        }
+
+        /** Without revocation lists. */
+        public MutualAuthenticationConfig(Mode mode, String caCertificatesBundle,
+                                          boolean ignoreClientCertificateExpiry, boolean advertiseTrustStoreCaNames) {
+            this(mode, caCertificatesBundle, ignoreClientCertificateExpiry, advertiseTrustStoreCaNames, List.of());
         }
 
         /** {@code off}, {@code passthrough} (ask, forward, do not check), {@code verify} (require and check). */

@@ -48,6 +48,22 @@ class MutualAuthenticationConfigTest {
     }
 
     @Test
+    void revocationListsBelongToTheTrustStore() throws Exception {
+        assertThat(parse("{mode: verify, trustStore: {caCertificatesBundle: ca.pem, revocationLists: [a.crl, b.pem]}}"))
+                .isEqualTo(new MutualAuthenticationConfig(Mode.VERIFY, "ca.pem", false, false,
+                        java.util.List.of("a.crl", "b.pem")));
+        assertThat(parse("{mode: verify, trustStore: {caCertificatesBundle: ca.pem}}").revocationLists()).isEmpty();
+        String at = "loadBalancers[0].listeners[1].mutualAuthentication.";
+        assertThat(errors(https("{mode: verify, trustStore: {caCertificatesBundle: ca.pem, revocationLists: a.crl}}")))
+                .containsExactly(at + "trustStore.revocationLists: \"a.crl\" (expected: a list)");
+        assertThat(errors(https("{mode: verify, trustStore: {caCertificatesBundle: ca.pem, revocationLists: [\"\", 7]}}")))
+                .containsExactly(at + "trustStore.revocationLists[1]: 7 (expected: a string)",
+                        at + "trustStore.revocationLists[0]: \"\" (expected: a CRL file, PEM or DER)");
+        assertThat(errors(https("{mode: passthrough, trustStore: {revocationLists: [a.crl]}}")))
+                .containsExactly(at + "trustStore: only allowed with mode: verify");
+    }
+
+    @Test
     void verifyWithoutATrustStoreIsAnError() {
         String at = "loadBalancers[0].listeners[1].mutualAuthentication.";
         assertThat(errors(https("{mode: verify}"))).containsExactly(at + "trustStore: required for mode: verify "
@@ -58,7 +74,7 @@ class MutualAuthenticationConfigTest {
         assertThat(errors(https("{mode: verify, trustStore: {caCertificatesBundle: \"\"}}")))
                 .containsExactly(at + "trustStore.caCertificatesBundle: \"\" (expected: a non-empty string)");
         assertThat(errors(https("{mode: verify, trustStore: {caCertificateBundle: ca.pem}}"))).containsExactly(
-                at + "trustStore.caCertificateBundle: unknown key (expected one of: caCertificatesBundle)",
+                at + "trustStore.caCertificateBundle: unknown key (expected one of: caCertificatesBundle, revocationLists)",
                 at + "trustStore.caCertificatesBundle: required key is missing");
     }
 

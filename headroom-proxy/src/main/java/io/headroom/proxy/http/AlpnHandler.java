@@ -40,10 +40,12 @@ final class AlpnHandler extends ApplicationProtocolNegotiationHandler {
     @Override
     protected void configurePipeline(ChannelHandlerContext ctx, String protocol) {
         TlsHeaders tlsHeaders = null;
-        boolean versionAndCipher = listener.snapshot().tlsVersionAndCipherHeaders;
+        RoutingSnapshot snap = listener.snapshot();
+        boolean versionAndCipher = snap.tlsVersionAndCipherHeaders;
         if (mtlsMode != Mode.OFF || versionAndCipher) {
             SslHandler ssl = ctx.pipeline().get(SslHandler.class);
-            tlsHeaders = TlsHeaders.of(mtlsMode, ssl == null ? null : ssl.engine().getSession(), versionAndCipher);
+            tlsHeaders = TlsHeaders.of(mtlsMode, ssl == null ? null : ssl.engine().getSession(), versionAndCipher,
+                    snap.tlsNames);
         }
         if (ApplicationProtocolNames.HTTP_2.equals(protocol)) {
             Http2Frontend.configure(ctx.pipeline(), listener, pool, tlsHeaders);

@@ -305,7 +305,7 @@ final class ClientHandler extends ChannelInboundHandlerAdapter implements Reques
             return;
         }
         // On every listener, before the rules see the request: only the load balancer speaks for the connection's TLS.
-        TlsHeaders.removeClientSent(h);
+        TlsHeaders.removeClientSent(h, snap.tlsNames, tlsHeaders);
         if (snap.dropInvalidHeaderFields) {
             RawHeaders.removeWhere(h, RawHeaders.INVALID_NAME);
         }
@@ -482,7 +482,7 @@ final class ClientHandler extends ChannelInboundHandlerAdapter implements Reques
         boolean last = c instanceof LastHttpContent;
         if (last && !((LastHttpContent) c).trailingHeaders().isEmpty()) {
             // A chunked body's trailer fields: the load balancer's own headers are not the client's to send here either.
-            TlsHeaders.removeClientSent(((LastHttpContent) c).trailingHeaders());
+            TlsHeaders.removeClientSent(((LastHttpContent) c).trailingHeaders(), snap.tlsNames, tlsHeaders);
         }
         switch (state) {
             case LOCAL -> {

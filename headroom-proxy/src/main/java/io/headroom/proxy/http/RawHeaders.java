@@ -398,11 +398,24 @@ final class RawHeaders extends HttpHeaders {
 
     /** Names that start with one of {@code lowerPrefixes} (lower case ASCII), ignoring case. */
     static NameTest startingWith(String... lowerPrefixes) {
+        return startingWithOrNamed(lowerPrefixes, new String[0]);
+    }
+
+    /**
+     * Names that start with one of {@code lowerPrefixes} or are one of {@code lowerNames} (lower case ASCII),
+     * ignoring case. One class for both, so that the call sites of {@link NameTest} stay bimorphic.
+     */
+    static NameTest startingWithOrNamed(String[] lowerPrefixes, String[] lowerNames) {
         return new NameTest() {
             @Override
             public boolean test(byte[] b, int from, int to) {
                 for (String p : lowerPrefixes) {
                     if (to - from >= p.length() && FieldLines.equalsIgnoreCase(b, from, p)) {
+                        return true;
+                    }
+                }
+                for (String n : lowerNames) {
+                    if (to - from == n.length() && FieldLines.equalsIgnoreCase(b, from, n)) {
                         return true;
                     }
                 }
@@ -413,6 +426,11 @@ final class RawHeaders extends HttpHeaders {
             public boolean test(CharSequence name) {
                 for (String p : lowerPrefixes) {
                     if (AsciiString.regionMatches(name, true, 0, p, 0, p.length())) {
+                        return true;
+                    }
+                }
+                for (String n : lowerNames) {
+                    if (AsciiString.contentEqualsIgnoreCase(name, n)) {
                         return true;
                     }
                 }

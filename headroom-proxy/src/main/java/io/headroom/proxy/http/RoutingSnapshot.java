@@ -65,15 +65,19 @@ public final class RoutingSnapshot {
     final boolean preserveHostHeader;
     /** The listener's response headers, name, value, name, value, ...; null when it has none. */
     final AsciiString[] responseHeaders;
+    /** The names of the TLS request headers (AWS's unless the listener renames them). */
+    final TlsHeaders.Names tlsNames;
 
     private RoutingSnapshot(String loadBalancer, Router<GroupRef> router, LoadBalancerMetrics lb,
                             long idleTimeoutNanos, long clientKeepAliveNanos, DesyncMitigationMode desyncMode,
                             int listenerPort, String protocol,
                             AccessLog accessLog, XffHeaderProcessingMode xffMode, boolean xffClientPort,
                             boolean tlsVersionAndCipherHeaders, boolean dropInvalidHeaderFields,
-                            boolean preserveHostHeader, Map<String, String> responseHeaders) {
+                            boolean preserveHostHeader, Map<String, String> responseHeaders,
+                            TlsHeaders.Names tlsNames) {
         this.preserveHostHeader = preserveHostHeader;
         this.tlsVersionAndCipherHeaders = tlsVersionAndCipherHeaders;
+        this.tlsNames = tlsNames;
         this.dropInvalidHeaderFields = dropInvalidHeaderFields;
         if (responseHeaders.isEmpty()) {
             this.responseHeaders = null;
@@ -158,7 +162,7 @@ public final class RoutingSnapshot {
                 port, listener.protocol() == ListenerConfig.Protocol.HTTPS ? "https" : "http", accessLog,
                 lbConfig.xffHeaderProcessingMode(), lbConfig.xffClientPortEnabled(),
                 lbConfig.xAmznTlsVersionAndCipherSuiteEnabled(), lbConfig.dropInvalidHeaderFieldsEnabled(),
-                lbConfig.preserveHostHeaderEnabled(), listener.responseHeaders());
+                lbConfig.preserveHostHeaderEnabled(), listener.responseHeaders(), TlsHeaders.Names.of(listener));
     }
 
 }

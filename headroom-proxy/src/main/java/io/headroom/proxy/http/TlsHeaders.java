@@ -1,5 +1,6 @@
 package io.headroom.proxy.http;
 
+import io.headroom.core.config.ListenerConfig;
 import io.headroom.core.config.ListenerConfig.MutualAuthenticationConfig.Mode;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.ssl.CipherSuiteConverter;
@@ -10,7 +11,9 @@ import java.security.cert.CertificateEncodingException;
 import java.security.cert.X509Certificate;
 import java.util.Arrays;
 import java.util.Base64;
+import java.util.LinkedHashMap;
 import java.util.Locale;
+import java.util.Map;
 import javax.net.ssl.SSLPeerUnverifiedException;
 import javax.net.ssl.SSLSession;
 import javax.security.auth.x500.X500Principal;
@@ -34,50 +37,94 @@ import javax.security.auth.x500.X500Principal;
  * URL-encoded as AWS does (Python's {@code quote(pem, safe="+=/")}): letters, digits and {@code - _ . ~ + = /}
  * stay, everything else is {@code %XX}. Whatever {@code X-Amzn-Mtls-*} or {@code X-Amzn-Tls-*} field a client sends
  * itself is removed first, on every listener ({@link #removeClientSent}).
+ *
+ * <p>A listener's {@code requestHeaderNames} (AWS's {@code routing.http.request.*.header_name}) send the fields
+ * under other names ({@link Names}, resolved once per routing snapshot); client-sent fields of those names are removed
+ * too.
  */
 final class TlsHeaders {
-    /** The names of the headers only the load balancer may send (their common beginnings). */
-    private static final RawHeaders.NameTest OURS = RawHeaders.startingWith("x-amzn-mtls-", "x-amzn-tls-");
-    private static final AsciiString TLS_VERSION = AsciiString.cached("x-amzn-tls-version");
-    private static final AsciiString TLS_CIPHER_SUITE = AsciiString.cached("x-amzn-tls-cipher-suite");
-    private static final AsciiString CLIENTCERT = AsciiString.cached("X-Amzn-Mtls-Clientcert");
-    private static final AsciiString SERIAL_NUMBER = AsciiString.cached("X-Amzn-Mtls-Clientcert-Serial-Number");
-    private static final AsciiString ISSUER = AsciiString.cached("X-Amzn-Mtls-Clientcert-Issuer");
-    private static final AsciiString SUBJECT = AsciiString.cached("X-Amzn-Mtls-Clientcert-Subject");
-    private static final AsciiString VALIDITY = AsciiString.cached("X-Amzn-Mtls-Clientcert-Validity");
-    private static final AsciiString LEAF = AsciiString.cached("X-Amzn-Mtls-Clientcert-Leaf");
+    /** The beginnings of the names only the load balancer may send, whatever a listener renames. */
+    private static final String[] OURS = {"x-amzn-mtls-", "x-amzn-tls-"};
     private static final byte[] HEX = "0123456789ABCDEF".getBytes(StandardCharsets.US_ASCII);
 
+    /**
+     * The names one listener sends the fields under, and the test for the client-sent fields it removes: AWS's
+     * {@code X-Amzn-Mtls-*} and {@code X-Amzn-Tls-*} always, and the listener's own names. Built at config load.
+     */
+    static final class Names {
+        /** AWS's names: every listener without {@code requestHeaderNames}, and every HTTP listener. */
+        static final Names AWS = new Names(ListenerConfig.REQUEST_HEADER_NAMES);
+
+        final AsciiString serialNumber;
+        final AsciiString issuer;
+        final AsciiString subject;
+        final AsciiString validity;
+        final AsciiString leaf;
+        final AsciiString clientCert;
+        final AsciiString tlsVersion;
+        final AsciiString tlsCipherSuite;
+        final RawHeaders.NameTest clientSent;
+
+        /** @param names config key of {@link ListenerConfig#REQUEST_HEADER_NAMES} to name, for all the keys */
+        private Names(Map<String, String> names) {
+            serialNumber = AsciiString.cached(names.get("xAmznMtlsClientcertSerialNumber"));
+            issuer = AsciiString.cached(names.get("xAmznMtlsClientcertIssuer"));
+            subject = AsciiString.cached(names.get("xAmznMtlsClientcertSubject"));
+            validity = AsciiString.cached(names.get("xAmznMtlsClientcertValidity"));
+            leaf = AsciiString.cached(names.get("xAmznMtlsClientcertLeaf"));
+            clientCert = AsciiString.cached(names.get("xAmznMtlsClientcert"));
+            tlsVersion = AsciiString.cached(names.get("xAmznTlsVersion"));
+            tlsCipherSuite = AsciiString.cached(names.get("xAmznTlsCipherSuite"));
+            clientSent = RawHeaders.startingWithOrNamed(OURS, names.values().stream()
+                    .map(n -> n.toLowerCase(Locale.ROOT))
+                    .filter(n -> !n.startsWith(OURS[0]) && !n.startsWith(OURS[1]))
+                    .distinct().toArray(String[]::new));
+        }
+
+        /** The listener's names; {@link #AWS} (the same instance) when it renames none. */
+        static Names of(ListenerConfig listener) {
+            if (listener.requestHeaderNames().isEmpty()) {
+                return AWS;
+            }
+            Map<String, String> names = new LinkedHashMap<>();
+            ListenerConfig.REQUEST_HEADER_NAMES.keySet().forEach(k -> names.put(k, listener.requestHeaderName(k)));
+            return new Names(names);
+        }
+    }
+
+    /** The names the fields are sent under. */
+    private final Names names;
     /** Name, value, name, value, ... */
     private final AsciiString[] fields;
 
-    private TlsHeaders(AsciiString... fields) {
+    private TlsHeaders(Names names, AsciiString... fields) {
+        this.names = names;
         this.fields = fields;
     }
 
     /**
      * The headers for a connection whose handshake just ended: the client certificate's when the listener asks for one
-     * and the client sent one, and the protocol version and cipher suite when {@code versionAndCipher}; null when
-     * there is nothing to add.
+     * and the client sent one, and the protocol version and cipher suite when {@code versionAndCipher}, under these
+     * names; null when there is nothing to add.
      */
-    static TlsHeaders of(Mode mode, SSLSession session, boolean versionAndCipher) {
-        TlsHeaders certificate = certificate(mode, session);
+    static TlsHeaders of(Mode mode, SSLSession session, boolean versionAndCipher, Names names) {
+        TlsHeaders certificate = certificate(mode, session, names);
         if (!versionAndCipher || session == null) {
             return certificate;
         }
         String suite = session.getCipherSuite();
         String openSsl = CipherSuiteConverter.toOpenSsl(suite, false);
-        AsciiString[] tls = {TLS_VERSION, new AsciiString(session.getProtocol()),
-                TLS_CIPHER_SUITE, new AsciiString(openSsl == null ? suite : openSsl)};
+        AsciiString[] tls = {names.tlsVersion, new AsciiString(session.getProtocol()),
+                names.tlsCipherSuite, new AsciiString(openSsl == null ? suite : openSsl)};
         if (certificate == null) {
-            return new TlsHeaders(tls);
+            return new TlsHeaders(names, tls);
         }
         AsciiString[] all = Arrays.copyOf(certificate.fields, certificate.fields.length + tls.length);
         System.arraycopy(tls, 0, all, certificate.fields.length, tls.length);
-        return new TlsHeaders(all);
+        return new TlsHeaders(names, all);
     }
 
-    private static TlsHeaders certificate(Mode mode, SSLSession session) {
+    private static TlsHeaders certificate(Mode mode, SSLSession session, Names names) {
         if (mode == Mode.OFF || session == null) {
             return null;
         }
@@ -95,15 +142,15 @@ final class TlsHeaders {
             for (Certificate c : chain) {
                 pem.append(pem(c));
             }
-            return new TlsHeaders(CLIENTCERT, urlEncoded(pem));
+            return new TlsHeaders(names, names.clientCert, urlEncoded(pem));
         }
-        return new TlsHeaders(
-                SERIAL_NUMBER, new AsciiString(leaf.getSerialNumber().toString(16).toUpperCase(Locale.ROOT)),
-                ISSUER, rfc2253(leaf.getIssuerX500Principal()),
-                SUBJECT, rfc2253(leaf.getSubjectX500Principal()),
-                VALIDITY, new AsciiString("NotBefore=" + leaf.getNotBefore().toInstant() + ";NotAfter="
+        return new TlsHeaders(names,
+                names.serialNumber, new AsciiString(leaf.getSerialNumber().toString(16).toUpperCase(Locale.ROOT)),
+                names.issuer, rfc2253(leaf.getIssuerX500Principal()),
+                names.subject, rfc2253(leaf.getSubjectX500Principal()),
+                names.validity, new AsciiString("NotBefore=" + leaf.getNotBefore().toInstant() + ";NotAfter="
                         + leaf.getNotAfter().toInstant()),
-                LEAF, urlEncoded(pem(leaf)));
+                names.leaf, urlEncoded(pem(leaf)));
     }
 
     /** Adds the fields to a request about to be forwarded (after {@link #removeClientSent}). */
@@ -114,11 +161,18 @@ final class TlsHeaders {
     }
 
     /**
-     * Removes every {@code X-Amzn-Mtls-*} and {@code X-Amzn-Tls-*} field: only the load balancer says what the
-     * client's certificate and TLS are.
+     * Removes every {@code X-Amzn-Mtls-*} and {@code X-Amzn-Tls-*} field and every field of the listener's own names
+     * for them: only the load balancer says what the client's certificate and TLS are.
+     *
+     * @param current    the names of the listener's current routing snapshot
+     * @param connection the connection's fields (null: none), which a reload may have left with names of an older
+     *                   config; those are removed too
      */
-    static void removeClientSent(HttpHeaders h) {
-        RawHeaders.removeWhere(h, OURS);
+    static void removeClientSent(HttpHeaders h, Names current, TlsHeaders connection) {
+        RawHeaders.removeWhere(h, current.clientSent);
+        if (connection != null && connection.names != current) {
+            RawHeaders.removeWhere(h, connection.names.clientSent);
+        }
     }
 
     /** The value of {@code name}, for tests; null when there is none. */

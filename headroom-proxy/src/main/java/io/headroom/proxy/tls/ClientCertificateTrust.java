@@ -4,11 +4,13 @@ import java.net.Socket;
 import java.security.GeneralSecurityException;
 import java.security.cert.CertPathBuilder;
 import java.security.cert.CertPathBuilderException;
+import java.security.cert.Certificate;
 import java.security.cert.CertStore;
 import java.security.cert.CertificateException;
 import java.security.cert.CertificateParsingException;
 import java.security.cert.CollectionCertStoreParameters;
 import java.security.cert.PKIXBuilderParameters;
+import java.security.cert.PKIXCertPathBuilderResult;
 import java.security.cert.TrustAnchor;
 import java.security.cert.X509CertSelector;
 import java.security.cert.X509Certificate;
@@ -29,8 +31,9 @@ import javax.net.ssl.X509ExtendedTrustManager;
  *   <li>{@link #verify}: the chain must lead, by RFC 5280 path validation, to one of the CA certificates of the
  *       trust store (roots or intermediates); every certificate of the path must be current, unless
  *       {@code ignoreExpiry} (then only one that is not valid yet fails); the leaf's extended key usage, when it has
- *       one, must allow client authentication. Revocation is not checked. A refusal is a {@link Refused}, which
- *       fails the handshake.</li>
+ *       one, must allow client authentication; and no certificate of the path, the trust anchor included, may be
+ *       listed by the trust store's {@link RevocationLists}. A refusal is a {@link Refused}, which fails the
+ *       handshake.</li>
  * </ul>
  *
  * The JDK's TLS engine calls it on the connection's event loop, once per handshake; it keeps no state of its own.
@@ -44,28 +47,33 @@ final class ClientCertificateTrust extends X509ExtendedTrustManager {
     private final Set<TrustAnchor> anchors;
     private final boolean ignoreExpiry;
     private final X509Certificate[] advertised;
+    private final RevocationLists revocations;
 
-    private ClientCertificateTrust(Set<TrustAnchor> anchors, boolean ignoreExpiry, X509Certificate[] advertised) {
+    private ClientCertificateTrust(Set<TrustAnchor> anchors, boolean ignoreExpiry, X509Certificate[] advertised,
+                                   RevocationLists revocations) {
         this.anchors = anchors;
         this.ignoreExpiry = ignoreExpiry;
         this.advertised = advertised;
+        this.revocations = revocations;
     }
 
     static ClientCertificateTrust passthrough() {
-        return new ClientCertificateTrust(null, false, NONE);
+        return new ClientCertificateTrust(null, false, NONE, RevocationLists.NONE);
     }
 
     /**
      * @param cas       the trust store's CA certificates (not empty)
+     * @param crls      the trust store's revocation lists (issued by {@code cas})
      * @param advertise whether their names go to clients in the CertificateRequest (they help a client with
      *                  several certificates pick one; they also tell anyone which CAs are trusted)
      */
-    static ClientCertificateTrust verify(List<X509Certificate> cas, boolean ignoreExpiry, boolean advertise) {
+    static ClientCertificateTrust verify(List<X509Certificate> cas, RevocationLists crls, boolean ignoreExpiry,
+                                         boolean advertise) {
         Set<TrustAnchor> anchors = new LinkedHashSet<>();
         for (X509Certificate ca : cas) {
             anchors.add(new TrustAnchor(ca, null));
         }
-        return new ClientCertificateTrust(anchors, ignoreExpiry, advertise ? cas.toArray(NONE) : NONE);
+        return new ClientCertificateTrust(anchors, ignoreExpiry, advertise ? cas.toArray(NONE) : NONE, crls);
     }
 
     /** A client certificate the listener refuses; the message says why, for the log. */
@@ -94,6 +102,7 @@ final class ClientCertificateTrust extends X509ExtendedTrustManager {
                 }
             }
         }
+        PKIXCertPathBuilderResult path;
         try {
             X509CertSelector target = new X509CertSelector();
             target.setCertificate(leaf);
@@ -102,11 +111,26 @@ final class ClientCertificateTrust extends X509ExtendedTrustManager {
             params.setDate(at);
             params.addCertStore(CertStore.getInstance("Collection",
                     new CollectionCertStoreParameters(Arrays.asList(chain))));
-            CertPathBuilder.getInstance("PKIX").build(params);
+            path = (PKIXCertPathBuilderResult) CertPathBuilder.getInstance("PKIX").build(params);
         } catch (CertPathBuilderException e) {
             throw new Refused(reason(chain, at, subject));
         } catch (GeneralSecurityException e) {
             throw new Refused("the certificate of " + subject + " cannot be checked (" + e.getMessage() + ")");
+        }
+        if (!revocations.isEmpty()) {
+            // The path the builder found (leaf first, without the anchor), then the anchor: a trust store may hold an
+            // intermediate that a CRL of its root revokes.
+            for (Certificate c : path.getCertPath().getCertificates()) {
+                revoked((X509Certificate) c);
+            }
+            revoked(path.getTrustAnchor().getTrustedCert());
+        }
+    }
+
+    private void revoked(X509Certificate c) throws Refused {
+        String why = revocations.revoked(c);
+        if (why != null) {
+            throw new Refused(why);
         }
     }
 

@@ -84,8 +84,13 @@ final class PemFiles {
     }
 
     private static String read(String where, String file) {
+        return new String(readBytes(where, file), StandardCharsets.UTF_8);
+    }
+
+    /** The file's bytes; the errors say {@code where: no such file} and the like. */
+    static byte[] readBytes(String where, String file) {
         try {
-            return Files.readString(Path.of(file), StandardCharsets.UTF_8);
+            return Files.readAllBytes(Path.of(file));
         } catch (NoSuchFileException e) {
             throw new IllegalArgumentException(where + ": no such file");
         } catch (AccessDeniedException e) {

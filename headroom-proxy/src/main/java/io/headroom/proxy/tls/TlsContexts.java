@@ -47,7 +47,8 @@ public final class TlsContexts {
      * @param where  the listener's config path, e.g. {@code loadBalancers[0].listeners[1]}, for error messages
      * @param alpn   the ALPN protocols to offer ({@link #HTTP_1_1}, {@link #H2_AND_HTTP_1_1}); empty: no ALPN
      * @throws IllegalArgumentException naming the certificate entry and file when one cannot be used, or the
-     *                                  {@code mutualAuthentication} trust store's bundle when it cannot be read
+     *                                  {@code mutualAuthentication} trust store's bundle or a revocation list when it
+     *                                  cannot be read or used
      */
     public ServerTls server(String where, ListenerConfig listener, List<String> alpn) {
         if (listener.certificates().isEmpty()) {
@@ -86,7 +87,9 @@ public final class TlsContexts {
                 if (mtls.caCertificatesBundle() == null) {
                     throw new IllegalArgumentException(at + ": required for mode: verify");
                 }
-                yield ClientCertificateTrust.verify(PemFiles.certificateBundle(at, mtls.caCertificatesBundle()),
+                List<X509Certificate> cas = PemFiles.certificateBundle(at, mtls.caCertificatesBundle());
+                yield ClientCertificateTrust.verify(cas,
+                        RevocationLists.read(where + ".trustStore.revocationLists", mtls.revocationLists(), cas),
                         mtls.ignoreClientCertificateExpiry(),
                         mtls.advertiseTrustStoreCaNames());
             }

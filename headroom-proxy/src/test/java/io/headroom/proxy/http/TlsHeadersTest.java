@@ -43,7 +43,7 @@ class TlsHeadersTest {
             HttpRequest req = ch.readInbound();
             HttpHeaders h = req.headers();
             assertThat(h).isInstanceOf(RawHeaders.class);
-            TlsHeaders.removeClientSent(h);
+            TlsHeaders.removeClientSent(h, TlsHeaders.Names.AWS, null);
             assertThat(((RawHeaders) h).raw()).isTrue();
             assertThat(h.size()).isEqualTo(3);
             assertThat(h.get("X-Amzn")).isEqualTo("1");
@@ -67,8 +67,42 @@ class TlsHeadersTest {
         HttpHeaders h = DefaultHttpHeadersFactory.headersFactory().newHeaders();
         h.add("host", "h").add("x-amzn-mtls-clientcert-leaf", "a").add("X-AMZN-MTLS-CLIENTCERT", "b")
                 .add("x-amzn-mtls-clientcert-leaf", "c").add("x-other", "d");
-        TlsHeaders.removeClientSent(h);
+        TlsHeaders.removeClientSent(h, TlsHeaders.Names.AWS, null);
         assertThat(h.names()).containsExactlyInAnyOrder("host", "x-other");
+    }
+
+    @Test
+    void aListenersOwnNamesAreRemovedExactlyAndAwsNamesStill() {
+        TlsHeaders.Names names = TlsHeaders.Names.of(new io.headroom.core.config.ListenerConfig("127.0.0.1", 443,
+                io.headroom.core.config.ListenerConfig.Protocol.HTTPS, java.util.List.of(), "recommended", null,
+                java.util.List.of(), io.headroom.core.config.ListenerConfig.MutualAuthenticationConfig.OFF,
+                java.util.Map.of(), java.util.Map.of("xAmznMtlsClientcertSerialNumber", "X-Client-Serial")));
+        assertThat(TlsHeaders.Names.of(new io.headroom.core.config.ListenerConfig("127.0.0.1", 443,
+                io.headroom.core.config.ListenerConfig.Protocol.HTTPS, java.util.List.of(), "recommended", null,
+                java.util.List.of()))).isSameAs(TlsHeaders.Names.AWS);
+        assertThat(names.serialNumber.toString()).isEqualTo("X-Client-Serial");
+        assertThat(names.leaf.toString()).isEqualTo("X-Amzn-Mtls-Clientcert-Leaf");
+        HttpRequest req = decoded("GET / HTTP/1.1\r\nHost: h\r\nx-client-serial: forged\r\nX-Client-Serial-2: 1\r\n"
+                + "X-Client-Seria: 2\r\nX-Amzn-Mtls-Clientcert-Serial-Number: forged\r\n\r\n");
+        TlsHeaders.removeClientSent(req.headers(), names, null);
+        assertThat(((RawHeaders) req.headers()).raw()).isTrue();
+        assertThat(req.headers().names()).containsExactlyInAnyOrder("Host", "X-Client-Serial-2", "X-Client-Seria");
+        HttpHeaders h = DefaultHttpHeadersFactory.headersFactory().newHeaders();
+        h.add("X-CLIENT-SERIAL", "a").add("x-client-serials", "b");
+        TlsHeaders.removeClientSent(h, names, null);
+        assertThat(h.names()).containsExactly("x-client-serials");
+    }
+
+    /** The request the strict decoder makes of {@code raw} (no body, so nothing to release). */
+    private static HttpRequest decoded(String raw) {
+        EmbeddedChannel ch = new EmbeddedChannel(new StrictRequestDecoder(DesyncMitigationMode.DEFENSIVE,
+                TimeUnit.SECONDS.toNanos(60)));
+        try {
+            ch.writeInbound(ascii(raw));
+            return ch.readInbound();
+        } finally {
+            ch.finishAndReleaseAll();
+        }
     }
 
     private static ByteBuf ascii(String s) {

@@ -51,7 +51,7 @@ class MutualTlsTest {
     private final KeyMaterial otherCa = TlsTestSupport.ca("Other CA", null);
 
     /** The HTTPS listener of {@link HttpsHarness#https} with this mutualAuthentication (YAML flow). */
-    private static String mtls(String mutualAuthentication, int backendPort) {
+    static String mtls(String mutualAuthentication, int backendPort) {
         return https(SELF_SIGNED, "", plainGroup(backendPort)).replace("        defaultAction",
                 "        mutualAuthentication: " + mutualAuthentication + "\n        defaultAction");
     }
@@ -62,26 +62,26 @@ class MutualTlsTest {
     }
 
     /** A client context presenting {@code client}'s chain (none when null) and trusting any server certificate. */
-    private static SSLContext tls(KeyMaterial client) {
+    static SSLContext tls(KeyMaterial client) {
         return clientContext(client, null, null);
     }
 
-    private static HttpClient client(HttpClient.Version version, SSLContext tls) {
+    static HttpClient client(HttpClient.Version version, SSLContext tls) {
         return HttpClient.newBuilder().version(version).sslContext(tls).connectTimeout(Duration.ofSeconds(5)).build();
     }
 
-    private static HttpRequest.Builder get(int port, String path) {
+    static HttpRequest.Builder get(int port, String path) {
         return HttpRequest.newBuilder(URI.create("https://localhost:" + port + path)).timeout(Duration.ofSeconds(10));
     }
 
-    private static String ok(HttpClient c, HttpRequest r) throws Exception {
+    static String ok(HttpClient c, HttpRequest r) throws Exception {
         HttpResponse<String> resp = c.send(r, HttpResponse.BodyHandlers.ofString());
         assertThat(resp.statusCode()).as(resp.body()).isEqualTo(200);
         return resp.body();
     }
 
     /** The headers of the last request the backend saw. */
-    private static Headers last(EchoBackend backend) {
+    static Headers last(EchoBackend backend) {
         List<Headers> all = backend.requestHeaders();
         assertThat(all).isNotEmpty();
         return all.get(all.size() - 1);
@@ -106,7 +106,7 @@ class MutualTlsTest {
      * A raw HTTP/1.1 request over TLS with this client context must fail: in the handshake, or (TLS 1.3, where the
      * client finishes first) by the server's alert or close before any answer.
      */
-    private static void refused(int port, SSLContext tls, String... protocols) {
+    static void refused(int port, SSLContext tls, String... protocols) {
         assertThatThrownBy(() -> {
             try (SSLSocket s = (SSLSocket) tls.getSocketFactory().createSocket("127.0.0.1", port)) {
                 s.setSoTimeout(5000);

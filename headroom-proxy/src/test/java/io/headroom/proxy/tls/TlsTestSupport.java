@@ -139,6 +139,32 @@ public final class TlsTestSupport {
         }
     }
 
+    /**
+     * A CRL issued by {@code ca} (signed with its key) that revokes {@code revoked} (by serial number, as key
+     * compromise), valid from an hour ago until {@code nextUpdate}.
+     */
+    public static java.security.cert.X509CRL crl(KeyMaterial ca, Instant nextUpdate, X509Certificate... revoked) {
+        try {
+            var b = new org.bouncycastle.cert.X509v2CRLBuilder(
+                    X500Name.getInstance(ca.leaf().getSubjectX500Principal().getEncoded()),
+                    Date.from(Instant.now().minus(Duration.ofHours(1))));
+            b.setNextUpdate(Date.from(nextUpdate));
+            for (X509Certificate c : revoked) {
+                b.addCRLEntry(c.getSerialNumber(), Date.from(Instant.now().minus(Duration.ofMinutes(5))),
+                        org.bouncycastle.asn1.x509.CRLReason.keyCompromise);
+            }
+            return new org.bouncycastle.cert.jcajce.JcaX509CRLConverter().getCRL(
+                    b.build(new JcaContentSignerBuilder("SHA256withECDSA").build(ca.key())));
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot make a CRL", e);
+        }
+    }
+
+    /** A CRL of {@code ca} revoking {@code revoked}, valid for a week. */
+    public static java.security.cert.X509CRL crl(KeyMaterial ca, X509Certificate... revoked) {
+        return crl(ca, Instant.now().plus(Duration.ofDays(7)), revoked);
+    }
+
     /** Writes these certificates as one PEM file (a CA bundle, a chain). */
     public static Path writePem(Path file, X509Certificate... certs) throws IOException {
         StringBuilder sb = new StringBuilder();

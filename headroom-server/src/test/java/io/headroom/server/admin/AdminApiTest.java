@@ -135,6 +135,9 @@ class AdminApiTest {
         assertThat(l.path("mutualAuthentication").path("mode").asText()).isEqualTo("off");
         assertThat(l.path("responseHeaders").isObject()).isTrue();
         assertThat(l.path("responseHeaders").size()).isZero();
+        assertThat(l.path("requestHeaderNames").isObject()).isTrue();
+        assertThat(l.path("requestHeaderNames").size()).isZero();
+        assertThat(l.path("mutualAuthentication").path("revocationLists").isArray()).isTrue();
         assertThat(l.path("address").asText()).isEqualTo("127.0.0.1");
         assertThat(l.path("port").asInt()).isEqualTo(h.lbPort);
         assertThat(l.path("protocol").asText()).isEqualTo("HTTP");
