@@ -481,4 +481,53 @@ class InstanceRefreshTest extends ControllerHarness {
                 && g.instances().stream().filter(i -> i.lifecycleState().isActive()).count() == 3);
         assertThat(inServiceVersions(g)).containsExactlyInAnyOrder(1, 1, 2);
     }
+
+    private static RefreshPreferences instancePrefs(ScaleInProtectedInstances prot, StandbyInstances standby) {
+        return new RefreshPreferences(50, 100, 0, false, List.of(), null, false, List.of(), prot, standby);
+    }
+
+    @Test
+    void scaleInProtectedInstancesRefreshReplacesThemAndWaitWaitsForTheProtectionToGo() throws Exception {
+        AutoScalingGroup g = start(config(Group.of("workers", "app", 1, 4, 2), V1, V2));
+        tickUntil(() -> ids(g, LifecycleState.InService).size() == 2);
+        String protectedOne = ids(g, LifecycleState.InService).iterator().next();
+        g.setInstanceProtection(protectedOne, true);
+        assertThat(g.startInstanceRefresh(null, instancePrefs(ScaleInProtectedInstances.Refresh, null))
+                .instancesToUpdate()).isEqualTo(2);
+        tickUntil(() -> latest(g).status() == Status.Successful);
+        assertThat(ids(g, LifecycleState.InService)).hasSize(2).doesNotContain(protectedOne);
+
+        String again = ids(g, LifecycleState.InService).iterator().next();
+        g.setInstanceProtection(again, true);
+        g.startInstanceRefresh(null, instancePrefs(ScaleInProtectedInstances.Wait, null));
+        tickUntil(() -> latest(g).statusReason().startsWith("Waiting for 1 instance protected from scale in or in"
+                + " Standby: remove the protection or exit Standby"));
+        assertThat(ids(g, LifecycleState.InService)).contains(again);
+        g.setInstanceProtection(again, false);
+        tickUntil(() -> latest(g).status() == Status.Successful);
+        assertThat(ids(g, LifecycleState.InService)).hasSize(2).doesNotContain(again);
+    }
+
+    @Test
+    void standbyInstancesTerminateEndsThemWithoutReplacementAndWaitFailsAfterAnHour() throws Exception {
+        AutoScalingGroup g = start(config(Group.of("workers", "app", 1, 4, 2), V1));
+        tickUntil(() -> ids(g, LifecycleState.InService).size() == 2);
+        String standby = ids(g, LifecycleState.InService).iterator().next();
+        g.enterStandby(standby, true);
+        tickUntil(() -> ids(g, LifecycleState.Standby).contains(standby));
+        g.startInstanceRefresh(null, instancePrefs(null, StandbyInstances.Wait));
+        tickUntil(() -> latest(g).statusReason().startsWith("Waiting for 1 instance protected from scale in or in"
+                + " Standby"));
+        controller.tick(clock.advanceSeconds(3600));
+        tickUntil(() -> latest(g).status() == Status.Failed);
+        assertThat(latest(g).statusReason()).isEqualTo("Waited 60 minutes for 1 instance protected from scale in or in"
+                + " Standby to be replaceable (ScaleInProtectedInstances or StandbyInstances: Wait).");
+        assertThat(ids(g, LifecycleState.Standby)).containsExactly(standby);
+
+        g.startInstanceRefresh(null, instancePrefs(null, StandbyInstances.Terminate));
+        tickUntil(() -> latest(g).status() == Status.Successful && g.instances().stream()
+                .noneMatch(i -> i.instanceId().equals(standby) && i.lifecycleState() != LifecycleState.Terminated));
+        assertThat(g.desiredCapacity()).isEqualTo(1);
+        assertThat(ids(g, LifecycleState.InService)).hasSize(1);
+    }
 }
