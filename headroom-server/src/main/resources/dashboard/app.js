@@ -970,7 +970,7 @@ function updateGroup(el, g) {
   syncChildren(acts, g._activities || [], (a) => a.activityId, createActivityRow, updateActivityRow, acts._emptyRow);
 }
 
-const REFRESH_STATUS = { Pending: 'info', InProgress: 'info', Successful: 'ok', Failed: 'bad', Cancelled: 'muted' };
+const REFRESH_STATUS = { Pending: 'info', InProgress: 'info', Successful: 'ok', Failed: 'bad', Cancelled: 'muted', RollbackInProgress: 'warn', RollbackSuccessful: 'warn', RollbackFailed: 'bad' };
 
 /** The group's latest instance refresh: its status, progress and reason (hidden when there was none). */
 function renderRefresh(el, r) {
@@ -978,12 +978,16 @@ function renderRefresh(el, r) {
   if (!r) return;
   badge(el.querySelector('.badge'), r.status, kindOf(REFRESH_STATUS, r.status));
   const p = r.preferences || {};
+  const rb = r.rollbackDetails;
+  const alarms = p.alarmSpecification ? `, alarms ${p.alarmSpecification.alarms.join(', ')}` : '';
   setText(el.querySelector('.refresh-text'), [
-    `Instance refresh ${r.percentageComplete} % complete, ${r.instancesToUpdate} to update`,
-    `min healthy ${p.minHealthyPercentage} %${p.maxHealthyPercentage > 100 ? `, max ${p.maxHealthyPercentage} %` : ''}, warmup ${fmtDuration(p.instanceWarmup)}${p.skipMatching ? ', skip matching' : ''}`,
+    `${rb ? 'Rollback' : 'Instance refresh'} ${r.percentageComplete} % complete, ${r.instancesToUpdate} to update`,
+    r.desiredConfiguration ? `to version ${r.launchTemplateVersion} (desired ${r.desiredConfiguration.launchTemplateVersion})` : `to version ${r.launchTemplateVersion}`,
+    `min healthy ${p.minHealthyPercentage} %${p.maxHealthyPercentage > 100 ? `, max ${p.maxHealthyPercentage} %` : ''}, warmup ${fmtDuration(p.instanceWarmup)}${p.skipMatching ? ', skip matching' : ''}${p.autoRollback ? ', auto rollback' : ''}${alarms}`,
     `started ${fmtClock(r.startTime)}${r.endTime ? `, ended ${fmtClock(r.endTime)}` : ''}`,
+    rb ? `rolled back at ${rb.percentageCompleteOnRollback} % from ${fmtClock(rb.rollbackStartTime)} to version ${r.rollbackLaunchTemplateVersion}: ${rb.rollbackReason}` : null,
     r.statusReason,
-  ].join(' · '));
+  ].filter((x) => x).join(' · '));
 }
 
 function renderGroups(asgs) {

@@ -150,6 +150,11 @@ public final class AutoScalingGroup {
     // Guarded by "this".
     private AutoScalingGroupConfig config;
     private LaunchTemplateConfig launchTemplate;
+    /**
+     * The launch template version the group launches ("3", "$Latest", "$Default"): the config's, until an instance
+     * refresh with a desired configuration succeeds (then that one, until a reload changes the config's).
+     */
+    private String launchTemplateVersion;
     private int minSize;
     private int maxSize;
     private int desiredCapacity;
@@ -183,6 +188,7 @@ public final class AutoScalingGroup {
         this.activityLog = new ActivityLog(name, MAX_ACTIVITIES, this::fireActivity);
         this.config = config;
         this.launchTemplate = launchTemplate;
+        this.launchTemplateVersion = config.launchTemplateVersion();
         this.minSize = config.minSize();
         this.maxSize = config.maxSize();
         this.desiredCapacity = Math.max(minSize, Math.min(maxSize, config.desiredCapacity()));
@@ -215,6 +221,15 @@ public final class AutoScalingGroup {
 
     public synchronized int desiredCapacity() {
         return desiredCapacity;
+    }
+
+    /**
+     * The launch template version the group is configured to launch ("3", "$Latest", "$Default"): the config file's,
+     * or the desired configuration of the last Successful instance refresh since the file last changed it. (While a
+     * refresh with a desired configuration, or a rollback, is active, new instances run its version instead.)
+     */
+    public synchronized String launchTemplateVersion() {
+        return launchTemplateVersion;
     }
 
     /** The group's instances in launch order, Terminated ones included for a short while. */
@@ -340,6 +355,26 @@ public final class AutoScalingGroup {
                                                              Integer instanceWarmupSeconds, boolean skipMatching,
                                                              List<Integer> checkpointPercentages,
                                                              Integer checkpointDelaySeconds) {
+        return startInstanceRefresh(null, new RefreshPreferences(minHealthyPercentage, maxHealthyPercentage,
+                instanceWarmupSeconds, skipMatching, checkpointPercentages, checkpointDelaySeconds, false, List.of(),
+                null, null));
+    }
+
+    /**
+     * Starts an instance refresh (AWS's StartInstanceRefresh, Rolling strategy) with every preference and, unless
+     * null, a desired configuration: the launch template version ("3", "$Latest" or "$Default") that replacements and
+     * every instance launched meanwhile run, that {@code skipMatching} compares with, and that the group launches from
+     * once the refresh is Successful. With a desired configuration and the group on a numbered version, the refresh can
+     * be rolled back ({@link #rollbackInstanceRefresh}, or {@code autoRollback} when it fails). Nothing starts when
+     * anything is wrong.
+     *
+     * @throws IllegalArgumentException naming the preference (or {@code desiredConfiguration.launchTemplateVersion}) that
+     *                                  is wrong: out of range, an unknown version or alarm, autoRollback without a
+     *                                  desired configuration or with the group on $Latest / $Default
+     * @throws IllegalStateException    if a refresh is already active (AWS's InstanceRefreshInProgress)
+     */
+    public synchronized InstanceRefresh startInstanceRefresh(String desiredLaunchTemplateVersion, RefreshPreferences p) {
+        List<Integer> checkpointPercentages = p.checkpointPercentages();
         for (int i = 0; i < checkpointPercentages.size(); i++) {
             int cp = checkpointPercentages.get(i);
             if (cp < 1 || cp > 100 || (i > 0 && cp <= checkpointPercentages.get(i - 1))) {
@@ -347,13 +382,15 @@ public final class AutoScalingGroup {
                         + " (expected: ascending, each once, 1..100)");
             }
         }
-        int delay = checkpointDelaySeconds == null ? DEFAULT_CHECKPOINT_DELAY : checkpointDelaySeconds;
+        int delay = p.checkpointDelay() == null ? DEFAULT_CHECKPOINT_DELAY : p.checkpointDelay();
         if (delay < 0 || delay > 172_800) {
             throw new IllegalArgumentException("checkpointDelay: " + delay + " (expected: 0..172800 seconds)");
         }
-        if (checkpointDelaySeconds != null && checkpointPercentages.isEmpty()) {
+        if (p.checkpointDelay() != null && checkpointPercentages.isEmpty()) {
             throw new IllegalArgumentException("checkpointDelay: " + delay + " (expected: only with checkpointPercentages)");
         }
+        int minHealthyPercentage = p.minHealthyPercentage();
+        int maxHealthyPercentage = p.maxHealthyPercentage();
         if (minHealthyPercentage < 0 || minHealthyPercentage > 100) {
             throw new IllegalArgumentException("minHealthyPercentage: " + minHealthyPercentage + " (expected: 0..100)");
         }
@@ -364,9 +401,25 @@ public final class AutoScalingGroup {
             throw new IllegalArgumentException("maxHealthyPercentage: " + maxHealthyPercentage + " (expected: at most 100"
                     + " above minHealthyPercentage " + minHealthyPercentage + ")");
         }
-        int warmup = instanceWarmupSeconds == null ? config.defaultInstanceWarmupSeconds() : instanceWarmupSeconds;
+        int warmup = p.instanceWarmup() == null ? config.defaultInstanceWarmupSeconds() : p.instanceWarmup();
         if (warmup < 0 || warmup > 3600) {
             throw new IllegalArgumentException("instanceWarmup: " + warmup + " (expected: 0..3600 seconds)");
+        }
+        int rollOut = desiredLaunchTemplateVersion == null ? currentTemplateVersion()
+                : resolveVersion(desiredLaunchTemplateVersion);
+        List<String> known = alarms().stream().map(PolicyAlarm::alarmName).toList();
+        for (String alarm : p.alarms()) {
+            if (!known.contains(alarm)) {
+                throw new IllegalArgumentException("alarmSpecification.alarms: no alarm '" + alarm + "' in auto scaling"
+                        + " group '" + name + "' (its alarms: " + (known.isEmpty() ? "none" : String.join(", ", known))
+                        + ")");
+            }
+        }
+        Integer rollbackVersion = desiredLaunchTemplateVersion == null ? null : numberedVersion();
+        if (p.autoRollback() && rollbackVersion == null) {
+            throw new IllegalArgumentException("autoRollback: true (expected: only with a desiredConfiguration, and with"
+                    + " the group on a numbered launch template version: " + irreversibleBecause(
+                            desiredLaunchTemplateVersion) + ")");
         }
         RefreshRun active = activeRefresh();
         if (active != null) {
@@ -376,27 +429,100 @@ public final class AutoScalingGroup {
         if (deleting) {
             throw new IllegalStateException("auto scaling group '" + name + "' is being deleted");
         }
-        RefreshRun r = new RefreshRun(members.values(), minHealthyPercentage, maxHealthyPercentage, warmup, skipMatching,
-                currentTemplateVersion(), checkpointPercentages, delay, clock.instant());
+        RefreshPreferences resolved = new RefreshPreferences(minHealthyPercentage, maxHealthyPercentage, warmup,
+                p.skipMatching(), checkpointPercentages, delay, p.autoRollback(), p.alarms(),
+                p.scaleInProtectedInstances(), p.standbyInstances());
+        RefreshRun r = new RefreshRun(members.values(), resolved, rollOut, desiredLaunchTemplateVersion, rollbackVersion,
+                clock.instant());
         refreshes.addFirst(r);
         while (refreshes.size() > MAX_REFRESHES) {
             refreshes.removeLast();
         }
-        log.info("auto scaling group {}: instance refresh {} started ({} instances to replace, min healthy {} %)", name,
-                r.id, r.snapshot().instancesToUpdate(), minHealthyPercentage);
+        log.info("auto scaling group {}: instance refresh {} started ({} instances to replace with launch template version"
+                + " {}, min healthy {} %)", name, r.id, r.snapshot().instancesToUpdate(), rollOut, minHealthyPercentage);
         return r.snapshot();
+    }
+
+    /** Thrown when a refresh cannot be rolled back (AWS's IrreversibleInstanceRefresh). */
+    public static final class IrreversibleInstanceRefreshException extends IllegalStateException {
+        IrreversibleInstanceRefreshException(String message) {
+            super(message);
+        }
+    }
+
+    /**
+     * Rolls the active instance refresh back (AWS's RollbackInstanceRefresh): no further instance gets the desired
+     * configuration; the instances launched since the refresh started are replaced, by the same batch rules, with the
+     * launch template version the group launched before it, and the group keeps launching that version. As on AWS, only
+     * a refresh with a desired configuration, of a group on a numbered version (not $Latest or $Default), can be
+     * rolled back.
+     *
+     * @throws IllegalStateException                if no refresh is active, or it is rolling back already (AWS's
+     *                                              ActiveInstanceRefreshNotFound)
+     * @throws IrreversibleInstanceRefreshException if it cannot be rolled back
+     */
+    public synchronized InstanceRefresh rollbackInstanceRefresh() {
+        RefreshRun r = activeRefresh();
+        if (r == null || r.rollingBack()) {
+            throw new IllegalStateException(r == null
+                    ? "No instance refresh is in progress for auto scaling group '" + name + "' to roll back."
+                    : "The instance refresh " + r.id + " of auto scaling group '" + name + "' is rolling back already.");
+        }
+        if (r.rollbackVersion == null) {
+            throw new IrreversibleInstanceRefreshException("The instance refresh " + r.id + " of auto scaling group '"
+                    + name + "' cannot be rolled back: " + irreversibleBecause(r.desiredVersion) + ".");
+        }
+        Instant now = clock.instant();
+        r.rollback(members.values(), "Rollback initiated by a user request.", now);
+        log.info("auto scaling group {}: instance refresh {} rolling back to launch template version {}: {}", name, r.id,
+                r.rollbackVersion, r.snapshot().statusReason());
+        return r.snapshot();
+    }
+
+    /** Why a refresh with this desired configuration (null: none) could not be rolled back. */
+    private String irreversibleBecause(String desiredVersion) {
+        return desiredVersion == null ? "it has no desired configuration (a launch template version to roll out)"
+                : "the group launched launch template version " + launchTemplateVersion + " before it, not a numbered"
+                        + " version to go back to";
+    }
+
+    /** The group's launch template version when it is a number ("2"), else null ($Latest, $Default). */
+    private Integer numberedVersion() {
+        return launchTemplateVersion != null && launchTemplateVersion.matches("[1-9][0-9]*")
+                ? currentOwnVersion() : null;
+    }
+
+    /**
+     * {@code version} ("3", "$Latest", "$Default") resolved against the group's launch template.
+     *
+     * @throws IllegalArgumentException naming {@code desiredConfiguration.launchTemplateVersion} when there is no such
+     *                                  version
+     */
+    private int resolveVersion(String version) {
+        int count = launchTemplate.versions().size();
+        if (!version.equals("$Latest") && !version.equals("$Default")
+                && !(version.matches("[1-9][0-9]{0,8}") && Integer.parseInt(version) <= count)) {
+            throw new IllegalArgumentException("desiredConfiguration.launchTemplateVersion: '" + version + "' is not a"
+                    + " version of launch template " + launchTemplate.name() + " (expected: 1.." + count
+                    + ", $Latest or $Default)");
+        }
+        return launchTemplate.resolve(version).versionNumber();
     }
 
     /**
      * Cancels the active instance refresh (AWS's CancelInstanceRefresh): no further batch starts; replacements
-     * already launched go on.
+     * already launched go on, and the group launches its own launch template version again.
      *
-     * @throws IllegalStateException if no refresh is active (AWS's ActiveInstanceRefreshNotFound)
+     * @throws IllegalStateException if no refresh is active (AWS's ActiveInstanceRefreshNotFound), or it is rolling back
      */
     public synchronized InstanceRefresh cancelInstanceRefresh() {
         RefreshRun r = activeRefresh();
         if (r == null) {
             throw new IllegalStateException("No instance refresh is in progress for auto scaling group '" + name + "'.");
+        }
+        if (r.rollingBack()) {
+            throw new IllegalStateException("The instance refresh " + r.id + " of auto scaling group '" + name
+                    + "' is rolling back: a rollback cannot be cancelled.");
         }
         r.cancel(clock.instant());
         log.info("auto scaling group {}: instance refresh {} cancelled", name, r.id);
@@ -711,6 +837,9 @@ public final class AutoScalingGroup {
                 : next.scheduledActions().stream().map(ScheduledAction::of).toList();
         this.config = next;
         this.launchTemplate = template;
+        if (!java.util.Objects.equals(next.launchTemplateVersion(), prev.launchTemplateVersion())) {
+            launchTemplateVersion = next.launchTemplateVersion(); // the file changed it: it wins over a refresh's
+        }
         Instant now = clock.instant();
         int min = next.minSize() != prev.minSize() ? next.minSize() : minSize;
         int max = next.maxSize() != prev.maxSize() ? next.maxSize() : maxSize;
@@ -964,23 +1093,50 @@ public final class AutoScalingGroup {
         log.info("auto scaling group {}: rebalancing zones: replacing {} in {}", name, pick.id, pick.zone);
     }
 
-    /** The active instance refresh's next batch: terminated without decrementing, so reconcile replaces them. */
+    /**
+     * The active instance refresh's next batch: terminated without decrementing, so reconcile replaces them. Its alarms
+     * are looked up by name on every step, so that a reload that rebuilt the policies is followed.
+     */
     private void stepRefresh(Instant now) {
         RefreshRun r = activeRefresh();
         if (r == null || isSuspended(ScalingProcess.InstanceRefresh)
                 || isSuspended(ScalingProcess.Terminate)) {
             return;
         }
-        for (Member m : r.step(members.values(), desiredCapacity, maxSize, now)) {
-            beginTermination(m, "At " + at(now) + " an instance was taken out of service in response to an instance"
-                    + " refresh. At " + at(now) + " instance " + m.id + " was selected for termination.", now);
+        if (!r.alarms.isEmpty()) {
+            List<String> inAlarm = new ArrayList<>();
+            for (ScalingPolicy p : policies) {
+                for (Alarm a : p.alarms()) {
+                    if (r.alarms.contains(a.name()) && a.state() == io.headroom.core.alarm.AlarmState.ALARM) {
+                        inAlarm.add(a.name());
+                    }
+                }
+            }
+            r.alarmsInAlarm(inAlarm, now);
+        }
+        boolean wasRollingBack = r.rollingBack();
+        List<Member> victims = r.step(members.values(), desiredCapacity, maxSize, now);
+        if (r.rollingBack() && !wasRollingBack) {
+            log.warn("auto scaling group {}: instance refresh {} rolling back to launch template version {}: {}", name,
+                    r.id, r.rollbackVersion, r.snapshot().rollbackDetails().rollbackReason());
+        }
+        String what = r.rollingBack() ? "an instance refresh rollback" : "an instance refresh";
+        for (Member m : victims) {
+            beginTermination(m, "At " + at(now) + " an instance was taken out of service in response to " + what
+                    + ". At " + at(now) + " instance " + m.id + " was selected for termination.", now);
         }
         if (r.takeCheckpointReached()) {
             log.info("auto scaling group {}: instance refresh {}: {}", name, r.id, r.snapshot().statusReason());
         }
         if (!r.isActive()) {
-            log.info("auto scaling group {}: instance refresh {} {}: {}", name, r.id, r.snapshot().status(),
+            log.info("auto scaling group {}: instance refresh {} {}: {}", name, r.id, r.status(),
                     r.snapshot().statusReason());
+            if (r.status() == InstanceRefresh.Status.Successful && r.desiredVersion != null) {
+                // AWS: a successful refresh's desired configuration becomes the group's.
+                launchTemplateVersion = r.desiredVersion;
+                log.info("auto scaling group {}: launches launch template {} version {} from now on (the desired"
+                        + " configuration of instance refresh {})", name, launchTemplate.name(), r.desiredVersion, r.id);
+            }
         }
     }
 
@@ -1236,11 +1392,11 @@ public final class AutoScalingGroup {
         }
         LaunchTemplateConfig.Version version;
         try {
-            version = launchTemplate.resolve(config.launchTemplateVersion());
+            version = launchTemplate.resolve(launchVersion());
         } catch (RuntimeException e) {
             activityLog.done("Launching a new EC2 instance", "At " + at(now) + " an instance was started in response to a"
                     + " difference between desired and actual capacity.", now, Activity.FAILED, "launch template "
-                    + launchTemplate.name() + " has no version " + config.launchTemplateVersion());
+                    + launchTemplate.name() + " has no version " + launchVersion());
             backOff(now);
             return;
         }
@@ -1915,9 +2071,26 @@ public final class AutoScalingGroup {
         return config.terminationPolicies().isEmpty() ? List.of(TerminationPolicy.DEFAULT) : config.terminationPolicies();
     }
 
+    /** The version new instances get now: an active refresh's (its desired configuration's, or its rollback's), else the group's. */
+    private String launchVersion() {
+        RefreshRun r = activeRefresh();
+        Integer v = r == null ? null : r.launchVersion();
+        return v != null ? String.valueOf(v) : launchTemplateVersion;
+    }
+
+    /** The number of {@link #launchVersion()}. */
     private int currentTemplateVersion() {
+        return versionNumber(launchVersion());
+    }
+
+    /** The number of the group's own {@link #launchTemplateVersion}, whatever a refresh launches meanwhile. */
+    private int currentOwnVersion() {
+        return versionNumber(launchTemplateVersion);
+    }
+
+    private int versionNumber(String version) {
         try {
-            return launchTemplate.resolve(config.launchTemplateVersion()).versionNumber();
+            return launchTemplate.resolve(version).versionNumber();
         } catch (RuntimeException e) {
             return Integer.MAX_VALUE; // no such version: every instance counts as on an older one
         }

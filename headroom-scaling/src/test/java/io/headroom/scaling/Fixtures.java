@@ -142,4 +142,13 @@ final class Fixtures {
                 c.healthCheckGracePeriodSeconds(), c.defaultInstanceWarmupSeconds(), c.defaultCooldownSeconds(),
                 c.terminationPolicies(), c.policies(), c.scheduledActions(), c.lifecycleHooks(), c.warmPool(), seconds);
     }
+
+    /** {@code c} launching this launch template version ("2", "$Latest", "$Default") instead of its own. */
+    static AutoScalingGroupConfig withLaunchTemplateVersion(AutoScalingGroupConfig c, String version) {
+        return new AutoScalingGroupConfig(c.name(), c.launchTemplateName(), version, c.minSize(),
+                c.maxSize(), c.desiredCapacity(), c.availabilityZones(), c.targetGroups(), c.healthCheckType(),
+                c.healthCheckGracePeriodSeconds(), c.defaultInstanceWarmupSeconds(), c.defaultCooldownSeconds(),
+                c.terminationPolicies(), c.policies(), c.scheduledActions(), c.lifecycleHooks(), c.warmPool(),
+                c.maxInstanceLifetime());
+    }
 }

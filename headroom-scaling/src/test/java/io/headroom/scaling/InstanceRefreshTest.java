@@ -3,11 +3,19 @@ package io.headroom.scaling;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.headroom.core.alarm.AlarmState;
+import io.headroom.core.config.AlarmConfig;
 import io.headroom.core.config.HeadroomConfig;
 import io.headroom.core.config.LaunchTemplateConfig;
+import io.headroom.core.config.ScalingPolicyConfig;
+import io.headroom.core.metrics.Dimensions;
+import io.headroom.core.metrics.MetricKey;
 import io.headroom.core.time.ManualClock;
+import io.headroom.scaling.AutoScalingGroup.IrreversibleInstanceRefreshException;
 import io.headroom.scaling.Fixtures.Group;
 import io.headroom.scaling.InstanceRefresh.Status;
+import io.headroom.scaling.RefreshPreferences.ScaleInProtectedInstances;
+import io.headroom.scaling.RefreshPreferences.StandbyInstances;
 import io.headroom.scaling.provider.ProcessProvider;
 import java.util.List;
 import java.util.Map;
@@ -31,6 +39,31 @@ class InstanceRefreshTest extends ControllerHarness {
 
     private static HeadroomConfig config(Group group, LaunchTemplateConfig.Version... versions) {
         return Fixtures.config(List.of(new LaunchTemplateConfig("app", List.of(versions))), group);
+    }
+
+    /** The group on launch template version {@code version} ("1", "$Latest", ...) rather than $Latest. */
+    private static HeadroomConfig config(Group group, String version, LaunchTemplateConfig.Version... versions) {
+        return Fixtures.config(List.of(new LaunchTemplateConfig("app", List.of(versions))),
+                Fixtures.withLaunchTemplateVersion(group.config(), version));
+    }
+
+    /** Preferences: this minimum healthy percentage and warmup, AWS's defaults otherwise. */
+    private static RefreshPreferences prefs(int minHealthy, int warmup) {
+        RefreshPreferences d = RefreshPreferences.DEFAULTS;
+        return new RefreshPreferences(minHealthy, d.maxHealthyPercentage(), warmup, false, List.of(), null, false,
+                List.of(), null, null);
+    }
+
+    private static RefreshPreferences with(RefreshPreferences p, boolean autoRollback, List<String> alarms) {
+        return new RefreshPreferences(p.minHealthyPercentage(), p.maxHealthyPercentage(), p.instanceWarmup(),
+                p.skipMatching(), p.checkpointPercentages(), p.checkpointDelay(), autoRollback, alarms,
+                p.scaleInProtectedInstances(), p.standbyInstances());
+    }
+
+    /** The launch template versions of the group's InService instances. */
+    private static List<Integer> inServiceVersions(AutoScalingGroup g) {
+        return g.instances().stream().filter(i -> i.lifecycleState() == LifecycleState.InService)
+                .map(Instance::launchTemplateVersion).toList();
     }
 
     private AutoScalingGroup start(HeadroomConfig config) {
@@ -290,5 +323,211 @@ class InstanceRefreshTest extends ControllerHarness {
                 .hasMessage("minHealthyPercentage: 101 (expected: 0..100)");
         assertThatThrownBy(() -> g.startInstanceRefresh(90, 3601, false)).isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("instanceWarmup: 3601 (expected: 0..3600 seconds)");
+    }
+
+    @Test
+    void aDesiredConfigurationIsRolledOutLaunchedMeanwhileAndBecomesTheGroupsOnSuccess() throws Exception {
+        AutoScalingGroup g = start(config(Group.of("workers", "app", 1, 5, 2), "1", V1, V2));
+        tickUntil(() -> ids(g, LifecycleState.InService).size() == 2);
+        assertThatThrownBy(() -> g.startInstanceRefresh("3", prefs(50, 0))).isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("desiredConfiguration.launchTemplateVersion: '3' is not a version of launch template app"
+                        + " (expected: 1..2, $Latest or $Default)");
+        assertThat(g.instanceRefreshes()).isEmpty(); // nothing started
+
+        InstanceRefresh r = g.startInstanceRefresh("$Latest", prefs(50, 0));
+        assertThat(r.desiredLaunchTemplateVersion()).isEqualTo("$Latest");
+        assertThat(r.launchTemplateVersion()).isEqualTo(2);
+        assertThat(r.rollbackLaunchTemplateVersion()).isEqualTo(1);
+        g.setDesiredCapacity(3, null); // a scale out during the refresh launches the desired configuration too
+        tickUntil(() -> latest(g).status() == Status.Successful);
+        assertThat(inServiceVersions(g)).containsExactly(2, 2, 2);
+        assertThat(g.launchTemplateVersion()).isEqualTo("$Latest");
+        g.setDesiredCapacity(4, null);
+        tickUntil(() -> ids(g, LifecycleState.InService).size() == 4);
+        assertThat(inServiceVersions(g)).containsOnly(2);
+    }
+
+    @Test
+    void skipMatchingComparesWithTheDesiredConfiguration() throws Exception {
+        AutoScalingGroup g = start(config(Group.of("workers", "app", 1, 4, 1), V1));
+        tickUntil(() -> ids(g, LifecycleState.InService).size() == 1);
+        controller.apply(config(Group.of("workers", "app", 1, 4, 2), V1, V2)); // a second instance, on version 2
+        tickUntil(() -> ids(g, LifecycleState.InService).size() == 2);
+        RefreshPreferences skip = new RefreshPreferences(50, 100, 0, true, List.of(), null, false, List.of(), null, null);
+        InstanceRefresh r = g.startInstanceRefresh("$Default", skip); // back to version 1: only the v2 instance goes
+        assertThat(r.launchTemplateVersion()).isEqualTo(1);
+        assertThat(r.instancesToUpdate()).isEqualTo(1);
+        tickUntil(() -> latest(g).status() == Status.Successful);
+        assertThat(inServiceVersions(g)).containsExactly(1, 1);
+        assertThat(g.launchTemplateVersion()).isEqualTo("$Default");
+    }
+
+    @Test
+    void aRollbackReplacesWhatTheRefreshLaunchedWithThePreviousVersionNeverBelowTheDesiredCapacity() throws Exception {
+        AutoScalingGroup g = start(config(Group.of("workers", "app", 1, 4, 2), "1", V1, V2));
+        tickUntil(() -> ids(g, LifecycleState.InService).size() == 2);
+        assertThatThrownBy(g::rollbackInstanceRefresh).isInstanceOf(IllegalStateException.class)
+                .hasMessage("No instance refresh is in progress for auto scaling group 'workers' to roll back.");
+        // 100..150 %: one replacement launched ahead at a time; the 50 % checkpoint stops it after the first.
+        RefreshPreferences p = new RefreshPreferences(100, 150, 0, false, List.of(50), 3600, false, List.of(), null, null);
+        g.startInstanceRefresh("2", p);
+        tickUntil(() -> latest(g).statusReason().startsWith("Waiting at checkpoint 1 of 1"));
+        assertThat(inServiceVersions(g)).containsExactlyInAnyOrder(1, 2);
+        String onV2 = g.instances().stream().filter(i -> i.launchTemplateVersion() == 2).findFirst().orElseThrow()
+                .instanceId();
+
+        InstanceRefresh rolling = g.rollbackInstanceRefresh();
+        assertThat(rolling.status()).isEqualTo(Status.RollbackInProgress);
+        assertThat(rolling.instancesToUpdate()).isEqualTo(1);
+        assertThat(rolling.rollbackDetails().rollbackReason()).isEqualTo("Rollback initiated by a user request.");
+        assertThat(rolling.rollbackDetails().percentageCompleteOnRollback()).isEqualTo(50);
+        assertThat(rolling.rollbackDetails().instancesToUpdateOnRollback()).isEqualTo(1);
+        assertThatThrownBy(g::rollbackInstanceRefresh).hasMessageContaining("is rolling back already");
+        assertThatThrownBy(g::cancelInstanceRefresh).hasMessageContaining("a rollback cannot be cancelled");
+        long[] seen = tickUntilRefreshEnds(g);
+        assertThat(latest(g).status()).isEqualTo(Status.RollbackSuccessful);
+        assertThat(latest(g).statusReason()).isEqualTo("Rollback complete: every instance launched by the refresh was"
+                + " replaced with launch template version 1.");
+        assertThat(seen[0]).isEqualTo(2); // never fewer than the desired capacity serving
+        tickUntil(() -> g.instances().stream().filter(i -> i.lifecycleState().isActive()).count() == 2);
+        assertThat(inServiceVersions(g)).containsExactly(1, 1);
+        assertThat(g.launchTemplateVersion()).isEqualTo("1");
+        Activity a = g.activities().stream().filter(x -> x.description().equals("Terminating EC2 instance: " + onV2))
+                .findFirst().orElseThrow();
+        assertThat(a.cause()).matches("At \\S+Z an instance was taken out of service in response to an instance refresh"
+                + " rollback\\. At \\S+Z instance " + onV2 + " was selected for termination\\.");
+    }
+
+    @Test
+    void onlyARefreshWithADesiredConfigurationOfAGroupOnANumberedVersionCanBeRolledBack() throws Exception {
+        AutoScalingGroup g = start(config(Group.of("workers", "app", 1, 4, 1), V1, V2)); // on $Latest
+        tickUntil(() -> ids(g, LifecycleState.InService).size() == 1);
+        RefreshPreferences wait = new RefreshPreferences(90, 100, 3600, false, List.of(), null, false, List.of(), null, null);
+        g.startInstanceRefresh(null, wait);
+        assertThatThrownBy(g::rollbackInstanceRefresh).isInstanceOf(IrreversibleInstanceRefreshException.class)
+                .hasMessageEndingWith("cannot be rolled back: it has no desired configuration (a launch template version"
+                        + " to roll out).");
+        g.cancelInstanceRefresh();
+        g.startInstanceRefresh("1", wait);
+        assertThatThrownBy(g::rollbackInstanceRefresh).isInstanceOf(IrreversibleInstanceRefreshException.class)
+                .hasMessageEndingWith("cannot be rolled back: the group launched launch template version $Latest before"
+                        + " it, not a numbered version to go back to.");
+        assertThat(latest(g).status()).isEqualTo(Status.Pending); // unharmed
+        g.cancelInstanceRefresh();
+        assertThatThrownBy(() -> g.startInstanceRefresh("1", with(wait, true, List.of())))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageStartingWith("autoRollback: true (expected: only"
+                        + " with a desiredConfiguration, and with the group on a numbered launch template version");
+    }
+
+    @Test
+    void withAutoRollbackAFailingRefreshRollsBackToThePreviousVersion() throws Exception {
+        AutoScalingGroup g = start(config(Group.of("workers", "app", 1, 4, 2), "1", V1, BROKEN));
+        tickUntil(() -> ids(g, LifecycleState.InService).size() == 2);
+        g.startInstanceRefresh("2", with(prefs(50, 10), true, List.of()));
+        tickUntil(() -> latest(g).status() == Status.RollbackInProgress);
+        assertThat(latest(g).rollbackDetails().rollbackReason()).startsWith("The instance refresh failed and was rolled"
+                + " back automatically (AutoRollback): 3 instances launched during the refresh failed; the last: ");
+        tickUntil(() -> !latest(g).status().isActive());
+        assertThat(latest(g).status()).isEqualTo(Status.RollbackSuccessful);
+        tickUntil(() -> ids(g, LifecycleState.InService).size() == 2
+                && g.instances().stream().filter(i -> i.lifecycleState().isActive()).count() == 2);
+        assertThat(inServiceVersions(g)).containsExactly(1, 1);
+        assertThat(g.launchTemplateVersion()).isEqualTo("1");
+    }
+
+    @Test
+    void anAlarmInAlarmFailsTheRefreshOrWithAutoRollbackRollsItBack() throws Exception {
+        AlarmConfig errors = new AlarmConfig("Errors", Map.of("App", "app"), "Maximum", 10, 1, 1, 5,
+                AlarmConfig.ComparisonOperator.GREATER_THAN_THRESHOLD);
+        ScalingPolicyConfig.Simple policy = new ScalingPolicyConfig.Simple("errors",
+                ScalingPolicyConfig.AdjustmentType.CHANGE_IN_CAPACITY, 1, null, 0, errors);
+        AutoScalingGroup g = start(config(Group.of("workers", "app", 1, 5, 3).policies(policy), "1", V1, V2));
+        g.suspendProcesses(List.of(ScalingProcess.AlarmNotification)); // the alarm changes no capacity here
+        tickUntil(() -> ids(g, LifecycleState.InService).size() == 3);
+        String alarm = g.alarms().get(0).alarmName();
+        assertThatThrownBy(() -> g.startInstanceRefresh("2", with(prefs(66, 0), false, List.of("nope"))))
+                .isInstanceOf(IllegalArgumentException.class).hasMessage("alarmSpecification.alarms: no alarm 'nope' in"
+                        + " auto scaling group 'workers' (its alarms: " + alarm + ")");
+
+        RefreshPreferences p = new RefreshPreferences(66, 100, 0, false, List.of(33), 3600, false, List.of(alarm), null,
+                null);
+        g.startInstanceRefresh("2", p);
+        tickUntil(() -> latest(g).statusReason().startsWith("Waiting at checkpoint"));
+        MetricKey key = MetricKey.of("Errors", Dimensions.of("App", "app"));
+        tickUntil(() -> {
+            store.record(key, clock.instant().getEpochSecond(), 50);
+            return latest(g).status() == Status.Failed;
+        });
+        assertThat(g.alarms().get(0).state()).isEqualTo(AlarmState.ALARM);
+        assertThat(latest(g).statusReason()).isEqualTo("The instance refresh failed because alarm " + alarm
+                + " is in ALARM state.");
+        assertThat(inServiceVersions(g)).containsExactlyInAnyOrder(1, 1, 2); // what was replaced stays
+        assertThat(g.launchTemplateVersion()).isEqualTo("1");
+
+        // The same with autoRollback: the instance it launched goes again; the one the failed refresh left on version
+        // 2 stays (a rollback replaces only what its own refresh launched).
+        tickUntil(() -> {
+            store.record(key, clock.instant().getEpochSecond(), 0);
+            return g.alarms().get(0).state() == AlarmState.OK;
+        });
+        g.startInstanceRefresh("2", with(p, true, List.of(alarm)));
+        tickUntil(() -> latest(g).statusReason().startsWith("Waiting at checkpoint"));
+        tickUntil(() -> {
+            store.record(key, clock.instant().getEpochSecond(), 50);
+            return latest(g).status() == Status.RollbackInProgress;
+        });
+        assertThat(latest(g).rollbackDetails().rollbackReason()).endsWith("alarm " + alarm + " is in ALARM state.");
+        tickUntil(() -> latest(g).status() == Status.RollbackSuccessful
+                && g.instances().stream().filter(i -> i.lifecycleState().isActive()).count() == 3);
+        assertThat(inServiceVersions(g)).containsExactlyInAnyOrder(1, 1, 2);
+    }
+
+    private static RefreshPreferences instancePrefs(ScaleInProtectedInstances prot, StandbyInstances standby) {
+        return new RefreshPreferences(50, 100, 0, false, List.of(), null, false, List.of(), prot, standby);
+    }
+
+    @Test
+    void scaleInProtectedInstancesRefreshReplacesThemAndWaitWaitsForTheProtectionToGo() throws Exception {
+        AutoScalingGroup g = start(config(Group.of("workers", "app", 1, 4, 2), V1, V2));
+        tickUntil(() -> ids(g, LifecycleState.InService).size() == 2);
+        String protectedOne = ids(g, LifecycleState.InService).iterator().next();
+        g.setInstanceProtection(protectedOne, true);
+        assertThat(g.startInstanceRefresh(null, instancePrefs(ScaleInProtectedInstances.Refresh, null))
+                .instancesToUpdate()).isEqualTo(2);
+        tickUntil(() -> latest(g).status() == Status.Successful);
+        assertThat(ids(g, LifecycleState.InService)).hasSize(2).doesNotContain(protectedOne);
+
+        String again = ids(g, LifecycleState.InService).iterator().next();
+        g.setInstanceProtection(again, true);
+        g.startInstanceRefresh(null, instancePrefs(ScaleInProtectedInstances.Wait, null));
+        tickUntil(() -> latest(g).statusReason().startsWith("Waiting for 1 instance protected from scale in or in"
+                + " Standby: remove the protection or exit Standby"));
+        assertThat(ids(g, LifecycleState.InService)).contains(again);
+        g.setInstanceProtection(again, false);
+        tickUntil(() -> latest(g).status() == Status.Successful);
+        assertThat(ids(g, LifecycleState.InService)).hasSize(2).doesNotContain(again);
+    }
+
+    @Test
+    void standbyInstancesTerminateEndsThemWithoutReplacementAndWaitFailsAfterAnHour() throws Exception {
+        AutoScalingGroup g = start(config(Group.of("workers", "app", 1, 4, 2), V1));
+        tickUntil(() -> ids(g, LifecycleState.InService).size() == 2);
+        String standby = ids(g, LifecycleState.InService).iterator().next();
+        g.enterStandby(standby, true);
+        tickUntil(() -> ids(g, LifecycleState.Standby).contains(standby));
+        g.startInstanceRefresh(null, instancePrefs(null, StandbyInstances.Wait));
+        tickUntil(() -> latest(g).statusReason().startsWith("Waiting for 1 instance protected from scale in or in"
+                + " Standby"));
+        controller.tick(clock.advanceSeconds(3600));
+        tickUntil(() -> latest(g).status() == Status.Failed);
+        assertThat(latest(g).statusReason()).isEqualTo("Waited 60 minutes for 1 instance protected from scale in or in"
+                + " Standby to be replaceable (ScaleInProtectedInstances or StandbyInstances: Wait).");
+        assertThat(ids(g, LifecycleState.Standby)).containsExactly(standby);
+
+        g.startInstanceRefresh(null, instancePrefs(null, StandbyInstances.Terminate));
+        tickUntil(() -> latest(g).status() == Status.Successful && g.instances().stream()
+                .noneMatch(i -> i.instanceId().equals(standby) && i.lifecycleState() != LifecycleState.Terminated));
+        assertThat(g.desiredCapacity()).isEqualTo(1);
+        assertThat(ids(g, LifecycleState.InService)).hasSize(1);
     }
 }

@@ -19,6 +19,7 @@ import io.headroom.scaling.Activity;
 import io.headroom.scaling.AutoScalingGroup;
 import io.headroom.scaling.Instance;
 import io.headroom.scaling.InstanceRefresh;
+import io.headroom.scaling.RefreshPreferences;
 import io.headroom.scaling.LifecycleAction;
 import io.headroom.scaling.ScalingProcess;
 import io.headroom.server.HeadroomServer;
@@ -112,6 +113,16 @@ final class ApiRoutes {
             AutoScalingGroup g = group(ctx.pathParam("name"));
             try {
                 json.send(ctx, 200, Views.instanceRefresh(g.cancelInstanceRefresh()));
+            } catch (IllegalStateException e) {
+                throw new ApiException(409, "ActiveInstanceRefreshNotFound", e.getMessage());
+            }
+        });
+        app.post(V1 + "/auto-scaling-groups/{name}/rollback-instance-refresh", ctx -> {
+            AutoScalingGroup g = group(ctx.pathParam("name"));
+            try {
+                json.send(ctx, 200, Views.instanceRefresh(g.rollbackInstanceRefresh()));
+            } catch (AutoScalingGroup.IrreversibleInstanceRefreshException e) {
+                throw new ApiException(409, "IrreversibleInstanceRefresh", e.getMessage());
             } catch (IllegalStateException e) {
                 throw new ApiException(409, "ActiveInstanceRefreshNotFound", e.getMessage());
             }
@@ -401,20 +412,22 @@ final class ApiRoutes {
     }
 
     /**
-     * AWS's StartInstanceRefresh: an optional body {"preferences": {minHealthyPercentage, maxHealthyPercentage,
-     * instanceWarmup, skipMatching, checkpointPercentages, checkpointDelay}}.
+     * AWS's StartInstanceRefresh: an optional body {"desiredConfiguration": {"launchTemplateVersion": "2"},
+     * "preferences": {minHealthyPercentage, maxHealthyPercentage, instanceWarmup, skipMatching, checkpointPercentages,
+     * checkpointDelay, autoRollback, alarmSpecification: {alarms}, scaleInProtectedInstances, standbyInstances}}.
      */
     private void startInstanceRefresh(Context ctx) {
         AutoScalingGroup g = group(ctx.pathParam("name"));
-        JsonNode prefs = ctx.body().isBlank() ? null : json.body(ctx).get("preferences");
+        JsonNode body = ctx.body().isBlank() ? null : json.body(ctx);
+        JsonNode prefs = body == null ? null : body.get("preferences");
         if (prefs != null && !prefs.isObject()) {
             throw ApiException.validation("preferences: " + prefs + " (expected an object with minHealthyPercentage,"
-                    + " instanceWarmup, skipMatching)");
+                    + " instanceWarmup, skipMatching, ...)");
         }
+        String desired = desiredLaunchTemplateVersion(body == null ? null : body.get("desiredConfiguration"));
         JsonNode min = prefs == null ? null : prefs.get("minHealthyPercentage");
         JsonNode max = prefs == null ? null : prefs.get("maxHealthyPercentage");
         JsonNode warmup = prefs == null ? null : prefs.get("instanceWarmup");
-        JsonNode skip = prefs == null ? null : prefs.get("skipMatching");
         JsonNode checkpoints = prefs == null ? null : prefs.get("checkpointPercentages");
         JsonNode delay = prefs == null ? null : prefs.get("checkpointDelay");
         if (min != null && !min.isInt()) {
@@ -425,9 +438,6 @@ final class ApiRoutes {
         }
         if (warmup != null && !warmup.isInt()) {
             throw ApiException.validation("preferences.instanceWarmup: " + warmup + " (expected seconds, 0..3600)");
-        }
-        if (skip != null && !skip.isBoolean()) {
-            throw ApiException.validation("preferences.skipMatching: " + skip + " (expected: true or false)");
         }
         List<Integer> checkpointPercentages = new ArrayList<>();
         if (checkpoints != null) {
@@ -446,18 +456,77 @@ final class ApiRoutes {
         if (delay != null && !delay.isInt()) {
             throw ApiException.validation("preferences.checkpointDelay: " + delay + " (expected seconds, 0..172800)");
         }
+        RefreshPreferences p = new RefreshPreferences(min == null ? DEFAULT_MIN_HEALTHY_PERCENTAGE : min.asInt(),
+                max == null ? 100 : max.asInt(), warmup == null ? null : warmup.asInt(), flag(prefs, "skipMatching"),
+                checkpointPercentages, delay == null ? null : delay.asInt(), flag(prefs, "autoRollback"),
+                alarmNames(prefs == null ? null : prefs.get("alarmSpecification")),
+                choice(prefs, "scaleInProtectedInstances", RefreshPreferences.ScaleInProtectedInstances.class),
+                choice(prefs, "standbyInstances", RefreshPreferences.StandbyInstances.class));
         InstanceRefresh r;
         try {
-            r = g.startInstanceRefresh(min == null ? DEFAULT_MIN_HEALTHY_PERCENTAGE : min.asInt(),
-                    max == null ? 100 : max.asInt(), warmup == null ? null : warmup.asInt(), skip != null && skip.asBoolean(),
-                    checkpointPercentages, delay == null ? null : delay.asInt());
+            r = g.startInstanceRefresh(desired, p);
         } catch (IllegalArgumentException e) {
-            throw ApiException.validation("preferences." + e.getMessage());
+            String m = e.getMessage();
+            throw ApiException.validation(m.startsWith("desiredConfiguration.") ? m : "preferences." + m);
         } catch (IllegalStateException e) {
             throw new ApiException(409, g.instanceRefreshes().stream().anyMatch(x -> x.status().isActive())
                     ? "InstanceRefreshInProgress" : "Conflict", e.getMessage());
         }
         json.send(ctx, 201, Views.instanceRefresh(r));
+    }
+
+    /** AWS's DesiredConfiguration: {"launchTemplateVersion": "2" | "$Latest" | "$Default"} (a number is taken too). */
+    private static String desiredLaunchTemplateVersion(JsonNode desired) {
+        if (desired == null || desired.isNull()) {
+            return null;
+        }
+        JsonNode v = desired.isObject() ? desired.get("launchTemplateVersion") : null;
+        if (v == null || !(v.isTextual() || v.isInt())) {
+            throw ApiException.validation("desiredConfiguration: " + desired + " (expected {\"launchTemplateVersion\":"
+                    + " \"2\"}, a version number, $Latest or $Default)");
+        }
+        return v.asText();
+    }
+
+    /** A boolean preference; false when absent. */
+    private static boolean flag(JsonNode prefs, String field) {
+        JsonNode v = prefs == null ? null : prefs.get(field);
+        if (v != null && !v.isBoolean()) {
+            throw ApiException.validation("preferences." + field + ": " + v + " (expected: true or false)");
+        }
+        return v != null && v.asBoolean();
+    }
+
+    /** AWS's AlarmSpecification: {"alarms": ["name", ...]}; none when absent. */
+    private static List<String> alarmNames(JsonNode spec) {
+        if (spec == null || spec.isNull()) {
+            return List.of();
+        }
+        JsonNode alarms = spec.isObject() ? spec.get("alarms") : null;
+        List<String> names = new ArrayList<>();
+        if (alarms != null && alarms.isArray()) {
+            alarms.forEach(a -> names.add(a.isTextual() ? a.asText() : null));
+        }
+        if (alarms == null || !alarms.isArray() || names.contains(null)) {
+            throw ApiException.validation("preferences.alarmSpecification: " + spec + " (expected {\"alarms\":"
+                    + " [\"alarm name\", ...]})");
+        }
+        return names;
+    }
+
+    /** An enum preference spelled as AWS spells it; null (the default) when absent. */
+    private static <E extends Enum<E>> E choice(JsonNode prefs, String field, Class<E> type) {
+        JsonNode v = prefs == null ? null : prefs.get(field);
+        if (v == null || v.isNull()) {
+            return null;
+        }
+        for (E e : type.getEnumConstants()) {
+            if (v.isTextual() && e.name().equals(v.asText())) {
+                return e;
+            }
+        }
+        throw ApiException.validation("preferences." + field + ": " + v + " (expected one of: " + Arrays.stream(
+                type.getEnumConstants()).map(Enum::name).collect(Collectors.joining(", ")) + ")");
     }
 
     // ---- metrics

@@ -180,7 +180,7 @@ final class Views {
     static Map<String, Object> group(AutoScalingGroup g, AutoScalingGroupConfig c, Instant now) {
         List<Instance> instances = g.instances();
         Map<String, Object> m = obj("name", g.name(),
-                "launchTemplate", c == null ? null : obj("name", c.launchTemplateName(), "version", c.launchTemplateVersion()),
+                "launchTemplate", c == null ? null : obj("name", c.launchTemplateName(), "version", g.launchTemplateVersion()),
                 "minSize", g.minSize(),
                 "maxSize", g.maxSize(),
                 "desiredCapacity", g.desiredCapacity());
@@ -246,6 +246,7 @@ final class Views {
 
     /** AWS's DescribeInstanceRefreshes item, with the preferences Headroom takes. */
     static Map<String, Object> instanceRefresh(InstanceRefresh r) {
+        InstanceRefresh.RollbackDetails rb = r.rollbackDetails();
         return obj("instanceRefreshId", r.instanceRefreshId(),
                 "status", r.status().name(),
                 "statusReason", r.statusReason(),
@@ -254,12 +255,23 @@ final class Views {
                 "percentageComplete", r.percentageComplete(),
                 "instancesToUpdate", r.instancesToUpdate(),
                 "launchTemplateVersion", r.launchTemplateVersion(),
+                "desiredConfiguration", r.desiredLaunchTemplateVersion() == null ? null
+                        : obj("launchTemplateVersion", r.desiredLaunchTemplateVersion()),
+                "rollbackLaunchTemplateVersion", r.rollbackLaunchTemplateVersion(),
+                "rollbackDetails", rb == null ? null : obj("rollbackReason", rb.rollbackReason(),
+                        "rollbackStartTime", rb.rollbackStartTime(),
+                        "percentageCompleteOnRollback", rb.percentageCompleteOnRollback(),
+                        "instancesToUpdateOnRollback", rb.instancesToUpdateOnRollback()),
                 "preferences", obj("minHealthyPercentage", r.minHealthyPercentage(),
                         "maxHealthyPercentage", r.maxHealthyPercentage(),
                         "instanceWarmup", r.instanceWarmupSeconds(),
                         "skipMatching", r.skipMatching(),
                         "checkpointPercentages", r.checkpointPercentages(),
-                        "checkpointDelay", r.checkpointPercentages().isEmpty() ? null : r.checkpointDelay()));
+                        "checkpointDelay", r.checkpointPercentages().isEmpty() ? null : r.checkpointDelay(),
+                        "autoRollback", r.autoRollback(),
+                        "alarmSpecification", r.alarms().isEmpty() ? null : obj("alarms", r.alarms()),
+                        "scaleInProtectedInstances", r.scaleInProtectedInstances().name(),
+                        "standbyInstances", r.standbyInstances().name()));
     }
 
     /** AWS's DescribeWarmPool: the configuration, the pool's size now, and how many instances it holds. */

@@ -480,6 +480,84 @@ class AdminApiTest {
     }
 
     @Test
+    void instanceRefreshWithADesiredConfigurationIsRolledBack() throws Exception {
+        String base = "/api/v1/auto-scaling-groups/demo/instance-refreshes";
+        String rollback = "/api/v1/auto-scaling-groups/demo/rollback-instance-refresh";
+        settled();
+        assertError(h.call("POST", base, "{\"desiredConfiguration\": {\"launchTemplateVersion\": \"9\"}}"), 400,
+                "ValidationError", "desiredConfiguration.launchTemplateVersion: '9' is not a version of launch template demo"
+                        + " (expected: 1..2, $Latest or $Default)");
+        assertError(h.call("POST", base, "{\"desiredConfiguration\": \"2\"}"), 400, "ValidationError",
+                "desiredConfiguration", "launchTemplateVersion");
+        assertError(h.call("POST", base, "{\"preferences\": {\"alarmSpecification\": {\"alarms\": [\"nope\"]}}}"), 400,
+                "ValidationError", "preferences.alarmSpecification.alarms: no alarm 'nope' in auto scaling group 'demo'"
+                        + " (its alarms: StepScaling-demo-burst)");
+        assertError(h.call("POST", base, "{\"preferences\": {\"autoRollback\": true}}"), 400, "ValidationError",
+                "preferences.autoRollback: true (expected: only with a desiredConfiguration");
+        assertError(h.call("POST", base, "{\"preferences\": {\"scaleInProtectedInstances\": \"Sometimes\"}}"), 400,
+                "ValidationError", "preferences.scaleInProtectedInstances: \"Sometimes\" (expected one of: Refresh, Ignore,"
+                        + " Wait)");
+        assertError(h.call("POST", rollback, null), 409, "ActiveInstanceRefreshNotFound",
+                "No instance refresh is in progress for auto scaling group 'demo' to roll back.");
+        assertThat(h.get(base).json().path("instanceRefreshes").findValuesAsText("status")).doesNotContain("Pending",
+                "InProgress"); // none of those started anything
+
+        // Two instances: version 2 replaces one (launched first: min 100 %), then the refresh waits at its checkpoint.
+        assertThat(h.call("PUT", "/api/v1/auto-scaling-groups/demo/desired-capacity", "{\"desiredCapacity\": 2}")
+                .status()).isEqualTo(200);
+        settled();
+        Response r = h.call("POST", base, "{\"desiredConfiguration\": {\"launchTemplateVersion\": \"2\"}, \"preferences\":"
+                + " {\"minHealthyPercentage\": 100, \"instanceWarmup\": 0, \"checkpointPercentages\": [50],"
+                + " \"checkpointDelay\": 600, \"autoRollback\": true, \"alarmSpecification\": {\"alarms\":"
+                + " [\"StepScaling-demo-burst\"]}, \"standbyInstances\": \"Wait\"}}");
+        assertThat(r.status()).as(r.raw().body()).isEqualTo(201);
+        assertThat(r.json().path("desiredConfiguration").path("launchTemplateVersion").asText()).isEqualTo("2");
+        assertThat(r.json().path("launchTemplateVersion").asInt()).isEqualTo(2);
+        assertThat(r.json().path("rollbackLaunchTemplateVersion").asInt()).isEqualTo(1);
+        assertThat(r.json().path("rollbackDetails").isNull()).isTrue();
+        JsonNode p = r.json().path("preferences");
+        assertThat(p.path("autoRollback").asBoolean()).isTrue();
+        assertThat(list(p.path("alarmSpecification").path("alarms"))).extracting(JsonNode::asText)
+                .containsExactly("StepScaling-demo-burst");
+        assertThat(p.path("scaleInProtectedInstances").asText()).isEqualTo("Ignore");
+        assertThat(p.path("standbyInstances").asText()).isEqualTo("Wait");
+        await().atMost(Duration.ofSeconds(30)).until(() -> h.get(base).json().path("instanceRefreshes").get(0)
+                .path("statusReason").asText().startsWith("Waiting at checkpoint 1 of 1"));
+        assertThat(inServiceVersions()).containsExactlyInAnyOrder(1, 2);
+
+        r = h.call("POST", rollback, null);
+        assertThat(r.status()).as(r.raw().body()).isEqualTo(200);
+        assertThat(r.json().path("status").asText()).isEqualTo("RollbackInProgress");
+        assertThat(r.json().path("rollbackDetails").path("rollbackReason").asText())
+                .isEqualTo("Rollback initiated by a user request.");
+        assertThat(r.json().path("rollbackDetails").path("percentageCompleteOnRollback").asInt()).isEqualTo(50);
+        assertError(h.call("POST", rollback, null), 409, "ActiveInstanceRefreshNotFound", "rolling back already");
+        await().atMost(Duration.ofSeconds(30)).until(() -> h.get("/api/v1/auto-scaling-groups/demo").json()
+                .path("instanceRefresh").path("status").asText().equals("RollbackSuccessful"));
+        settled();
+        assertThat(inServiceVersions()).containsExactly(1, 1);
+        assertThat(h.get("/api/v1/auto-scaling-groups/demo").json().path("launchTemplate").path("version").asText())
+                .isEqualTo("1");
+
+        // Without a desired configuration there is nothing to roll back to.
+        r = h.call("POST", base, "{\"preferences\": {\"instanceWarmup\": 3600, \"minHealthyPercentage\": 100}}");
+        assertThat(r.status()).as(r.raw().body()).isEqualTo(201);
+        assertError(h.call("POST", rollback, null), 409, "IrreversibleInstanceRefresh", "cannot be rolled back: it has no"
+                + " desired configuration");
+        assertThat(h.call("DELETE", base, null).status()).isEqualTo(200);
+        assertThat(h.call("PUT", "/api/v1/auto-scaling-groups/demo/desired-capacity", "{\"desiredCapacity\": 1}")
+                .status()).isEqualTo(200);
+        settled();
+    }
+
+    /** The launch template versions of the demo group's InService instances. */
+    private List<Integer> inServiceVersions() throws Exception {
+        return list(h.get("/api/v1/auto-scaling-groups/demo").json().path("instances")).stream()
+                .filter(i -> i.path("lifecycleState").asText().equals("InService"))
+                .map(i -> i.path("launchTemplateVersion").asInt()).toList();
+    }
+
+    @Test
     void standbyAndBackIntoService() throws Exception {
         String id = inServiceInstance();
         String path = "/api/v1/auto-scaling-groups/demo/instances/" + id + "/standby";

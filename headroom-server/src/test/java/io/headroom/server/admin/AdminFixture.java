@@ -77,9 +77,13 @@ public final class AdminFixture implements AutoCloseable {
                           - command: %s
                             vcpus: 1
                             terminationGracePeriodSeconds: 5
+                          - command: %s
+                            vcpus: 1
+                            terminationGracePeriodSeconds: 5
+                            environment: { APP_VERSION: "2" }
                     autoScalingGroups:
                       - name: demo
-                        launchTemplate: { name: demo }
+                        launchTemplate: { name: demo, version: 1 }
                         minSize: 1
                         maxSize: 3
                         desiredCapacity: 1
@@ -103,7 +107,8 @@ public final class AdminFixture implements AutoCloseable {
                             timeZone: Europe/Berlin
                             desiredCapacity: 1
                     """.formatted(token == null ? "" : ", token: \"" + token + "\"", dir.resolve("state"), lbPort,
-                    backends.get(0).port(), backends.get(1).port(), Support.demoAppCommand());
+                    backends.get(0).port(), backends.get(1).port(), Support.demoAppCommand(),
+                    Support.demoAppCommand());
             configFile = dir.resolve("headroom.yaml");
             Files.writeString(configFile, config);
             server = HeadroomServer.start(HeadroomServer.ConfigSource.file(configFile), Variables.forConfig(), Clock.systemUTC());

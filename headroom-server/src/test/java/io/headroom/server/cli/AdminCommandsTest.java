@@ -91,7 +91,8 @@ class AdminCommandsTest {
         Run started = admin("refresh", "demo", "--min-healthy-percentage", "100", "--instance-warmup", "3600",
                 "--checkpoint-percentages", "50,100", "--checkpoint-delay", "600");
         assertThat(started.exit()).as(started.err()).isZero();
-        assertThat(started.out()).containsPattern("demo: started \\S+ Pending 0 % \\(\\d+ to update\\) · min healthy 100 %,"
+        assertThat(started.out()).containsPattern("demo: started \\S+ Pending 0 % \\(\\d+ to update\\) · version 1 · min"
+                + " healthy 100 %,"
                 + " warmup 3600 s, checkpoints \\[50,100\\] every 600 s · started \\S+Z · ");
         String id = h.server.controller().group("demo").instanceRefreshes().get(0).instanceRefreshId();
         assertThat(started.out()).contains(id);
@@ -116,6 +117,45 @@ class AdminCommandsTest {
         assertThat(tooHigh.err()).contains("preferences.maxHealthyPercentage: 201 (expected: 100..200)");
         Run both = admin("refresh", "demo", "--cancel", "--list");
         assertThat(both.exit()).isEqualTo(2);
+    }
+
+    @Test
+    void refreshRollsOutADesiredVersionAndRollsItBack() {
+        Run none = admin("refresh", "demo", "--rollback");
+        assertThat(none.exit()).isEqualTo(1);
+        assertThat(none.err()).contains("No instance refresh is in progress for auto scaling group 'demo' to roll back.");
+        Run unknown = admin("refresh", "demo", "--launch-template-version", "9");
+        assertThat(unknown.exit()).isEqualTo(1);
+        assertThat(unknown.err()).contains("desiredConfiguration.launchTemplateVersion: '9' is not a version of launch"
+                + " template demo (expected: 1..2, $Latest or $Default)");
+        Run badAlarm = admin("refresh", "demo", "--alarms", "nope");
+        assertThat(badAlarm.exit()).isEqualTo(1);
+        assertThat(badAlarm.err()).contains("no alarm 'nope' in auto scaling group 'demo' (its alarms: StepScaling-demo-burst)");
+
+        // Two instances: version 2 replaces one, then the refresh waits at its checkpoint.
+        assertThat(admin("scale", "demo", "2").exit()).isZero();
+        await().atMost(Duration.ofSeconds(30)).until(() -> h.server.controller().group("demo").instances().stream()
+                .filter(i -> i.lifecycleState() == io.headroom.scaling.LifecycleState.InService).count() == 2);
+        Run started = admin("refresh", "demo", "--launch-template-version", "2", "--min-healthy-percentage", "100",
+                "--instance-warmup", "0", "--checkpoint-percentages", "50", "--checkpoint-delay", "600",
+                "--auto-rollback", "--alarms", "StepScaling-demo-burst", "--scale-in-protected-instances", "Wait");
+        assertThat(started.exit()).as(started.err()).isZero();
+        assertThat(started.out()).containsPattern("demo: started \\S+ Pending 0 % \\(\\d+ to update\\) · version 2"
+                + " \\(desired 2\\) · min healthy 100 %, warmup 0 s, checkpoints \\[50\\] every 600 s, auto rollback,"
+                + " alarms StepScaling-demo-burst, protected instances: Wait · started ");
+        await().atMost(Duration.ofSeconds(30)).until(() -> admin("refresh", "demo", "--list").out()
+                .contains("Waiting at checkpoint 1 of 1"));
+        Run rolling = admin("refresh", "demo", "--rollback");
+        assertThat(rolling.exit()).as(rolling.err()).isZero();
+        assertThat(rolling.out()).containsPattern("demo: rolling back \\S+ RollbackInProgress \\d+ % \\(1 to update\\)")
+                .contains("· rollback started ").contains(": Rollback initiated by a user request.");
+        await().atMost(Duration.ofSeconds(30)).until(() -> admin("refresh", "demo", "--list").out()
+                .matches("(?s)\\S+ RollbackSuccessful 100 % .*"));
+        assertThat(admin("refresh", "demo", "--list").out()).contains("Rollback complete: every instance launched by"
+                + " the refresh was replaced with launch template version 1.");
+        await().atMost(Duration.ofSeconds(30)).until(() -> h.server.controller().group("demo").instances().stream()
+                .filter(i -> i.lifecycleState().isActive()).allMatch(i -> i.launchTemplateVersion() == 1));
+        assertThat(admin("scale", "demo", "1").exit()).isZero();
     }
 
     @Test
@@ -190,7 +230,7 @@ class AdminCommandsTest {
 
     @Test
     void activitiesShowsNewestFirstWithCauses() {
-        Run r = admin("activities", "demo", "--limit", "5");
+        Run r = admin("activities", "demo", "--limit", "100"); // other tests add activities of their own
         assertThat(r.exit()).as(r.err()).isZero();
         assertThat(r.out()).contains("Launching a new EC2 instance").contains("    cause: At ");
     }
