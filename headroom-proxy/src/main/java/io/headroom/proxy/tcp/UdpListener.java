@@ -9,6 +9,7 @@ import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
 import io.netty.channel.FixedRecvByteBufAllocator;
 import io.netty.channel.socket.DatagramPacket;
 import io.netty.util.ReferenceCountUtil;
@@ -85,7 +86,7 @@ final class UdpListener {
     }
 
     /** A datagram socket of this transport that reads whole datagrams. */
-    Bootstrap bootstrap(io.netty.channel.EventLoopGroup group) {
+    Bootstrap bootstrap(EventLoopGroup group) {
         return new Bootstrap()
                 .group(group)
                 .channel(transport.datagramChannel())

@@ -2,38 +2,30 @@ package io.headroom.proxy.tcp;
 
 import io.headroom.core.target.TargetAddress;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
-import java.net.Socket;
 import java.net.SocketException;
 import java.nio.charset.StandardCharsets;
-import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
  * A UDP echo server on 127.0.0.1 for tests: answers each datagram with {@code name:payload}, so a client knows which
  * target it reached, and remembers the source ports it saw (one per flow: the load balancer's upstream sockets).
- * On the same port number it serves TCP too, for health checks on the traffic port and TCP_UDP listeners: each
- * connection is greeted with the name and a newline, then echoed. {@link #stopTcp()} closes the TCP side (health
- * checks fail from then on).
+ * On the same port number it serves TCP too (an {@link EchoBackend}), for health checks on the traffic port and
+ * TCP_UDP listeners: each connection is greeted with the name and a newline, then echoed. {@link #stopTcp()} closes
+ * the TCP side (health checks fail from then on).
  */
 final class UdpEchoBackend implements AutoCloseable {
-    private final String name;
     private final DatagramSocket udp;
-    private final ServerSocket tcp;
+    private final EchoBackend tcp;
+    private final Thread echo;
     private final Set<Integer> sourcePorts = ConcurrentHashMap.newKeySet();
-    private final List<Socket> sockets = new CopyOnWriteArrayList<>();
-    private final List<Thread> threads = new CopyOnWriteArrayList<>();
 
     UdpEchoBackend(String name) throws IOException {
-        this.name = name;
         DatagramSocket u = null;
         ServerSocket t = null;
         for (int i = 0; i < 20 && t == null; i++) {
@@ -48,12 +40,13 @@ final class UdpEchoBackend implements AutoCloseable {
             throw new IOException("no port free for both UDP and TCP");
         }
         udp = u;
-        tcp = t;
-        start(this::echoDatagrams);
-        start(this::acceptConnections);
+        tcp = new EchoBackend(name, t);
+        echo = new Thread(() -> echoDatagrams(name), "udp-echo-" + name);
+        echo.setDaemon(true);
+        echo.start();
     }
 
-    private void echoDatagrams() {
+    private void echoDatagrams(String name) {
         byte[] buf = new byte[65_536];
         byte[] prefix = (name + ":").getBytes(StandardCharsets.US_ASCII);
         while (!udp.isClosed()) {
@@ -69,40 +62,6 @@ final class UdpEchoBackend implements AutoCloseable {
                 return; // closed
             }
         }
-    }
-
-    private void acceptConnections() {
-        while (!tcp.isClosed()) {
-            try {
-                Socket s = tcp.accept();
-                sockets.add(s);
-                start(() -> serve(s));
-            } catch (IOException e) {
-                return;
-            }
-        }
-    }
-
-    private void serve(Socket s) {
-        try (s) {
-            OutputStream out = s.getOutputStream();
-            out.write((name + "\n").getBytes(StandardCharsets.US_ASCII));
-            out.flush();
-            InputStream in = s.getInputStream();
-            byte[] buf = new byte[8192];
-            for (int n = in.read(buf); n >= 0; n = in.read(buf)) {
-                out.write(buf, 0, n);
-            }
-        } catch (IOException e) {
-            // closed or reset (health checks close at once)
-        }
-    }
-
-    private void start(Runnable r) {
-        Thread t = new Thread(r, "udp-echo-" + name);
-        t.setDaemon(true);
-        threads.add(t);
-        t.start();
     }
 
     int port() {
@@ -121,22 +80,16 @@ final class UdpEchoBackend implements AutoCloseable {
     /** Closes the TCP side: TCP health checks on the traffic port fail from now on. */
     void stopTcp() throws IOException {
         tcp.close();
-        for (Socket s : sockets) {
-            s.close();
-        }
     }
 
     @Override
     public void close() throws IOException {
         udp.close();
-        stopTcp();
-        for (Thread t : threads) {
-            try {
-                t.join(5000);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
-            }
+        tcp.close();
+        try {
+            echo.join(5000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 

@@ -39,10 +39,7 @@ class NetworkLoadBalancerExportTest {
     void newFlowsAreCountedAndTheTcpListenerIsListed() throws Exception {
         try (DemoApp backend = DemoApp.start("127.0.0.1", 0, "i-tcpbackend000001", 2)) {
             int nlbPort = Support.freePort();
-            Path file = dir.resolve("headroom.yaml");
-            Files.writeString(file, """
-                    admin: { listen: "127.0.0.1:0" }
-                    stateDir: %s
+            HeadroomServer server = start("""
                     loadBalancers:
                       - name: tcp
                         type: network
@@ -55,9 +52,7 @@ class NetworkLoadBalancerExportTest {
                         protocol: TCP
                         healthCheck: { protocol: TCP, intervalSeconds: 5, timeoutSeconds: 2, healthyThreshold: 2, unhealthyThreshold: 2 }
                         targets: [{ host: 127.0.0.1, port: %d }]
-                    """.formatted(dir.resolve("state"), nlbPort, backend.port()));
-            HeadroomServer server = HeadroomServer.start(HeadroomServer.ConfigSource.file(file), Variables.forConfig(),
-                    Clock.systemUTC());
+                    """.formatted(nlbPort, backend.port()));
             try {
                 String admin = "http://127.0.0.1:" + server.admin().port();
                 String lb = get(admin + "/api/v1/load-balancers/tcp");
@@ -72,9 +67,7 @@ class NetworkLoadBalancerExportTest {
                     assertThat(r.statusCode()).isEqualTo(200);
                 }
                 await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
-                    CollectorPrometheusMetricsWalker walker = new CollectorPrometheusMetricsWalker();
-                    new TextPrometheusMetricsProcessor(new ByteArrayInputStream(get(admin + "/metrics")
-                            .getBytes(StandardCharsets.UTF_8)), walker).walk();
+                    CollectorPrometheusMetricsWalker walker = metrics(admin);
                     MetricFamily flows = walker.getAllMetricFamilies().stream()
                             .filter(f -> f.getName().equals("headroom_load_balancer_new_flows_total")).findFirst()
                             .orElseThrow(() -> new AssertionError("no headroom_load_balancer_new_flows_total yet"));
@@ -111,10 +104,7 @@ class NetworkLoadBalancerExportTest {
             echo.setDaemon(true);
             echo.start();
             int nlbPort = Support.freePort();
-            Path file = dir.resolve("headroom.yaml");
-            Files.writeString(file, """
-                    admin: { listen: "127.0.0.1:0" }
-                    stateDir: %s
+            HeadroomServer server = start("""
                     loadBalancers:
                       - name: dns
                         type: network
@@ -124,9 +114,7 @@ class NetworkLoadBalancerExportTest {
                       - name: dns
                         protocol: UDP
                         targets: [{ host: 127.0.0.1, port: %d }]
-                    """.formatted(dir.resolve("state"), nlbPort, target.getLocalPort()));
-            HeadroomServer server = HeadroomServer.start(HeadroomServer.ConfigSource.file(file), Variables.forConfig(),
-                    Clock.systemUTC());
+                    """.formatted(nlbPort, target.getLocalPort()));
             try {
                 String admin = "http://127.0.0.1:" + server.admin().port();
                 String lb = get(admin + "/api/v1/load-balancers/dns");
@@ -141,9 +129,7 @@ class NetworkLoadBalancerExportTest {
                 assertThat(answer.getPort()).isEqualTo(nlbPort);
 
                 await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
-                    CollectorPrometheusMetricsWalker walker = new CollectorPrometheusMetricsWalker();
-                    new TextPrometheusMetricsProcessor(new ByteArrayInputStream(get(admin + "/metrics")
-                            .getBytes(StandardCharsets.UTF_8)), walker).walk();
+                    CollectorPrometheusMetricsWalker walker = metrics(admin);
                     assertThat(value(walker, "headroom_load_balancer_new_udp_flows_total")).isEqualTo(1);
                     assertThat(value(walker, "headroom_load_balancer_processed_packets_total")).isEqualTo(2);
                     assertThat(value(walker, "headroom_load_balancer_processed_udp_bytes_total")).isEqualTo(10);
@@ -153,6 +139,21 @@ class NetworkLoadBalancerExportTest {
                 server.shutdown(Duration.ZERO);
             }
         }
+    }
+
+    /** Starts Headroom with its admin API on a free port, its state in the temporary folder and {@code yaml}. */
+    private HeadroomServer start(String yaml) throws Exception {
+        Path file = dir.resolve("headroom.yaml");
+        Files.writeString(file, "admin: { listen: \"127.0.0.1:0\" }\nstateDir: " + dir.resolve("state") + "\n" + yaml);
+        return HeadroomServer.start(HeadroomServer.ConfigSource.file(file), Variables.forConfig(), Clock.systemUTC());
+    }
+
+    /** What /metrics says now. */
+    private static CollectorPrometheusMetricsWalker metrics(String admin) throws Exception {
+        CollectorPrometheusMetricsWalker walker = new CollectorPrometheusMetricsWalker();
+        new TextPrometheusMetricsProcessor(new ByteArrayInputStream(get(admin + "/metrics").getBytes(StandardCharsets.UTF_8)),
+                walker).walk();
+        return walker;
     }
 
     /** The value of load balancer "dns"'s series of {@code family}. */
