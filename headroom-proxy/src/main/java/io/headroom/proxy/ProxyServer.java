@@ -44,7 +44,7 @@ import org.slf4j.LoggerFactory;
  * that can fail (rule compilation, unknown target groups, binding) happens before anything is swapped, so a
  * failed apply leaves the old state serving. Not thread-safe against itself: calls are serialised.
  *
- * <p>The TCP and TLS listeners of {@code network} load balancers run on the same event loops through
+ * <p>The TCP, TLS, UDP and TCP_UDP listeners of {@code network} load balancers run on the same event loops through
  * {@link TcpListeners}, prepared and committed within the same {@link #apply}.
  */
 public final class ProxyServer implements AutoCloseable {
@@ -59,7 +59,7 @@ public final class ProxyServer implements AutoCloseable {
     }
 
     private final Transport transport;
-    /** The TCP listeners of network load balancers, on the same event loops. */
+    /** The listeners of network load balancers (TCP, TLS, UDP, TCP_UDP), on the same event loops. */
     private final TcpListeners tcp;
     /** The access log of each application load balancer that has one. */
     private final AccessLogs accessLogs = new AccessLogs();
@@ -167,7 +167,7 @@ public final class ProxyServer implements AutoCloseable {
                         port, logs.get(lb.name())));
             }
         }
-        // Network load balancers: resolve and bind their TCP listeners first (throws with nothing changed).
+        // Network load balancers: resolve and bind their listeners first (throws with nothing changed).
         TcpListeners.Plan tcpPlan = tcp.prepare(config, groups);
         // Bind the new listeners; on failure undo these binds and leave everything else as it was.
         Map<ListenerKey, HttpListener> bound = new LinkedHashMap<>();
@@ -233,7 +233,7 @@ public final class ProxyServer implements AutoCloseable {
     /** The bound address of every listener, in config order. */
     public synchronized List<InetSocketAddress> localAddresses() {
         List<InetSocketAddress> out = new ArrayList<>(listeners.values().stream().map(HttpListener::localAddress).toList());
-        out.addAll(tcp.localAddresses()); // network load balancers' TCP listeners come after the HTTP ones
+        out.addAll(tcp.localAddresses()); // network load balancers' listeners come after the HTTP ones
         return out;
     }
 

@@ -399,7 +399,8 @@ final class ConfigBinder {
         if (protocol == null) {
             protocol = TargetGroupConfig.Protocol.HTTP;
         }
-        boolean tcp = protocol == TargetGroupConfig.Protocol.TCP;
+        // TCP, UDP and TCP_UDP groups: a network load balancer's, no HTTP settings.
+        boolean tcp = protocol.network();
         String protocolVersion = null;
         if (tcp) {
             onlyFor(n, "protocolVersion", "HTTP and HTTPS target groups");
@@ -433,7 +434,10 @@ final class ConfigBinder {
         if (tcp && stickiness.enabled()) {
             errors.add(n.at("stickiness.enabled"), "true (expected: false; stickiness needs an HTTP or HTTPS target group)");
         }
-        boolean proxyProtocolV2 = tcp && n.bool("proxyProtocolV2", false);
+        if (tcp && protocol != TargetGroupConfig.Protocol.TCP) {
+            onlyFor(n, "proxyProtocolV2", "TCP target groups (a PROXY header cannot go ahead of datagrams)");
+        }
+        boolean proxyProtocolV2 = protocol == TargetGroupConfig.Protocol.TCP && n.bool("proxyProtocolV2", false);
         boolean tlsVerify = false;
         String tlsCaFile = null;
         if (protocol == TargetGroupConfig.Protocol.HTTPS) {
@@ -544,10 +548,13 @@ final class ConfigBinder {
         HealthCheckConfig.ProtocolVersion version = protocolVersion == null ? HealthCheckConfig.ProtocolVersion.HTTP1
                 : HealthCheckConfig.ProtocolVersion.valueOf(protocolVersion);
         boolean grpc = version == HealthCheckConfig.ProtocolVersion.GRPC;
-        HealthCheckConfig.Protocol def = HealthCheckConfig.Protocol.valueOf(tgProtocol.name());
+        // As AWS: a UDP service cannot be checked over UDP, so UDP and TCP_UDP groups are checked over TCP (on the
+        // traffic port unless `port` says otherwise), or HTTP/HTTPS.
+        HealthCheckConfig.Protocol def = tgProtocol.network() ? HealthCheckConfig.Protocol.TCP
+                : HealthCheckConfig.Protocol.valueOf(tgProtocol.name());
         HealthCheckConfig.Protocol protocol = n.choice("protocol", HC_PROTOCOLS, def);
         boolean tcp = protocol == HealthCheckConfig.Protocol.TCP;
-        if (tcp && tgProtocol != TargetGroupConfig.Protocol.TCP) {
+        if (tcp && !tgProtocol.network()) {
             errors.add(n.at("protocol"), "\"TCP\" (expected: HTTP | HTTPS for an " + tgProtocol + " target group)");
         }
         String path = "/";
@@ -768,10 +775,10 @@ final class ConfigBinder {
         }
         ListenerConfig.Protocol protocol = n.choice("protocol", LISTENER_PROTOCOLS,
                 network ? ListenerConfig.Protocol.TCP : ListenerConfig.Protocol.HTTP);
-        boolean l4 = protocol == ListenerConfig.Protocol.TCP || protocol == ListenerConfig.Protocol.TLS;
-        if (network != l4) {
-            errors.add(n.at("protocol"), quote(protocol.name()) + " (expected: "
-                    + (network ? "TCP | TLS for a network load balancer" : "HTTP | HTTPS for an application load balancer") + ")");
+        if (network != protocol.network()) {
+            errors.add(n.at("protocol"), quote(protocol.name()) + " (expected: " + (network
+                    ? "TCP | TLS | UDP | TCP_UDP for a network load balancer" : "HTTP | HTTPS for an application load balancer")
+                    + ")");
         }
         boolean secure = protocol == ListenerConfig.Protocol.HTTPS || protocol == ListenerConfig.Protocol.TLS;
         List<CertificateConfig> certificates = new ArrayList<>();
@@ -803,7 +810,7 @@ final class ConfigBinder {
         if (!n.has("defaultAction")) {
             n.missing("defaultAction");
         } else {
-            defaultAction = action(n.at("defaultAction"), n.raw("defaultAction"), lbType);
+            defaultAction = action(n.at("defaultAction"), n.raw("defaultAction"), lbType, protocol);
         }
         if (n.has("transforms")) {
             errors.add(n.at("transforms"), DEFAULT_ACTION_TRANSFORMS);
@@ -836,7 +843,7 @@ final class ConfigBinder {
             if (!r.has("action")) {
                 r.missing("action");
             } else {
-                action = action(r.at("action"), r.raw("action"), lbType);
+                action = action(r.at("action"), r.raw("action"), lbType, protocol);
             }
             List<RuleTransformConfig> transforms = transforms(r, action);
             if (priority != null && action != null) {
@@ -1271,7 +1278,9 @@ final class ConfigBinder {
 
     // ------------------------------------------------------------------ actions
 
-    private ActionConfig action(String path, JsonNode value, LoadBalancerConfig.Type lbType) {
+    /** @param listenerProtocol the protocol of the listener the action belongs to (which target groups fit) */
+    private ActionConfig action(String path, JsonNode value, LoadBalancerConfig.Type lbType,
+                                ListenerConfig.Protocol listenerProtocol) {
         boolean network = lbType == LoadBalancerConfig.Type.NETWORK;
         Node n = network
                 ? Node.open(errors, path, value, "forward")
@@ -1293,7 +1302,7 @@ final class ConfigBinder {
             return null;
         }
         if (n.has("forward")) {
-            return forward(n.obj("forward", "targetGroup", "targetGroups", "stickiness"), lbType);
+            return forward(n.obj("forward", "targetGroup", "targetGroups", "stickiness"), lbType, listenerProtocol);
         }
         if (n.has("redirect")) {
             return redirect(n.obj("redirect", "protocol", "host", "port", "path", "query", "statusCode"));
@@ -1301,7 +1310,7 @@ final class ConfigBinder {
         return fixedResponse(n.obj("fixedResponse", "statusCode", "contentType", "messageBody"));
     }
 
-    private ActionConfig forward(Node n, LoadBalancerConfig.Type lbType) {
+    private ActionConfig forward(Node n, LoadBalancerConfig.Type lbType, ListenerConfig.Protocol listenerProtocol) {
         if (!n.present()) {
             return null;
         }
@@ -1313,7 +1322,7 @@ final class ConfigBinder {
         }
         if (n.has("targetGroup")) {
             String name = n.reqStr("targetGroup");
-            if (name != null && checkTargetGroup(n.at("targetGroup"), name, lbType)) {
+            if (name != null && checkTargetGroup(n.at("targetGroup"), name, lbType, listenerProtocol)) {
                 groups.add(new WeightedTargetGroup(name, 1));
             }
         } else if (n.has("targetGroups")) {
@@ -1346,7 +1355,7 @@ final class ConfigBinder {
                 if (before != null) {
                     errors.add(w.at("name"), quote(name) + " is already used by " + before);
                 }
-                if (checkTargetGroup(w.at("name"), name, lbType)) {
+                if (checkTargetGroup(w.at("name"), name, lbType, listenerProtocol)) {
                     groups.add(new WeightedTargetGroup(name, weight));
                 }
             }
@@ -1371,8 +1380,13 @@ final class ConfigBinder {
         return groups.isEmpty() ? null : new Forward(groups, stickiness);
     }
 
-    /** True when {@code name} is a target group whose protocol fits the load balancer; reports it otherwise. */
-    private boolean checkTargetGroup(String path, String name, LoadBalancerConfig.Type lbType) {
+    /**
+     * True when {@code name} is a target group whose protocol fits the load balancer and the listener; reports it
+     * otherwise. A network load balancer's pairs are AWS's: TCP listener to TCP or TCP_UDP group, TLS to TCP, UDP to
+     * UDP or TCP_UDP, TCP_UDP to TCP_UDP.
+     */
+    private boolean checkTargetGroup(String path, String name, LoadBalancerConfig.Type lbType,
+                                     ListenerConfig.Protocol listenerProtocol) {
         if (!targetGroups.containsKey(name)) {
             errors.add(path, quote(name) + " is not a target group (known: " + known(targetGroups.keySet()) + ")");
             return false;
@@ -1381,18 +1395,33 @@ final class ConfigBinder {
         if (p == null) {
             return true; // its protocol is already reported as wrong
         }
-        boolean tcp = p == TargetGroupConfig.Protocol.TCP;
-        if (lbType == LoadBalancerConfig.Type.NETWORK && !tcp) {
-            errors.add(path, "target group " + quote(name) + " has protocol " + p
-                    + " (expected: TCP for a network load balancer)");
-            return false;
+        if (lbType == LoadBalancerConfig.Type.NETWORK) {
+            List<TargetGroupConfig.Protocol> fits = networkTargetGroups(listenerProtocol);
+            if (!fits.contains(p)) {
+                errors.add(path, "target group " + quote(name) + " has protocol " + p + " (expected: "
+                        + String.join(" | ", fits.stream().map(Enum::name).toList()) + " for a " + listenerProtocol
+                        + " listener)");
+                return false;
+            }
+            return true;
         }
-        if (lbType == LoadBalancerConfig.Type.APPLICATION && tcp) {
-            errors.add(path, "target group " + quote(name) + " has protocol TCP"
+        if (p.network()) {
+            errors.add(path, "target group " + quote(name) + " has protocol " + p
                     + " (expected: HTTP or HTTPS for an application load balancer)");
             return false;
         }
         return true;
+    }
+
+    /** The target group protocols a network load balancer's listener may forward to (AWS's pairs). */
+    private static List<TargetGroupConfig.Protocol> networkTargetGroups(ListenerConfig.Protocol listener) {
+        return switch (listener) {
+            case TCP -> List.of(TargetGroupConfig.Protocol.TCP, TargetGroupConfig.Protocol.TCP_UDP);
+            case UDP -> List.of(TargetGroupConfig.Protocol.UDP, TargetGroupConfig.Protocol.TCP_UDP);
+            case TCP_UDP -> List.of(TargetGroupConfig.Protocol.TCP_UDP);
+            // TLS, and an application protocol on a network load balancer (reported on the listener already)
+            default -> List.of(TargetGroupConfig.Protocol.TCP);
+        };
     }
 
     private static String known(Set<String> names) {

@@ -106,7 +106,28 @@ public record ListenerConfig(
         return renamed != null ? renamed : Objects.requireNonNull(REQUEST_HEADER_NAMES.get(key), key);
     }
 
-    public enum Protocol { HTTP, HTTPS, TCP, TLS }
+    /**
+     * {@code HTTP}, {@code HTTPS}: application load balancers. {@code TCP}, {@code TLS}, {@code UDP} and
+     * {@code TCP_UDP} (one port taking both TCP connections and UDP datagrams): network load balancers.
+     */
+    public enum Protocol {
+        HTTP, HTTPS, TCP, TLS, UDP, TCP_UDP;
+
+        /** Whether this is a network load balancer's protocol. */
+        public boolean network() {
+            return this != HTTP && this != HTTPS;
+        }
+
+        /** Whether the listener accepts TCP connections (TCP, TLS, TCP_UDP). */
+        public boolean streams() {
+            return this == TCP || this == TLS || this == TCP_UDP;
+        }
+
+        /** Whether the listener takes UDP datagrams (UDP, TCP_UDP). */
+        public boolean datagrams() {
+            return this == UDP || this == TCP_UDP;
+        }
+    }
 
     /** Either PEM files or a self-signed certificate generated at startup for {@code selfSignedCommonName}. */
     public record CertificateConfig(String certificateFile, String privateKeyFile, String selfSignedCommonName) {}

@@ -59,7 +59,18 @@ public record TargetGroupConfig(
                 stickiness, proxyProtocolV2, targets, false, null, false);
     }
 
-    public enum Protocol { HTTP, HTTPS, TCP }
+    /**
+     * {@code HTTP}, {@code HTTPS}: application load balancers. {@code TCP}, {@code UDP}, {@code TCP_UDP}: network
+     * load balancers (a TCP_UDP group's targets take TCP connections and UDP datagrams on the same port).
+     */
+    public enum Protocol {
+        HTTP, HTTPS, TCP, UDP, TCP_UDP;
+
+        /** Whether this is a network load balancer's target group protocol. */
+        public boolean network() {
+            return this == TCP || this == UDP || this == TCP_UDP;
+        }
+    }
 
     public enum Algorithm { ROUND_ROBIN, LEAST_OUTSTANDING_REQUESTS, WEIGHTED_RANDOM }
 

@@ -124,9 +124,11 @@ class ConfigLoaderErrorsTest {
                 Arguments.of(tg(", healthCheck: {interval: 5}"), "targetGroups[0].healthCheck.interval: unknown key "
                         + "(expected one of: protocol, path, port, intervalSeconds, timeoutSeconds, healthyThreshold, "
                         + "unhealthyThreshold, matcher)"),
-                Arguments.of(tg(", protocol: UDP"), "targetGroups[0].protocol: \"UDP\" (expected: HTTP | HTTPS | TCP)"),
-                Arguments.of(tg(", protocol: UDP") + "loadBalancers: [{name: lb, listeners: [{port: 80, defaultAction: "
-                        + "{forward: {targetGroup: web}}}]}]", "targetGroups[0].protocol: \"UDP\" (expected: HTTP | HTTPS | TCP)"),
+                Arguments.of(tg(", protocol: SCTP"), "targetGroups[0].protocol: \"SCTP\" (expected: HTTP | HTTPS | TCP | UDP "
+                        + "| TCP_UDP)"),
+                Arguments.of(tg(", protocol: SCTP") + "loadBalancers: [{name: lb, listeners: [{port: 80, defaultAction: "
+                        + "{forward: {targetGroup: web}}}]}]", "targetGroups[0].protocol: \"SCTP\" (expected: HTTP | HTTPS | TCP "
+                        + "| UDP | TCP_UDP)"),
                 Arguments.of(tg(", healthCheck: {protocol: TCP}"),
                         "targetGroups[0].healthCheck.protocol: \"TCP\" (expected: HTTP | HTTPS for an HTTP target group)"),
                 Arguments.of(policy("policyType: TargetTrackingScaling, targetTrackingConfiguration: cpu"),
@@ -216,7 +218,7 @@ class ConfigLoaderErrorsTest {
                 Arguments.of(TGS + "loadBalancers: [{name: nlb, type: network, listeners: [{port: 8080, "
                         + "defaultAction: {forward: {targetGroup: web}}}]}]",
                         l0.replace("lb", "lb") + "defaultAction.forward.targetGroup: target group \"web\" has protocol HTTP "
-                                + "(expected: TCP for a network load balancer)"),
+                                + "(expected: TCP | TCP_UDP for a TCP listener)"),
                 Arguments.of(TGS + "loadBalancers: [{name: nlb, type: network, listeners: [{port: 8080, "
                         + "defaultAction: {fixedResponse: {statusCode: 200}}}]}]",
                         l0 + "defaultAction.fixedResponse: unknown key (expected one of: forward)"),
@@ -495,7 +497,7 @@ class ConfigLoaderErrorsTest {
                         "loadBalancers[0].xAmznTlsVersionAndCipherSuiteEnabled: only allowed for application load balancers"),
                 Arguments.of(TGS + "loadBalancers: [{name: nlb, type: network, listeners: [{port: 8080, protocol: HTTP, "
                         + "defaultAction: {forward: {targetGroup: tcp}}}]}]",
-                        l0 + "protocol: \"HTTP\" (expected: TCP | TLS for a network load balancer)"),
+                        l0 + "protocol: \"HTTP\" (expected: TCP | TLS | UDP | TCP_UDP for a network load balancer)"),
                 Arguments.of(TGS + "loadBalancers: [{name: nlb, type: network, listeners: [{port: 8080, protocol: TLS, "
                         + "defaultAction: {forward: {targetGroup: tcp}}}]}]", l0 + "certificates: required for HTTPS and TLS "
                         + "listeners (expected: a list of { certificateFile, privateKeyFile } or { selfSigned: { commonName } })"),

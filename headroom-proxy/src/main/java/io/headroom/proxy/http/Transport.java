@@ -11,14 +11,18 @@ import io.netty.channel.IoEventLoop;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.ServerChannel;
 import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollDatagramChannel;
 import io.netty.channel.epoll.EpollIoHandle;
 import io.netty.channel.epoll.EpollIoHandler;
 import io.netty.channel.epoll.EpollServerSocketChannel;
 import io.netty.channel.epoll.EpollSocketChannel;
 import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.DatagramChannel;
+import io.netty.channel.socket.nio.NioDatagramChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.channel.uring.IoUring;
+import io.netty.channel.uring.IoUringDatagramChannel;
 import io.netty.channel.uring.IoUringIoHandle;
 import io.netty.channel.uring.IoUringIoHandler;
 import io.netty.channel.uring.IoUringServerSocketChannel;
@@ -93,6 +97,17 @@ public record Transport(EventLoopGroup group, Class<? extends ServerChannel> ser
             return "io_uring";
         }
         return socketChannel == EpollSocketChannel.class ? "epoll" : "nio";
+    }
+
+    /**
+     * The datagram channel type of this transport (UDP listeners of network load balancers and their flows' upstream
+     * sockets): io_uring, epoll or NIO, like the socket channels.
+     */
+    public Class<? extends DatagramChannel> datagramChannel() {
+        if (socketChannel == IoUringSocketChannel.class) {
+            return IoUringDatagramChannel.class;
+        }
+        return socketChannel == EpollSocketChannel.class ? EpollDatagramChannel.class : NioDatagramChannel.class;
     }
 
     /** How many event loops the group has. */

@@ -557,7 +557,7 @@ public final class TargetGroup {
     // ---- automatic target weights ----
 
     private void startAnomalyTimer() {
-        if (anomalyTimer == null && !closed && config.protocol() != TargetGroupConfig.Protocol.TCP) {
+        if (anomalyTimer == null && !closed && !config.protocol().network()) {
             long every = second.toNanos();
             anomalyTimer = loops.next().scheduleAtFixedRate(this::evaluateAnomalies, every, every, TimeUnit.NANOSECONDS);
         }

@@ -4,20 +4,28 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 
 /**
- * The flow hash of a network load balancer: a hash of a TCP connection's 5-tuple (source address and port,
- * destination address and port, protocol), as NLB picks a target. The same tuple always gives the same hash;
+ * The flow hash of a network load balancer: a hash of a flow's 5-tuple (source address and port, destination
+ * address and port, protocol: a TCP connection, or the UDP datagrams of one client address and port to one
+ * listener), as NLB picks a target. The same tuple always gives the same hash;
  * tuples that differ in any field (typically the client's ephemeral port) spread evenly.
  */
 public final class FlowHash {
     /** IANA protocol number of TCP, the fifth element of the tuple. */
     static final int TCP = 6;
+    /** IANA protocol number of UDP. */
+    static final int UDP = 17;
 
     private FlowHash() {
     }
 
     /** The hash of a TCP flow from {@code source} (the client) to {@code destination} (the listener). */
     public static int of(InetSocketAddress source, InetSocketAddress destination) {
-        long h = TCP;
+        return of(source, destination, TCP);
+    }
+
+    /** The hash of a flow of {@code protocol} ({@link #TCP} or {@link #UDP}) from {@code source} to {@code destination}. */
+    static int of(InetSocketAddress source, InetSocketAddress destination, int protocol) {
+        long h = protocol;
         h = mix(h ^ address(source.getAddress()));
         h = mix(h ^ source.getPort());
         h = mix(h ^ address(destination.getAddress()));

@@ -29,10 +29,13 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The L4 data plane: the TCP listeners of every {@code network} load balancer, on the HTTP listeners' event
- * loops (see {@link #l4Transport}). Each connection's bytes pass through unparsed to one target of the listener's target group,
- * chosen by a hash of the connection's 5-tuple ({@link FlowHash}) and kept for the connection's life (see
- * {@link Flow} for the relay, half-close, idle timeout, deregistration delay and PROXY protocol v2).
+ * The L4 data plane: the TCP, TLS, UDP and TCP_UDP listeners of every {@code network} load balancer, on the HTTP
+ * listeners' event loops (see {@link #l4Transport}). Each connection's bytes pass through unparsed to one target of
+ * the listener's target group, chosen by a hash of the connection's 5-tuple ({@link FlowHash}) and kept for the
+ * connection's life (see {@link Flow} for the relay, half-close, idle timeout, deregistration delay and PROXY
+ * protocol v2). UDP listeners do the same for flows of datagrams (one client address and port; see
+ * {@link UdpListener}), which end after {@value #UDP_IDLE_TIMEOUT_SECONDS} s without a datagram (NLB's fixed UDP
+ * idle timeout; {@code idleTimeoutSeconds} is for TCP). A TCP_UDP listener is a TCP and a UDP listener on one port.
  *
  * <p>Reloads work in two steps so that the caller can combine them with its own: {@link #prepare} resolves
  * target groups and binds new listeners (nothing running changes; it throws on an unknown group or a failed
@@ -44,7 +47,10 @@ import org.slf4j.LoggerFactory;
 public final class TcpListeners {
     private static final Logger log = LoggerFactory.getLogger(TcpListeners.class);
 
-    /** What identifies a listener across reloads. */
+    /**
+     * What identifies a listener's socket across reloads: TCP (also the TCP side of TCP_UDP), TLS, or UDP (also the
+     * UDP side of TCP_UDP), so that a listener changed between TCP, UDP and TCP_UDP keeps the sockets it still needs.
+     */
     record Key(String address, int port, ListenerConfig.Protocol protocol) {
         @Override
         public String toString() {
@@ -56,12 +62,20 @@ public final class TcpListeners {
     /** The NIO event loops this class made itself (see {@link #l4Transport}); null when it shares the caller's. */
     private final EventLoopGroup ownLoops;
     private final MetricRegistry metrics;
+    /** NLB's UDP idle timeout, which AWS does not let one change. */
+    static final int UDP_IDLE_TIMEOUT_SECONDS = 120;
+    /** The default size of each UDP listener's flow table. */
+    static final int MAX_UDP_FLOWS = 65_536;
+
     private final Map<Key, TcpListener> listeners = new LinkedHashMap<>();
+    private final Map<Key, UdpListener> udpListeners = new LinkedHashMap<>();
     private final Map<String, AtomicInteger> activeFlows = new HashMap<>();
+    private final Map<String, AtomicInteger> activeUdpFlows = new HashMap<>();
     private final TlsContexts tlsContexts = new TlsContexts();
     private final List<CompletableFuture<Void>> closing = new ArrayList<>();
     private Duration second = Duration.ofSeconds(1);
     private Duration removedListenerDrain = Duration.ofSeconds(300);
+    private int maxUdpFlows = MAX_UDP_FLOWS;
 
     /**
      * @param transport the data plane's event loops and channel classes (shared with the HTTP listeners)
@@ -97,6 +111,11 @@ public final class TcpListeners {
         second = d;
     }
 
+    /** For tests: the size of each new UDP listener's flow table (default {@value #MAX_UDP_FLOWS}). */
+    synchronized void maxUdpFlows(int n) {
+        maxUdpFlows = n;
+    }
+
     /** For tests: how long a removed listener's connections may go on (default 300 s). */
     synchronized void removedListenerDrain(Duration d) {
         removedListenerDrain = d;
@@ -106,12 +125,17 @@ public final class TcpListeners {
     public final class Plan {
         private final Map<Key, TcpRoute> wanted;
         private final Map<Key, TcpListener> bound;
+        private final Map<Key, UdpRoute> wantedUdp;
+        private final Map<Key, UdpListener> boundUdp;
         private final Set<String> loadBalancers;
         private boolean done;
 
-        private Plan(Map<Key, TcpRoute> wanted, Map<Key, TcpListener> bound, Set<String> loadBalancers) {
+        private Plan(Map<Key, TcpRoute> wanted, Map<Key, TcpListener> bound, Map<Key, UdpRoute> wantedUdp,
+                     Map<Key, UdpListener> boundUdp, Set<String> loadBalancers) {
             this.wanted = wanted;
             this.bound = bound;
+            this.wantedUdp = wantedUdp;
+            this.boundUdp = boundUdp;
             this.loadBalancers = loadBalancers;
         }
 
@@ -138,14 +162,35 @@ public final class TcpListeners {
                 }
                 bound.forEach((k, l) -> log.info("listener {} bound to {}", k, l.localAddress()));
                 listeners.putAll(bound);
-                closing.removeIf(CompletableFuture::isDone);
-                for (var it = activeFlows.entrySet().iterator(); it.hasNext(); ) {
+                wantedUdp.forEach((k, r) -> {
+                    UdpListener l = udpListeners.get(k);
+                    if (l != null) {
+                        l.route(r);
+                    }
+                });
+                for (var it = udpListeners.entrySet().iterator(); it.hasNext(); ) {
                     var e = it.next();
-                    if (!loadBalancers.contains(e.getKey()) && e.getValue().get() == 0) {
-                        // A load balancer that left the config: stop publishing its flow gauge.
-                        metrics.remove(MetricKey.of("ActiveFlowCount", Dimensions.of("LoadBalancer", e.getKey())));
+                    if (!wantedUdp.containsKey(e.getKey())) {
+                        log.info("listener {} removed: its {} UDP flow(s) end now", e.getKey(), e.getValue().flows());
+                        closing.add(e.getValue().close());
                         it.remove();
                     }
+                }
+                boundUdp.forEach((k, l) -> log.info("listener {} bound to {} (UDP)", k, l.localAddress()));
+                udpListeners.putAll(boundUdp);
+                closing.removeIf(CompletableFuture::isDone);
+                // A load balancer that left the config: stop publishing its flow gauges.
+                removeGauges(activeFlows, "ActiveFlowCount");
+                removeGauges(activeUdpFlows, "ActiveFlowCount_UDP");
+            }
+        }
+
+        private void removeGauges(Map<String, AtomicInteger> gauges, String name) {
+            for (var it = gauges.entrySet().iterator(); it.hasNext(); ) {
+                var e = it.next();
+                if (!loadBalancers.contains(e.getKey()) && e.getValue().get() == 0) {
+                    metrics.remove(MetricKey.of(name, Dimensions.of("LoadBalancer", e.getKey())));
+                    it.remove();
                 }
             }
         }
@@ -156,20 +201,22 @@ public final class TcpListeners {
                 if (!done) {
                     done = true;
                     bound.values().forEach(l -> l.close(Duration.ZERO));
+                    boundUdp.values().forEach(UdpListener::close);
                 }
             }
         }
     }
 
     /**
-     * Resolves the TCP listeners of every network load balancer in {@code config} against {@code groups} and
-     * binds the new ones.
+     * Resolves the listeners of every network load balancer in {@code config} against {@code groups} and binds the
+     * new ones.
      *
      * @throws IllegalArgumentException when a listener forwards to a target group {@code groups} does not have
      * @throws IllegalStateException    when a new listener cannot be bound; nothing was changed
      */
     public synchronized Plan prepare(HeadroomConfig config, TargetGroups groups) {
         Map<Key, TcpRoute> wanted = new LinkedHashMap<>();
+        Map<Key, UdpRoute> wantedUdp = new LinkedHashMap<>();
         Set<String> names = new HashSet<>();
         for (int i = 0; i < config.loadBalancers().size(); i++) {
             LoadBalancerConfig lb = config.loadBalancers().get(i);
@@ -179,15 +226,21 @@ public final class TcpListeners {
             names.add(lb.name());
             NlbMetrics m = new NlbMetrics(metrics, lb.name(),
                     activeFlows.computeIfAbsent(lb.name(), n -> new AtomicInteger()));
+            NlbMetrics.Udp udpMetrics = null;
             for (int j = 0; j < lb.listeners().size(); j++) {
                 ListenerConfig l = lb.listeners().get(j);
-                if (l.protocol() != ListenerConfig.Protocol.TCP && l.protocol() != ListenerConfig.Protocol.TLS) {
+                if (!l.protocol().network()) {
                     log.warn("load balancer '{}' listener :{}: protocol {} is not one of a network load balancer; "
                             + "skipped", lb.name(), l.port(), l.protocol());
                     continue;
                 }
-                Key key = new Key(l.address() == null ? "127.0.0.1" : l.address(), l.port(), l.protocol());
-                if (wanted.containsKey(key)) {
+                String address = l.address() == null ? "127.0.0.1" : l.address();
+                Key key = new Key(address, l.port(), l.protocol());
+                Key udpKey = new Key(address, l.port(), ListenerConfig.Protocol.UDP);
+                Key tcpKey = new Key(address, l.port(), l.protocol() == ListenerConfig.Protocol.TLS
+                        ? ListenerConfig.Protocol.TLS : ListenerConfig.Protocol.TCP);
+                if ((l.protocol().datagrams() && wantedUdp.containsKey(udpKey))
+                        || (l.protocol().streams() && wanted.containsKey(tcpKey))) {
                     throw new IllegalArgumentException("listener " + key + " is configured twice");
                 }
                 String name = targetGroupOf(lb, l);
@@ -196,27 +249,45 @@ public final class TcpListeners {
                     throw new IllegalArgumentException("load balancer '" + lb.name() + "' listener " + key
                             + ": target group '" + name + "' does not exist");
                 }
+                if (l.protocol().datagrams()) {
+                    if (udpMetrics == null) {
+                        udpMetrics = m.udp(activeUdpFlows.computeIfAbsent(lb.name(), n -> new AtomicInteger()));
+                    }
+                    wantedUdp.put(udpKey, new UdpRoute(lb.name(), g, second.toNanos() * UDP_IDLE_TIMEOUT_SECONDS,
+                            udpMetrics, NlbMetrics.unhealthyRouting(metrics, name)));
+                }
+                if (!l.protocol().streams()) {
+                    continue;
+                }
                 ServerTls tls = l.protocol() == ListenerConfig.Protocol.TLS
                         ? tlsContexts.server("loadBalancers[" + i + "].listeners[" + j + "]", l, List.of())
                         : null;
-                wanted.put(key, new TcpRoute(lb.name(), g, second.toNanos() * lb.idleTimeoutSeconds(), m,
+                wanted.put(tcpKey, new TcpRoute(lb.name(), g, second.toNanos() * lb.idleTimeoutSeconds(), m,
                         NlbMetrics.connectionErrors(metrics, name), NlbMetrics.unhealthyRouting(metrics, name),
                         tls));
             }
         }
         Map<Key, TcpListener> bound = new LinkedHashMap<>();
-        for (Map.Entry<Key, TcpRoute> e : wanted.entrySet()) {
-            if (!listeners.containsKey(e.getKey())) {
-                try {
+        Map<Key, UdpListener> boundUdp = new LinkedHashMap<>();
+        try {
+            for (Map.Entry<Key, TcpRoute> e : wanted.entrySet()) {
+                if (!listeners.containsKey(e.getKey())) {
                     bound.put(e.getKey(), TcpListener.bind(transport, e.getKey().address(), e.getKey().port(),
                             e.getValue()));
-                } catch (RuntimeException ex) {
-                    bound.values().forEach(b -> b.close(Duration.ZERO));
-                    throw ex;
                 }
             }
+            for (Map.Entry<Key, UdpRoute> e : wantedUdp.entrySet()) {
+                if (!udpListeners.containsKey(e.getKey())) {
+                    boundUdp.put(e.getKey(), UdpListener.bind(transport, e.getKey().address(), e.getKey().port(),
+                            e.getValue(), maxUdpFlows));
+                }
+            }
+        } catch (RuntimeException ex) {
+            bound.values().forEach(b -> b.close(Duration.ZERO));
+            boundUdp.values().forEach(UdpListener::close);
+            throw ex;
         }
-        return new Plan(wanted, bound, names);
+        return new Plan(wanted, bound, wantedUdp, boundUdp, names);
     }
 
     /** Prepares and commits at once. */
@@ -232,9 +303,17 @@ public final class TcpListeners {
                 + ": expected a forward to one target group, got " + l.defaultAction());
     }
 
-    /** The bound address of every TCP listener, in config order. */
+    /** The bound address of every TCP listener, in config order, then those of UDP listeners (not TCP_UDP ones again). */
     public synchronized List<InetSocketAddress> localAddresses() {
-        return listeners.values().stream().map(TcpListener::localAddress).toList();
+        Set<InetSocketAddress> out = new java.util.LinkedHashSet<>();
+        listeners.values().forEach(l -> out.add(l.localAddress()));
+        udpListeners.values().forEach(l -> out.add(l.localAddress())); // a TCP_UDP listener's is there already
+        return List.copyOf(out);
+    }
+
+    /** UDP flows over all UDP listeners. */
+    public synchronized int udpFlows() {
+        return udpListeners.values().stream().mapToInt(UdpListener::flows).sum();
     }
 
     /** Open client connections over all TCP listeners (removed ones still draining excluded). */
@@ -249,7 +328,9 @@ public final class TcpListeners {
     public synchronized CompletableFuture<Void> close(Duration drain) {
         List<CompletableFuture<Void>> all = new ArrayList<>(closing);
         listeners.values().forEach(l -> all.add(l.close(drain)));
+        udpListeners.values().forEach(l -> all.add(l.close()));
         listeners.clear();
+        udpListeners.clear();
         closing.clear();
         CompletableFuture<Void> done = CompletableFuture.allOf(all.toArray(CompletableFuture[]::new));
         if (ownLoops != null) {

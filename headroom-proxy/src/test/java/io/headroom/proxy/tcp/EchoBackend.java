@@ -26,8 +26,13 @@ final class EchoBackend implements AutoCloseable {
     private final AtomicInteger open = new AtomicInteger();
 
     EchoBackend(String name) throws IOException {
+        this(name, new ServerSocket(0, 50, InetAddress.getLoopbackAddress()));
+    }
+
+    /** Serving on {@code server} (bound already), which it closes when closed. */
+    EchoBackend(String name, ServerSocket server) {
         this.greeting = name;
-        server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+        this.server = server;
         start(() -> {
             while (!server.isClosed()) {
                 try {

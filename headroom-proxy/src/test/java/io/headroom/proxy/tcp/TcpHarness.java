@@ -9,9 +9,11 @@ import io.headroom.proxy.http.Transport;
 import io.headroom.proxy.target.TargetGroups;
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.DatagramSocket;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.net.SocketException;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
@@ -25,12 +27,19 @@ import java.util.function.Consumer;
  */
 final class TcpHarness implements AutoCloseable {
     final MetricRegistry metrics = new MetricRegistry();
-    final Transport transport = Transport.create(1);
-    final TcpListeners listeners = new TcpListeners(transport, metrics);
+    final Transport transport;
+    final TcpListeners listeners;
     final TargetGroups groups;
     final int port;
 
     TcpHarness(String yaml, Duration second, Consumer<TcpListeners> setup) throws IOException {
+        this(Transport.create(1), yaml, second, setup);
+    }
+
+    /** On {@code transport}, which it shuts down when closed. */
+    TcpHarness(Transport transport, String yaml, Duration second, Consumer<TcpListeners> setup) throws IOException {
+        this.transport = transport;
+        listeners = new TcpListeners(transport, metrics);
         port = freePort();
         groups = new TargetGroups(Clock.systemUTC(), transport.group(), null, second, null);
         setup.accept(listeners);
@@ -83,10 +92,18 @@ final class TcpHarness implements AutoCloseable {
                 + (targetPorts.length == 0 ? "      []\n" : targets.toString());
     }
 
+    /** A loopback port that is free for TCP and for UDP (a listener may take either or both). */
     static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return s.getLocalPort();
+        IOException last = null;
+        for (int i = 0; i < 20; i++) {
+            try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
+                 DatagramSocket d = new DatagramSocket(s.getLocalPort(), InetAddress.getLoopbackAddress())) {
+                return s.getLocalPort();
+            } catch (SocketException taken) {
+                last = taken; // the UDP port of that number is in use: another one
+            }
         }
+        throw last;
     }
 
     Socket connect() throws IOException {

@@ -217,6 +217,11 @@ final class PrometheusExporter implements AutoCloseable {
                 case "ActiveConnectionCount": return gauge("headroom.load_balancer.active_connections", t);
                 case "NewFlowCount": return counter("headroom.load_balancer.new_flows", t);
                 case "ActiveFlowCount": return gauge("headroom.load_balancer.active_flows", t);
+                case "NewFlowCount_UDP": return counter("headroom.load_balancer.new_udp_flows", t);
+                case "ActiveFlowCount_UDP": return gauge("headroom.load_balancer.active_udp_flows", t);
+                case "ProcessedBytes_UDP": return counter("headroom.load_balancer.processed_udp_bytes", t);
+                case "ProcessedPackets": return counter("headroom.load_balancer.processed_packets", t);
+                case "RejectedFlowCount_UDP": return counter("headroom.load_balancer.rejected_udp_flows", t);
                 case "TCP_Client_Reset_Count": return counter("headroom.load_balancer.tcp_resets", t.and("source", "client"));
                 case "TCP_Target_Reset_Count": return counter("headroom.load_balancer.tcp_resets", t.and("source", "target"));
                 case "TCP_ELB_Reset_Count": return counter("headroom.load_balancer.tcp_resets", t.and("source", "elb"));
