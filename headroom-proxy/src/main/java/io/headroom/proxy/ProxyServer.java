@@ -7,7 +7,7 @@ import io.headroom.core.config.TargetGroupConfig;
 import io.headroom.core.metrics.Dimensions;
 import io.headroom.core.metrics.MetricKey;
 import io.headroom.core.metrics.MetricRegistry;
-import io.headroom.proxy.accesslog.AccessLogs;
+import io.headroom.proxy.accesslog.LoadBalancerLogs;
 import io.headroom.proxy.http.HttpListener;
 import io.headroom.proxy.http.LoadBalancerMetrics;
 import io.headroom.proxy.http.RoutingSnapshot;
@@ -61,8 +61,8 @@ public final class ProxyServer implements AutoCloseable {
     private final Transport transport;
     /** The listeners of network load balancers (TCP, TLS, UDP, TCP_UDP), on the same event loops. */
     private final TcpListeners tcp;
-    /** The access log of each application load balancer that has one. */
-    private final AccessLogs accessLogs = new AccessLogs();
+    /** The access and connection logs of each application load balancer that has them. */
+    private final LoadBalancerLogs logFiles = new LoadBalancerLogs();
     private final MetricRegistry metrics;
     /** Certificates of HTTPS listeners (self-signed ones kept across reloads) and TLS to HTTPS target groups. */
     private final TlsContexts tls = new TlsContexts();
@@ -113,11 +113,11 @@ public final class ProxyServer implements AutoCloseable {
      * target groups of {@code groups} (apply the config's target groups to it first).
      *
      * @throws IllegalArgumentException when a listener's rules cannot be compiled (e.g. an unknown target group)
-     *                                  or an access log file cannot be opened
+     *                                  or an access or connection log file cannot be opened
      * @throws IllegalStateException    when a new listener cannot be bound; nothing was changed
      */
     public synchronized void apply(HeadroomConfig config, TargetGroups groups) {
-        AccessLogs.Plan logs = accessLogs.prepare(config);
+        LoadBalancerLogs.Plan logs = logFiles.prepare(config);
         try {
             applyListeners(config, groups, logs);
         } catch (RuntimeException e) {
@@ -127,7 +127,7 @@ public final class ProxyServer implements AutoCloseable {
         logs.commit();
     }
 
-    private void applyListeners(HeadroomConfig config, TargetGroups groups, AccessLogs.Plan logs) {
+    private void applyListeners(HeadroomConfig config, TargetGroups groups, LoadBalancerLogs.Plan logs) {
         Map<String, TargetGroupMetrics> tgMetrics = new HashMap<>();
         Map<String, LoadBalancerMetrics> lbMetrics = new HashMap<>();
         Map<ListenerKey, RoutingSnapshot> wanted = new LinkedHashMap<>();
@@ -164,7 +164,7 @@ public final class ProxyServer implements AutoCloseable {
                 }
                 wanted.put(key, RoutingSnapshot.build(lb, l, groups, lbm,
                         n -> tgMetrics.computeIfAbsent(n, x -> new TargetGroupMetrics(metrics, x)), targetTls::get,
-                        port, logs.get(lb.name())));
+                        port, logs.accessLog(lb.name()), logs.connectionLog(lb.name())));
             }
         }
         // Network load balancers: resolve and bind their listeners first (throws with nothing changed).
@@ -252,7 +252,7 @@ public final class ProxyServer implements AutoCloseable {
         } catch (Exception e) {
             log.warn("shutdown: connections still open after the drain timeout", e);
         }
-        accessLogs.close(); // after the last requests: their lines are written
+        logFiles.close(); // after the last requests and handshakes: their lines are written
         transport.group().shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
     }
 

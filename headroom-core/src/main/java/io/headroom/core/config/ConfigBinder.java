@@ -15,6 +15,7 @@ import io.headroom.core.config.ConditionsConfig.QueryStringCondition;
 import io.headroom.core.config.ListenerConfig.CertificateConfig;
 import io.headroom.core.config.ListenerConfig.MutualAuthenticationConfig;
 import io.headroom.core.config.LoadBalancerConfig.AccessLogConfig;
+import io.headroom.core.config.LoadBalancerConfig.ConnectionLogConfig;
 import io.headroom.core.config.LoadBalancerConfig.DesyncMitigationMode;
 import io.headroom.core.config.LoadBalancerConfig.XffHeaderProcessingMode;
 import io.headroom.core.config.ScalingPolicyConfig.AdjustmentType;
@@ -695,7 +696,7 @@ final class ConfigBinder {
         Node n = Node.open(errors, path, value, "name", "type", "idleTimeoutSeconds", "desyncMitigationMode",
                 "xffHeaderProcessingMode", "xffClientPortEnabled", "xAmznTlsVersionAndCipherSuiteEnabled",
                 "dropInvalidHeaderFieldsEnabled", "preserveHostHeaderEnabled", "http2Enabled", "clientKeepAliveSeconds",
-                "accessLog", "listeners");
+                "accessLog", "connectionLog", "listeners");
         if (!n.present()) {
             Node.reportEmptyItem(errors, path, value);
             return null;
@@ -715,7 +716,7 @@ final class ConfigBinder {
         if (network) {
             for (String key : List.of("desyncMitigationMode", "xffHeaderProcessingMode", "xffClientPortEnabled",
                     "xAmznTlsVersionAndCipherSuiteEnabled", "dropInvalidHeaderFieldsEnabled", "preserveHostHeaderEnabled",
-                    "http2Enabled", "clientKeepAliveSeconds")) {
+                    "http2Enabled", "clientKeepAliveSeconds", "connectionLog")) {
                 onlyFor(n, key, "application load balancers");
             }
         } else {
@@ -729,13 +730,15 @@ final class ConfigBinder {
             clientKeepAlive = n.integer("clientKeepAliveSeconds", 3600, 60, 604800);
         }
         Node log = n.obj("accessLog", "enabled", "format", "path", "maxSizeMb", "maxFiles");
-        String logPath = log.str("path", "access.log");
-        if (logPath != null && logPath.isBlank()) {
-            errors.add(log.at("path"), "\"\" (expected: a file name, relative to stateDir or absolute)");
-        }
         AccessLogConfig accessLog = new AccessLogConfig(log.bool("enabled", false),
-                log.choice("format", ACCESS_LOG_FORMATS, AccessLogConfig.Format.ALB), logPath,
+                log.choice("format", ACCESS_LOG_FORMATS, AccessLogConfig.Format.ALB), logPath(log, "access.log"),
                 log.integer("maxSizeMb", 100, 1, 102400), log.integer("maxFiles", 5, 1, 1000));
+        ConnectionLogConfig connectionLog = ConnectionLogConfig.disabled();
+        if (!network) {
+            Node conn = n.obj("connectionLog", "enabled", "path", "maxSizeMb", "maxFiles");
+            connectionLog = new ConnectionLogConfig(conn.bool("enabled", false), logPath(conn, "connection.log"),
+                    conn.integer("maxSizeMb", 100, 1, 102400), conn.integer("maxFiles", 5, 1, 1000));
+        }
         List<ListenerConfig> listeners = new ArrayList<>();
         List<JsonNode> items = n.list("listeners");
         for (int i = 0; i < items.size(); i++) {
@@ -745,7 +748,16 @@ final class ConfigBinder {
             }
         }
         return new LoadBalancerConfig(name, type, idle, desync, xff, xffClientPort, tlsHeaders, dropInvalid,
-                preserveHost, http2, clientKeepAlive, accessLog, listeners);
+                preserveHost, http2, clientKeepAlive, accessLog, connectionLog, listeners);
+    }
+
+    /** A log's {@code path}: a file name relative to stateDir, or absolute. */
+    private String logPath(Node log, String def) {
+        String path = log.str("path", def);
+        if (path != null && path.isBlank()) {
+            errors.add(log.at("path"), "\"\" (expected: a file name, relative to stateDir or absolute)");
+        }
+        return path;
     }
 
     private ListenerConfig listener(String path, JsonNode value, LoadBalancerConfig.Type lbType) {

@@ -11,6 +11,7 @@ import java.util.List;
  *                                  the listener's port elsewhere (unless the client gave one)
  * @param clientKeepAliveSeconds AWS's {@code client_keep_alive.seconds}: how long a client connection may stay open
  *                               however busy it is; then it is closed gracefully
+ * @param connectionLog AWS's {@code connection_logs.s3.enabled}: one line per TLS handshake on HTTPS listeners
  */
 public record LoadBalancerConfig(
         String name,
@@ -25,6 +26,7 @@ public record LoadBalancerConfig(
         boolean http2Enabled,
         int clientKeepAliveSeconds,
         AccessLogConfig accessLog,
+        ConnectionLogConfig connectionLog,
         List<ListenerConfig> listeners) {
 
     public LoadBalancerConfig {
@@ -56,6 +58,16 @@ public record LoadBalancerConfig(
 
         public static AccessLogConfig disabled() {
             return new AccessLogConfig(false, Format.ALB, "access.log");
+        }
+    }
+
+    /**
+     * One line per TLS handshake on the HTTPS listeners (AWS's connection log) to {@code path} (relative to
+     * {@code stateDir} unless absolute), rotated as the access log is.
+     */
+    public record ConnectionLogConfig(boolean enabled, String path, int maxSizeMb, int maxFiles) {
+        public static ConnectionLogConfig disabled() {
+            return new ConnectionLogConfig(false, "connection.log", 100, 5);
         }
     }
 }

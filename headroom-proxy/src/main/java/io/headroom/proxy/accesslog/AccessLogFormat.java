@@ -17,10 +17,10 @@ import java.util.Locale;
  *   <li>{@code combined}: the Apache/nginx combined log format; the size is {@code sent_bytes}.</li>
  * </ul>
  */
-public enum AccessLogFormat {
+public enum AccessLogFormat implements LogFile.LineFormat<AccessLogEntry> {
     ALB {
         @Override
-        void format(AccessLogEntry e, StringBuilder out) {
+        public void format(AccessLogEntry e, StringBuilder out) {
             out.append(e.type()).append(' ');
             isoMicros(e.timeMicros(), out);
             out.append(' ').append(e.elb()).append(' ');
@@ -77,7 +77,7 @@ public enum AccessLogFormat {
     },
     JSON {
         @Override
-        void format(AccessLogEntry e, StringBuilder out) {
+        public void format(AccessLogEntry e, StringBuilder out) {
             out.append('{');
             field("type", e.type(), out, true);
             StringBuilder t = new StringBuilder(27);
@@ -119,7 +119,7 @@ public enum AccessLogFormat {
     },
     COMBINED {
         @Override
-        void format(AccessLogEntry e, StringBuilder out) {
+        public void format(AccessLogEntry e, StringBuilder out) {
             out.append(e.clientIp()).append(" - - [");
             CLF.formatTo(Instant.ofEpochSecond(e.timeMicros() / 1_000_000).atOffset(ZoneOffset.UTC), out);
             out.append("] ");
@@ -142,7 +142,8 @@ public enum AccessLogFormat {
     private static final DateTimeFormatter CLF = DateTimeFormatter.ofPattern("dd/MMM/yyyy:HH:mm:ss Z", Locale.US);
 
     /** Appends the line for {@code e} (no line break). */
-    abstract void format(AccessLogEntry e, StringBuilder out);
+    @Override
+    public abstract void format(AccessLogEntry e, StringBuilder out);
 
     /** The format of a config value. */
     public static AccessLogFormat of(AccessLogConfig.Format f) {
@@ -184,7 +185,7 @@ public enum AccessLogFormat {
         }
     }
 
-    private static void plain(String s, StringBuilder out) {
+    static void plain(String s, StringBuilder out) {
         if (s == null || s.isEmpty()) {
             out.append('-');
             return;
@@ -196,7 +197,7 @@ public enum AccessLogFormat {
     }
 
     /** A quoted field: {@code "-"} for no value; {@code "} and {@code \} escaped, control characters as \xHH. */
-    private static void quoted(String s, StringBuilder out) {
+    static void quoted(String s, StringBuilder out) {
         out.append('"');
         if (s == null || s.isEmpty()) {
             out.append('-');

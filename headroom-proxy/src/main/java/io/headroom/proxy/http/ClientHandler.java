@@ -170,7 +170,10 @@ final class ClientHandler extends ChannelInboundHandlerAdapter implements Reques
         peer = remote.getAddress();
         peerString = peer.getHostAddress();
         meter = ctx.pipeline().get(ClientMeter.class);
-        xlog = new ExchangeLog(peerString, remote.getPort(), meter);
+        // An HTTP/2 stream: its connection's meter holds the conn_trace_id its lines share with the connection's.
+        Channel parent = ctx.channel().parent();
+        xlog = new ExchangeLog(peerString, remote.getPort(), meter,
+                meter != null || parent == null ? meter : parent.pipeline().get(ClientMeter.class));
         ctx.read();
         ctx.fireChannelActive();
     }

@@ -5,6 +5,7 @@ import io.netty.channel.ChannelDuplexHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPromise;
 import io.netty.handler.timeout.IdleStateEvent;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * First handler of a client connection: counts the bytes read and written (ProcessedBytes, the access log's
@@ -23,6 +24,8 @@ final class ClientMeter extends ChannelDuplexHandler implements Runnable {
     /** The user event fired when the connection's client keepalive duration has passed. */
     enum KeepAlive { EXPIRED }
 
+    private static final AtomicLong CONNECTIONS = new AtomicLong();
+
     private final HttpListener listener;
     private final long idleNanos;
     /** The connection's lifetime (0: none), and when it ends ({@link LazyDeadline#now()} base) while pending. */
@@ -37,6 +40,7 @@ final class ClientMeter extends ChannelDuplexHandler implements Runnable {
     /** Bytes read and written on this connection so far (the access log's received_bytes and sent_bytes). */
     long read;
     long written;
+    private String connTraceId;
 
     /**
      * @param idleNanos      the idle timeout (0: none)
@@ -46,6 +50,22 @@ final class ClientMeter extends ChannelDuplexHandler implements Runnable {
         this.listener = listener;
         this.idleNanos = idleNanos;
         this.keepAliveNanos = keepAliveNanos;
+    }
+
+    /**
+     * The connection's id in the logs (ALB's {@code conn_trace_id}): the connection log's line and every access log
+     * line of its requests (HTTP/2 streams included) carry the same one. Made on first use, on the event loop.
+     */
+    String connTraceId() {
+        if (connTraceId == null) {
+            connTraceId = nextConnTraceId();
+        }
+        return connTraceId;
+    }
+
+    /** A new connection id, for a connection that has no meter. */
+    static String nextConnTraceId() {
+        return "TID_" + Long.toHexString(CONNECTIONS.incrementAndGet());
     }
 
     @Override

@@ -1,7 +1,7 @@
 package io.headroom.proxy.http;
 
-import io.headroom.proxy.accesslog.AccessLog;
 import io.headroom.proxy.accesslog.AccessLogEntry;
+import io.headroom.proxy.accesslog.LogFile;
 import io.headroom.proxy.http.RoutingSnapshot.GroupRef;
 import io.headroom.proxy.target.Target;
 import io.netty.channel.ChannelPipeline;
@@ -9,7 +9,6 @@ import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.ssl.SslHandler;
-import java.util.concurrent.atomic.AtomicLong;
 import javax.net.ssl.ExtendedSSLSession;
 import javax.net.ssl.SNIHostName;
 import javax.net.ssl.SNIServerName;
@@ -17,11 +16,10 @@ import javax.net.ssl.SSLSession;
 
 /**
  * The access log's view of one client connection's current exchange: timings and marks captured on the event
- * loop with a few field writes, and one {@link AccessLogEntry} handed to the load balancer's {@link AccessLog}
- * when the exchange ends (nothing at all when the load balancer has no access log).
+ * loop with a few field writes, and one {@link AccessLogEntry} handed to the load balancer's access log
+ * ({@link LogFile}) when the exchange ends (nothing at all when the load balancer has no access log).
  */
 final class ExchangeLog {
-    private static final AtomicLong CONNECTIONS = new AtomicLong();
     private static final AccessLogFields NO_TLS = new AccessLogFields(null, null, null);
 
     private record AccessLogFields(String cipher, String protocol, String sni) {
@@ -30,6 +28,8 @@ final class ExchangeLog {
     private final String clientIp;
     private final int clientPort;
     private final ClientMeter bytes;
+    /** The meter of the client connection (for HTTP/2, of the connection the stream is on), or null. */
+    private final ClientMeter connection;
     private String connTraceId;
     private long startNanos;
     private long responseNanos;
@@ -45,10 +45,15 @@ final class ExchangeLog {
     private long readMark;
     private long writtenMark;
 
-    ExchangeLog(String clientIp, int clientPort, ClientMeter bytes) {
+    /**
+     * @param bytes      where this exchange's bytes are counted (null for an HTTP/2 stream)
+     * @param connection the meter of the client connection, whose {@code conn_trace_id} the lines carry; or null
+     */
+    ExchangeLog(String clientIp, int clientPort, ClientMeter bytes, ClientMeter connection) {
         this.clientIp = clientIp;
         this.clientPort = clientPort;
         this.bytes = bytes;
+        this.connection = connection;
     }
 
     /** A request arrived. */
@@ -113,7 +118,7 @@ final class ExchangeLog {
         long sent = written - writtenMark;
         readMark = read;
         writtenMark = written;
-        AccessLog log = snap == null ? null : snap.accessLog;
+        LogFile<AccessLogEntry> log = snap == null ? null : snap.accessLog;
         if (log == null) {
             return;
         }
@@ -126,7 +131,7 @@ final class ExchangeLog {
         // The target's response head is written to the client in the same event-loop step that read it.
         long responseTime = wasSent && responseNanos != 0 ? 0 : -1;
         if (connTraceId == null) {
-            connTraceId = "TID_" + Long.toHexString(CONNECTIONS.incrementAndGet());
+            connTraceId = connection != null ? connection.connTraceId() : ClientMeter.nextConnTraceId();
         }
         AccessLogFields tls = snap.https ? tls(pipeline) : NO_TLS;
         String type = upgraded ? (snap.https ? "wss" : "ws") : snap.protocol;

@@ -87,12 +87,13 @@ public final class HttpListener {
         s.lb.activeConnections.incrementAndGet();
         ch.closeFuture().addListener(f -> s.lb.activeConnections.decrementAndGet());
         clients.add(ch);
-        ch.pipeline().addLast("meter", new ClientMeter(this, s.idleTimeoutNanos, s.clientKeepAliveNanos));
+        ClientMeter meter = new ClientMeter(this, s.idleTimeoutNanos, s.clientKeepAliveNanos);
+        ch.pipeline().addLast("meter", meter);
         ServerTls t = tls;
         if (t != null) {
             // HTTPS: the handshake first; then ALPN's choice adds the HTTP/1.1 handlers below or HTTP/2's.
             ch.pipeline().addLast("tls", t.newHandler(ch.alloc()));
-            ch.pipeline().addLast("alpn", new AlpnHandler(this, pool, t.mutualAuthentication()));
+            ch.pipeline().addLast("alpn", new AlpnHandler(this, pool, t.mutualAuthentication(), meter));
         } else {
             addHttp1(ch.pipeline(), null);
         }

@@ -5,7 +5,9 @@ import io.headroom.core.config.LoadBalancerConfig;
 import io.headroom.core.config.LoadBalancerConfig.DesyncMitigationMode;
 import io.headroom.core.config.LoadBalancerConfig.XffHeaderProcessingMode;
 import io.headroom.core.routing.Router;
-import io.headroom.proxy.accesslog.AccessLog;
+import io.headroom.proxy.accesslog.AccessLogEntry;
+import io.headroom.proxy.accesslog.ConnectionLogEntry;
+import io.headroom.proxy.accesslog.LogFile;
 import io.headroom.proxy.target.TargetGroup;
 import io.headroom.proxy.target.TargetGroups;
 import io.netty.handler.codec.http.HttpHeaders;
@@ -53,7 +55,9 @@ public final class RoutingSnapshot {
     /** HTTPS listener: stickiness cookies get their SameSite=None; Secure twins. */
     final boolean https;
     /** The load balancer's access log, or null when it has none. */
-    final AccessLog accessLog;
+    final LogFile<AccessLogEntry> accessLog;
+    /** HTTPS: the load balancer's connection log, or null when it has none (or the listener is HTTP). */
+    final LogFile<ConnectionLogEntry> connectionLog;
     /** What X-Forwarded-For gets: the client appended (with its port when {@link #xffClientPort}), kept, removed. */
     final XffHeaderProcessingMode xffMode;
     final boolean xffClientPort;
@@ -71,7 +75,8 @@ public final class RoutingSnapshot {
     private RoutingSnapshot(String loadBalancer, Router<GroupRef> router, LoadBalancerMetrics lb,
                             long idleTimeoutNanos, long clientKeepAliveNanos, DesyncMitigationMode desyncMode,
                             int listenerPort, String protocol,
-                            AccessLog accessLog, XffHeaderProcessingMode xffMode, boolean xffClientPort,
+                            LogFile<AccessLogEntry> accessLog, LogFile<ConnectionLogEntry> connectionLog,
+                            XffHeaderProcessingMode xffMode, boolean xffClientPort,
                             boolean tlsVersionAndCipherHeaders, boolean dropInvalidHeaderFields,
                             boolean preserveHostHeader, Map<String, String> responseHeaders,
                             TlsHeaders.Names tlsNames) {
@@ -102,6 +107,7 @@ public final class RoutingSnapshot {
         this.portString = Integer.toString(listenerPort);
         this.https = "https".equals(protocol);
         this.accessLog = accessLog;
+        this.connectionLog = https ? connectionLog : null;
     }
 
     /** Sets the listener's response headers on {@code h} (a target's response, or the load balancer's own). */
@@ -132,18 +138,20 @@ public final class RoutingSnapshot {
     public static RoutingSnapshot build(LoadBalancerConfig lbConfig, ListenerConfig listener, TargetGroups groups,
                                         LoadBalancerMetrics lbMetrics,
                                         Function<String, TargetGroupMetrics> tgMetrics, int port,
-                                        AccessLog accessLog) {
-        return build(lbConfig, listener, groups, lbMetrics, tgMetrics, name -> null, port, accessLog);
+                                        LogFile<AccessLogEntry> accessLog) {
+        return build(lbConfig, listener, groups, lbMetrics, tgMetrics, name -> null, port, accessLog, null);
     }
 
     /**
      * As above, with the TLS client context of each HTTPS target group by name ({@code targetTls} returns null
-     * for HTTP target groups).
+     * for HTTP target groups) and the load balancer's connection log (null for none; only HTTPS listeners use it).
      */
     public static RoutingSnapshot build(LoadBalancerConfig lbConfig, ListenerConfig listener, TargetGroups groups,
                                         LoadBalancerMetrics lbMetrics,
                                         Function<String, TargetGroupMetrics> tgMetrics,
-                                        Function<String, SslContext> targetTls, int port, AccessLog accessLog) {
+                                        Function<String, SslContext> targetTls, int port,
+                                        LogFile<AccessLogEntry> accessLog,
+                                        LogFile<ConnectionLogEntry> connectionLog) {
         Router<GroupRef> router;
         try {
             router = Router.compile(listener, name -> {
@@ -160,7 +168,7 @@ public final class RoutingSnapshot {
                 lbConfig.desyncMitigationMode() == null ? DesyncMitigationMode.DEFENSIVE
                         : lbConfig.desyncMitigationMode(),
                 port, listener.protocol() == ListenerConfig.Protocol.HTTPS ? "https" : "http", accessLog,
-                lbConfig.xffHeaderProcessingMode(), lbConfig.xffClientPortEnabled(),
+                connectionLog, lbConfig.xffHeaderProcessingMode(), lbConfig.xffClientPortEnabled(),
                 lbConfig.xAmznTlsVersionAndCipherSuiteEnabled(), lbConfig.dropInvalidHeaderFieldsEnabled(),
                 lbConfig.preserveHostHeaderEnabled(), listener.responseHeaders(), TlsHeaders.Names.of(listener));
     }

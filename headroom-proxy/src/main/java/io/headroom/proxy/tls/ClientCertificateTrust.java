@@ -20,6 +20,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 import javax.net.ssl.SSLEngine;
+import javax.net.ssl.SSLSession;
 import javax.net.ssl.X509ExtendedTrustManager;
 
 /**
@@ -76,23 +77,32 @@ final class ClientCertificateTrust extends X509ExtendedTrustManager {
         return new ClientCertificateTrust(anchors, ignoreExpiry, advertise ? cas.toArray(NONE) : NONE, crls);
     }
 
-    /** A client certificate the listener refuses; the message says why, for the log. */
+    /**
+     * A client certificate the listener refuses: the message says why, for the log; the connection log's reason code
+     * (AWS's, e.g. {@code ClientCertUntrusted}), the leaf certificate and the handshake's protocol and cipher suite so
+     * far (null when not known) say it for the connection log.
+     */
     static final class Refused extends CertificateException {
-        Refused(String message) {
+        final transient HandshakeRefusal refusal;
+
+        Refused(String code, String message, X509Certificate leaf, SSLEngine engine) {
             super(message);
+            SSLSession s = engine == null ? null : engine.getHandshakeSession();
+            refusal = new HandshakeRefusal(code, message, leaf, s == null ? null : s.getProtocol(),
+                    s == null ? null : s.getCipherSuite());
         }
     }
 
-    private void check(X509Certificate[] chain) throws CertificateException {
+    private void check(X509Certificate[] chain, SSLEngine engine) throws CertificateException {
         if (anchors == null) {
             return;
         }
         if (chain == null || chain.length == 0) {
-            throw new Refused("no client certificate");
+            throw new Refused(HandshakeRefusal.NOT_FOUND, "no client certificate", null, engine);
         }
         X509Certificate leaf = chain[0];
         String subject = leaf.getSubjectX500Principal().getName();
-        checkKeyUsage(leaf, subject);
+        checkKeyUsage(leaf, subject, engine);
         Date at = new Date();
         if (ignoreExpiry) {
             // Validate at the moment the earliest-expiring certificate of the chain was last valid, when that is past.
@@ -113,70 +123,75 @@ final class ClientCertificateTrust extends X509ExtendedTrustManager {
                     new CollectionCertStoreParameters(Arrays.asList(chain))));
             path = (PKIXCertPathBuilderResult) CertPathBuilder.getInstance("PKIX").build(params);
         } catch (CertPathBuilderException e) {
-            throw new Refused(reason(chain, at, subject));
+            throw refusal(chain, at, subject, engine);
         } catch (GeneralSecurityException e) {
-            throw new Refused("the certificate of " + subject + " cannot be checked (" + e.getMessage() + ")");
+            throw new Refused(HandshakeRefusal.INVALID, "the certificate of " + subject + " cannot be checked ("
+                    + e.getMessage() + ")", leaf, engine);
         }
         if (!revocations.isEmpty()) {
             // The path the builder found (leaf first, without the anchor), then the anchor: a trust store may hold an
             // intermediate that a CRL of its root revokes.
             for (Certificate c : path.getCertPath().getCertificates()) {
-                revoked((X509Certificate) c);
+                revoked((X509Certificate) c, leaf, engine);
             }
-            revoked(path.getTrustAnchor().getTrustedCert());
+            revoked(path.getTrustAnchor().getTrustedCert(), leaf, engine);
         }
     }
 
-    private void revoked(X509Certificate c) throws Refused {
+    private void revoked(X509Certificate c, X509Certificate leaf, SSLEngine engine) throws Refused {
         String why = revocations.revoked(c);
         if (why != null) {
-            throw new Refused(why);
+            throw new Refused(HandshakeRefusal.REVOKED, why, leaf, engine);
         }
     }
 
-    /** Why no path was found, in words: a certificate out of its validity period, else an unknown issuer. */
-    private static String reason(X509Certificate[] chain, Date at, String subject) {
+    /** Why no path was found: a certificate out of its validity period, else an unknown issuer. */
+    private static Refused refusal(X509Certificate[] chain, Date at, String subject, SSLEngine engine) {
         for (X509Certificate c : chain) {
             String name = c.getSubjectX500Principal().getName();
             if (c.getNotAfter().before(at)) {
-                return "the certificate of " + name + " expired at " + c.getNotAfter().toInstant();
+                return new Refused(HandshakeRefusal.EXPIRED, "the certificate of " + name + " expired at "
+                        + c.getNotAfter().toInstant(), chain[0], engine);
             }
             if (c.getNotBefore().after(at)) {
-                return "the certificate of " + name + " is not valid before " + c.getNotBefore().toInstant();
+                return new Refused(HandshakeRefusal.NOT_YET_VALID, "the certificate of " + name
+                        + " is not valid before " + c.getNotBefore().toInstant(), chain[0], engine);
             }
         }
-        return "the certificate of " + subject + " (issuer " + chain[chain.length - 1].getIssuerX500Principal().getName()
-                + ") does not lead to a CA certificate of the trust store";
+        return new Refused(HandshakeRefusal.UNTRUSTED, "the certificate of " + subject + " (issuer "
+                + chain[chain.length - 1].getIssuerX500Principal().getName()
+                + ") does not lead to a CA certificate of the trust store", chain[0], engine);
     }
 
-    private static void checkKeyUsage(X509Certificate leaf, String subject) throws Refused {
+    private static void checkKeyUsage(X509Certificate leaf, String subject, SSLEngine engine) throws Refused {
         List<String> eku;
         try {
             eku = leaf.getExtendedKeyUsage();
         } catch (CertificateParsingException e) {
-            throw new Refused("the certificate of " + subject + " has an unreadable extended key usage");
+            throw new Refused(HandshakeRefusal.INVALID, "the certificate of " + subject
+                    + " has an unreadable extended key usage", leaf, engine);
         }
         if (eku != null && !eku.contains(CLIENT_AUTH) && !eku.contains(ANY_EXTENDED_KEY_USAGE)) {
-            throw new Refused("the certificate of " + subject + " is not for client authentication (extended key "
-                    + "usage " + eku + ")");
+            throw new Refused(HandshakeRefusal.INVALID, "the certificate of " + subject
+                    + " is not for client authentication (extended key usage " + eku + ")", leaf, engine);
         }
     }
 
     @Override
     public void checkClientTrusted(X509Certificate[] chain, String authType, SSLEngine engine)
             throws CertificateException {
-        check(chain);
+        check(chain, engine);
     }
 
     @Override
     public void checkClientTrusted(X509Certificate[] chain, String authType, Socket socket)
             throws CertificateException {
-        check(chain);
+        check(chain, null);
     }
 
     @Override
     public void checkClientTrusted(X509Certificate[] chain, String authType) throws CertificateException {
-        check(chain);
+        check(chain, null);
     }
 
     @Override

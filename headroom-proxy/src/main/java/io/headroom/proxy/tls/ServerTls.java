@@ -78,16 +78,17 @@ public final class ServerTls {
 
     /**
      * Why a failed handshake of a {@code verify} listener was a refused client certificate ("no client
-     * certificate", "the certificate of CN=x expired at ..."); null when it failed for another reason.
+     * certificate", "the certificate of CN=x expired at ...", with AWS's reason code); null when it failed for another
+     * reason.
      */
-    public static String clientCertificateRefusal(Throwable handshakeFailure) {
+    public static HandshakeRefusal clientCertificateRefusal(Throwable handshakeFailure) {
         for (Throwable t = handshakeFailure; t != null; t = t.getCause()) {
             if (t instanceof ClientCertificateTrust.Refused r) {
-                return r.getMessage();
+                return r.refusal;
             }
             // The JDK's own words when a client answers the CertificateRequest with no certificate.
             if (t.getMessage() != null && t.getMessage().contains("Empty client certificate chain")) {
-                return "no client certificate";
+                return new HandshakeRefusal(HandshakeRefusal.NOT_FOUND, "no client certificate", null, null, null);
             }
             if (t.getCause() == t) {
                 break;

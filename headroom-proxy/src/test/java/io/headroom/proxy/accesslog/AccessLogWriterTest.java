@@ -33,7 +33,8 @@ class AccessLogWriterTest {
         AccessLogFormat.COMBINED.format(entry(100), sb);
         lineLength = sb.length() + 1;
         long maxBytes = lineLength * 10L; // ten lines per file
-        try (AccessLog log = AccessLog.open("web", file, AccessLogFormat.COMBINED, maxBytes, 2, 1000)) {
+        try (LogFile<AccessLogEntry> log = LogFile.open("web", "access log", file,
+                AccessLogFormat.COMBINED, maxBytes, 2, 1000)) {
             for (int i = 100; i < 145; i++) {
                 assertThat(log.log(entry(i))).isTrue();
             }
@@ -57,7 +58,8 @@ class AccessLogWriterTest {
     @Test
     void aFullQueueDropsInsteadOfBlocking() throws Exception {
         Path file = dir.resolve("stalled.log");
-        try (AccessLog log = AccessLog.open("web", file, AccessLogFormat.ALB, 1 << 20, 2, 50)) {
+        try (LogFile<AccessLogEntry> log = LogFile.open("web", "access log", file,
+                AccessLogFormat.ALB, 1 << 20, 2, 50)) {
             CountDownLatch stalled = new CountDownLatch(1);
             log.stall = stalled;
             long start = System.nanoTime();
@@ -87,7 +89,8 @@ class AccessLogWriterTest {
     @Test
     void closeWritesWhatIsQueued() throws Exception {
         Path file = dir.resolve("sub/dir/closing.log");
-        AccessLog log = AccessLog.open("web", file, AccessLogFormat.JSON, 1 << 20, 1, 1000);
+        LogFile<AccessLogEntry> log = LogFile.open("web", "access log", file,
+                AccessLogFormat.JSON, 1 << 20, 1, 1000);
         for (int i = 0; i < 200; i++) {
             log.log(entry(i));
         }

@@ -57,6 +57,7 @@ class ClientKeepAliveTest {
                 lb.type(), lb.idleTimeoutSeconds(), lb.desyncMitigationMode(), lb.xffHeaderProcessingMode(),
                 lb.xffClientPortEnabled(), lb.xAmznTlsVersionAndCipherSuiteEnabled(),
                 lb.dropInvalidHeaderFieldsEnabled(), lb.preserveHostHeaderEnabled(), lb.http2Enabled(), LIFETIME_SECONDS, lb.accessLog(),
+                lb.connectionLog(),
                 lb.listeners())).toList();
         return new HeadroomConfig(c.admin(), c.stateDir(), c.workerThreads(), lbs, c.targetGroups(),
                 c.launchTemplates(), c.autoScalingGroups(), c.notifications());

@@ -18,7 +18,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One load balancer's access log file, written off the event loop:
+ * One of a load balancer's log files (its access log, its connection log), written off the event loop:
  *
  * <pre>
  *  event loop ─ log(entry) ─▶ bounded queue ─▶ writer thread: format ─▶ buffered file ─▶ rotate at maxBytes
@@ -28,21 +28,32 @@ import org.slf4j.LoggerFactory;
  * Rotation is by size: when the next line would take the file past {@code maxBytes}, {@code access.log} becomes
  * {@code access.log.1}, {@code .1} becomes {@code .2} and so on; files beyond {@code maxFiles} rotated ones are
  * deleted. The writer flushes whenever the queue runs empty, so a line reaches the file within moments of the
- * response. A write error is logged (once per minute at most) and the entries it concerned are dropped; the load
+ * event. A write error is logged (once per minute at most) and the entries it concerned are dropped; the load
  * balancer keeps serving.
+ *
+ * @param <E> the entries: raw values captured on the event loop, turned into a line by the {@link LineFormat} on
+ *            the writer thread
  */
-public final class AccessLog implements AutoCloseable {
-    private static final Logger log = LoggerFactory.getLogger(AccessLog.class);
+public final class LogFile<E> implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(LogFile.class);
     /** Entries waiting for the writer; beyond this they are dropped. */
     public static final int DEFAULT_QUEUE = 16_384;
     private static final long WARN_EVERY_NANOS = TimeUnit.SECONDS.toNanos(10);
 
+    /** How an entry becomes one line (without the line break); called on the writer thread only. */
+    @FunctionalInterface
+    public interface LineFormat<E> {
+        void format(E entry, StringBuilder out);
+    }
+
     private final String loadBalancer;
+    /** What the file is, for messages: "access log", "connection log". */
+    private final String kind;
     private final Path file;
-    private final AccessLogFormat format;
+    private final LineFormat<E> format;
     private final long maxBytes;
     private final int maxFiles;
-    private final BlockingQueue<AccessLogEntry> queue;
+    private final BlockingQueue<E> queue;
     private final AtomicLong dropped = new AtomicLong();
     private final AtomicLong written = new AtomicLong();
     private final Thread writer;
@@ -56,9 +67,10 @@ public final class AccessLog implements AutoCloseable {
     private long lastWarnNanos;
     private long lastErrorNanos;
 
-    private AccessLog(String loadBalancer, Path file, AccessLogFormat format, long maxBytes, int maxFiles,
-                      int queueCapacity) throws IOException {
+    private LogFile(String loadBalancer, String kind, Path file, LineFormat<E> format, long maxBytes, int maxFiles,
+                    int queueCapacity) throws IOException {
         this.loadBalancer = loadBalancer;
+        this.kind = kind;
         this.file = file;
         this.format = format;
         this.maxBytes = maxBytes;
@@ -69,7 +81,7 @@ public final class AccessLog implements AutoCloseable {
             Files.createDirectories(dir);
         }
         openFile();
-        writer = new Thread(this::run, "access-log-" + loadBalancer);
+        writer = new Thread(this::run, kind.replace(' ', '-') + "-" + loadBalancer);
         writer.setDaemon(true);
         writer.start();
     }
@@ -77,17 +89,19 @@ public final class AccessLog implements AutoCloseable {
     /**
      * Opens (appends to) {@code file} and starts its writer thread.
      *
+     * @param kind     what the file is, for messages and the thread's name: "access log", "connection log"
      * @param maxBytes size at which the file is rotated (&gt; 0)
      * @param maxFiles rotated files kept besides the current one (&ge; 1)
      * @throws IOException when the file or its directory cannot be created or opened for writing
      */
-    public static AccessLog open(String loadBalancer, Path file, AccessLogFormat format, long maxBytes, int maxFiles,
-                                 int queueCapacity) throws IOException {
+    public static <E> LogFile<E> open(String loadBalancer, String kind, Path file, LineFormat<E> format,
+                                      long maxBytes, int maxFiles, int queueCapacity) throws IOException {
         if (maxBytes <= 0 || maxFiles < 1 || queueCapacity < 1) {
-            throw new IllegalArgumentException("access log " + file + ": maxBytes " + maxBytes + ", maxFiles "
+            throw new IllegalArgumentException(kind + " " + file + ": maxBytes " + maxBytes + ", maxFiles "
                     + maxFiles + ", queue " + queueCapacity + " (expected: all > 0)");
         }
-        return new AccessLog(Objects.requireNonNull(loadBalancer), Objects.requireNonNull(file),
+        return new LogFile<>(Objects.requireNonNull(loadBalancer), Objects.requireNonNull(kind),
+                Objects.requireNonNull(file),
                 Objects.requireNonNull(format), maxBytes, maxFiles, queueCapacity);
     }
 
@@ -101,7 +115,7 @@ public final class AccessLog implements AutoCloseable {
      *
      * @return false when the entry was dropped
      */
-    public boolean log(AccessLogEntry entry) {
+    public boolean log(E entry) {
         if (!closed && queue.offer(entry)) {
             return true;
         }
@@ -137,7 +151,7 @@ public final class AccessLog implements AutoCloseable {
         StringBuilder line = new StringBuilder(512);
         try {
             while (true) {
-                AccessLogEntry e = queue.poll();
+                E e = queue.poll();
                 if (e == null) {
                     flush();
                     if (closed) {
@@ -163,7 +177,7 @@ public final class AccessLog implements AutoCloseable {
     }
 
     /** The next entry, or null after a short wait (so that close() is noticed without interrupting file I/O). */
-    private AccessLogEntry take() {
+    private E take() {
         try {
             return queue.poll(200, TimeUnit.MILLISECONDS);
         } catch (InterruptedException ie) {
@@ -202,8 +216,8 @@ public final class AccessLog implements AutoCloseable {
             long now = System.nanoTime();
             if (lastErrorNanos == 0 || now - lastErrorNanos > TimeUnit.MINUTES.toNanos(1)) {
                 lastErrorNanos = now;
-                log.error("load balancer '{}': access log {} cannot be written: {}; lines are dropped until it "
-                        + "can", loadBalancer, file, ex.toString());
+                log.error("load balancer '{}': {} {} cannot be written: {}; lines are dropped until it can",
+                        loadBalancer, kind, file, ex.toString());
             }
         }
     }
@@ -237,7 +251,7 @@ public final class AccessLog implements AutoCloseable {
                 out.flush();
             } catch (IOException ex) {
                 closeFile();
-                log.error("load balancer '{}': access log {} cannot be written: {}", loadBalancer, file, ex.toString());
+                log.error("load balancer '{}': {} {} cannot be written: {}", loadBalancer, kind, file, ex.toString());
             }
         }
     }
@@ -257,8 +271,8 @@ public final class AccessLog implements AutoCloseable {
         long d = dropped.get();
         long now = System.nanoTime();
         if (d > reportedDrops && (force || now - lastWarnNanos >= WARN_EVERY_NANOS)) {
-            log.warn("load balancer '{}': {} access log lines dropped (the writer of {} could not keep up)",
-                    loadBalancer, d - reportedDrops, file);
+            log.warn("load balancer '{}': {} {} lines dropped (the writer of {} could not keep up)",
+                    loadBalancer, d - reportedDrops, kind, file);
             reportedDrops = d;
             lastWarnNanos = now;
         }
