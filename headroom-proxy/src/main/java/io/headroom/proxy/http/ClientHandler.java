@@ -13,6 +13,7 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelPromise;
 import io.netty.handler.codec.TooLongFrameException;
+import io.netty.handler.codec.http2.Http2StreamChannel;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.EmptyHttpHeaders;
 import io.netty.handler.codec.http.FullHttpResponse;
@@ -173,7 +174,8 @@ final class ClientHandler extends ChannelInboundHandlerAdapter implements Reques
         // An HTTP/2 stream: its connection's meter holds the conn_trace_id its lines share with the connection's.
         Channel parent = ctx.channel().parent();
         xlog = new ExchangeLog(peerString, remote.getPort(), meter,
-                meter != null || parent == null ? meter : parent.pipeline().get(ClientMeter.class));
+                meter != null || parent == null ? meter : parent.pipeline().get(ClientMeter.class),
+                ctx.channel() instanceof Http2StreamChannel);
         ctx.read();
         ctx.fireChannelActive();
     }

@@ -8,6 +8,7 @@ import io.netty.channel.ChannelPipeline;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.ssl.CipherSuiteConverter;
 import io.netty.handler.ssl.SslHandler;
 import javax.net.ssl.ExtendedSSLSession;
 import javax.net.ssl.SNIHostName;
@@ -28,6 +29,9 @@ final class ExchangeLog {
     private final String clientIp;
     private final int clientPort;
     private final ClientMeter bytes;
+    private final boolean http2;
+    /** The connection's TLS fields, read from its session once (null until the first HTTPS line). */
+    private AccessLogFields tlsFields;
     /** The meter of the client connection (for HTTP/2, of the connection the stream is on), or null. */
     private final ClientMeter connection;
     private String connTraceId;
@@ -48,8 +52,10 @@ final class ExchangeLog {
     /**
      * @param bytes      where this exchange's bytes are counted (null for an HTTP/2 stream)
      * @param connection the meter of the client connection, whose {@code conn_trace_id} the lines carry; or null
+     * @param http2      an HTTP/2 stream: logged as ALB logs them, type {@code h2} and {@code HTTP/2.0}
      */
-    ExchangeLog(String clientIp, int clientPort, ClientMeter bytes, ClientMeter connection) {
+    ExchangeLog(String clientIp, int clientPort, ClientMeter bytes, ClientMeter connection, boolean http2) {
+        this.http2 = http2;
         this.clientIp = clientIp;
         this.clientPort = clientPort;
         this.bytes = bytes;
@@ -133,8 +139,14 @@ final class ExchangeLog {
         if (connTraceId == null) {
             connTraceId = connection != null ? connection.connTraceId() : ClientMeter.nextConnTraceId();
         }
-        AccessLogFields tls = snap.https ? tls(pipeline) : NO_TLS;
-        String type = upgraded ? (snap.https ? "wss" : "ws") : snap.protocol;
+        AccessLogFields tls = NO_TLS;
+        if (snap.https) {
+            if (tlsFields == null) {
+                tlsFields = tls(pipeline);
+            }
+            tls = tlsFields;
+        }
+        String type = upgraded ? (snap.https ? "wss" : "ws") : http2 ? "h2" : snap.protocol;
         HttpHeaders h = request == null ? null : request.headers();
         boolean rewritten = clientUri != null;
         log.log(new AccessLogEntry(type, startUs + (now - start) / 1000, snap.loadBalancer, clientIp, clientPort,
@@ -143,7 +155,7 @@ final class ExchangeLog {
                 request == null ? null : request.method().name(), snap.protocol,
                 rewritten ? clientHost : h == null ? null : h.get(HttpHeaderNames.HOST), snap.listenerPort,
                 rewritten ? clientUri : request == null ? null : request.uri(),
-                request == null ? null : version,
+                request == null ? null : http2 ? "HTTP/2.0" : version,
                 h == null ? null : h.get(HttpHeaderNames.USER_AGENT),
                 h == null ? null : h.get(HttpHeaderNames.REFERER),
                 tls.cipher, tls.protocol, group == null ? null : group.group().name(),
@@ -152,8 +164,12 @@ final class ExchangeLog {
         startNanos = 0;
     }
 
+    /** The TLS fields of the connection (of an HTTP/2 stream's parent connection); the cipher by OpenSSL's name. */
     private static AccessLogFields tls(ChannelPipeline pipeline) {
         SslHandler ssl = pipeline.get(SslHandler.class);
+        if (ssl == null && pipeline.channel().parent() != null) {
+            ssl = pipeline.channel().parent().pipeline().get(SslHandler.class);
+        }
         if (ssl == null) {
             return NO_TLS;
         }
@@ -166,6 +182,8 @@ final class ExchangeLog {
                 }
             }
         }
-        return new AccessLogFields(s.getCipherSuite(), s.getProtocol(), sni);
+        String suite = s.getCipherSuite();
+        String openSsl = CipherSuiteConverter.toOpenSsl(suite, false);
+        return new AccessLogFields(openSsl == null ? suite : openSsl, s.getProtocol(), sni);
     }
 }

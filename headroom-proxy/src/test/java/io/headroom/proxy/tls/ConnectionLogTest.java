@@ -162,6 +162,9 @@ class ConnectionLogTest {
             List<String> access = fields(lines("access.log").get(0));
             assertThat(access.get(3)).isEqualTo("127.0.0.1:" + a.clientPort);
             assertThat(access.get(access.size() - 1)).isEqualTo(f.get(CONN_TRACE_ID));
+            // ALB's access log names the cipher as OpenSSL does, as the connection log does.
+            assertThat(access.get(0)).isEqualTo("https");
+            assertThat(access.subList(14, 16)).containsExactly(f.get(CIPHER), a.protocol);
         }
     }
 
@@ -231,6 +234,10 @@ class ConnectionLogTest {
             for (String line : lines("access.log")) {
                 List<String> a = fields(line);
                 assertThat(a.get(a.size() - 1)).isEqualTo(f.get(CONN_TRACE_ID));
+                // ALB's access log entry for an HTTP/2 request: type h2, HTTP/2.0, the connection's TLS.
+                assertThat(a.get(0)).isEqualTo("h2");
+                assertThat(a.get(12)).matches("\"GET https://localhost:" + h.httpsPort + "/(one|two) HTTP/2\\.0\"");
+                assertThat(a.subList(14, 16)).containsExactly(f.get(CIPHER), "TLSv1.3");
             }
         }
     }
