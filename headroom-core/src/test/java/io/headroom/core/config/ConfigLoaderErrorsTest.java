@@ -586,6 +586,28 @@ class ConfigLoaderErrorsTest {
                         p0 + "alarm.treatMissingData: \"missingg\" (expected: missing | notBreaching | breaching | ignore)"),
                 Arguments.of(asg(", maxInstanceLifetime: 30"),
                         "autoScalingGroups[0].maxInstanceLifetime: 30 (expected: 0 for no limit, or 60..31536000 seconds)"),
+                // instance maintenance policy
+                Arguments.of(asg(", instanceMaintenancePolicy: {minHealthyPercentage: 90}"),
+                        "autoScalingGroups[0].instanceMaintenancePolicy.maxHealthyPercentage: required key is missing"),
+                Arguments.of(asg(", instanceMaintenancePolicy: {minHealthyPercentage: 101, maxHealthyPercentage: 150}"),
+                        "autoScalingGroups[0].instanceMaintenancePolicy.minHealthyPercentage: 101 (expected: 0..100, or -1"
+                                + " for no policy)"),
+                Arguments.of(asg(", instanceMaintenancePolicy: {minHealthyPercentage: 90, maxHealthyPercentage: 99}"),
+                        "autoScalingGroups[0].instanceMaintenancePolicy.maxHealthyPercentage: 99 (expected: 100..200, or -1"
+                                + " for no policy)"),
+                Arguments.of(asg(", instanceMaintenancePolicy: {minHealthyPercentage: 90, maxHealthyPercentage: 201}"),
+                        "autoScalingGroups[0].instanceMaintenancePolicy.maxHealthyPercentage: 201 (expected: 100..200, or -1"
+                                + " for no policy)"),
+                Arguments.of(asg(", instanceMaintenancePolicy: {minHealthyPercentage: 50, maxHealthyPercentage: 200}"),
+                        "autoScalingGroups[0].instanceMaintenancePolicy.maxHealthyPercentage: 200 (expected: at most 100"
+                                + " above minHealthyPercentage 50)"),
+                Arguments.of(asg(", instanceMaintenancePolicy: {minHealthyPercentage: -1, maxHealthyPercentage: 150}"),
+                        "autoScalingGroups[0].instanceMaintenancePolicy.minHealthyPercentage: -1 (expected: -1 in both"
+                                + " percentages, for no policy, or in neither)"),
+                Arguments.of(asg(", instanceMaintenancePolicy: {minHealthyPercentage: 90, maxHealthyPercentage: 150,"
+                                + " maxHealthy: 1}"),
+                        "autoScalingGroups[0].instanceMaintenancePolicy.maxHealthy: unknown key (expected one of:"
+                                + " minHealthyPercentage, maxHealthyPercentage)"),
                 // warm pools
                 Arguments.of(asg(", warmPool: {minSize: -1}"), "autoScalingGroups[0].warmPool.minSize: -1 (expected: 0..10000)"),
                 Arguments.of(asg(", warmPool: {maxGroupPreparedCapacity: 0}"),
