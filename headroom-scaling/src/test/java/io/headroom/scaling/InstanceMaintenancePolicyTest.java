@@ -116,6 +116,7 @@ class InstanceMaintenancePolicyTest extends ControllerHarness {
         assertThat(launchOfAnotherThan(g, first).startTime()).isAfterOrEqualTo(terminated.startTime());
         targets.passInitial();
         tickUntil(() -> ids(g, LifecycleState.InService).size() == 2);
+        targets.newTargetsHealthy = false;
 
         // A reload to launch before terminating: the next unhealthy instance waits for its replacement.
         controller.apply(Fixtures.config(List.of(SLEEPER), policy(group, 100, 150)));

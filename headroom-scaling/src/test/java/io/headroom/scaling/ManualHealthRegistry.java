@@ -31,8 +31,9 @@ final class ManualHealthRegistry implements TargetRegistry, AutoCloseable {
         targets.values().forEach(g -> g.computeIfPresent(a, (k, v) -> state));
     }
 
-    /** Every target still {@code initial} passes its health checks. */
+    /** Every target still {@code initial} passes its health checks, and those registered from now on at once. */
     void passInitial() {
+        newTargetsHealthy = true;
         targets.values().forEach(g -> g.replaceAll((k, v) -> v == TargetState.INITIAL ? TargetState.HEALTHY : v));
     }
 
