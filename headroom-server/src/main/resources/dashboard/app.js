@@ -924,6 +924,9 @@ function updateGroup(el, g) {
       k.lifecycleTransition.endsWith('LAUNCHING') ? 'launch' : 'terminate'}, ${fmtDuration(k.heartbeatTimeout)}, ${
       k.defaultResult})`).join(', ')}`] : []),
     ...(g.maxInstanceLifetime ? [`max instance lifetime ${fmtDuration(g.maxInstanceLifetime)}`] : []),
+    ...(g.instanceMaintenancePolicy ? [`instance maintenance ${g.instanceMaintenancePolicy.minHealthyPercentage}–${
+      g.instanceMaintenancePolicy.maxHealthyPercentage} % healthy (${g.instanceMaintenancePolicy.maxHealthyPercentage > 100
+      ? 'launch before terminating' : 'terminate and launch'})`] : []),
     ...((g.suspendedProcesses || []).length
       ? [`processes suspended: ${g.suspendedProcesses.map((p) => p.processName).join(', ')}`] : []),
   ].join(' · '));

@@ -5,6 +5,7 @@ import io.headroom.core.alarm.AlarmTransition;
 import io.headroom.core.config.AutoScalingGroupConfig;
 import io.headroom.core.config.AutoScalingGroupConfig.HealthCheckType;
 import io.headroom.core.config.AutoScalingGroupConfig.TerminationPolicy;
+import io.headroom.core.config.InstanceMaintenancePolicyConfig;
 import io.headroom.core.config.LaunchTemplateConfig;
 import io.headroom.core.config.LifecycleHookConfig;
 import io.headroom.core.config.LifecycleHookConfig.Result;
@@ -79,7 +80,8 @@ import org.slf4j.LoggerFactory;
  *                    │
  *                    │  scale in, user request, or (Unhealthy): process exited (EC2) or target unhealthy
  *                    │  after healthCheckGracePeriodSeconds (ELB); an unhealthy InService instance waits
- *                    │  for its replacement to be InService when maxSize allows ("launch before terminating")
+ *                    │  for its replacement to be InService when maxSize allows ("launch before terminating"),
+ *                    │  unless the instance maintenance policy says terminate and launch (see #reconcile)
  *                    ▼
  *           Terminating:Draining ── deregistered from every target group; waits for in-flight requests
  *                    │               (or the target group's deregistration delay)
@@ -389,8 +391,12 @@ public final class AutoScalingGroup {
         if (p.checkpointDelay() != null && checkpointPercentages.isEmpty()) {
             throw new IllegalArgumentException("checkpointDelay: " + delay + " (expected: only with checkpointPercentages)");
         }
-        int minHealthyPercentage = p.minHealthyPercentage();
-        int maxHealthyPercentage = p.maxHealthyPercentage();
+        // Not given: the group's instance maintenance policy's, else AWS's 90 % and 100 %.
+        InstanceMaintenancePolicyConfig policy = config.instanceMaintenancePolicy();
+        int minHealthyPercentage = p.minHealthyPercentage() != null ? p.minHealthyPercentage()
+                : policy != null ? policy.minHealthyPercentage() : RefreshPreferences.DEFAULT_MIN_HEALTHY_PERCENTAGE;
+        int maxHealthyPercentage = p.maxHealthyPercentage() != null ? p.maxHealthyPercentage()
+                : policy != null ? policy.maxHealthyPercentage() : RefreshPreferences.DEFAULT_MAX_HEALTHY_PERCENTAGE;
         if (minHealthyPercentage < 0 || minHealthyPercentage > 100) {
             throw new IllegalArgumentException("minHealthyPercentage: " + minHealthyPercentage + " (expected: 0..100)");
         }
@@ -399,7 +405,9 @@ public final class AutoScalingGroup {
         }
         if (maxHealthyPercentage - minHealthyPercentage > 100) {
             throw new IllegalArgumentException("maxHealthyPercentage: " + maxHealthyPercentage + " (expected: at most 100"
-                    + " above minHealthyPercentage " + minHealthyPercentage + ")");
+                    + " above minHealthyPercentage " + minHealthyPercentage + (p.minHealthyPercentage() == null
+                            || p.maxHealthyPercentage() == null ? ", one of them from the group's instanceMaintenancePolicy"
+                            : "") + ")");
         }
         int warmup = p.instanceWarmup() == null ? config.defaultInstanceWarmupSeconds() : p.instanceWarmup();
         if (warmup < 0 || warmup > 3600) {
@@ -1004,7 +1012,8 @@ public final class AutoScalingGroup {
      * maxInstanceLifetime: the oldest InService instance past it (not protected from scale in) retires, one at a time
      * and not during an instance refresh. A retiring instance no longer counts as capacity, so reconcile launches its
      * replacement and terminates it once the healthy InService instances cover the desired capacity again (launch
-     * before terminating, as for an unhealthy one; terminate first only when maxSize leaves no room).
+     * before terminating, as for an unhealthy one; terminate first when maxSize leaves no room, or when the instance
+     * maintenance policy says terminate and launch).
      */
     private void retireOldInstance(Instant now) {
         int limit = config.maxInstanceLifetime();
@@ -1014,8 +1023,8 @@ public final class AutoScalingGroup {
         }
         Member oldest = null;
         for (Member m : members.values()) {
-            if (m.retiring && m.state.isActive()) {
-                return; // one at a time
+            if (m.retiring && m.state.isActive() || m.state.isPending()) {
+                return; // one at a time: also while the last one's replacement (or anything else) is launching
             }
             if (m.state == LifecycleState.InService && m.health == HealthStatus.Healthy && !m.protectedFromScaleIn
                     && !now.isBefore(m.launchTime.plusSeconds(limit))
@@ -1300,11 +1309,18 @@ public final class AutoScalingGroup {
                 }
             }
         }
-        // Unhealthy instances that never served, or whose process is gone, have nothing to keep: terminate now.
+        // Unhealthy instances that never served, or whose process is gone, have nothing to keep: terminate now. So do
+        // the instances the instance maintenance policy replaces by terminating first.
+        int ready = (int) members.values().stream().filter(m -> ready(m, now)).count();
         for (Member m : List.copyOf(members.values())) {
-            if (terminate && replaceUnhealthy && m.state.isActive() && m.health == HealthStatus.Unhealthy
-                    && (m.state.isPending() || m.exited)) {
+            if (!terminate || !replaceUnhealthy || !m.state.isActive()) {
+                continue;
+            }
+            if (m.health == HealthStatus.Unhealthy && (m.state.isPending() || m.exited || terminatesFirst(m, ready))) {
                 beginTermination(m, m.unhealthyCause, now);
+            } else if (m.retiring && terminatesFirst(m, ready)) {
+                beginTermination(m, m.unhealthyCause, now);
+                ready--;
             }
         }
         List<Member> healthy = members.values().stream().filter(Member::isActiveHealthy).toList();
@@ -1360,9 +1376,8 @@ public final class AutoScalingGroup {
                 desiredChangeCause = null;
             }
         }
-        // Launch before terminating: an unhealthy InService instance goes once healthy InService ones suffice.
-        long healthyInService = members.values().stream()
-                .filter(m -> m.state == LifecycleState.InService && m.health == HealthStatus.Healthy && !m.retiring).count();
+        // Launch before terminating: an unhealthy InService instance goes once ready ones suffice.
+        long healthyInService = members.values().stream().filter(m -> ready(m, now) && !m.retiring).count();
         if (healthyInService >= desiredCapacity && terminate && replaceUnhealthy) {
             for (Member m : List.copyOf(members.values())) {
                 if (m.state.isActive() && (m.health == HealthStatus.Unhealthy || m.retiring)) {
@@ -1370,6 +1385,35 @@ public final class AutoScalingGroup {
                 }
             }
         }
+    }
+
+    /**
+     * Whether the group's instance maintenance policy has {@code m}, which is being replaced (unhealthy, past its
+     * lifetime, or moved by zone rebalancing), terminated before its replacement is launched: with
+     * maxHealthyPercentage 100 an unhealthy instance at once (it serves nothing: AWS replaces it whatever the minimum),
+     * a healthy one while {@code ready - 1} still keeps minHealthyPercentage of the desired capacity (else it launches
+     * first, as an instance refresh does). Without a policy, Headroom launches first (see docs/scaling.md).
+     *
+     * @param ready the instances {@link #ready} now
+     */
+    private boolean terminatesFirst(Member m, int ready) {
+        InstanceMaintenancePolicyConfig policy = config.instanceMaintenancePolicy();
+        if (policy == null || policy.launchesBeforeTerminating()) {
+            return false;
+        }
+        if (m.health == HealthStatus.Unhealthy) {
+            return true;
+        }
+        return !isSuspended(ScalingProcess.Launch) && ready - 1 >= policy.minHealthy(desiredCapacity);
+    }
+
+    /**
+     * InService and healthy: serving. With an instance maintenance policy also past the group's instance warmup, as AWS
+     * counts an instance toward the healthy percentage only once it is warmed up.
+     */
+    private boolean ready(Member m, Instant now) {
+        return m.state == LifecycleState.InService && m.health == HealthStatus.Healthy
+                && (config.instanceMaintenancePolicy() == null || !inWarmup(m, now));
     }
 
     /** Why instances are launched: it decides the activity's cause, and where a launch goes. */

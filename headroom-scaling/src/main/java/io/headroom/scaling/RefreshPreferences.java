@@ -6,6 +6,8 @@ import java.util.List;
  * What an instance refresh is asked to do (AWS's StartInstanceRefresh Preferences); checked by
  * {@link AutoScalingGroup#startInstanceRefresh(String, RefreshPreferences)}, where the group's state is known.
  *
+ * @param minHealthyPercentage   null for the group's instance maintenance policy's, else AWS's 90
+ * @param maxHealthyPercentage   null for the group's instance maintenance policy's, else AWS's 100
  * @param instanceWarmup         seconds, null for the group's defaultInstanceWarmupSeconds
  * @param checkpointPercentages  ascending, each 1..100; empty for none
  * @param checkpointDelay        seconds, null for AWS's default 3600 (only with checkpoints)
@@ -14,8 +16,8 @@ import java.util.List;
  *                               AlarmSpecification)
  */
 public record RefreshPreferences(
-        int minHealthyPercentage,
-        int maxHealthyPercentage,
+        Integer minHealthyPercentage,
+        Integer maxHealthyPercentage,
         Integer instanceWarmup,
         boolean skipMatching,
         List<Integer> checkpointPercentages,
@@ -25,9 +27,17 @@ public record RefreshPreferences(
         ScaleInProtectedInstances scaleInProtectedInstances,
         StandbyInstances standbyInstances) {
 
-    /** AWS's defaults: 90 %, 100 %, the group's warmup, no skipping, no checkpoints, no rollback, no alarms. */
-    public static final RefreshPreferences DEFAULTS = new RefreshPreferences(90, 100, null, false, List.of(), null, false,
-            List.of(), ScaleInProtectedInstances.Ignore, StandbyInstances.Ignore);
+    /** AWS's MinHealthyPercentage when neither the refresh nor the group's instance maintenance policy gives one. */
+    public static final int DEFAULT_MIN_HEALTHY_PERCENTAGE = 90;
+    /** AWS's MaxHealthyPercentage when neither the refresh nor the group's instance maintenance policy gives one. */
+    public static final int DEFAULT_MAX_HEALTHY_PERCENTAGE = 100;
+
+    /**
+     * AWS's defaults: the group's instance maintenance policy's percentages (else 90 % and 100 %), the group's warmup,
+     * no skipping, no checkpoints, no rollback, no alarms.
+     */
+    public static final RefreshPreferences DEFAULTS = new RefreshPreferences(null, null, null, false, List.of(), null,
+            false, List.of(), ScaleInProtectedInstances.Ignore, StandbyInstances.Ignore);
 
     public RefreshPreferences {
         checkpointPercentages = List.copyOf(checkpointPercentages);

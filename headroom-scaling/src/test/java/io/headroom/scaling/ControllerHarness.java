@@ -3,6 +3,7 @@ package io.headroom.scaling;
 import io.headroom.core.config.HeadroomConfig;
 import io.headroom.core.config.LaunchTemplateConfig;
 import io.headroom.core.metrics.MetricStore;
+import io.headroom.core.target.TargetRegistry;
 import io.headroom.core.time.ManualClock;
 import io.headroom.scaling.provider.ProcessProvider;
 import java.nio.file.Path;
@@ -47,7 +48,12 @@ abstract class ControllerHarness {
     }
 
     AutoScalingGroup start(HeadroomConfig config, String group) {
-        controller = new AutoScalingController(config, provider, registry, store, clock);
+        return start(config, group, registry);
+    }
+
+    /** As above, with another target registry (the test closes it). */
+    AutoScalingGroup start(HeadroomConfig config, String group, TargetRegistry targets) {
+        controller = new AutoScalingController(config, provider, targets, store, clock);
         return controller.group(group);
     }
 

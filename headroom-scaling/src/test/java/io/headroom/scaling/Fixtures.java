@@ -7,6 +7,7 @@ import io.headroom.core.config.AutoScalingGroupConfig;
 import io.headroom.core.config.AutoScalingGroupConfig.HealthCheckType;
 import io.headroom.core.config.AutoScalingGroupConfig.TerminationPolicy;
 import io.headroom.core.config.HeadroomConfig;
+import io.headroom.core.config.InstanceMaintenancePolicyConfig;
 import io.headroom.core.config.LaunchTemplateConfig;
 import io.headroom.core.config.LifecycleHookConfig;
 import io.headroom.core.config.ScalingPolicyConfig;
@@ -119,36 +120,40 @@ final class Fixtures {
 
     /** {@code c} with this warm pool instead of its own. */
     static AutoScalingGroupConfig withWarmPool(AutoScalingGroupConfig c, WarmPoolConfig pool) {
-        return new AutoScalingGroupConfig(c.name(), c.launchTemplateName(), c.launchTemplateVersion(), c.minSize(),
-                c.maxSize(), c.desiredCapacity(), c.availabilityZones(), c.targetGroups(), c.healthCheckType(),
-                c.healthCheckGracePeriodSeconds(), c.defaultInstanceWarmupSeconds(), c.defaultCooldownSeconds(),
-                c.terminationPolicies(), c.policies(), c.scheduledActions(), c.lifecycleHooks(), pool,
-                c.maxInstanceLifetime());
+        return copy(c, c.launchTemplateVersion(), c.lifecycleHooks(), pool, c.maxInstanceLifetime(),
+                c.instanceMaintenancePolicy());
     }
 
     /** {@code c} with these lifecycle hooks instead of its own. */
     static AutoScalingGroupConfig withHooks(AutoScalingGroupConfig c, LifecycleHookConfig... hooks) {
-        return new AutoScalingGroupConfig(c.name(), c.launchTemplateName(), c.launchTemplateVersion(), c.minSize(),
-                c.maxSize(), c.desiredCapacity(), c.availabilityZones(), c.targetGroups(), c.healthCheckType(),
-                c.healthCheckGracePeriodSeconds(), c.defaultInstanceWarmupSeconds(), c.defaultCooldownSeconds(),
-                c.terminationPolicies(), c.policies(), c.scheduledActions(), List.of(hooks), c.warmPool(),
-                c.maxInstanceLifetime());
+        return copy(c, c.launchTemplateVersion(), List.of(hooks), c.warmPool(), c.maxInstanceLifetime(),
+                c.instanceMaintenancePolicy());
     }
 
     /** {@code c} with this maximum instance lifetime (seconds; 0 for none). */
     static AutoScalingGroupConfig withMaxInstanceLifetime(AutoScalingGroupConfig c, int seconds) {
-        return new AutoScalingGroupConfig(c.name(), c.launchTemplateName(), c.launchTemplateVersion(), c.minSize(),
-                c.maxSize(), c.desiredCapacity(), c.availabilityZones(), c.targetGroups(), c.healthCheckType(),
-                c.healthCheckGracePeriodSeconds(), c.defaultInstanceWarmupSeconds(), c.defaultCooldownSeconds(),
-                c.terminationPolicies(), c.policies(), c.scheduledActions(), c.lifecycleHooks(), c.warmPool(), seconds);
+        return copy(c, c.launchTemplateVersion(), c.lifecycleHooks(), c.warmPool(), seconds,
+                c.instanceMaintenancePolicy());
     }
 
     /** {@code c} launching this launch template version ("2", "$Latest", "$Default") instead of its own. */
     static AutoScalingGroupConfig withLaunchTemplateVersion(AutoScalingGroupConfig c, String version) {
+        return copy(c, version, c.lifecycleHooks(), c.warmPool(), c.maxInstanceLifetime(),
+                c.instanceMaintenancePolicy());
+    }
+
+    /** {@code c} with this instance maintenance policy (min %, max %) instead of its own; null for none. */
+    static AutoScalingGroupConfig withInstanceMaintenancePolicy(AutoScalingGroupConfig c, int minHealthyPercentage,
+                                                                int maxHealthyPercentage) {
+        return copy(c, c.launchTemplateVersion(), c.lifecycleHooks(), c.warmPool(), c.maxInstanceLifetime(),
+                new InstanceMaintenancePolicyConfig(minHealthyPercentage, maxHealthyPercentage));
+    }
+
+    private static AutoScalingGroupConfig copy(AutoScalingGroupConfig c, String version, List<LifecycleHookConfig> hooks,
+                                               WarmPoolConfig pool, int lifetime, InstanceMaintenancePolicyConfig policy) {
         return new AutoScalingGroupConfig(c.name(), c.launchTemplateName(), version, c.minSize(),
                 c.maxSize(), c.desiredCapacity(), c.availabilityZones(), c.targetGroups(), c.healthCheckType(),
                 c.healthCheckGracePeriodSeconds(), c.defaultInstanceWarmupSeconds(), c.defaultCooldownSeconds(),
-                c.terminationPolicies(), c.policies(), c.scheduledActions(), c.lifecycleHooks(), c.warmPool(),
-                c.maxInstanceLifetime());
+                c.terminationPolicies(), c.policies(), c.scheduledActions(), hooks, pool, lifetime, policy);
     }
 }

@@ -7,6 +7,7 @@ import java.util.List;
  *
  * @param warmPool            null when the group has none
  * @param maxInstanceLifetime seconds an instance may live before it is replaced; 0 for no limit
+ * @param instanceMaintenancePolicy how replacements are made; null for none (Headroom's defaults, see docs/scaling.md)
  */
 public record AutoScalingGroupConfig(
         String name,
@@ -26,7 +27,8 @@ public record AutoScalingGroupConfig(
         List<ScheduledActionConfig> scheduledActions,
         List<LifecycleHookConfig> lifecycleHooks,
         WarmPoolConfig warmPool,
-        int maxInstanceLifetime) {
+        int maxInstanceLifetime,
+        InstanceMaintenancePolicyConfig instanceMaintenancePolicy) {
 
     public AutoScalingGroupConfig {
         availabilityZones = List.copyOf(availabilityZones);
@@ -37,6 +39,19 @@ public record AutoScalingGroupConfig(
         lifecycleHooks = List.copyOf(lifecycleHooks);
     }
 
+    /** The group without an instance maintenance policy. */
+    public AutoScalingGroupConfig(String name, String launchTemplateName, String launchTemplateVersion, int minSize,
+            int maxSize, int desiredCapacity, List<String> availabilityZones, List<String> targetGroups,
+            HealthCheckType healthCheckType, int healthCheckGracePeriodSeconds, int defaultInstanceWarmupSeconds,
+            int defaultCooldownSeconds, List<TerminationPolicy> terminationPolicies, List<ScalingPolicyConfig> policies,
+            List<ScheduledActionConfig> scheduledActions, List<LifecycleHookConfig> lifecycleHooks,
+            WarmPoolConfig warmPool, int maxInstanceLifetime) {
+        this(name, launchTemplateName, launchTemplateVersion, minSize, maxSize, desiredCapacity, availabilityZones,
+                targetGroups, healthCheckType, healthCheckGracePeriodSeconds, defaultInstanceWarmupSeconds,
+                defaultCooldownSeconds, terminationPolicies, policies, scheduledActions, lifecycleHooks, warmPool,
+                maxInstanceLifetime, null);
+    }
+
     /** The group without lifecycle hooks, warm pool or instance lifetime (the tests' shape). */
     public AutoScalingGroupConfig(String name, String launchTemplateName, String launchTemplateVersion, int minSize,
             int maxSize, int desiredCapacity, List<String> availabilityZones, List<String> targetGroups,
@@ -45,7 +60,7 @@ public record AutoScalingGroupConfig(
             List<ScheduledActionConfig> scheduledActions) {
         this(name, launchTemplateName, launchTemplateVersion, minSize, maxSize, desiredCapacity, availabilityZones,
                 targetGroups, healthCheckType, healthCheckGracePeriodSeconds, defaultInstanceWarmupSeconds,
-                defaultCooldownSeconds, terminationPolicies, policies, scheduledActions, List.of(), null, 0);
+                defaultCooldownSeconds, terminationPolicies, policies, scheduledActions, List.of(), null, 0, null);
     }
 
     /** The hooks for one transition, in config order. */

@@ -1520,7 +1520,7 @@ final class ConfigBinder {
         Node n = Node.open(errors, path, value, "name", "launchTemplate", "minSize", "maxSize", "desiredCapacity",
                 "availabilityZones", "targetGroups", "healthCheckType", "healthCheckGracePeriodSeconds",
                 "defaultInstanceWarmupSeconds", "defaultCooldownSeconds", "terminationPolicies", "policies",
-                "scheduledActions", "lifecycleHooks", "warmPool", "maxInstanceLifetime");
+                "scheduledActions", "lifecycleHooks", "warmPool", "maxInstanceLifetime", "instanceMaintenancePolicy");
         if (!n.present()) {
             Node.reportEmptyItem(errors, path, value);
             return null;
@@ -1647,9 +1647,51 @@ final class ConfigBinder {
         if (lifetime > 0 && lifetime < 60) {
             errors.add(n.at("maxInstanceLifetime"), lifetime + " (expected: 0 for no limit, or 60..31536000 seconds)");
         }
+        InstanceMaintenancePolicyConfig maintenance = n.has("instanceMaintenancePolicy")
+                ? instanceMaintenancePolicy(n.obj("instanceMaintenancePolicy", "minHealthyPercentage",
+                        "maxHealthyPercentage")) : null;
         return new AutoScalingGroupConfig(name, ltName, ltVersion, minSize, maxSize, desiredCapacity, zones, tgs,
                 healthCheckType, grace, warmup, cooldown, terminationPolicies, policies, scheduled, hooks, warmPool,
-                lifetime);
+                lifetime, maintenance);
+    }
+
+    /** A required percentage in -1..max; null when missing or wrong (reported). */
+    private static Integer percentage(Node p, String key, int max, String expected) {
+        if (!p.has(key)) {
+            p.missing(key);
+            return null;
+        }
+        return p.intValue(p.at(key), p.raw(key), -1, max, expected);
+    }
+
+    /**
+     * AWS's InstanceMaintenancePolicy: both percentages, min 0..100 and max 100..200 at most 100 apart; both -1 (AWS's
+     * way to clear it) is no policy. Null when there is none or it is wrong (reported).
+     */
+    private InstanceMaintenancePolicyConfig instanceMaintenancePolicy(Node p) {
+        if (!p.present()) {
+            return null; // not a mapping: reported
+        }
+        Integer min = percentage(p, "minHealthyPercentage", 100, "0..100, or -1 for no policy");
+        Integer max = percentage(p, "maxHealthyPercentage", 200, "100..200, or -1 for no policy");
+        if (min == null || max == null) {
+            return null;
+        }
+        if (min == -1 && max == -1) {
+            return null;
+        }
+        if (min == -1 || max == -1) {
+            String key = min == -1 ? "minHealthyPercentage" : "maxHealthyPercentage";
+            errors.add(p.at(key), "-1 (expected: -1 in both percentages, for no policy, or in neither)");
+        } else if (max < 100) {
+            errors.add(p.at("maxHealthyPercentage"), max + " (expected: 100..200, or -1 for no policy)");
+        } else if (max - min > 100) {
+            errors.add(p.at("maxHealthyPercentage"), max + " (expected: at most 100 above minHealthyPercentage " + min
+                    + ")");
+        } else {
+            return new InstanceMaintenancePolicyConfig(min, max);
+        }
+        return null;
     }
 
     private void uniqueItems(String path, List<String> items) {

@@ -39,6 +39,13 @@ class ConfigLoaderErrorsTest {
                 + "targetGroups: [web]" + extra + "}]\n";
     }
 
+    static final String IMP = "autoScalingGroups[0].instanceMaintenancePolicy.";
+
+    /** A group with an instanceMaintenancePolicy of these keys. */
+    static String maintenance(String keys) {
+        return asg(", instanceMaintenancePolicy: {" + keys + "}");
+    }
+
     /** A valid predictive scaling metric specification. */
     static final String PSPEC = "{targetValue: 50, predefinedMetricPairSpecification: {predefinedMetricType: ASGCPUUtilization}}";
 
@@ -597,6 +604,20 @@ class ConfigLoaderErrorsTest {
                         p0 + "alarm.treatMissingData: \"missingg\" (expected: missing | notBreaching | breaching | ignore)"),
                 Arguments.of(asg(", maxInstanceLifetime: 30"),
                         "autoScalingGroups[0].maxInstanceLifetime: 30 (expected: 0 for no limit, or 60..31536000 seconds)"),
+                // instance maintenance policy
+                Arguments.of(maintenance("minHealthyPercentage: 90"), IMP + "maxHealthyPercentage: required key is missing"),
+                Arguments.of(maintenance("minHealthyPercentage: 101, maxHealthyPercentage: 150"),
+                        IMP + "minHealthyPercentage: 101 (expected: 0..100, or -1 for no policy)"),
+                Arguments.of(maintenance("minHealthyPercentage: 90, maxHealthyPercentage: 99"),
+                        IMP + "maxHealthyPercentage: 99 (expected: 100..200, or -1 for no policy)"),
+                Arguments.of(maintenance("minHealthyPercentage: 90, maxHealthyPercentage: 201"),
+                        IMP + "maxHealthyPercentage: 201 (expected: 100..200, or -1 for no policy)"),
+                Arguments.of(maintenance("minHealthyPercentage: 50, maxHealthyPercentage: 200"),
+                        IMP + "maxHealthyPercentage: 200 (expected: at most 100 above minHealthyPercentage 50)"),
+                Arguments.of(maintenance("minHealthyPercentage: -1, maxHealthyPercentage: 150"),
+                        IMP + "minHealthyPercentage: -1 (expected: -1 in both percentages, for no policy, or in neither)"),
+                Arguments.of(maintenance("minHealthyPercentage: 90, maxHealthyPercentage: 150, maxHealthy: 1"),
+                        IMP + "maxHealthy: unknown key (expected one of: minHealthyPercentage, maxHealthyPercentage)"),
                 // warm pools
                 Arguments.of(asg(", warmPool: {minSize: -1}"), "autoScalingGroups[0].warmPool.minSize: -1 (expected: 0..10000)"),
                 Arguments.of(asg(", warmPool: {maxGroupPreparedCapacity: 0}"),

@@ -285,6 +285,17 @@ class ConfigLoaderTest {
         assertThat(g.lifecycleHooks()).isEmpty();
         assertThat(g.warmPool()).isNull();
         assertThat(g.maxInstanceLifetime()).isZero();
+        assertThat(g.instanceMaintenancePolicy()).isNull();
+    }
+
+    @Test
+    void instanceMaintenancePolicyIsBoundAndMinusOneInBothIsNone() throws Exception {
+        String yaml = ConfigLoaderErrorsTest.TGS + ConfigLoaderErrorsTest.LT + "autoScalingGroups: [{name: g,"
+                + " launchTemplate: {name: app}, minSize: 2, maxSize: 5, instanceMaintenancePolicy: %s}]";
+        assertThat(parse(yaml.formatted("{minHealthyPercentage: 100, maxHealthyPercentage: 110}")).autoScalingGroups()
+                .get(0).instanceMaintenancePolicy()).isEqualTo(new InstanceMaintenancePolicyConfig(100, 110));
+        assertThat(parse(yaml.formatted("{minHealthyPercentage: -1, maxHealthyPercentage: -1}")).autoScalingGroups()
+                .get(0).instanceMaintenancePolicy()).isNull();
     }
 
     @Test

@@ -39,8 +39,6 @@ import java.util.stream.Collectors;
 /** The {@code /api/v1} endpoints of docs/api.md. Handlers run on the admin server's own thread pool. */
 final class ApiRoutes {
     private static final String V1 = "/api/v1";
-    /** AWS's default MinHealthyPercentage of an instance refresh. */
-    private static final int DEFAULT_MIN_HEALTHY_PERCENTAGE = 90;
 
     private final HeadroomServer server;
     private final Clock clock;
@@ -456,8 +454,7 @@ final class ApiRoutes {
         if (delay != null && !delay.isInt()) {
             throw ApiException.validation("preferences.checkpointDelay: " + delay + " (expected seconds, 0..172800)");
         }
-        RefreshPreferences p = new RefreshPreferences(min == null ? DEFAULT_MIN_HEALTHY_PERCENTAGE : min.asInt(),
-                max == null ? 100 : max.asInt(), warmup == null ? null : warmup.asInt(), flag(prefs, "skipMatching"),
+        RefreshPreferences p = new RefreshPreferences(min == null ? null : min.asInt(), max == null ? null : max.asInt(), warmup == null ? null : warmup.asInt(), flag(prefs, "skipMatching"),
                 checkpointPercentages, delay == null ? null : delay.asInt(), flag(prefs, "autoRollback"),
                 alarmNames(prefs == null ? null : prefs.get("alarmSpecification")),
                 choice(prefs, "scaleInProtectedInstances", RefreshPreferences.ScaleInProtectedInstances.class),

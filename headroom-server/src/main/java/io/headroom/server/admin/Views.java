@@ -192,6 +192,9 @@ final class Views {
                 "defaultInstanceWarmupSeconds", c == null ? null : c.defaultInstanceWarmupSeconds(),
                 "defaultCooldownSeconds", c == null ? null : c.defaultCooldownSeconds(),
                 "maxInstanceLifetime", c == null || c.maxInstanceLifetime() == 0 ? null : c.maxInstanceLifetime(),
+                "instanceMaintenancePolicy", c == null || c.instanceMaintenancePolicy() == null ? null
+                        : obj("minHealthyPercentage", c.instanceMaintenancePolicy().minHealthyPercentage(),
+                                "maxHealthyPercentage", c.instanceMaintenancePolicy().maxHealthyPercentage()),
                 "instances", instances.stream().map(Views::instance).toList(),
                 "policies", c == null ? List.of() : c.policies().stream().map(Views::policy).toList(),
                 "alarms", g.alarms().stream().map(Views::alarm).toList(),

@@ -68,12 +68,13 @@ public final class RefreshCommand implements Callable<Integer> {
     String standbyInstances;
 
     @Option(names = "--min-healthy-percentage", paramLabel = "PERCENT",
-            description = "Share of the desired capacity kept InService and healthy throughout (0..100, default 90).")
+            description = "Share of the desired capacity kept InService and healthy throughout (0..100, default: the"
+                    + " group's instanceMaintenancePolicy, else 90).")
     Integer minHealthyPercentage;
 
     @Option(names = "--max-healthy-percentage", paramLabel = "PERCENT",
             description = "Above 100: launch each batch's replacements ahead, up to this share of the desired capacity"
-                    + " (100..200, default 100).")
+                    + " (100..200, default: the group's instanceMaintenancePolicy, else 100).")
     Integer maxHealthyPercentage;
 
     @Option(names = "--instance-warmup", paramLabel = "SECONDS",

@@ -251,6 +251,8 @@ class AdminApiTest {
         assertThat(g.path("maxSize").asInt()).isEqualTo(3);
         assertThat(g.path("desiredCapacity").asInt()).isBetween(1, 3);
         assertThat(g.has("inService") && g.has("pending") && g.has("terminating")).isTrue();
+        assertThat(g.path("instanceMaintenancePolicy").path("minHealthyPercentage").asInt()).isEqualTo(90);
+        assertThat(g.path("instanceMaintenancePolicy").path("maxHealthyPercentage").asInt()).isEqualTo(100);
         JsonNode i = list(g.path("instances")).stream()
                 .filter(x -> x.path("lifecycleState").asText().equals("InService")).findFirst().orElseThrow();
         assertThat(i.path("instanceId").asText()).startsWith("i-");

@@ -89,6 +89,7 @@ public final class AdminFixture implements AutoCloseable {
                         desiredCapacity: 1
                         availabilityZones: [zone-a]
                         healthCheckType: EC2
+                        instanceMaintenancePolicy: { minHealthyPercentage: 90, maxHealthyPercentage: 100 }
                         policies:
                           - name: burst
                             policyType: StepScaling
