@@ -4,6 +4,7 @@ import io.headroom.core.config.AlarmConfig.ComparisonOperator;
 import io.headroom.core.config.AlarmConfig.TreatMissingData;
 import io.headroom.core.metrics.Datapoint;
 import io.headroom.core.metrics.MetricKey;
+import io.headroom.core.metrics.MetricMathQuery;
 import io.headroom.core.metrics.MetricStore;
 import io.headroom.core.metrics.Statistic;
 import java.time.Instant;
@@ -42,6 +43,8 @@ public final class Alarm {
     private final String name;
     private final MetricKey metric;
     private final Statistic stat;
+    /** Set instead of metric and stat when the alarm watches a metric math expression. */
+    private final MetricMathQuery math;
     private final int periodSeconds;
     private final int evaluationPeriods;
     private final int datapointsToAlarm;
@@ -62,13 +65,31 @@ public final class Alarm {
 
     public Alarm(String name, MetricKey metric, Statistic stat, int periodSeconds, int evaluationPeriods,
                  int datapointsToAlarm, double threshold, ComparisonOperator op, TreatMissingData treatMissingData) {
+        this(name, Objects.requireNonNull(metric, "metric"), Objects.requireNonNull(stat, "stat"), null, periodSeconds,
+                evaluationPeriods, datapointsToAlarm, threshold, op, treatMissingData);
+    }
+
+    /**
+     * An alarm on the result of a metric math query: per period, each of its metrics is aggregated with its
+     * statistic and the expression evaluated; a period whose result is missing is missing data.
+     */
+    public Alarm(String name, MetricMathQuery math, int periodSeconds, int evaluationPeriods, int datapointsToAlarm,
+                 double threshold, ComparisonOperator op) {
+        this(name, null, null, Objects.requireNonNull(math, "math"), periodSeconds, evaluationPeriods, datapointsToAlarm,
+                threshold, op, TreatMissingData.MISSING);
+    }
+
+    private Alarm(String name, MetricKey metric, Statistic stat, MetricMathQuery math, int periodSeconds,
+                  int evaluationPeriods, int datapointsToAlarm, double threshold, ComparisonOperator op,
+                  TreatMissingData treatMissingData) {
         this.treatMissingData = Objects.requireNonNull(treatMissingData, "treatMissingData");
         if (name == null || name.isBlank()) {
             throw new IllegalArgumentException("alarm name must not be blank");
         }
         this.name = name;
-        this.metric = Objects.requireNonNull(metric, "metric");
-        this.stat = Objects.requireNonNull(stat, "stat");
+        this.metric = metric;
+        this.stat = stat;
+        this.math = math;
         this.op = Objects.requireNonNull(op, "comparisonOperator");
         if (periodSeconds < 1 || periodSeconds > 86_400) {
             throw new IllegalArgumentException(name + ": periodSeconds: " + periodSeconds + " (expected: 1..86400)");
@@ -101,7 +122,9 @@ public final class Alarm {
         long start = end - (long) periodSeconds * evaluationPeriods;
         Instant endInstant = Instant.ofEpochSecond(end);
         List<Datapoint> points = new ArrayList<>();
-        for (Datapoint d : store.query(metric, Instant.ofEpochSecond(start), endInstant, periodSeconds, stat)) {
+        Instant startInstant = Instant.ofEpochSecond(start);
+        for (Datapoint d : math != null ? math.query(store, startInstant, endInstant, periodSeconds)
+                : store.query(metric, startInstant, endInstant, periodSeconds, stat)) {
             if (d.sampleCount() > 0 && Double.isFinite(d.value())) {
                 points.add(d);
             }
@@ -240,12 +263,19 @@ public final class Alarm {
         return name;
     }
 
+    /** The metric; null when the alarm watches a {@linkplain #math() metric math query}. */
     public MetricKey metric() {
         return metric;
     }
 
+    /** The metric's statistic; null when the alarm watches a {@linkplain #math() metric math query}. */
     public Statistic statistic() {
         return stat;
+    }
+
+    /** The metric math query the alarm watches, or null when it watches one metric. */
+    public MetricMathQuery math() {
+        return math;
     }
 
     public int periodSeconds() {
@@ -307,7 +337,7 @@ public final class Alarm {
             case LESS_THAN_THRESHOLD -> "<";
             case LESS_THAN_OR_EQUAL_TO_THRESHOLD -> "<=";
         };
-        return name + ": " + metric + " " + stat + " " + sym + " " + format(threshold) + " for "
+        return name + ": " + (math != null ? math : metric + " " + stat) + " " + sym + " " + format(threshold) + " for "
                 + datapointsToAlarm + " of " + evaluationPeriods + " x " + periodSeconds + " s";
     }
 }

@@ -19,11 +19,14 @@ import io.headroom.core.config.LoadBalancerConfig.ConnectionLogConfig;
 import io.headroom.core.config.LoadBalancerConfig.DesyncMitigationMode;
 import io.headroom.core.config.LoadBalancerConfig.XffHeaderProcessingMode;
 import io.headroom.core.config.ScalingPolicyConfig.AdjustmentType;
+import io.headroom.core.config.ScalingPolicyConfig.MetricDataQuery;
 import io.headroom.core.config.ScalingPolicyConfig.MetricSpec;
+import io.headroom.core.config.ScalingPolicyConfig.MetricStat;
 import io.headroom.core.config.ScalingPolicyConfig.PredefinedMetricType;
 import io.headroom.core.config.ScalingPolicyConfig.StepAdjustment;
 import io.headroom.core.config.TargetGroupConfig.Algorithm;
 import io.headroom.core.config.TargetGroupConfig.TargetConfig;
+import io.headroom.core.metrics.MetricMath;
 import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
@@ -1795,12 +1798,23 @@ final class ConfigBinder {
             errors.add(n.path, "expected exactly one of predefinedMetricType, customizedMetric");
         }
         if (n.has("customizedMetric")) {
-            Node m = n.obj("customizedMetric", "metricName", "dimensions", "statistic");
-            String metricName = m.reqStr("metricName");
-            Map<String, String> dimensions = m.stringMap("dimensions");
-            String statistic = statistic(m);
-            if (metricName != null && statistic != null) {
-                customized = new MetricSpec(metricName, dimensions, statistic);
+            Node m = n.obj("customizedMetric", "metricName", "dimensions", "statistic", "metrics");
+            if (m.has("metrics")) {
+                for (String key : List.of("metricName", "dimensions", "statistic")) {
+                    if (m.has(key)) {
+                        errors.add(m.at(key), "not allowed with metrics (expected: either metricName, dimensions and"
+                                + " statistic, or metrics)");
+                    }
+                }
+                List<MetricDataQuery> queries = metricDataQueries(m);
+                customized = queries == null ? null : MetricSpec.math(queries);
+            } else if (m.present()) {
+                String metricName = m.reqStr("metricName");
+                Map<String, String> dimensions = m.stringMap("dimensions");
+                String statistic = statistic(m);
+                if (metricName != null && statistic != null) {
+                    customized = new MetricSpec(metricName, dimensions, statistic);
+                }
             }
         }
         String resourceLabel = resourceLabel(n, predefined == PredefinedMetricType.ALB_REQUEST_COUNT_PER_TARGET,
@@ -1905,10 +1919,77 @@ final class ConfigBinder {
                 breach == ScalingPolicyConfig.MaxCapacityBreachBehavior.INCREASE_MAX_CAPACITY ? maxBuffer : null);
     }
 
+    /**
+     * A customized metric's {@code metrics} (AWS's metric data queries): each item a {@code metricStat} or an
+     * {@code expression}, checked as AWS does (MetricMath.check); null when something is wrong (reported).
+     */
+    private List<MetricDataQuery> metricDataQueries(Node m) {
+        List<JsonNode> items = m.list("metrics");
+        if (m.raw("metrics").isArray() && items.isEmpty()) {
+            errors.add(m.at("metrics"), "empty (expected: at least one metric)");
+            return null;
+        }
+        List<MetricDataQuery> out = new ArrayList<>();
+        List<String> paths = new ArrayList<>();
+        boolean ok = !items.isEmpty();
+        for (int i = 0; i < items.size(); i++) {
+            Node q = Node.open(errors, m.at("metrics") + "[" + i + "]", items.get(i),
+                    "id", "metricStat", "expression", "label", "returnData");
+            paths.add(q.path);
+            if (!q.present()) {
+                Node.reportEmptyItem(errors, q.path, items.get(i));
+                ok = false;
+                continue;
+            }
+            String id = q.reqStr("id");
+            String expression = q.str("expression", null);
+            String label = q.str("label", null);
+            boolean returnData = q.bool("returnData", true);
+            MetricStat stat = null;
+            if (q.has("metricStat") == q.has("expression")) {
+                errors.add(q.path, "expected exactly one of metricStat, expression");
+                ok = false;
+            } else if (q.has("metricStat")) {
+                Node ms = q.obj("metricStat", "metric", "stat");
+                Node metric = ms.obj("metric", "metricName", "namespace", "dimensions");
+                if (ms.present() && !ms.has("metric")) {
+                    ms.missing("metric");
+                }
+                String metricName = metric.present() ? metric.reqStr("metricName") : null;
+                String namespace = metric.present() ? metric.str("namespace", null) : null;
+                Map<String, String> dimensions = metric.present() ? metric.stringMap("dimensions") : Map.of();
+                String st = ms.present() ? statistic(ms, "stat") : null;
+                if (metricName == null || st == null) {
+                    ok = false;
+                } else {
+                    stat = new MetricStat(metricName, namespace, dimensions, st);
+                }
+            }
+            if (id == null || (expression == null && stat == null)) {
+                ok = false;
+                continue;
+            }
+            out.add(new MetricDataQuery(id, stat, expression, label, returnData));
+        }
+        if (!ok) {
+            return null;
+        }
+        List<MetricMath.Problem> problems = MetricMath.check(out.stream()
+                .map(q -> new MetricMath.Item(q.id(), q.expression(), q.returnData())).toList());
+        for (MetricMath.Problem p : problems) {
+            errors.add(p.index() < 0 ? m.at("metrics") : Node.child(paths.get(p.index()), p.key()), p.message());
+        }
+        return problems.isEmpty() ? out : null;
+    }
+
     private String statistic(Node n) {
-        String s = n.reqStr("statistic");
+        return statistic(n, "statistic");
+    }
+
+    private String statistic(Node n, String key) {
+        String s = n.reqStr(key);
         if (s != null && !STATISTICS.contains(s) && !PERCENTILE.matcher(s).matches()) {
-            errors.add(n.at("statistic"), quote(s) + " (expected: Sum | Average | Minimum | Maximum | SampleCount | pNN such as p99)");
+            errors.add(n.at(key), quote(s) + " (expected: Sum | Average | Minimum | Maximum | SampleCount | pNN such as p99)");
             return null;
         }
         return s;

@@ -83,9 +83,44 @@ public sealed interface ScalingPolicyConfig {
     /** Bounds are relative to the alarm threshold; null means unbounded (negative/positive infinity). */
     record StepAdjustment(Double metricIntervalLowerBound, Double metricIntervalUpperBound, int scalingAdjustment) {}
 
-    /** A metric by name, dimensions and statistic (e.g. TargetResponseTime {TargetGroup=web} p99). */
-    record MetricSpec(String metricName, java.util.Map<String, String> dimensions, String statistic) {
+    /**
+     * A customized metric: a metric by name, dimensions and statistic (e.g. TargetResponseTime {TargetGroup=web} p99),
+     * or, when {@code metrics} is not empty, metric math over several (AWS's {@code Metrics}; then metricName and
+     * statistic are null).
+     */
+    record MetricSpec(String metricName, java.util.Map<String, String> dimensions, String statistic,
+                      List<MetricDataQuery> metrics) {
         public MetricSpec {
+            dimensions = java.util.Map.copyOf(dimensions);
+            metrics = List.copyOf(metrics);
+        }
+
+        public MetricSpec(String metricName, java.util.Map<String, String> dimensions, String statistic) {
+            this(metricName, dimensions, statistic, List.of());
+        }
+
+        /** Metric math over {@code metrics}. */
+        public static MetricSpec math(List<MetricDataQuery> metrics) {
+            return new MetricSpec(null, java.util.Map.of(), null, metrics);
+        }
+
+        public boolean isMath() {
+            return !metrics.isEmpty();
+        }
+    }
+
+    /**
+     * One item of a customized metric's {@code metrics} (AWS's TargetTrackingMetricDataQuery): a {@code metricStat}
+     * or an {@code expression} over the other items' ids. {@code returnData} defaults to true, as on AWS.
+     */
+    record MetricDataQuery(String id, MetricStat metricStat, String expression, String label, boolean returnData) {}
+
+    /**
+     * AWS's TargetTrackingMetricStat: a metric and its statistic ({@code stat}). Empty dimensions mean the policy's
+     * own group, as for alarms. {@code namespace} is kept for AWS compatibility; Headroom has one namespace.
+     */
+    record MetricStat(String metricName, String namespace, java.util.Map<String, String> dimensions, String stat) {
+        public MetricStat {
             dimensions = java.util.Map.copyOf(dimensions);
         }
     }

@@ -4,14 +4,18 @@ import io.headroom.core.alarm.Alarm;
 import io.headroom.core.alarm.AlarmState;
 import io.headroom.core.config.AlarmConfig.ComparisonOperator;
 import io.headroom.core.config.AutoScalingGroupConfig;
+import io.headroom.core.config.ScalingPolicyConfig.MetricDataQuery;
+import io.headroom.core.config.ScalingPolicyConfig.MetricStat;
 import io.headroom.core.config.ScalingPolicyConfig.PredefinedMetricType;
 import io.headroom.core.config.ScalingPolicyConfig.TargetTracking;
 import io.headroom.core.metrics.Datapoint;
 import io.headroom.core.metrics.Dimensions;
 import io.headroom.core.metrics.MetricKey;
+import io.headroom.core.metrics.MetricMathQuery;
 import io.headroom.core.metrics.MetricStore;
 import io.headroom.core.metrics.Statistic;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -89,14 +93,21 @@ final class TargetTrackingPolicy implements ScalingPolicy {
 
         MetricKey key;
         Statistic stat;
+        MetricMathQuery math = null;
         if (c.customizedMetric() != null) {
             if (c.predefinedMetricType() != null) {
                 throw new IllegalArgumentException(where + ": both predefinedMetricType and customizedMetric are set"
                         + " (expected: exactly one)");
             }
             var m = c.customizedMetric();
-            key = MetricNames.resolve(m.metricName(), m.dimensions(), group, where + ".customizedMetric");
-            stat = m.statistic() == null ? Statistic.AVERAGE : Statistic.parse(m.statistic());
+            if (m.isMath()) {
+                math = mathQuery(m.metrics(), group, where + ".targetTrackingConfiguration.customizedMetric");
+                key = null;
+                stat = null;
+            } else {
+                key = MetricNames.resolve(m.metricName(), m.dimensions(), group, where + ".customizedMetric");
+                stat = m.statistic() == null ? Statistic.AVERAGE : Statistic.parse(m.statistic());
+            }
         } else if (c.predefinedMetricType() != null) {
             switch (c.predefinedMetricType()) {
                 case ASG_AVERAGE_CPU_UTILIZATION -> {
@@ -121,7 +132,7 @@ final class TargetTrackingPolicy implements ScalingPolicy {
             throw new IllegalArgumentException(where + ": neither predefinedMetricType nor customizedMetric is set"
                     + " (expected: exactly one)");
         }
-        this.perTargetMetric = key.name().equals(MetricNames.REQUEST_COUNT_PER_TARGET);
+        this.perTargetMetric = key != null && key.name().equals(MetricNames.REQUEST_COUNT_PER_TARGET);
         boolean perMinute = c.predefinedMetricType() == PredefinedMetricType.ALB_REQUEST_COUNT_PER_TARGET;
         // NetworkIn and NetworkOut are recorded as bytes per second (their Average over any period stays per
         // second); the target, as AWS's with 1-minute monitoring, is bytes per minute.
@@ -131,15 +142,44 @@ final class TargetTrackingPolicy implements ScalingPolicy {
         int highPeriod = Math.max(MIN_PERIOD_SECONDS, outWindow / HIGH_PERIODS);
         int highN = Math.max(1, outWindow / highPeriod);
         this.highFactor = perMinute ? 60.0 / highPeriod : bytesPerMinute ? 60.0 : 1.0;
-        this.high = new Alarm("TargetTracking-" + group.name() + "-AlarmHigh-" + name, key, stat, highPeriod, highN,
-                highN, target / highFactor, ComparisonOperator.GREATER_THAN_THRESHOLD);
+        this.high = alarm("TargetTracking-" + group.name() + "-AlarmHigh-" + name, key, stat, math, highPeriod, highN,
+                target / highFactor, ComparisonOperator.GREATER_THAN_THRESHOLD);
 
         int lowPeriod = Math.max(MIN_PERIOD_SECONDS, scaleInWindowSeconds / LOW_PERIODS);
         int lowN = Math.max(1, scaleInWindowSeconds / lowPeriod);
         this.lowFactor = perMinute ? 60.0 / lowPeriod : bytesPerMinute ? 60.0 : 1.0;
         this.low = disableScaleIn ? null
-                : new Alarm("TargetTracking-" + group.name() + "-AlarmLow-" + name, key, stat, lowPeriod, lowN, lowN,
+                : alarm("TargetTracking-" + group.name() + "-AlarmLow-" + name, key, stat, math, lowPeriod, lowN,
                         LOW_FRACTION * target / lowFactor, ComparisonOperator.LESS_THAN_THRESHOLD);
+    }
+
+    /** An alarm on {@code key}'s {@code stat}, or on {@code math}'s result when it is set; all n periods must breach. */
+    private static Alarm alarm(String name, MetricKey key, Statistic stat, MetricMathQuery math, int period, int n,
+                               double threshold, ComparisonOperator op) {
+        return math != null ? new Alarm(name, math, period, n, n, threshold, op)
+                : new Alarm(name, key, stat, period, n, n, threshold, op);
+    }
+
+    /**
+     * The metric math of a customized metric: each metricStat's metric resolved as an alarm's is (empty dimensions:
+     * the policy's own group), ids and expressions resolved once, here.
+     */
+    private static MetricMathQuery mathQuery(List<MetricDataQuery> metrics, AutoScalingGroupConfig group, String where) {
+        List<MetricMathQuery.Item> items = new ArrayList<>();
+        for (int i = 0; i < metrics.size(); i++) {
+            MetricDataQuery q = metrics.get(i);
+            MetricStat s = q.metricStat();
+            items.add(s == null ? MetricMathQuery.Item.expression(q.id(), q.expression(), q.label(), q.returnData())
+                    : MetricMathQuery.Item.metric(q.id(),
+                            MetricNames.resolve(s.metricName(), s.dimensions(), group,
+                                    where + ".metrics[" + i + "].metricStat.metric"),
+                            Statistic.parse(s.stat()), q.returnData()));
+        }
+        try {
+            return new MetricMathQuery(items);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(where + "." + e.getMessage(), e);
+        }
     }
 
     private static int window(Integer value, int dflt, String where) {
