@@ -614,7 +614,8 @@ public final class MetricMath {
                 problems.add(new Problem(i, "expression", ex.getMessage()));
             }
         }
-        for (int i = 0; i < items.size(); i++) {
+        boolean idsOk = problems.stream().noneMatch(p -> p.key().equals("id"));
+        for (int i = 0; i < items.size() && idsOk; i++) {
             List<String> cycle = cycle(items.get(i).id(), parsed, new ArrayList<>());
             if (cycle != null && cycle.get(0).equals(items.get(i).id())) {
                 problems.add(new Problem(i, "expression", "'" + items.get(i).id() + "' depends on itself ("

@@ -53,6 +53,17 @@ class ConfigLoaderErrorsTest {
         return asg(", policies: [{name: p, " + body + "}]");
     }
 
+    private static final String MATH = "targetTrackingConfiguration.customizedMetric";
+    private static final String M1 = "{id: m1, metricStat: {metric: {metricName: RequestCount}, stat: Sum}, returnData: false}";
+    private static final String M2 = "{id: m2, metricStat: {metric: {metricName: HealthyHostCount}, stat: Average},"
+            + " returnData: false}";
+
+    /** A target tracking policy on customizedMetric.metrics: [items]. */
+    static String math(String items) {
+        return policy("policyType: TargetTrackingScaling, targetTrackingConfiguration: {targetValue: 5, "
+                + "customizedMetric: {metrics: [" + items + "]}}");
+    }
+
     static String scheduled(String body) {
         return scheduled(body, "");
     }
@@ -363,6 +374,34 @@ class ConfigLoaderErrorsTest {
                         + "{customizedMetric: {metricName: TargetResponseTime, statistic: p999}, targetValue: 0.2}"),
                         p0 + "targetTrackingConfiguration.customizedMetric.statistic: \"p999\" (expected: Sum | Average | Minimum | "
                                 + "Maximum | SampleCount | pNN such as p99)"),
+                // metric math: AWS's rules, each error at its item
+                Arguments.of(math(M1 + ", " + M2 + ", {id: e1, expression: 'm1 / m3'}"),
+                        p0 + MATH + ".metrics[2].expression: unknown id 'm3' (expected: one of e1, m1, m2)"),
+                Arguments.of(math("{id: m1, metricStat: {metric: {metricName: RequestCount}, stat: Sum}}, "
+                                + "{id: e1, expression: 'm1 * 2'}"),
+                        p0 + MATH + ".metrics: 2 items return data (expected: exactly one with returnData: true, the result;"
+                                + " returnData defaults to true, so set it to false on the others)"),
+                Arguments.of(math(M1 + ", {id: m1, expression: 'm1 * 2'}"),
+                        p0 + MATH + ".metrics[1].id: 'm1' is also the id of metrics[0] (expected: unique ids)"),
+                Arguments.of(math(M1 + ", {id: e1, expression: 'SUM(m1) +'}"),
+                        p0 + MATH + ".metrics[1].expression: SUM at position 1: of one time series reduces it over time,"
+                                + " which an alarm period cannot use (expected: one array, such as SUM([m1, m2]) or"
+                                + " SUM(METRICS()))"),
+                Arguments.of(math("{id: M1, metricStat: {metric: {metricName: RequestCount}, stat: Sum}}"),
+                        p0 + MATH + ".metrics[0].id: 'M1' (expected: a lower-case letter, then letters, digits or"
+                                + " underscores, such as m1 or requests)"),
+                Arguments.of(math("{id: m1, metricStat: {metric: {metricName: RequestCount}, stat: Avg}}"),
+                        p0 + MATH + ".metrics[0].metricStat.stat: \"Avg\" (expected: Sum | Average | Minimum | Maximum"
+                                + " | SampleCount | pNN such as p99)"),
+                Arguments.of(math("{id: m1, metricStat: {metric: {metricName: RequestCount}, stat: Sum}, expression: m1}"),
+                        p0 + MATH + ".metrics[0]: expected exactly one of metricStat, expression"),
+                Arguments.of(math("{id: m1, metricStat: {metric: {metricName: RequestCount}, stat: Sum, period: 60}}"),
+                        p0 + MATH + ".metrics[0].metricStat.period: unknown key (expected one of: metric, stat)"),
+                Arguments.of(policy("policyType: TargetTrackingScaling, targetTrackingConfiguration: {targetValue: 5, "
+                                + "customizedMetric: {metricName: RequestCount, metrics: [{id: m1, metricStat: "
+                                + "{metric: {metricName: RequestCount}, stat: Sum}}]}}"),
+                        p0 + MATH + ".metricName: not allowed with metrics (expected: either metricName, dimensions and"
+                                + " statistic, or metrics)"),
                 Arguments.of(policy("policyType: TargetTrackingScaling, targetTrackingConfiguration: "
                         + "{predefinedMetricType: ASGAverageCPUUtilization, targetValue: 50, scaleInWindowSeconds: 0}"),
                         p0 + "targetTrackingConfiguration.scaleInWindowSeconds: 0 (expected: 1..86400)"),
@@ -639,6 +678,14 @@ class ConfigLoaderErrorsTest {
     @MethodSource
     void oneError(String yaml, String expected) {
         assertThat(errors(yaml)).containsExactly(expected);
+    }
+
+    @Test
+    void metricMathCyclesNameEveryExpressionOnThem() {
+        String p = "autoScalingGroups[0].policies[0]." + MATH;
+        assertThat(errors(math(M1 + ", {id: e1, expression: 'e2 + m1', returnData: false}, {id: e2, expression: 'e1'}")))
+                .containsExactly(p + ".metrics[1].expression: 'e1' depends on itself (e1 -> e2 -> e1) (expected: no cycles)",
+                        p + ".metrics[2].expression: 'e2' depends on itself (e2 -> e1 -> e2) (expected: no cycles)");
     }
 
     @Test

@@ -11,7 +11,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.headroom.core.alarm.Alarm;
 import io.headroom.core.alarm.AlarmState;
+import io.headroom.core.config.ScalingPolicyConfig.MetricDataQuery;
 import io.headroom.core.config.ScalingPolicyConfig.MetricSpec;
+import io.headroom.core.config.ScalingPolicyConfig.MetricStat;
 import io.headroom.core.config.ScalingPolicyConfig.PredefinedMetricType;
 import io.headroom.core.config.ScalingPolicyConfig.TargetTracking;
 import io.headroom.core.metrics.Dimensions;
@@ -214,6 +216,56 @@ class TargetTrackingPolicyTest {
             }
         }
         assertThat(p.evaluate(store, steady(3), at(40)).wantedCapacity()).hasValue(5); // ceil(3 x 0.3 / 0.2)
+    }
+
+    /** Requests per second per healthy target: RequestCount / HealthyHostCount, both averaged per period. */
+    private static TargetTracking perHealthyTarget(double target) {
+        return new TargetTracking("perTarget", null, null, MetricSpec.math(List.of(
+                new MetricDataQuery("m1", new MetricStat("RequestCount", null, Map.of(), "Average"), null, null, false),
+                new MetricDataQuery("m2", new MetricStat("HealthyHostCount", null, Map.of(), "Average"), null, null, false),
+                new MetricDataQuery("e1", null, "m1 / m2", "Requests per healthy target", true))),
+                target, false, null, null, null);
+    }
+
+    private static final MetricKey REQUESTS = MetricKey.of("RequestCount", Dimensions.of("TargetGroup", "web-tg"));
+    private static final MetricKey HEALTHY = MetricKey.of("HealthyHostCount", Dimensions.of("TargetGroup", "web-tg"));
+
+    @Test
+    void metricMathScalesOutAndInOnTheExpressionsValue() {
+        ScalingPolicy p = create(perHealthyTarget(10));
+        assertThat(p.alarms().get(0)).hasToString("TargetTracking-web-AlarmHigh-perTarget: m1 / m2"
+                + " (m1 = RequestCount{TargetGroup=web-tg} Average, m2 = HealthyHostCount{TargetGroup=web-tg} Average)"
+                + " > 10.0 for 5 of 5 x 2 s");
+        // 30 req/s over 2 healthy targets: 15 per target against a target of 10 -> ceil(2 x 15 / 10) = 3.
+        fill(store, REQUESTS, 0, 10, 30);
+        fill(store, HEALTHY, 0, 10, 2);
+        ScalingDecision out = p.evaluate(store, steady(2), at(10));
+        assertThat(out.wantedCapacity()).hasValue(3);
+        assertThat(out.cause()).isEqualTo("a monitor alarm TargetTracking-web-AlarmHigh-perTarget in state ALARM"
+                + " triggered policy perTarget");
+        assertThat(PolicyCombiner.combine(List.of(out), steady(2))).contains(new CapacityChange(3, out));
+        p.scaled(2, 3, at(10));
+
+        // A minute at 2 per target (8 req/s over 4): under 90% of 10; at most a quarter goes at once -> 3.
+        fill(store, REQUESTS, 10, 80, 8);
+        fill(store, HEALTHY, 10, 80, 4);
+        ScalingDecision in = p.evaluate(store, steady(4), at(72));
+        assertThat(in.wantedCapacity()).hasValue(3);
+        assertThat(in.cause()).isEqualTo("a monitor alarm TargetTracking-web-AlarmLow-perTarget in state ALARM"
+                + " triggered policy perTarget");
+    }
+
+    @Test
+    void metricMathWithNoHealthyTargetIsMissingDataNotAScaleIn() {
+        ScalingPolicy p = create(perHealthyTarget(10));
+        // Traffic but no healthy target: m1 / 0 is missing in every period, as in CloudWatch.
+        fill(store, REQUESTS, 0, 70, 5);
+        fill(store, HEALTHY, 0, 70, 0);
+        ScalingDecision d = p.evaluate(store, steady(4), at(68));
+        assertThat(p.alarms()).extracting(Alarm::state).containsOnly(AlarmState.INSUFFICIENT_DATA);
+        assertThat(d.wantedCapacity()).hasValue(4);
+        assertThat(d.cause()).isEqualTo("not ready to scale in: TargetTracking-web-AlarmLow-perTarget is in state"
+                + " INSUFFICIENT_DATA");
     }
 
     @Test
