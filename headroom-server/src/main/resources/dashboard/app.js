@@ -868,7 +868,10 @@ function policyText(p, g) {
   }
   if (p.policyType === 'TargetTrackingScaling') {
     const t = p.targetTrackingConfiguration || {};
-    const metric = t.predefinedMetricType || (t.customizedMetric && `${t.customizedMetric.metricName} ${t.customizedMetric.statistic}`) || 'metric';
+    const cm = t.customizedMetric;
+    const result = cm && cm.metrics && cm.metrics.find((q) => q.returnData); // metric math: the returned item
+    const metric = t.predefinedMetricType || (result && (result.label || result.expression || result.id))
+      || (cm && `${cm.metricName} ${cm.statistic}`) || 'metric';
     return `${metric} at ${fmtNumber(t.targetValue)}${t.disableScaleIn ? ' (scale in disabled)' : ''}`;
   }
   if (p.policyType === 'StepScaling') {

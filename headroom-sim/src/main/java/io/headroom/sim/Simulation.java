@@ -35,7 +35,8 @@ import java.util.Map;
  *     offered  = the profile's load now
  *     serving  = instances healthy in the group's first target group (InService ones without target groups)
  *     served   = min(offered, serving × instanceCapacity); the rest is dropped (the load balancer's 503s)
- *     metrics  → RequestCount, RequestCountPerTarget of the target group; CPUUtilization of each instance
+ *     metrics  → RequestCount, RequestCountPerTarget, HealthyHostCount (serving) of the target group;
+ *                CPUUtilization of each instance
  *                (its share of served ÷ instanceCapacity × 100, at most 100; 50 % while starting)
  *     tick     → the real AutoScalingGroup: alarms, policies, launches, health checks, terminations
  * </pre>
@@ -125,6 +126,7 @@ public final class Simulation {
         String tg = gc.targetGroups().isEmpty() ? null : gc.targetGroups().get(0);
         MetricKey requests = tg == null ? null : MetricKey.of("RequestCount", Dimensions.of("TargetGroup", tg));
         MetricKey perTarget = tg == null ? null : MetricKey.of("RequestCountPerTarget", Dimensions.of("TargetGroup", tg));
+        MetricKey healthy = tg == null ? null : MetricKey.of("HealthyHostCount", Dimensions.of("TargetGroup", tg));
 
         List<Row> rows = new ArrayList<>();
         double offeredSum = 0;
@@ -173,6 +175,7 @@ public final class Simulation {
             if (requests != null) {
                 store.record(requests, second, served);
                 store.record(perTarget, second, serving.isEmpty() ? served : perInstance);
+                store.record(healthy, second, serving.size());
             }
             offeredSum += offered;
             servedSum += served;

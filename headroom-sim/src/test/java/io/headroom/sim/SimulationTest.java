@@ -75,6 +75,53 @@ class SimulationTest {
     }
 
     @Test
+    void targetTrackingOnMetricMathFollowsRequestsPerHealthyTarget() throws Exception {
+        HeadroomConfig c = ConfigLoader.parse("""
+                loadBalancers:
+                  - name: web
+                    listeners: [{ port: 8080, defaultAction: { forward: { targetGroup: web } } }]
+                targetGroups:
+                  - name: web
+                    healthCheck: { path: /health, intervalSeconds: 5, healthyThreshold: 2 }
+                launchTemplates:
+                  - name: app
+                    versions: [{ command: ["app", "--port", "${PORT}"] }]
+                autoScalingGroups:
+                  - name: web
+                    launchTemplate: { name: app }
+                    minSize: 1
+                    maxSize: 12
+                    targetGroups: [web]
+                    healthCheckType: ELB
+                    policies:
+                      - name: perTarget
+                        policyType: TargetTrackingScaling
+                        targetTrackingConfiguration:
+                          targetValue: 50
+                          customizedMetric:
+                            metrics:
+                              - { id: requests, returnData: false,
+                                  metricStat: { metric: { metricName: RequestCount }, stat: Average } }
+                              - { id: healthy, returnData: false,
+                                  metricStat: { metric: { metricName: HealthyHostCount }, stat: Average } }
+                              - { id: e1, expression: "requests / healthy", label: "Requests per healthy target" }
+                """, "sim.yaml", Map.of());
+
+        Simulation.Result r = Simulation.run(c, "web", SURGE, new Simulation.Model(100, Duration.ofSeconds(10),
+                64 << 20), START, Duration.ofMinutes(1));
+
+        // 400 req/s at 50 per healthy target: 8 instances on the plateau, back to 1 when it is quiet again.
+        Simulation.Row plateauEnd = r.rows().get(29);
+        assertThat(plateauEnd.inService()).isBetween(8, 9);
+        assertThat(plateauEnd.droppedRps()).isZero();
+        assertThat(r.rows().get(49).desiredCapacity()).isEqualTo(1);
+        assertThat(r.activities()).anyMatch(a -> a.cause().contains(
+                "a monitor alarm TargetTracking-web-AlarmHigh-perTarget in state ALARM triggered policy perTarget"));
+        assertThat(r.activities()).anyMatch(a -> a.cause().contains(
+                "a monitor alarm TargetTracking-web-AlarmLow-perTarget in state ALARM triggered policy perTarget"));
+    }
+
+    @Test
     void aWarmPoolDropsFewerRequestsWhenInstancesStartSlowly() throws Exception {
         LoadProfile step = LoadProfile.parse("5m@50,15m@600");
         Simulation.Model slow = new Simulation.Model(100, Duration.ofSeconds(90), 64 << 20);

@@ -358,10 +358,7 @@ final class Views {
                     "targetTrackingConfiguration", obj(
                             "predefinedMetricType", t.predefinedMetricType() == null ? null : predefined(t.predefinedMetricType()),
                             "resourceLabel", t.resourceLabel(),
-                            "customizedMetric", t.customizedMetric() == null ? null : obj(
-                                    "metricName", t.customizedMetric().metricName(),
-                                    "dimensions", t.customizedMetric().dimensions(),
-                                    "statistic", t.customizedMetric().statistic()),
+                            "customizedMetric", customizedMetric(t.customizedMetric()),
                             "targetValue", t.targetValue(),
                             "disableScaleIn", t.disableScaleIn()),
                     "estimatedInstanceWarmupSeconds", t.estimatedInstanceWarmupSeconds());
@@ -397,6 +394,26 @@ final class Views {
                 "minAdjustmentMagnitude", s.minAdjustmentMagnitude(),
                 "cooldownSeconds", s.cooldownSeconds(),
                 "alarm", alarmConfig(s.alarm()));
+    }
+
+    /** A customized metric as configured: one metric, or AWS's {@code metrics} (metric data queries). */
+    private static Map<String, Object> customizedMetric(ScalingPolicyConfig.MetricSpec m) {
+        if (m == null) {
+            return null;
+        }
+        if (!m.isMath()) {
+            return obj("metricName", m.metricName(), "dimensions", m.dimensions(), "statistic", m.statistic());
+        }
+        return obj("metrics", m.metrics().stream().map(q -> obj(
+                "id", q.id(),
+                "metricStat", q.metricStat() == null ? null : obj(
+                        "metric", obj("metricName", q.metricStat().metricName(),
+                                "namespace", q.metricStat().namespace(),
+                                "dimensions", q.metricStat().dimensions()),
+                        "stat", q.metricStat().stat()),
+                "expression", q.expression(),
+                "label", q.label(),
+                "returnData", q.returnData())).toList());
     }
 
     /** A predictive scaling forecast, shaped like AWS's GetPredictiveScalingForecast answer. */
