@@ -733,7 +733,8 @@ function updateTargetGroup(el, g) {
   setAttr(anomalies, 'title', `Anomaly detection: ${anomalous} target${anomalous === 1 ? '' : 's'} anomalous (AnomalousHostCount); `
     + `anomaly mitigation is ${g.anomalyMitigation}${g.anomalyMitigation === 'on' ? `, ${mitigated} mitigated (MitigatedHostCount)` : ''}`);
   const http = g.protocol === 'HTTP' || g.protocol === 'HTTPS';
-  setText(el.querySelector('.facts'), [g.protocol, ...(http ? [g.algorithm] : []), healthCheckText(g),
+  const version = g.protocolVersion && g.protocolVersion !== 'HTTP1' ? ` ${g.protocolVersion}` : '';
+  setText(el.querySelector('.facts'), [g.protocol + version, ...(http ? [g.algorithm] : []), healthCheckText(g),
     `deregistration delay ${g.deregistrationDelaySeconds} s`,
     ...(g.slowStartSeconds ? [`slow start ${g.slowStartSeconds} s`] : []),
     ...(http ? [`anomaly mitigation ${g.anomalyMitigation || 'off'}`] : []),
@@ -1058,7 +1059,9 @@ function updateGroup(el, g) {
   setText(el.querySelector('.facts'), [
     `launch template ${lt.name} (${lt.version})`,
     `zones ${(g.availabilityZones || []).join(', ') || '–'}`,
-    `health check ${g.healthCheckType}`,
+    `health check ${g.healthCheckType}${g.healthCheckGracePeriodSeconds ? `, grace period ${fmtDuration(g.healthCheckGracePeriodSeconds)}` : ''}`,
+    ...(g.defaultInstanceWarmupSeconds !== null && g.defaultInstanceWarmupSeconds !== undefined
+      ? [`instance warmup ${fmtDuration(g.defaultInstanceWarmupSeconds)}`] : []),
     `target groups ${(g.targetGroups || []).join(', ') || 'none'}`,
     ...((g.lifecycleHooks || []).length ? [`lifecycle hooks ${g.lifecycleHooks.map((k) => `${k.lifecycleHookName} (${
       k.lifecycleTransition.endsWith('LAUNCHING') ? 'launch' : 'terminate'}, ${fmtDuration(k.heartbeatTimeout)}, ${
