@@ -532,6 +532,97 @@ function renderMeta(status) {
   setText(document.getElementById('meta'), parts.join(' · '));
 }
 
+// ---------------------------------------------------------------------------------------------------- load balancers
+
+const UDP_PROTOCOLS = new Set(['UDP', 'TCP_UDP']);
+
+function fmtBytes(v) {
+  if (v === null || v === undefined) return '–';
+  if (v >= 1048576) return `${fmtNumber(v / 1048576, 1)} MB`;
+  if (v >= 1024) return `${fmtNumber(v / 1024, 1)} kB`;
+  return `${fmtNumber(v, 0)} B`;
+}
+
+/** A listener's default action in a few words: forward to (weighted) target groups, redirect or fixed response. */
+function actionText(a) {
+  if (!a) return '–';
+  if (a.type === 'forward') {
+    const tgs = a.forward.targetGroups;
+    return `forward to ${tgs.map((t) => (tgs.length > 1 ? `${t.name} (${t.weight})` : t.name)).join(', ')}`;
+  }
+  if (a.type === 'redirect') return `redirect ${a.redirect.statusCode.replace('HTTP_', '')} to ${a.redirect.protocol}://${a.redirect.host}:${a.redirect.port}${a.redirect.path}`;
+  return `fixed response ${a.fixedResponse.statusCode}`;
+}
+
+/** The load balancer's attributes a user looks for: idle timeout, HTTP/2, desync mode, logs. */
+function lbFacts(lb) {
+  const on = (b) => (b ? 'on' : 'off');
+  const facts = [`idle timeout ${fmtDuration(lb.idleTimeoutSeconds)}`];
+  if (lb.type === 'network') {
+    if (lb.listeners.some((l) => UDP_PROTOCOLS.has(l.protocol))) facts.push('UDP flow idle timeout 2 min 0 s');
+  } else {
+    facts.push(`HTTP/2 ${on(lb.http2Enabled)}`, `desync mitigation ${lb.desyncMitigationMode}`,
+      `X-Forwarded-For ${lb.xffHeaderProcessingMode}`, `client keepalive ${fmtDuration(lb.clientKeepAliveSeconds)}`);
+    if (lb.dropInvalidHeaderFieldsEnabled) facts.push('drops invalid header fields');
+    if (lb.preserveHostHeaderEnabled) facts.push('preserves Host');
+  }
+  // Access and connection logs are application load balancers' (as on AWS).
+  const log = lb.accessLog;
+  if (log && lb.type !== 'network') facts.push(log.enabled ? `access log ${log.format} to ${log.path}` : 'access log off');
+  const conn = lb.connectionLog;
+  if (conn && lb.type !== 'network') facts.push(conn.enabled ? `connection log to ${conn.path}` : 'connection log off');
+  return facts.join(' · ');
+}
+
+function createLoadBalancer(lb) {
+  return h('article.panel.lb', { dataset: { loadBalancer: lb.name } },
+    h('header.section-head',
+      h('h3', { text: lb.name }),
+      h('span.kind'),
+      h('span.count.traffic'),
+      h('span.facts')),
+    h('table.grid.listeners', null,
+      h('thead', null, h('tr', null, ...['Listener', 'Protocol', 'Default action', 'Rules'].map((t) => h('th', { text: t })))),
+      h('tbody')));
+}
+
+function updateLoadBalancer(el, lb, m, end) {
+  setText(el.querySelector('.kind'), `${lb.type} load balancer`);
+  const s = m.lbByName.get(lb.name) || {};
+  // A counter's newest complete second, or 0 when the series has said nothing lately.
+  const newest = (x) => (x && x.last !== null && x.last >= end - 2 ? x.points.get(x.last) || 0 : 0);
+  const traffic = lb.type === 'network'
+    ? [`${fmtNumber(newest(s.requests), 0)} new flows/s`, `${fmtNumber(newest(s.activeFlows), 0)} active flow${newest(s.activeFlows) === 1 ? '' : 's'}`,
+      ...(s.activeUdpFlows ? [`${fmtNumber(newest(s.activeUdpFlows), 0)} UDP`] : []), `${fmtBytes(newest(s.bytes))}/s`]
+    : [`${fmtNumber(newest(s.requests), 1)} requests/s`, `${fmtBytes(newest(s.bytes))}/s`];
+  const count = el.querySelector('.traffic');
+  setText(count, traffic.join(' · '));
+  setAttr(count, 'title', lb.type === 'network'
+    ? 'Last second: NewFlowCount, ActiveFlowCount' + (s.activeUdpFlows ? ' (of which ActiveFlowCount_UDP)' : '') + ', ProcessedBytes'
+    : 'Last second: RequestCount, ProcessedBytes');
+  if (count.className !== 'count traffic muted') count.className = 'count traffic muted';
+  setText(el.querySelector('.facts'), lbFacts(lb));
+  const tbody = el.querySelector('tbody');
+  tbody._emptyRow = tbody._emptyRow || h('tr.empty-row', null, h('td', { colspan: 4, text: 'No listeners.' }));
+  syncChildren(tbody, lb.listeners, (l) => `${l.address}:${l.port}/${l.protocol}`,
+    () => h('tr', null, h('td.mono'), h('td', null, h('span.badge.protocol')), h('td'), h('td')),
+    (row, l) => {
+      const c = row.children;
+      setText(c[0], `${l.address}:${l.port}`);
+      badge(c[1].firstChild, l.protocol, 'info', 'protocol');
+      const mtls = l.mutualAuthentication && l.mutualAuthentication.mode !== 'off' ? ` · mutual TLS ${l.mutualAuthentication.mode}` : '';
+      setText(c[2], actionText(l.defaultAction) + mtls);
+      setText(c[3], lb.type === 'network' ? '–' : String((l.rules || []).length));
+    }, tbody._emptyRow);
+}
+
+function renderLoadBalancers(lbs, m, end) {
+  const root = document.getElementById('load-balancers');
+  root._emptyNode = root._emptyNode || h('p.empty', { text: 'No load balancers. Add one under loadBalancers in the config.' });
+  if (root.firstElementChild && root.firstElementChild.textContent === 'Loading…') root.firstElementChild.remove();
+  syncChildren(root, lbs, (lb) => lb.name, createLoadBalancer, (el, lb) => updateLoadBalancer(el, lb, m, end), root._emptyNode);
+}
+
 // ---------------------------------------------------------------------------------------------------- target groups
 
 function healthCheckText(g) {
@@ -546,6 +637,8 @@ function createTargetGroup(g) {
       h('h3', { text: g.name }),
       h('span.kind', { text: 'target group' }),
       h('span.count'),
+      h('span.badge.failover', { hidden: true }, 'routing failover'),
+      h('span.badge.anomalies', { hidden: true }),
       h('span.facts')),
     h('div.form-error', { role: 'alert', hidden: true }),
     h('table.grid.targets',
@@ -577,7 +670,8 @@ function createTargetRow(groupName, errorEl) {
     const btn = h('button.btn.small', { type: 'button', title: 'Deregister this target: it stops getting new requests and drains for the deregistration delay' }, 'Drain');
     const row = h('tr', { dataset: { target: t.id } },
       h('td.mono.target-id'),
-      h('td.state', null, h('span.badge')),
+      h('td.state', null, h('span.badge.state'), ' ', h('span.badge.anomaly', { hidden: true }, 'anomalous'), ' ',
+        h('span.badge.mitigation', { hidden: true }, 'mitigated')),
       h('td.reason', null, h('span.code'), h('span.desc')),
       h('td.actions', null, btn));
     btn.addEventListener('click', () => drain(groupName, row, errorEl));
@@ -588,7 +682,20 @@ function createTargetRow(groupName, errorEl) {
 function updateTargetRow(row, t) {
   row._target = t;
   setText(row.children[0], t.id);
-  badge(row.querySelector('.badge'), t.state, kindOf(TARGET_STATE, t.state));
+  badge(row.querySelector('.badge.state'), t.state, kindOf(TARGET_STATE, t.state), 'state');
+  // Anomaly detection (automatic target weights): shown only when it says something.
+  const ad = t.anomalyDetection || {};
+  const anomaly = row.querySelector('.badge.anomaly');
+  const mitigation = row.querySelector('.badge.mitigation');
+  if (anomaly.hidden !== (ad.result !== 'anomalous')) anomaly.hidden = ad.result !== 'anomalous';
+  if (mitigation.hidden !== (ad.mitigationInEffect !== 'yes')) mitigation.hidden = ad.mitigationInEffect !== 'yes';
+  badge(anomaly, 'anomalous', 'bad', 'anomaly');
+  badge(mitigation, 'mitigated', 'warn', 'mitigation');
+  setAttr(anomaly, 'title', 'Anomaly detection: this target fails far more of its requests than the other healthy targets'
+    + ' (over the last 60 s); it can still pass its health checks');
+  setAttr(mitigation, 'title', ad.result === 'anomalous'
+    ? 'Anomaly mitigation: its weight is a tenth of its share until it recovers'
+    : 'Anomaly mitigation: normal again, its weight climbs back to full over 60 s');
   setText(row.querySelector('.code'), t.reason || '');
   setText(row.querySelector('.desc'), t.description || '');
   const btn = row.querySelector('button');
@@ -597,14 +704,42 @@ function updateTargetRow(row, t) {
   setText(btn, row._pending ? 'Draining…' : t.state === 'draining' ? 'Draining' : 'Drain');
 }
 
+/** Why routing failover is in effect, in the words of the group's thresholds. */
+function failoverText(routing) {
+  const count = routing.minimumHealthyTargetsCount;
+  const pct = routing.minimumHealthyTargetsPercentage;
+  const below = [count > 1 ? `fewer than ${count} healthy` : 'none healthy',
+    ...(pct !== 'off' && pct !== null && pct !== undefined ? [`or under ${pct} % healthy`] : [])].join(' ');
+  return `Routing failover (${below}): requests go to all registered targets that are not draining, unhealthy ones included`;
+}
+
 function updateTargetGroup(el, g) {
   const routing = g.targetGroupHealth && g.targetGroupHealth.unhealthyStateRouting;
-  const failover = routing && routing.failOpen && g.totalCount > 0 ? ' · routing failover: all targets get traffic' : '';
-  setText(el.querySelector('.count'), `${g.healthyCount} of ${g.totalCount} healthy${failover}`);
+  const failover = el.querySelector('.badge.failover');
+  const failing = !!(routing && routing.failOpen && g.totalCount > 0);
+  if (failover.hidden === failing) failover.hidden = !failing;
+  badge(failover, 'routing failover: all targets get traffic', 'bad', 'failover');
+  setAttr(failover, 'title', failing ? failoverText(routing) : null);
+  setText(el.querySelector('.count'), `${g.healthyCount} of ${g.totalCount} healthy`);
   const count = el.querySelector('.count');
   const cls = 'count ' + (g.totalCount === 0 ? 'muted' : g.healthyCount === g.totalCount ? 'ok' : g.healthyCount === 0 ? 'bad' : 'warn');
   if (count.className !== cls) count.className = cls;
-  setText(el.querySelector('.facts'), `${g.protocol} · ${g.algorithm} · ${healthCheckText(g)} · deregistration delay ${g.deregistrationDelaySeconds} s`);
+  const anomalies = el.querySelector('.badge.anomalies');
+  const anomalous = g.anomalousCount || 0;
+  const mitigated = g.mitigatedCount || 0;
+  if (anomalies.hidden !== (anomalous + mitigated === 0)) anomalies.hidden = anomalous + mitigated === 0;
+  badge(anomalies, [anomalous ? `${anomalous} anomalous` : null, mitigated ? `${mitigated} mitigated` : null]
+    .filter((x) => x).join(' · '), anomalous ? 'bad' : 'warn', 'anomalies');
+  setAttr(anomalies, 'title', `Anomaly detection: ${anomalous} target${anomalous === 1 ? '' : 's'} anomalous (AnomalousHostCount); `
+    + `anomaly mitigation is ${g.anomalyMitigation}${g.anomalyMitigation === 'on' ? `, ${mitigated} mitigated (MitigatedHostCount)` : ''}`);
+  const http = g.protocol === 'HTTP' || g.protocol === 'HTTPS';
+  const version = g.protocolVersion && g.protocolVersion !== 'HTTP1' ? ` ${g.protocolVersion}` : '';
+  setText(el.querySelector('.facts'), [g.protocol + version, ...(http ? [g.algorithm] : []), healthCheckText(g),
+    `deregistration delay ${g.deregistrationDelaySeconds} s`,
+    ...(g.slowStartSeconds ? [`slow start ${g.slowStartSeconds} s`] : []),
+    ...(http ? [`anomaly mitigation ${g.anomalyMitigation || 'off'}`] : []),
+    ...(g.stickiness && g.stickiness.enabled ? [`stickiness ${g.stickiness.type} ${fmtDuration(g.stickiness.durationSeconds)}`] : []),
+  ].join(' · '));
   const errorEl = el.querySelector('.form-error');
   const tbody = el.querySelector('tbody');
   tbody._emptyRow = tbody._emptyRow || h('tr.empty-row', null, h('td', { colspan: 4, text: 'No targets registered. An auto scaling group registers its instances here once they pass their first health check.' }));
@@ -638,7 +773,10 @@ function createGroup(g) {
       h('dl.sizes'),
       form),
     error,
-    h('div.refresh', { hidden: true }, h('span.badge'), h('span.refresh-text')),
+    h('div.refresh', { hidden: true }, h('span.badge'), h('span.refresh-text'), h('span.refresh-actions',
+      h('button.btn.small.cancel-refresh', { type: 'button', hidden: true,
+        title: 'Cancel the instance refresh (CancelInstanceRefresh): instances already replaced stay' }, 'Cancel'), ' ',
+      h('button.btn.small.rollback-refresh', { type: 'button', hidden: true }, 'Roll back'))),
     h('div.asg-charts',
       h('div.chart-panel', null, h('h4', { text: 'Capacity' }), h('div.chart.capacity')),
       h('div.chart-panel', null, h('h4', null, 'CPU utilization ', h('span.unit', { text: '% by instance' })), h('div.chart.instance-cpu')),
@@ -657,6 +795,9 @@ function createGroup(g) {
       h('table.grid.activities', null,
         h('thead', null, h('tr', null, ...['Status', 'Description', 'Cause', 'Start time', 'End time'].map((t) => h('th', { text: t })))),
         h('tbody')))));
+  const refresh = el.querySelector('.refresh');
+  refresh.querySelector('.cancel-refresh').addEventListener('click', () => refreshAction(el, 'cancel'));
+  refresh.querySelector('.rollback-refresh').addEventListener('click', () => refreshAction(el, 'rollback'));
   el._charts = {
     capacity: new LiveChart(el.querySelector('.capacity'), { height: 150, decimals: 0, stepped: true, integer: true }),
     cpu: new LiveChart(el.querySelector('.instance-cpu'), { height: 150, decimals: 1, emptyText: 'No instances reporting CPU yet' }),
@@ -921,7 +1062,9 @@ function updateGroup(el, g) {
   setText(el.querySelector('.facts'), [
     `launch template ${lt.name} (${lt.version})`,
     `zones ${(g.availabilityZones || []).join(', ') || '–'}`,
-    `health check ${g.healthCheckType}`,
+    `health check ${g.healthCheckType}${g.healthCheckGracePeriodSeconds ? `, grace period ${fmtDuration(g.healthCheckGracePeriodSeconds)}` : ''}`,
+    ...(g.defaultInstanceWarmupSeconds !== null && g.defaultInstanceWarmupSeconds !== undefined
+      ? [`instance warmup ${fmtDuration(g.defaultInstanceWarmupSeconds)}`] : []),
     `target groups ${(g.targetGroups || []).join(', ') || 'none'}`,
     ...((g.lifecycleHooks || []).length ? [`lifecycle hooks ${g.lifecycleHooks.map((k) => `${k.lifecycleHookName} (${
       k.lifecycleTransition.endsWith('LAUNCHING') ? 'launch' : 'terminate'}, ${fmtDuration(k.heartbeatTimeout)}, ${
@@ -963,7 +1106,7 @@ function updateGroup(el, g) {
   const instances = (g.instances || []).map((i) => Object.assign({}, i,
     { waitingOn: waits.filter((a) => a.instanceId === i.instanceId) }));
   syncChildren(tbody, instances, (i) => i.instanceId, el._createInstanceRow, updateInstanceRow, tbody._emptyRow);
-  renderRefresh(el.querySelector('.refresh'), g.instanceRefresh);
+  renderRefresh(el.querySelector('.refresh'), g.instanceRefresh, el);
   renderPolicies(el.querySelector('.policies'), g);
   renderScheduled(el.querySelector('.scheduled'), g);
   const forecasts = g.forecasts || [];
@@ -978,9 +1121,53 @@ function updateGroup(el, g) {
 
 const REFRESH_STATUS = { Pending: 'info', InProgress: 'info', Successful: 'ok', Failed: 'bad', Cancelled: 'muted', RollbackInProgress: 'warn', RollbackSuccessful: 'warn', RollbackFailed: 'bad' };
 
-/** The group's latest instance refresh: its status, progress and reason (hidden when there was none). */
-function renderRefresh(el, r) {
+/**
+ * Cancel (CancelInstanceRefresh) or roll back (RollbackInstanceRefresh) the group's active instance refresh, after the
+ * browser's confirmation. The API's refusal shows in the group's error line.
+ */
+async function refreshAction(el, action) {
+  const name = el.dataset.asg;
+  const r = el._refresh;
+  if (!r) return;
+  const question = action === 'cancel'
+    ? `Cancel the instance refresh of ${name}? Instances already replaced stay on version ${r.launchTemplateVersion}.`
+    : `Roll back the instance refresh of ${name}? The instances it launched are replaced with version ${r.rollbackLaunchTemplateVersion}.`;
+  if (!window.confirm(question)) return;
+  const errorEl = el.querySelector('.asg-body > .form-error');
+  el._refreshPending = true;
+  renderRefresh(el.querySelector('.refresh'), r, el);
+  try {
+    if (action === 'cancel') {
+      await api(`api/v1/auto-scaling-groups/${enc(name)}/instance-refreshes`, 'DELETE');
+    } else {
+      await api(`api/v1/auto-scaling-groups/${enc(name)}/rollback-instance-refresh`, 'POST');
+    }
+    errorEl.hidden = true;
+    setText(errorEl, '');
+  } catch (e) {
+    errorEl.hidden = false;
+    setText(errorEl, `Instance refresh: ${e.message}`);
+  }
+  el._refreshPending = false;
+  refreshSoon();
+}
+
+/**
+ * The group's latest instance refresh: its status, progress, versions and reason (hidden when there was none), with
+ * Cancel while it runs and Roll back while it runs and can be rolled back.
+ */
+function renderRefresh(el, r, group) {
   if (el.hidden !== !r) el.hidden = !r;
+  group._refresh = r;
+  const active = !!r && (r.status === 'Pending' || r.status === 'InProgress');
+  const cancel = el.querySelector('.cancel-refresh');
+  const rollback = el.querySelector('.rollback-refresh');
+  if (cancel.hidden === active) cancel.hidden = !active;
+  const reversible = active && r.rollbackLaunchTemplateVersion !== null && r.rollbackLaunchTemplateVersion !== undefined;
+  if (rollback.hidden === reversible) rollback.hidden = !reversible;
+  cancel.disabled = rollback.disabled = !!group._refreshPending;
+  setAttr(rollback, 'title', reversible ? `Roll back (RollbackInstanceRefresh): the instances this refresh launched are`
+    + ` replaced with version ${r.rollbackLaunchTemplateVersion}, the version the group launched before it` : null);
   if (!r) return;
   badge(el.querySelector('.badge'), r.status, kindOf(REFRESH_STATUS, r.status));
   const p = r.preferences || {};
@@ -988,10 +1175,14 @@ function renderRefresh(el, r) {
   const alarms = p.alarmSpecification ? `, alarms ${p.alarmSpecification.alarms.join(', ')}` : '';
   setText(el.querySelector('.refresh-text'), [
     `${rb ? 'Rollback' : 'Instance refresh'} ${r.percentageComplete} % complete, ${r.instancesToUpdate} to update`,
-    r.desiredConfiguration ? `to version ${r.launchTemplateVersion} (desired ${r.desiredConfiguration.launchTemplateVersion})` : `to version ${r.launchTemplateVersion}`,
+    rb ? `back to version ${r.rollbackLaunchTemplateVersion} from version ${r.launchTemplateVersion}`
+      : r.desiredConfiguration ? `to version ${r.launchTemplateVersion} (desired configuration: version ${r.desiredConfiguration.launchTemplateVersion})`
+        : `to version ${r.launchTemplateVersion}`,
+    !rb && r.rollbackLaunchTemplateVersion !== null && r.rollbackLaunchTemplateVersion !== undefined
+      ? `can roll back to version ${r.rollbackLaunchTemplateVersion}` : null,
     `min healthy ${p.minHealthyPercentage} %${p.maxHealthyPercentage > 100 ? `, max ${p.maxHealthyPercentage} %` : ''}, warmup ${fmtDuration(p.instanceWarmup)}${p.skipMatching ? ', skip matching' : ''}${p.autoRollback ? ', auto rollback' : ''}${alarms}`,
     `started ${fmtClock(r.startTime)}${r.endTime ? `, ended ${fmtClock(r.endTime)}` : ''}`,
-    rb ? `rolled back at ${rb.percentageCompleteOnRollback} % from ${fmtClock(rb.rollbackStartTime)} to version ${r.rollbackLaunchTemplateVersion}: ${rb.rollbackReason}` : null,
+    rb ? `rolled back at ${fmtClock(rb.rollbackStartTime)}, when the refresh was ${rb.percentageCompleteOnRollback} % complete with ${rb.instancesToUpdateOnRollback} to update: ${rb.rollbackReason}` : null,
     r.statusReason,
   ].filter((x) => x).join(' · '));
 }
@@ -1012,7 +1203,13 @@ function renderGroups(asgs) {
 // ---------------------------------------------------------------------------------------------------- charts wiring
 
 /** Declares the series this tick needs (from the current topology) and returns them grouped by use. */
-function declareSeries(status, tgs, asgs) {
+/** HTTP and HTTPS target groups: only they have response times and HTTP codes (TCP and UDP ones pass bytes). */
+function httpGroups(tgs) {
+  return tgs.filter((g) => g.protocol === 'HTTP' || g.protocol === 'HTTPS');
+}
+
+function declareSeries(status, allTgs, asgs) {
+  const tgs = httpGroups(allTgs);
   const lbs = status.loadBalancers || [];
   const m = {
     // A network load balancer counts flows (connections), not requests.
@@ -1031,6 +1228,14 @@ function declareSeries(status, tgs, asgs) {
     })),
   };
   m.errorSeries = [...m.lbErrors, ...m.tgErrors];
+  // The load balancers' own figures, by name.
+  m.lbByName = new Map(lbs.map((lb, i) => [lb.name, {
+    requests: m.lbRequests[i],
+    bytes: series('ProcessedBytes', `LoadBalancer=${lb.name}`, 'Sum'),
+    activeFlows: lb.type === 'network' ? series('ActiveFlowCount', `LoadBalancer=${lb.name}`, 'Maximum') : null,
+    activeUdpFlows: lb.type === 'network' && lb.listeners.some((l) => UDP_PROTOCOLS.has(l.protocol))
+      ? series('ActiveFlowCount_UDP', `LoadBalancer=${lb.name}`, 'Maximum') : null,
+  }]));
   return m;
 }
 
@@ -1038,7 +1243,8 @@ function color(i) {
   return PALETTE[i % PALETTE.length];
 }
 
-function renderCharts(status, tgs, asgs, m, end, first) {
+function renderCharts(status, allTgs, asgs, m, end, first) {
+  const tgs = httpGroups(allTgs);
   const lbs = status.loadBalancers || [];
   const nlb = lbs.some((lb) => lb.type === 'network');
   setText(document.querySelector('#chart-requests').previousElementSibling,
@@ -1053,7 +1259,7 @@ function renderCharts(status, tgs, asgs, m, end, first) {
     latency.push({ label: many ? `${g.name} p50` : 'p50', color: many ? color(i) : PALETTE[0], series: m.p50[i], scale: toMs });
     latency.push({ label: many ? `${g.name} p99` : 'p99', color: many ? color(i) : PALETTE[1], series: m.p99[i], scale: toMs, dash: many ? [5, 4] : undefined });
   });
-  charts.latency.emptyText = tgs.length ? 'No responses yet' : 'No target groups';
+  charts.latency.emptyText = tgs.length ? 'No responses yet' : allTgs.length ? 'No HTTP target groups' : 'No target groups';
   charts.latency.set(latency, end, first);
 
   const errors = [
@@ -1105,8 +1311,9 @@ async function tick() {
   const started = Date.now();
   tickNo++;
   try {
-    const [status, tgs, asgs] = await Promise.all([
+    const [status, lbs, tgs, asgs] = await Promise.all([
       api('api/v1/status'),
+      api('api/v1/load-balancers'),
       api('api/v1/target-groups'),
       api('api/v1/auto-scaling-groups'),
     ]);
@@ -1119,6 +1326,7 @@ async function tick() {
     const first = earliestSecond();
     lastData = { status, tgs, asgs, m, end, first };
     renderMeta(status);
+    renderLoadBalancers(lbs, m, end);
     renderTargetGroups(tgs);
     renderGroups(asgs);
     renderOverview(status, tgs, asgs, m, end);

@@ -64,6 +64,9 @@ final class Views {
                 "preserveHostHeaderEnabled", lb.preserveHostHeaderEnabled(),
                 "http2Enabled", lb.http2Enabled(),
                 "clientKeepAliveSeconds", lb.clientKeepAliveSeconds(),
+                "accessLog", obj("enabled", lb.accessLog().enabled(), "format", lower(lb.accessLog().format()),
+                        "path", lb.accessLog().path()),
+                "connectionLog", obj("enabled", lb.connectionLog().enabled(), "path", lb.connectionLog().path()),
                 "listeners", lb.listeners().stream().map(Views::listener).toList());
     }
 

@@ -131,6 +131,10 @@ class AdminApiTest {
         assertThat(lb.path("xAmznTlsVersionAndCipherSuiteEnabled").asBoolean()).isFalse();
         assertThat(lb.path("http2Enabled").asBoolean()).isTrue();
         assertThat(lb.path("clientKeepAliveSeconds").asInt()).isEqualTo(3600);
+        assertThat(lb.path("accessLog").path("enabled").asBoolean()).isFalse();
+        assertThat(lb.path("accessLog").path("format").asText()).isEqualTo("alb");
+        assertThat(lb.path("connectionLog").path("enabled").asBoolean()).isFalse();
+        assertThat(lb.path("connectionLog").path("path").asText()).isEqualTo("connection.log");
         JsonNode l = lb.path("listeners").get(0);
         assertThat(l.path("mutualAuthentication").path("mode").asText()).isEqualTo("off");
         assertThat(l.path("responseHeaders").isObject()).isTrue();

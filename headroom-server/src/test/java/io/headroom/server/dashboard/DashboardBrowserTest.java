@@ -8,7 +8,10 @@ import io.headroom.scaling.LifecycleState;
 import io.headroom.scaling.ScalingProcess;
 import io.headroom.server.HeadroomServer;
 import io.headroom.server.Variables;
+import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -67,6 +70,8 @@ class DashboardBrowserTest {
     private WebDriver driver;
     private Thread traffic;
     private volatile boolean stopTraffic;
+    private final List<HttpServer> backends = new java.util.ArrayList<>();
+    private Socket flow;
 
     @BeforeEach
     void requireChromium() {
@@ -76,7 +81,7 @@ class DashboardBrowserTest {
     }
 
     @AfterEach
-    void stop() throws InterruptedException {
+    void stop() throws InterruptedException, IOException {
         stopTraffic = true;
         try {
             if (driver != null) {
@@ -86,8 +91,15 @@ class DashboardBrowserTest {
             if (traffic != null) {
                 traffic.join(5_000);
             }
-            if (server != null) {
-                server.shutdown(Duration.ofSeconds(2));
+            try {
+                if (server != null) {
+                    server.shutdown(Duration.ofSeconds(2));
+                }
+            } finally {
+                if (flow != null) {
+                    flow.close();
+                }
+                backends.forEach(b -> b.stop(0));
             }
         }
     }
@@ -115,6 +127,8 @@ class DashboardBrowserTest {
         // The history in the state file gives a forecast: 48 hourly points on the group's forecast chart.
         wait.until(d -> points("article[data-asg='web'] .chart.forecast") == 48);
         assertThat(text("article[data-asg='web'] .scheduled")).contains("new-year", "0 3 1 1 * UTC", "desired 1");
+        assertThat(text("article[data-asg='web'] .facts")).startsWith("launch template demo (1) · zones zone-a, zone-b"
+                + " · health check ELB, grace period 30 s · instance warmup 5 s · target groups web");
         Set<String> before = instanceIds();
         assertThat(before).hasSize(1);
         // The target group sees the first passing health check a moment before the group's next tick.
@@ -197,9 +211,14 @@ class DashboardBrowserTest {
         wait.until(d -> text("article[data-asg='web'] .refresh").startsWith("InProgress")
                 && text("article[data-asg='web'] .refresh").contains("Instance refresh 0 % complete, 1 to update"));
         assertThat(text("article[data-asg='web'] .refresh")).contains("min healthy 100 %, warmup 1 h 0 min");
-        server.controller().group("web").cancelInstanceRefresh();
+        // Without a desired configuration it cannot be rolled back: Cancel only. Cancelled from the page.
+        assertThat(refreshButton("rollback-refresh").isDisplayed()).isFalse();
+        click(refreshButton("cancel-refresh"));
+        wait.until(ExpectedConditions.alertIsPresent()).accept();
         wait.until(d -> text("article[data-asg='web'] .refresh").startsWith("Cancelled")
                 && text("article[data-asg='web'] .refresh").contains("Cancelled by a user request."));
+        assertThat(refreshButton("cancel-refresh").isDisplayed()).isFalse();
+        assertThat(text("article[data-asg='web'] .asg-body > .form-error")).isEmpty();
 
         // Suspended processes show in the group's facts line until resumed.
         server.controller().group("web").suspendProcesses(List.of(ScalingProcess.Launch, ScalingProcess.HealthCheck));
@@ -231,6 +250,136 @@ class DashboardBrowserTest {
             return rows.isEmpty() || Set.of("draining", "unused").contains(rows.get(0).getText());
         });
         assertThat(text("article[data-target-group='web'] .form-error")).isEmpty();
+
+        // A refresh to version 2 (a desired configuration) of the group pinned to version 1 can be rolled back: Roll
+        // back next to Cancel. An hour's warmup keeps it from finishing while the page is looked at.
+        HttpResponse<String> started = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
+                        + server.admin().port() + "/api/v1/auto-scaling-groups/web/instance-refreshes"))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("""
+                        {"desiredConfiguration": {"launchTemplateVersion": "2"},
+                         "preferences": {"minHealthyPercentage": 100, "instanceWarmup": 3600}}"""))
+                .build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(started.statusCode()).as(started.body()).isEqualTo(201);
+        wait.until(d -> refreshButton("rollback-refresh").isDisplayed());
+        // Pending until the group's next tick, then InProgress: either can be rolled back.
+        assertThat(text("article[data-asg='web'] .refresh")).matches("(?s)(Pending|InProgress)\n.*").contains(
+                "to version 2 (desired configuration: version 2)", "can roll back to version 1");
+        assertThat(refreshButton("cancel-refresh").isDisplayed()).isTrue();
+        elementScreenshot("article[data-asg='web'] .refresh", "dashboard-refresh.png");
+        recordRefreshStatuses();
+        click(refreshButton("rollback-refresh"));
+        wait.until(ExpectedConditions.alertIsPresent()).accept();
+        // RollbackInProgress until the instances the refresh launched are back on version 1 (none may need it).
+        wait.until(d -> recordedRefreshStatuses().contains("RollbackInProgress")
+                && text("article[data-asg='web'] .refresh").contains("Rollback initiated by a user request."));
+        assertThat(text("article[data-asg='web'] .refresh")).matches("(?s)Rollback(InProgress|Successful).*")
+                .contains("back to version 1 from version 2", "rolled back at ");
+        assertThat(refreshButton("rollback-refresh").isDisplayed()).isFalse();
+        assertThat(refreshButton("cancel-refresh").isDisplayed()).as("a rollback cannot be cancelled").isFalse();
+        assertThat(text("article[data-asg='web'] .asg-body > .form-error")).isEmpty();
+        elementScreenshot("article[data-asg='web'] .asg-body", "dashboard-refresh-rollback.png");
+        assertThat(severeBrowserErrors()).isEmpty();
+    }
+
+    @Test
+    void showsLoadBalancersNetworkListenersAndAnomalousTargets() throws Exception {
+        // Three targets for the application load balancer: two answer 200, one answers 500 (but passes its checks).
+        HttpServer a = backend(200);
+        HttpServer b = backend(200);
+        HttpServer bad = backend(500);
+        int albPort = freePort();
+        int nlbPort = freePort();
+        int udpPort = freePort();
+        Path file = dir.resolve("headroom.yaml");
+        Files.writeString(file, """
+                admin:
+                  listen: 127.0.0.1:0
+                stateDir: %1$s
+                loadBalancers:
+                  - name: web
+                    accessLog: { enabled: true, format: json }
+                    listeners:
+                      - port: %2$d
+                        protocol: HTTP
+                        defaultAction: { forward: { targetGroup: api } }
+                  - name: edge
+                    type: network
+                    listeners:
+                      - port: %3$d
+                        protocol: TCP
+                        defaultAction: { forward: { targetGroup: tcp } }
+                      - port: %4$d
+                        protocol: UDP
+                        defaultAction: { forward: { targetGroup: udp } }
+                targetGroups:
+                  - name: api
+                    algorithm: weighted_random
+                    anomalyMitigation: on
+                    healthCheck: { path: /health, intervalSeconds: 5, timeoutSeconds: 2, healthyThreshold: 2, unhealthyThreshold: 2 }
+                    targets: [{ host: 127.0.0.1, port: %5$d }, { host: 127.0.0.1, port: %6$d }, { host: 127.0.0.1, port: %7$d }]
+                  - name: tcp
+                    protocol: TCP
+                    healthCheck: { protocol: TCP, intervalSeconds: 5, timeoutSeconds: 2, healthyThreshold: 2, unhealthyThreshold: 2 }
+                    # More than it has: always in routing failover.
+                    targetGroupHealth: { unhealthyStateRouting: { minimumHealthyTargetsCount: 2 } }
+                    targets: [{ host: 127.0.0.1, port: %5$d }]
+                  - name: udp
+                    protocol: UDP
+                    healthCheck: { protocol: TCP, port: %5$d, intervalSeconds: 5, timeoutSeconds: 2, healthyThreshold: 2, unhealthyThreshold: 2 }
+                    targets: [{ host: 127.0.0.1, port: %5$d }]
+                """.formatted(dir.resolve("state"), albPort, nlbPort, udpPort, a.getAddress().getPort(),
+                b.getAddress().getPort(), bad.getAddress().getPort()));
+        server = HeadroomServer.start(HeadroomServer.ConfigSource.file(file), Variables.forConfig(), Clock.systemUTC());
+        driver = chromium();
+        driver.get("http://127.0.0.1:" + server.admin().port() + "/");
+        WebDriverWait wait = waitUpTo(Duration.ofSeconds(30));
+
+        // The network load balancer: its listeners' protocols and target groups, and its flows where an application
+        // load balancer shows requests. One connection held open through it is one active flow.
+        String edge = "article[data-load-balancer='edge']";
+        wait.until(d -> text(edge + " .kind").equals("network load balancer"));
+        assertThat(text(edge + " table.listeners tbody")).contains("127.0.0.1:" + nlbPort + " TCP forward to tcp",
+                "127.0.0.1:" + udpPort + " UDP forward to udp");
+        assertThat(text(edge + " .facts")).isEqualTo("idle timeout 5 min 50 s · UDP flow idle timeout 2 min 0 s");
+        flow = new Socket("127.0.0.1", nlbPort);
+        wait.until(d -> text(edge + " .traffic").contains("1 active flow ·"));
+        assertThat(text(edge + " .traffic")).contains("new flows/s", "0 UDP");
+        String web = "article[data-load-balancer='web']";
+        assertThat(text(web + " .kind")).isEqualTo("application load balancer");
+        assertThat(text(web + " .traffic")).contains("requests/s");
+        assertThat(text(web + " .facts")).contains("HTTP/2 on", "access log json to access.log", "connection log off");
+        assertThat(text(web + " table.listeners tbody")).contains("HTTP forward to api");
+
+        // Anomaly detection: with all three healthy, a burst of requests (the 500s go to one target) makes that one
+        // anomalous, and mitigation (on) lowers its weight. The page badges it and counts it in the group's header.
+        String api = "article[data-target-group='api']";
+        wait.until(d -> text(api + " .count").equals("3 of 3 healthy"));
+        assertThat(text(api + " .facts")).contains("weighted_random", "anomaly mitigation on");
+        assertThat(driver.findElement(By.cssSelector(api + " .badge.anomalies")).isDisplayed()).isFalse();
+        URI viaAlb = URI.create("http://127.0.0.1:" + albPort + "/");
+        for (int i = 0; i < 150; i++) {
+            HTTP.send(HttpRequest.newBuilder(viaAlb).timeout(Duration.ofSeconds(2)).build(), HttpResponse.BodyHandlers.discarding());
+        }
+        String badRow = api + " tr[data-target='127.0.0.1:" + bad.getAddress().getPort() + "']";
+        wait.until(d -> d.findElement(By.cssSelector(badRow + " .badge.anomaly")).isDisplayed()
+                && d.findElement(By.cssSelector(badRow + " .badge.mitigation")).isDisplayed());
+        assertThat(text(badRow + " .state")).isEqualTo("healthy anomalous mitigated");
+        assertThat(text(api + " .badge.anomalies")).isEqualTo("1 anomalous · 1 mitigated");
+        assertThat(text(api + " .count")).as("health is separate").isEqualTo("3 of 3 healthy");
+        assertThat(driver.findElements(By.cssSelector(api + " .badge.anomaly"))).filteredOn(WebElement::isDisplayed).hasSize(1);
+        assertThat(driver.findElement(By.cssSelector(api + " .badge.failover")).isDisplayed()).isFalse();
+        // Routing failover shows on the group in it, saying why.
+        WebElement failover = driver.findElement(By.cssSelector("article[data-target-group='tcp'] .badge.failover"));
+        assertThat(failover.isDisplayed()).isTrue();
+        assertThat(failover.getText()).isEqualTo("routing failover: all targets get traffic");
+        assertThat(failover.getDomAttribute("title")).isEqualTo("Routing failover (fewer than 2 healthy): requests go to"
+                + " all registered targets that are not draining, unhealthy ones included");
+        // Response times and HTTP codes are charted for the HTTP group only (TCP and UDP groups have none).
+        assertThat(text("#chart-5xx")).contains("web (ELB)", "api (target)").doesNotContain("tcp", "udp", "edge");
+        assertThat(text("#chart-latency")).doesNotContain("tcp", "udp");
+        assertThat(text("#chart-requests")).contains("web", "edge (flows)");
+        screenshot("dashboard-load-balancers.png", "dashboard-load-balancers-full.png");
         assertThat(severeBrowserErrors()).isEmpty();
     }
 
@@ -379,6 +528,28 @@ class DashboardBrowserTest {
 
     private WebElement instanceButton(String instanceId, String action) {
         return driver.findElement(By.cssSelector(instanceRow(instanceId) + " button." + action));
+    }
+
+    private WebElement refreshButton(String kind) {
+        return driver.findElement(By.cssSelector("article[data-asg='web'] .refresh button." + kind));
+    }
+
+    /** Records every instance refresh status the page renders, in order. */
+    private void recordRefreshStatuses() {
+        ((JavascriptExecutor) driver).executeScript("""
+                window.__refresh = [];
+                const badge = document.querySelector("article[data-asg='web'] .refresh .badge");
+                const record = () => {
+                  if (window.__refresh[window.__refresh.length - 1] !== badge.textContent) window.__refresh.push(badge.textContent);
+                };
+                new MutationObserver(record).observe(badge, { subtree: true, childList: true, characterData: true });
+                record();
+                """);
+    }
+
+    @SuppressWarnings("unchecked")
+    private List<String> recordedRefreshStatuses() {
+        return (List<String>) ((JavascriptExecutor) driver).executeScript("return window.__refresh || []");
     }
 
     private Instance instance(String instanceId) {
@@ -557,9 +728,15 @@ class DashboardBrowserTest {
                                   "-cp", "${HEADROOM_CLASSPATH}", "io.headroom.server.Main", "demo-app", "--port", "${PORT}"]
                         vcpus: 1
                         terminationGracePeriodSeconds: 1   # the test's end need not wait for a graceful exit
+                      - command: ["%3$s", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xmx48m", "-Xss512k",
+                                  "-cp", "${HEADROOM_CLASSPATH}", "io.headroom.server.Main", "demo-app", "--port", "${PORT}"]
+                        environment: { APP_VERSION: "2" }
+                        vcpus: 1
+                        terminationGracePeriodSeconds: 1
                 autoScalingGroups:
                   - name: web
-                    launchTemplate: { name: demo }
+                    # A numbered version: an instance refresh to version 2 can be rolled back to it.
+                    launchTemplate: { name: demo, version: 1 }
                     minSize: 1
                     maxSize: 3
                     desiredCapacity: 1
@@ -609,6 +786,20 @@ class DashboardBrowserTest {
         }, "dashboard-test-traffic");
         traffic.setDaemon(true);
         traffic.start();
+    }
+
+    /** An HTTP target on an ephemeral port: /health answers 200, every other path {@code status}. */
+    private HttpServer backend(int status) throws IOException {
+        HttpServer http = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        backends.add(http);
+        http.createContext("/", ex -> {
+            byte[] body = "ok\n".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            ex.sendResponseHeaders(ex.getRequestURI().getPath().equals("/health") ? 200 : status, body.length);
+            ex.getResponseBody().write(body);
+            ex.close();
+        });
+        http.start();
+        return http;
     }
 
     private static int freePort() {
