@@ -17,7 +17,18 @@ class SimulationTest {
     /** 5 min quiet, a 5 min ramp to 400 req/s, 20 min at 400, 20 min quiet again. */
     private static final LoadProfile SURGE = LoadProfile.parse("5m@20,5m@20..400,20m@400,20m@20");
 
+    private static final String CPU50 = """
+                      - name: cpu50
+                        policyType: TargetTrackingScaling
+                        targetTrackingConfiguration: { predefinedMetricType: ASGAverageCPUUtilization, targetValue: 50 }
+                """;
+
     private static HeadroomConfig config(String groupExtra) throws Exception {
+        return config(CPU50, groupExtra);
+    }
+
+    /** The simulated group "web" with these {@code policies} items and more group keys after them. */
+    private static HeadroomConfig config(String policies, String groupExtra) throws Exception {
         return ConfigLoader.parse("""
                 loadBalancers:
                   - name: web
@@ -36,10 +47,7 @@ class SimulationTest {
                     targetGroups: [web]
                     healthCheckType: ELB
                     policies:
-                      - name: cpu50
-                        policyType: TargetTrackingScaling
-                        targetTrackingConfiguration: { predefinedMetricType: ASGAverageCPUUtilization, targetValue: 50 }
-                %s""".formatted(groupExtra), "sim.yaml", Map.of());
+                %s%s""".formatted(policies, groupExtra), "sim.yaml", Map.of());
     }
 
     @Test
@@ -76,24 +84,7 @@ class SimulationTest {
 
     @Test
     void targetTrackingOnMetricMathFollowsRequestsPerHealthyTarget() throws Exception {
-        HeadroomConfig c = ConfigLoader.parse("""
-                loadBalancers:
-                  - name: web
-                    listeners: [{ port: 8080, defaultAction: { forward: { targetGroup: web } } }]
-                targetGroups:
-                  - name: web
-                    healthCheck: { path: /health, intervalSeconds: 5, healthyThreshold: 2 }
-                launchTemplates:
-                  - name: app
-                    versions: [{ command: ["app", "--port", "${PORT}"] }]
-                autoScalingGroups:
-                  - name: web
-                    launchTemplate: { name: app }
-                    minSize: 1
-                    maxSize: 12
-                    targetGroups: [web]
-                    healthCheckType: ELB
-                    policies:
+        HeadroomConfig c = config("""
                       - name: perTarget
                         policyType: TargetTrackingScaling
                         targetTrackingConfiguration:
@@ -105,7 +96,7 @@ class SimulationTest {
                               - { id: healthy, returnData: false,
                                   metricStat: { metric: { metricName: HealthyHostCount }, stat: Average } }
                               - { id: e1, expression: "requests / healthy", label: "Requests per healthy target" }
-                """, "sim.yaml", Map.of());
+                """, "");
 
         Simulation.Result r = Simulation.run(c, "web", SURGE, new Simulation.Model(100, Duration.ofSeconds(10),
                 64 << 20), START, Duration.ofMinutes(1));
