@@ -91,6 +91,8 @@ public final class OidcAuthenticator {
 
     private final AuthenticateOidcConfig config;
     private final String id;
+    /** Names this exact action (all its settings): the login it starts ends with its settings (session timeout). */
+    private final String actionId;
     private final String signerArn;
     private final OidcKeys keys;
     private final HttpClient http;
@@ -108,7 +110,9 @@ public final class OidcAuthenticator {
         this.http = http;
         this.clock = clock;
         this.signerArn = "arn:headroom:elasticloadbalancing:local:headroom:loadbalancer/app/" + loadBalancer;
-        this.id = stableId(config);
+        this.id = digest(config.issuer(), config.authorizationEndpoint(), config.tokenEndpoint(),
+                config.userInfoEndpoint(), config.clientId(), config.sessionCookieName());
+        this.actionId = digest(config.toString(), config.clientSecret());
         // RFC 6749 2.3.1: the client id and secret are form-encoded before they are joined.
         this.basicAuthorization = "Basic " + Base64.getEncoder().encodeToString((form(config.clientId()) + ":"
                 + form(config.clientSecret())).getBytes(StandardCharsets.UTF_8));
@@ -123,11 +127,10 @@ public final class OidcAuthenticator {
         return id;
     }
 
-    private static String stableId(AuthenticateOidcConfig c) {
+    private static String digest(String... parts) {
         try {
             MessageDigest d = MessageDigest.getInstance("SHA-256");
-            for (String s : new String[] {c.issuer(), c.authorizationEndpoint(), c.tokenEndpoint(),
-                    c.userInfoEndpoint(), c.clientId(), c.sessionCookieName()}) {
+            for (String s : parts) {
                 d.update(s.getBytes(StandardCharsets.UTF_8));
                 d.update((byte) 0);
             }
@@ -306,6 +309,7 @@ public final class OidcAuthenticator {
         }
         ObjectNode st = JSON.createObjectNode();
         st.put("a", id);
+        st.put("l", actionId);
         st.put("u", originalUrl);
         st.put("n", nonce);
         st.put("e", clock.millis() / 1000 + STATE_SECONDS);
@@ -367,11 +371,15 @@ public final class OidcAuthenticator {
                         st.path("n").asText().getBytes(StandardCharsets.US_ASCII))) {
             return Callback.refused("AuthInvalidStateParam");
         }
+        // The action that started the login; else (a reload changed its other settings) one of the same IdP and client.
         OidcAuthenticator auth = null;
         for (OidcAuthenticator a : candidates) {
-            if (a.id.equals(st.path("a").asText())) {
+            if (a.actionId.equals(st.path("l").asText())) {
                 auth = a;
                 break;
+            }
+            if (auth == null && a.id.equals(st.path("a").asText())) {
+                auth = a;
             }
         }
         if (auth == null) {
