@@ -53,7 +53,12 @@ import org.slf4j.LoggerFactory;
  *                  │                 │ connect failed: retry once on another target, else 502
  *                  └─redirect / fixed response / 503 / 400─▶ LOCAL (drain the request body) ─▶ IDLE or closed
  *                FORWARDING ─101 to an Upgrade request─▶ TUNNEL (raw bytes both ways until either side closes)
+ *                IDLE ─/oauth2/idpresponse─▶ AUTH (the IdP is asked off the loop; body dropped) ─answer─▶ LOCAL
  * </pre>
+ *
+ * An authenticate-oidc rule ({@link Route.Authenticate}) first checks the session cookie ({@link OidcAuthenticator})
+ * and then goes on with its forward, redirect or fixed response, or answers 401 or the redirect to the IdP itself.
+ * Listeners without the action look at none of this.
  *
  * Backpressure: both channels have auto-read off; the next chunk is read from one side only after the write of
  * the previous one to the other side has completed. One exchange at a time: pipelined requests wait in a small

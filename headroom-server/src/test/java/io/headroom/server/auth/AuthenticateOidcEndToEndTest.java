@@ -241,6 +241,20 @@ class AuthenticateOidcEndToEndTest {
     }
 
     @Test
+    void theLoginWorksForHttp2ClientsToo() throws Exception {
+        HttpClient h2 = HttpClient.newBuilder().version(HttpClient.Version.HTTP_2).sslContext(trusting(serverCertificate()))
+                .cookieHandler(cookies).followRedirects(HttpClient.Redirect.ALWAYS)
+                .connectTimeout(Duration.ofSeconds(5)).build();
+        HttpResponse<String> r = get(h2, "/h2?y=2", "x-amzn-oidc-identity", "forged");
+        assertThat(r.version()).isEqualTo(HttpClient.Version.HTTP_2);
+        JsonNode seen = echoed(r);
+        assertThat(header(seen, ":path")).isEqualTo("/h2?y=2");
+        assertThat(header(seen, "x-amzn-oidc-identity")).isEqualTo("user-1");
+        assertThat(seen.get("x-amzn-oidc-identity")).hasSize(1);
+        assertThat(idp.authorizationRequests).hasSize(1);
+    }
+
+    @Test
     void headersAClientSendsInTheLoadBalancersNameAreRemoved() throws Exception {
         get(browser, "/login");
         JsonNode seen = echoed(get(browser, "/x", "X-Amzn-Oidc-Identity", "admin", "x-amzn-oidc-data", "forged",
