@@ -93,6 +93,7 @@ class AuthenticateOidcEndToEndTest {
         return """
                 admin: { listen: "127.0.0.1:0" }
                 stateDir: %s
+                workerThreads: 1   # one event loop: a login waiting for the IdP must not hold up other requests
                 loadBalancers:
                   - name: web
                     accessLog: { enabled: true, format: json, path: access.log }
@@ -325,6 +326,35 @@ class AuthenticateOidcEndToEndTest {
         Path log = dir.resolve("state").resolve("access.log");
         await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(Files.readString(log))
                 .contains("\"error_reason\":\"AuthTokenEpRequestFailed\""));
+    }
+
+    @Test
+    void aUserInfoEndpointFailureIs500() throws Exception {
+        idp.userInfoStatus = 500;
+        HttpResponse<String> r = get(browser, "/app");
+        assertThat(r.statusCode()).isEqualTo(500);
+        assertThat(backend.seen).isEmpty();
+        Path log = dir.resolve("state").resolve("access.log");
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(Files.readString(log))
+                .contains("\"error_reason\":\"AuthUserinfoEpRequestFailed\""));
+    }
+
+    @Test
+    void anIdpThatHangsTimesOutWith500AndHoldsUpNoOtherRequest() throws Exception {
+        idp.tokenDelayMillis = 30_000;
+        java.util.concurrent.CompletableFuture<HttpResponse<String>> login = browser.sendAsync(HttpRequest.newBuilder(
+                URI.create("https://localhost:" + port + "/app")).timeout(Duration.ofSeconds(30)).build(),
+                HttpResponse.BodyHandlers.ofString());
+        await().atMost(Duration.ofSeconds(10)).until(() -> !idp.tokenAuthorizations.isEmpty());
+        // The one event loop is free meanwhile: another request is answered at once.
+        long start = System.nanoTime();
+        assertThat(echoed(get(noRedirects, "/allow/meanwhile")).has("x-amzn-oidc-identity")).isFalse();
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(2));
+        HttpResponse<String> r = login.get(20, java.util.concurrent.TimeUnit.SECONDS);
+        assertThat(r.statusCode()).isEqualTo(500); // after the 5 s timeout, not the IdP's 30 s
+        Path log = dir.resolve("state").resolve("access.log");
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(Files.readString(log))
+                .contains("\"error_reason\":\"AuthTokenEpRequestTimeout\""));
     }
 
     @Test

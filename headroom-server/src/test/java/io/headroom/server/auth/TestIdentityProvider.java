@@ -39,7 +39,7 @@ final class TestIdentityProvider implements AutoCloseable {
     private static final SecureRandom RANDOM = new SecureRandom();
 
     private final HttpServer server;
-    private final ExecutorService executor = Executors.newFixedThreadPool(2);
+    private final ExecutorService executor = Executors.newFixedThreadPool(4);
     private final byte[] idTokenKey = new byte[32];
     /** code -> the redirect_uri it was issued for; access token -> the user's claims. */
     private final Map<String, String> codes = new ConcurrentHashMap<>();
@@ -51,6 +51,10 @@ final class TestIdentityProvider implements AutoCloseable {
     volatile Map<String, Object> user = Map.of("sub", "user-1", "email", "ada@example.com", "name", "Ada Lovelace");
     /** The token endpoint's status: 200, or an error to answer. */
     volatile int tokenStatus = 200;
+    /** How long the token endpoint waits before it answers (an IdP that hangs). */
+    volatile long tokenDelayMillis;
+    /** The user info endpoint's status: 200, or an error to answer. */
+    volatile int userInfoStatus = 200;
 
     TestIdentityProvider() throws IOException {
         RANDOM.nextBytes(idTokenKey);
@@ -93,6 +97,13 @@ final class TestIdentityProvider implements AutoCloseable {
         tokenAuthorizations.add(String.valueOf(auth));
         Map<String, List<String>> form = new QueryStringDecoder(new String(ex.getRequestBody().readAllBytes(),
                 StandardCharsets.UTF_8), false).parameters();
+        if (tokenDelayMillis > 0) {
+            try {
+                Thread.sleep(tokenDelayMillis);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt(); // closing
+            }
+        }
         if (tokenStatus != 200) {
             send(ex, tokenStatus, "{\"error\":\"server_error\"}");
             return;
@@ -131,6 +142,10 @@ final class TestIdentityProvider implements AutoCloseable {
         Map<String, Object> u = auth == null || !auth.startsWith("Bearer ") ? null : tokens.get(auth.substring(7));
         if (u == null) {
             send(ex, 401, "{\"error\":\"invalid_token\"}");
+            return;
+        }
+        if (userInfoStatus != 200) {
+            send(ex, userInfoStatus, "{\"error\":\"server_error\"}");
             return;
         }
         send(ex, 200, JSON.writeValueAsString(u));
