@@ -164,28 +164,29 @@ public final class OidcAuthenticator {
         if (value == null) {
             return Lookup.ABSENT;
         }
-        byte[] plain;
-        try {
-            plain = keys.unseal(B64URL_DECODER.decode(value), SESSION);
-        } catch (IllegalArgumentException e) {
-            plain = null;
-        }
-        if (plain == null) {
+        JsonNode n = unseal(keys, value, SESSION);
+        if (n == null) {
             return Lookup.INVALID;
         }
+        if (!id.equals(n.path("a").asText())) {
+            return Lookup.ABSENT;
+        }
+        long exp = n.path("e").asLong();
+        if (clock.millis() / 1000 >= exp) {
+            return Lookup.ABSENT;
+        }
+        return new Lookup(Status.VALID, new Session(n.path("s").asText(), n.path("t").asText(),
+                n.path("c").asText(), exp));
+    }
+
+    /** The JSON object sealed into {@code base64url} for {@code purpose}; null when it is not one this process sealed. */
+    private static JsonNode unseal(OidcKeys keys, String base64url, String purpose) {
         try {
-            JsonNode n = JSON.readTree(plain);
-            if (!id.equals(n.path("a").asText())) {
-                return Lookup.ABSENT;
-            }
-            long exp = n.path("e").asLong();
-            if (clock.millis() / 1000 >= exp) {
-                return Lookup.ABSENT;
-            }
-            return new Lookup(Status.VALID, new Session(n.path("s").asText(), n.path("t").asText(),
-                    n.path("c").asText(), exp));
-        } catch (IOException e) {
-            return Lookup.INVALID;
+            byte[] plain = keys.unseal(B64URL_DECODER.decode(base64url), purpose);
+            JsonNode n = plain == null ? null : JSON.readTree(plain);
+            return n != null && n.isObject() ? n : null;
+        } catch (IllegalArgumentException | IOException e) {
+            return null;
         }
     }
 
@@ -273,9 +274,14 @@ public final class OidcAuthenticator {
     }
 
     private static String expired(String name) {
-        DefaultCookie c = new DefaultCookie(name, "");
+        return cookie(name, "", 0);
+    }
+
+    /** A Set-Cookie value as AWS's cookies are: for the whole site, HTTPS only, not for scripts. */
+    private static String cookie(String name, String value, long maxAgeSeconds) {
+        DefaultCookie c = new DefaultCookie(name, value);
         c.setPath("/");
-        c.setMaxAge(0);
+        c.setMaxAge(maxAgeSeconds);
         c.setSecure(true);
         c.setHttpOnly(true);
         return ServerCookieEncoder.STRICT.encode(c);
@@ -300,12 +306,7 @@ public final class OidcAuthenticator {
             byte[] n = new byte[16];
             RANDOM.nextBytes(n);
             nonce = B64URL.encodeToString(n);
-            DefaultCookie c = new DefaultCookie(NONCE_COOKIE, nonce);
-            c.setPath("/");
-            c.setMaxAge(STATE_SECONDS);
-            c.setSecure(true);
-            c.setHttpOnly(true);
-            setCookie = ServerCookieEncoder.STRICT.encode(c);
+            setCookie = cookie(NONCE_COOKIE, nonce, STATE_SECONDS);
         }
         ObjectNode st = JSON.createObjectNode();
         st.put("a", id);
@@ -350,19 +351,8 @@ public final class OidcAuthenticator {
         if (state == null || state.isEmpty()) {
             return Callback.refused("AuthMissingStateParam");
         }
-        byte[] plain;
-        try {
-            plain = keys.unseal(B64URL_DECODER.decode(state), STATE);
-        } catch (IllegalArgumentException e) {
-            plain = null;
-        }
-        if (plain == null) {
-            return Callback.refused("AuthInvalidStateParam");
-        }
-        JsonNode st;
-        try {
-            st = JSON.readTree(plain);
-        } catch (IOException e) {
+        JsonNode st = unseal(keys, state, STATE);
+        if (st == null) {
             return Callback.refused("AuthInvalidStateParam");
         }
         String nonce = cookies(cookieHeaders).get(NONCE_COOKIE);
@@ -535,13 +525,9 @@ public final class OidcAuthenticator {
                 cookies.add(expired(config.sessionCookieName() + "-" + i)); // a longer session's shards of before
                 continue;
             }
-            DefaultCookie c = new DefaultCookie(config.sessionCookieName() + "-" + i,
-                    value.substring(i * SHARD_CHARS, Math.min(value.length(), (i + 1) * SHARD_CHARS)));
-            c.setPath("/");
-            c.setMaxAge(config.sessionTimeoutSeconds());
-            c.setSecure(true);
-            c.setHttpOnly(true);
-            cookies.add(ServerCookieEncoder.STRICT.encode(c));
+            cookies.add(cookie(config.sessionCookieName() + "-" + i,
+                    value.substring(i * SHARD_CHARS, Math.min(value.length(), (i + 1) * SHARD_CHARS)),
+                    config.sessionTimeoutSeconds()));
         }
         cookies.add(expired(NONCE_COOKIE));
         return new Login(cookies, 0, null);
