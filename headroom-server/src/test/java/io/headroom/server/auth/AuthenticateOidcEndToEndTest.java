@@ -235,6 +235,16 @@ class AuthenticateOidcEndToEndTest {
         assertThat(idp.authorizationRequests).hasSize(1);
         assertThat(idp.userInfoCalls.get()).isEqualTo(1);
 
+        // The admin API shows the action (AWS's order: authenticate first), never the client secret.
+        HttpResponse<String> lb = Support.get(adminUrl() + "/api/v1/load-balancers/web");
+        JsonNode listener = JSON.readTree(lb.body()).path("listeners").get(0);
+        assertThat(listener.path("defaultAction").path("type").asText()).isEqualTo("authenticate-oidc,forward");
+        assertThat(listener.path("defaultAction").path("authenticateOidc").path("clientId").asText())
+                .isEqualTo(TestIdentityProvider.CLIENT_ID);
+        assertThat(listener.path("rules").get(0).path("action").path("authenticateOidc")
+                .path("onUnauthenticatedRequest").asText()).isEqualTo("deny");
+        assertThat(lb.body()).doesNotContain(TestIdentityProvider.CLIENT_SECRET).doesNotContain("clientSecret");
+
         // The access log: the authenticate action ran first.
         assertLogged("\"actions_executed\":\"authenticate,forward\"");
     }
