@@ -436,6 +436,7 @@ final class ClientHandler extends ChannelInboundHandlerAdapter implements Reques
                 snap.oidc.clock(), request.uri(), h.getAll(HttpHeaderNames.COOKIE));
         String host = h.get(HttpHeaderNames.HOST);
         if (cb.authenticator() == null || host == null || host.isEmpty()) {
+            snap.authMetrics.failure.increment();
             int status = cb.authenticator() == null ? cb.status() : 400;
             xlog.errorReason(cb.authenticator() == null ? cb.errorReason() : "AuthMissingHostHeader");
             local(Responses.error(status, keepAlive()), status);
@@ -443,7 +444,18 @@ final class ClientHandler extends ChannelInboundHandlerAdapter implements Reques
         }
         state = State.AUTH;
         int login = ++logins;
+        long started = System.nanoTime();
+        LoadBalancerMetrics.AuthMetrics metrics = snap.authMetrics;
         cb.authenticator().login(cb.code(), host).whenComplete((result, e) -> {
+            metrics.latencyMillis.record((System.nanoTime() - started) / 1e6);
+            if (result == null || result.errorReason() == null) {
+                (result == null ? metrics.error : metrics.success).increment();
+            } else {
+                (result.status() >= 500 ? metrics.error : metrics.failure).increment();
+                if ("AuthUserinfoResponseSizeExceeded".equals(result.errorReason())) {
+                    metrics.claimsSizeExceeded.increment();
+                }
+            }
             try {
                 ctx.executor().execute(() -> loggedIn(login, cb.originalUrl(), result));
             } catch (RejectedExecutionException shuttingDown) {

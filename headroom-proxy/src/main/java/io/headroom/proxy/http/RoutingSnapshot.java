@@ -80,6 +80,8 @@ public final class RoutingSnapshot {
     final List<OidcAuthenticator> authenticators;
     /** Shared by the actions of {@link #authenticators}; null when there are none. */
     final OidcRuntime oidc;
+    /** The load balancer's authenticate-oidc metrics; null when the listener has no such action. */
+    final LoadBalancerMetrics.AuthMetrics authMetrics;
 
     private RoutingSnapshot(String loadBalancer, Router<GroupRef> router, LoadBalancerMetrics lb,
                             long idleTimeoutNanos, long clientKeepAliveNanos, DesyncMitigationMode desyncMode,
@@ -91,6 +93,7 @@ public final class RoutingSnapshot {
                             TlsHeaders.Names tlsNames, List<OidcAuthenticator> authenticators, OidcRuntime oidc) {
         this.authenticators = List.copyOf(authenticators);
         this.oidc = this.authenticators.isEmpty() ? null : oidc;
+        this.authMetrics = this.authenticators.isEmpty() ? null : lb.auth();
         this.preserveHostHeader = preserveHostHeader;
         this.tlsVersionAndCipherHeaders = tlsVersionAndCipherHeaders;
         this.tlsNames = tlsNames;

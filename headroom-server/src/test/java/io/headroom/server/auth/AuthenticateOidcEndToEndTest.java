@@ -8,6 +8,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.crypto.ECDSAVerifier;
 import com.nimbusds.jwt.SignedJWT;
+import io.headroom.core.metrics.Dimensions;
+import io.headroom.core.metrics.MetricKey;
+import io.headroom.core.metrics.Statistic;
 import io.headroom.server.HeadroomServer;
 import io.headroom.server.e2e.Support;
 import java.net.CookieManager;
@@ -245,8 +248,10 @@ class AuthenticateOidcEndToEndTest {
                 .path("onUnauthenticatedRequest").asText()).isEqualTo("deny");
         assertThat(lb.body()).doesNotContain(TestIdentityProvider.CLIENT_SECRET).doesNotContain("clientSecret");
 
-        // The access log: the authenticate action ran first.
+        // The access log: the authenticate action ran first. AWS's metrics: one login.
         assertLogged("\"actions_executed\":\"authenticate,forward\"");
+        assertMetric("ELBAuthSuccess", 1);
+        assertMetric("ELBAuthError", 0);
     }
 
     @Test
@@ -318,6 +323,8 @@ class AuthenticateOidcEndToEndTest {
         assertThat(backend.seen).isEmpty();
         assertLogged("\"error_reason\":\"AuthInvalidStateParam\"", "\"error_reason\":\"AuthMissingStateParam\"",
                 "\"error_reason\":\"AuthMissingCodeParam\"");
+        assertMetric("ELBAuthFailure", 5);
+        assertMetric("ELBAuthSuccess", 0);
     }
 
     @Test
@@ -329,6 +336,7 @@ class AuthenticateOidcEndToEndTest {
         assertThat(backend.seen).isEmpty();
         assertThat(cookie("AWSELBAuthSessionCookie-0")).isNull();
         assertLogged("\"error_reason\":\"AuthTokenEpRequestFailed\"");
+        assertMetric("ELBAuthError", 1);
     }
 
     @Test
@@ -427,6 +435,14 @@ class AuthenticateOidcEndToEndTest {
         assertThat(header(seen, "x-amzn-oidc-identity")).isEqualTo("user-1");
         assertThat(SignedJWT.parse(header(seen, "x-amzn-oidc-data")).getHeader().getKeyID()).isEqualTo(kid);
         assertThat(idp.authorizationRequests).hasSize(1);
+    }
+
+    /** Waits until load balancer web's {@code metric} has summed to {@code expected} (published every second). */
+    private void assertMetric(String metric, double expected) {
+        MetricKey key = MetricKey.of(metric, Dimensions.of("LoadBalancer", "web"));
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(server.metrics().aggregate(key,
+                clock.instant().minusSeconds(600), clock.instant().plusSeconds(5), Statistic.SUM).orElse(0))
+                .isEqualTo(expected));
     }
 
     /** The access log gets a line with {@code field} (lines are written in the background). */
