@@ -14,42 +14,26 @@ import org.junit.jupiter.api.Test;
  * while ReplaceUnhealthy is suspended.
  */
 class SetInstanceHealthTest extends ControllerHarness {
-    private AutoScalingGroup startWeb(int desired) throws Exception {
-        LaunchTemplateConfig backend = Fixtures.template("backend", TestBackend.command());
-        AutoScalingGroup g = start(Fixtures.config(List.of(backend), Group.of("web", "backend", 1, 3, desired)
-                .elb("web", 30)), "web");
-        tickUntil(() -> inService(g).size() == desired);
-        return g;
-    }
-
-    private static List<Instance> inService(AutoScalingGroup g) {
-        return g.instances().stream().filter(i -> i.lifecycleState() == LifecycleState.InService).toList();
-    }
-
-    private static Instance instance(AutoScalingGroup g, String id) {
-        return g.instances().stream().filter(i -> i.instanceId().equals(id)).findFirst().orElseThrow();
-    }
-
     @Test
     void unhealthyReplacesTheInstanceButNotWithinTheGracePeriodUnlessAsked() throws Exception {
-        AutoScalingGroup g = startWeb(1);
-        String id = inService(g).get(0).instanceId();
+        AutoScalingGroup g = startWeb(1, 3, 1);
+        String id = inServiceInstances(g).get(0).instanceId();
 
         // InService within a few seconds of its launch: inside the 30 s grace period, so AWS's default ignores it.
         String ignored = g.setInstanceHealth(id, HealthStatus.Unhealthy, true);
         assertThat(ignored).contains("is within the health check grace period of auto scaling group 'web' (30 s, until")
                 .contains("shouldRespectGracePeriod");
         tick(3);
-        assertThat(instance(g, id).healthStatus()).isEqualTo(HealthStatus.Healthy);
-        assertThat(instance(g, id).lifecycleState()).isEqualTo(LifecycleState.InService);
+        assertThat(instanceIn(g, id).healthStatus()).isEqualTo(HealthStatus.Healthy);
+        assertThat(instanceIn(g, id).lifecycleState()).isEqualTo(LifecycleState.InService);
 
         // HealthCheck suspended stops the group's own checks, not a user's.
         g.suspendProcesses(List.of(ScalingProcess.HealthCheck));
         assertThat(g.setInstanceHealth(id, HealthStatus.Unhealthy, false)).isNull();
-        assertThat(instance(g, id).healthStatus()).isEqualTo(HealthStatus.Unhealthy);
+        assertThat(instanceIn(g, id).healthStatus()).isEqualTo(HealthStatus.Unhealthy);
         // Replaced: launched first (no instance maintenance policy), then the old one terminated.
-        tickUntil(() -> instance(g, id).lifecycleState() == LifecycleState.Terminated && inService(g).size() == 1);
-        assertThat(inService(g).get(0).instanceId()).isNotEqualTo(id);
+        tickUntil(() -> instanceIn(g, id).lifecycleState() == LifecycleState.Terminated && inServiceInstances(g).size() == 1);
+        assertThat(inServiceInstances(g).get(0).instanceId()).isNotEqualTo(id);
         assertThat(g.activities()).anySatisfy(a -> {
             assertThat(a.description()).isEqualTo("Terminating EC2 instance: " + id);
             assertThat(a.cause()).matches("At \\S+Z an instance was taken out of service in response to a user"
@@ -63,20 +47,20 @@ class SetInstanceHealthTest extends ControllerHarness {
 
     @Test
     void healthyTakesBackAnInstanceNotYetReplaced() throws Exception {
-        AutoScalingGroup g = startWeb(1);
-        String id = inService(g).get(0).instanceId();
+        AutoScalingGroup g = startWeb(1, 3, 1);
+        String id = inServiceInstances(g).get(0).instanceId();
         g.suspendProcesses(List.of(ScalingProcess.ReplaceUnhealthy));
         assertThat(g.setInstanceHealth(id, HealthStatus.Unhealthy, false)).isNull();
         tick(5);
         // ReplaceUnhealthy suspended: marked, not replaced.
-        assertThat(instance(g, id).healthStatus()).isEqualTo(HealthStatus.Unhealthy);
+        assertThat(instanceIn(g, id).healthStatus()).isEqualTo(HealthStatus.Unhealthy);
         assertThat(g.instances()).hasSize(1);
 
         assertThat(g.setInstanceHealth(id, HealthStatus.Healthy, false)).isNull();
         g.resumeProcesses(List.of(ScalingProcess.ReplaceUnhealthy));
         tick(5);
-        assertThat(instance(g, id).healthStatus()).isEqualTo(HealthStatus.Healthy);
-        assertThat(instance(g, id).lifecycleState()).isEqualTo(LifecycleState.InService);
+        assertThat(instanceIn(g, id).healthStatus()).isEqualTo(HealthStatus.Healthy);
+        assertThat(instanceIn(g, id).lifecycleState()).isEqualTo(LifecycleState.InService);
         assertThat(g.instances()).hasSize(1);
     }
 }
