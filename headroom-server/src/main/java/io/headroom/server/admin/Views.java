@@ -21,6 +21,7 @@ import io.headroom.core.target.TargetHealth;
 import io.headroom.proxy.target.TargetGroup;
 import io.headroom.scaling.Activity;
 import io.headroom.scaling.AutoScalingGroup;
+import io.headroom.scaling.DetachedInstance;
 import io.headroom.scaling.Instance;
 import io.headroom.scaling.InstanceRefresh;
 import io.headroom.scaling.LifecycleAction;
@@ -242,6 +243,23 @@ final class Views {
                 "host", i.host(),
                 "port", i.port(),
                 "replacing", i.replacing());
+    }
+
+    /** A detached instance, shaped as {@link #instance} with no group: lifecycleState Detached, and where it came from. */
+    static Map<String, Object> detachedInstance(DetachedInstance d) {
+        return obj("autoScalingGroupName", null,
+                "instanceId", d.instanceId(),
+                "lifecycleState", LifecycleState.Detached.toString(),
+                "healthStatus", null,
+                "availabilityZone", d.availabilityZone(),
+                "launchTemplateVersion", d.launchTemplateVersion(),
+                "launchTime", d.launchTime(),
+                "protectedFromScaleIn", false,
+                "host", d.host(),
+                "port", d.port(),
+                "replacing", false,
+                "detachedFrom", d.detachedFrom(),
+                "detachedTime", d.detachedTime());
     }
 
     /** AWS's SuspendedProcesses of DescribeAutoScalingGroups: processName and suspensionReason. */
