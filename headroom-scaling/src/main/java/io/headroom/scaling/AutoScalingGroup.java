@@ -1718,6 +1718,10 @@ public final class AutoScalingGroup {
                 m.state = LifecycleState.WarmedPending;
             }
             members.put(m.id, m);
+            RefreshRun refresh = activeRefresh();
+            if (refresh != null) {
+                refresh.launched(m);
+            }
             // Its launch hooks' actions exist from the start, so that the instance can complete them as soon as it runs.
             config.lifecycleHooks(Transition.LAUNCHING).forEach(h -> m.waits.add(new LifecycleWait(h, now)));
             m.launchActivity = activityLog.start((warm ? "Launching a new EC2 instance into warm pool: "
