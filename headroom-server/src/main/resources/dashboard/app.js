@@ -132,7 +132,7 @@ function badge(el, text, kind, extra = '') {
   if (el.className !== cls) el.className = cls;
 }
 
-const TARGET_STATE = { healthy: 'ok', initial: 'info', unhealthy: 'bad', draining: 'warn', unused: 'muted', unavailable: 'muted' };
+const TARGET_STATE = { healthy: 'ok', initial: 'info', unhealthy: 'bad', 'unhealthy.draining': 'bad', draining: 'warn', unused: 'muted', unavailable: 'muted' };
 const LIFECYCLE = { InService: 'ok', Pending: 'info', 'Pending:Wait': 'warn', 'Warmed:Pending': 'info', 'Warmed:Pending:Wait': 'warn', 'Warmed:Stopped': 'muted', 'Warmed:Running': 'muted', EnteringStandby: 'warn', Standby: 'muted', 'Terminating:Draining': 'warn', 'Terminating:Wait': 'warn', Terminating: 'warn', Terminated: 'muted', Detaching: 'warn', Detached: 'muted' };
 /** What the states a user's detach leads to mean, as the lifecycle badge's title. */
 const LIFECYCLE_TITLE = {
@@ -743,12 +743,23 @@ function updateTargetGroup(el, g) {
     `deregistration delay ${g.deregistrationDelaySeconds} s`,
     ...(g.slowStartSeconds ? [`slow start ${g.slowStartSeconds} s`] : []),
     ...(http ? [`anomaly mitigation ${g.anomalyMitigation || 'off'}`] : []),
-    ...(g.stickiness && g.stickiness.enabled ? [`stickiness ${g.stickiness.type} ${fmtDuration(g.stickiness.durationSeconds)}`] : []),
+    ...(g.stickiness && g.stickiness.enabled ? [`stickiness ${g.stickiness.type}`
+      + (g.stickiness.durationSeconds ? ` ${fmtDuration(g.stickiness.durationSeconds)}` : '')] : []),
+    ...(g.targetHealthState ? [unhealthyTargetsText(g.targetHealthState.unhealthy)] : []),
+    ...(g.deregistrationDelayConnectionTermination === true ? ['connections closed after the deregistration delay'] : []),
   ].join(' · '));
   const errorEl = el.querySelector('.form-error');
   const tbody = el.querySelector('tbody');
   tbody._emptyRow = tbody._emptyRow || h('tr.empty-row', null, h('td', { colspan: 4, text: 'No targets registered. An auto scaling group registers its instances here once they pass their first health check.' }));
   syncChildren(tbody, g.targets, (t) => t.id, createTargetRow(g.name, errorEl), updateTargetRow, tbody._emptyRow);
+}
+
+/** A network load balancer group's target_health_state.unhealthy attributes in words. */
+function unhealthyTargetsText(u) {
+  if (u.connectionTermination) return 'unhealthy targets\' connections reset';
+  return u.drainingIntervalSeconds
+    ? `unhealthy draining ${fmtDuration(u.drainingIntervalSeconds)}, then connections reset`
+    : 'unhealthy targets keep their connections';
 }
 
 function renderTargetGroups(tgs) {

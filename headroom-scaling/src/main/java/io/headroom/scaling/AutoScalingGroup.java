@@ -1226,7 +1226,7 @@ public final class AutoScalingGroup {
             for (String tg : m.registeredIn) {
                 TargetState s = registry.health(tg, m.address).map(TargetHealth::state).orElse(null);
                 allHealthy &= s == TargetState.HEALTHY;
-                anyUnhealthy |= s == TargetState.UNHEALTHY;
+                anyUnhealthy |= s != null && s.unhealthy(); // unhealthy.draining too: it failed its checks
             }
             if (allHealthy && m.state == LifecycleState.Pending) {
                 toInService(m, now);

@@ -158,8 +158,16 @@ final class Views {
                         "minimumHealthyTargetsPercentage", c.unhealthyStateRouting().percentageValue(),
                         // Whether routing failover is in effect now (a group not running yet has no targets).
                         "failOpen", g != null && g.failOpen())),
-                "stickiness", obj("enabled", s.enabled(), "type", lower(s.type()),
-                        "durationSeconds", s.durationSeconds(), "cookieName", s.cookieName()),
+                "stickiness", s.type() == StickinessConfig.Type.SOURCE_IP
+                        ? obj("enabled", s.enabled(), "type", lower(s.type()))
+                        : obj("enabled", s.enabled(), "type", lower(s.type()),
+                                "durationSeconds", s.durationSeconds(), "cookieName", s.cookieName()),
+                // NLB's target_health_state.unhealthy.* and deregistration_delay.connection_termination.enabled.
+                "targetHealthState", c.protocol().network() ? obj("unhealthy", obj(
+                        "connectionTermination", c.targetHealthState().connectionTermination(),
+                        "drainingIntervalSeconds", c.targetHealthState().drainingIntervalSeconds())) : null,
+                "deregistrationDelayConnectionTermination", c.protocol().network()
+                        ? c.deregistrationDelayConnectionTermination() : null,
                 "healthyCount", g == null ? 0 : g.healthyCount(),
                 "unhealthyCount", g == null ? 0 : g.unhealthyCount(),
                 "anomalousCount", g == null ? 0 : g.anomalousCount(),
