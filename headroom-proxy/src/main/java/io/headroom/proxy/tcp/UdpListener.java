@@ -135,7 +135,7 @@ final class UdpListener {
             logRejected(r);
             return null;
         }
-        Target target = r.group().selectByHash(FlowHash.of(client, local, FlowHash.UDP));
+        Target target = r.group().selectFlow(client, FlowHash.of(client, local, FlowHash.UDP));
         if (target == null) {
             log.debug("load balancer {}: no target registered in {}; dropping datagrams of {}", r.loadBalancer(),
                     r.group().name(), client);
