@@ -330,22 +330,24 @@ class AuthenticateOidcEndToEndTest {
     @Test
     void aTokenEndpointFailureIs500() throws Exception {
         idp.tokenStatus = 503;
-        HttpResponse<String> r = get(browser, "/app");
-        assertThat(r.statusCode()).isEqualTo(500);
-        assertThat(r.uri().getPath()).isEqualTo("/oauth2/idpresponse");
-        assertThat(backend.seen).isEmpty();
-        assertThat(cookie("AWSELBAuthSessionCookie-0")).isNull();
-        assertLogged("\"error_reason\":\"AuthTokenEpRequestFailed\"");
-        assertMetric("ELBAuthError", 1);
+        loginEndsIn500("AuthTokenEpRequestFailed");
     }
 
     @Test
     void aUserInfoEndpointFailureIs500() throws Exception {
         idp.userInfoStatus = 500;
+        loginEndsIn500("AuthUserinfoEpRequestFailed");
+    }
+
+    /** A login ends at the callback with the load balancer's 500, no session, and AWS's error reason and metric. */
+    private void loginEndsIn500(String errorReason) throws Exception {
         HttpResponse<String> r = get(browser, "/app");
         assertThat(r.statusCode()).isEqualTo(500);
+        assertThat(r.uri().getPath()).isEqualTo("/oauth2/idpresponse");
         assertThat(backend.seen).isEmpty();
-        assertLogged("\"error_reason\":\"AuthUserinfoEpRequestFailed\"");
+        assertThat(cookie("AWSELBAuthSessionCookie-0")).isNull();
+        assertLogged("\"error_reason\":\"" + errorReason + "\"");
+        assertMetric("ELBAuthError", 1);
     }
 
     @Test
