@@ -551,6 +551,12 @@ function fmtBytes(v) {
 /** A listener's default action in a few words: forward to (weighted) target groups, redirect or fixed response. */
 function actionText(a) {
   if (!a) return '–';
+  if (a.authenticateOidc) {
+    // authenticate-oidc comes first, then the action it leads to (AWS lists them in that order).
+    const then = { ...a, type: a.type.replace(/^authenticate-oidc,/, '') };
+    delete then.authenticateOidc;
+    return `authenticate (OIDC), then ${actionText(then)}`;
+  }
   if (a.type === 'forward') {
     const tgs = a.forward.targetGroups;
     return `forward to ${tgs.map((t) => (tgs.length > 1 ? `${t.name} (${t.weight})` : t.name)).join(', ')}`;

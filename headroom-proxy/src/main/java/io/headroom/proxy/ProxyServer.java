@@ -1,13 +1,18 @@
 package io.headroom.proxy;
 
+import io.headroom.core.config.ActionConfig;
 import io.headroom.core.config.HeadroomConfig;
 import io.headroom.core.config.ListenerConfig;
 import io.headroom.core.config.LoadBalancerConfig;
+import io.headroom.core.config.RuleConfig;
 import io.headroom.core.config.TargetGroupConfig;
 import io.headroom.core.metrics.Dimensions;
 import io.headroom.core.metrics.MetricKey;
 import io.headroom.core.metrics.MetricRegistry;
 import io.headroom.proxy.accesslog.LoadBalancerLogs;
+import io.headroom.proxy.auth.OidcAuthenticator;
+import io.headroom.proxy.auth.OidcKeys;
+import io.headroom.proxy.auth.OidcRuntime;
 import io.headroom.proxy.http.HttpListener;
 import io.headroom.proxy.http.LoadBalancerMetrics;
 import io.headroom.proxy.http.RoutingSnapshot;
@@ -21,6 +26,9 @@ import io.headroom.proxy.tls.TlsContexts;
 import io.netty.channel.EventLoopGroup;
 import io.netty.handler.ssl.SslContext;
 import java.net.InetSocketAddress;
+import java.net.http.HttpClient;
+import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -29,6 +37,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
@@ -71,6 +81,13 @@ public final class ProxyServer implements AutoCloseable {
     private final Map<String, AtomicInteger> activeConnections = new HashMap<>();
     private final List<CompletableFuture<Void>> closing = new ArrayList<>();
     private Duration headerTimeout = Duration.ofSeconds(60);
+    /** The authenticate-oidc keys: the same across reloads; made when first needed unless given. */
+    private OidcKeys oidcKeys;
+    private Path oidcKeyStore;
+    private Clock oidcClock = Clock.systemUTC();
+    /** The IdPs' client and its threads: made with the first authenticate-oidc action. */
+    private OidcRuntime oidc;
+    private ExecutorService idpExecutor;
     private Duration removedListenerDrain = Duration.ofSeconds(300);
 
     /**
@@ -93,6 +110,71 @@ public final class ProxyServer implements AutoCloseable {
     /** The data plane's event loops (also fine for health checks and timers that must not block). */
     public EventLoopGroup eventLoops() {
         return transport.group();
+    }
+
+    /**
+     * Where the authenticate-oidc keys (cookie sealing, JWT signing) are kept: {@code stateDir/oidc-keys.json}, read
+     * or made when the first listener with the action starts, so sessions survive a restart. Before the first
+     * apply; without a call the keys live in memory only.
+     */
+    public synchronized void oidcKeyStore(Path stateDir) {
+        if (oidcKeys != null) {
+            throw new IllegalStateException("oidcKeyStore: set it before the first listener with authenticate-oidc");
+        }
+        oidcKeyStore = Objects.requireNonNull(stateDir, "stateDir");
+    }
+
+    /** The keys of the authenticate-oidc actions, read or made now if no listener needed them yet. */
+    public synchronized OidcKeys oidcKeys() {
+        if (oidcKeys == null) {
+            oidcKeys = oidcKeyStore == null ? OidcKeys.generate() : OidcKeys.open(oidcKeyStore);
+        }
+        return oidcKeys;
+    }
+
+    /** The keys of the authenticate-oidc actions if a listener has needed them, else null. */
+    public synchronized OidcKeys oidcKeysInUse() {
+        return oidcKeys;
+    }
+
+    /** The clock authenticate-oidc sessions expire by (tests move it); before the first apply. */
+    public synchronized void oidcClock(Clock clock) {
+        if (oidc != null) {
+            throw new IllegalStateException("oidcClock: set it before the first listener with authenticate-oidc");
+        }
+        oidcClock = Objects.requireNonNull(clock, "clock");
+    }
+
+    /** What the authenticate-oidc actions share; made with the first config that has one. */
+    private OidcRuntime oidc(HeadroomConfig config) {
+        if (oidc == null && usesOidc(config)) {
+            idpExecutor = Executors.newFixedThreadPool(2, r -> {
+                Thread t = new Thread(r, "headroom-idp-client");
+                t.setDaemon(true);
+                return t;
+            });
+            // The JDK's asynchronous client: IdP calls never block an event loop. HTTPS with the JDK's default trust.
+            HttpClient http = HttpClient.newBuilder().executor(idpExecutor).version(HttpClient.Version.HTTP_1_1)
+                    .connectTimeout(OidcAuthenticator.IDP_TIMEOUT).followRedirects(HttpClient.Redirect.NEVER).build();
+            oidc = new OidcRuntime(oidcKeys(), http, oidcClock);
+        }
+        return oidc;
+    }
+
+    private static boolean usesOidc(HeadroomConfig config) {
+        for (LoadBalancerConfig lb : config.loadBalancers()) {
+            for (ListenerConfig l : lb.listeners()) {
+                if (l.defaultAction() instanceof ActionConfig.AuthenticateOidc) {
+                    return true;
+                }
+                for (RuleConfig r : l.rules()) {
+                    if (r.action() instanceof ActionConfig.AuthenticateOidc) {
+                        return true;
+                    }
+                }
+            }
+        }
+        return false;
     }
 
     /** For tests: how long a request line and headers may take from their first byte (default 60 s, as ALB). */
@@ -134,6 +216,7 @@ public final class ProxyServer implements AutoCloseable {
         Map<ListenerKey, ServerTls> wantedTls = new HashMap<>();
         // TLS contexts first: certificate files are read again here, and a bad one rejects the whole apply.
         Map<String, SslContext> targetTls = targetTls(config);
+        OidcRuntime oidc = oidc(config);
         int lbIndex = -1;
         for (LoadBalancerConfig lb : config.loadBalancers()) {
             lbIndex++;
@@ -164,7 +247,7 @@ public final class ProxyServer implements AutoCloseable {
                 }
                 wanted.put(key, RoutingSnapshot.build(lb, l, groups, lbm,
                         n -> tgMetrics.computeIfAbsent(n, x -> new TargetGroupMetrics(metrics, x)), targetTls::get,
-                        port, logs.accessLog(lb.name()), logs.connectionLog(lb.name())));
+                        port, logs.accessLog(lb.name()), logs.connectionLog(lb.name()), oidc));
             }
         }
         // Network load balancers: resolve and bind their listeners first (throws with nothing changed).
@@ -253,6 +336,9 @@ public final class ProxyServer implements AutoCloseable {
             log.warn("shutdown: connections still open after the drain timeout", e);
         }
         logFiles.close(); // after the last requests and handshakes: their lines are written
+        if (idpExecutor != null) {
+            idpExecutor.shutdownNow();
+        }
         transport.group().shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
     }
 

@@ -98,6 +98,8 @@ public final class HeadroomServer implements AutoCloseable {
         this.config = config;
         this.store = MetricStore.inMemory(LIVE_RETENTION);
         this.proxy = new ProxyServer(config.workerThreads(), registry);
+        this.proxy.oidcKeyStore(config.stateDir()); // authenticate-oidc sessions survive a restart
+        this.proxy.oidcClock(clock);
         this.targetGroups = new TargetGroups(clock, proxy.eventLoops(), new TargetGroupGauges(registry));
         this.provider = new ProcessProvider(config.stateDir(), clock);
         this.state = StateStore.open(config.stateDir(), clock); // never throws: a bad file only disables saving

@@ -105,7 +105,7 @@ class ValidateCommandTest {
 
     @Test
     void theShippedExamplesAreValid() {
-        for (String example : new String[] {"demo.yaml", "static.yaml", "grpc.yaml", "tls.yaml", "tcp.yaml"}) {
+        for (String example : new String[] {"demo.yaml", "static.yaml", "grpc.yaml", "tls.yaml", "tcp.yaml", "oidc.yaml"}) {
             CommandLine cl = Main.commandLine();
             cl.setOut(new PrintWriter(out));
             cl.setErr(new PrintWriter(err));

@@ -5,6 +5,31 @@ import java.util.List;
 /** What a rule (or a listener's default) does with a matching request. */
 public sealed interface ActionConfig {
 
+    /** The action that answers the request or forwards it: this one, or the one an authentication runs before. */
+    default ActionConfig terminal() {
+        return this;
+    }
+
+    /**
+     * AWS's {@code authenticate-oidc} action, which comes first, then {@code then} (a forward, redirect or fixed
+     * response) for authenticated requests (and for unauthenticated ones when {@code onUnauthenticatedRequest} is
+     * allow).
+     */
+    record AuthenticateOidc(AuthenticateOidcConfig oidc, ActionConfig then) implements ActionConfig {
+        public AuthenticateOidc {
+            java.util.Objects.requireNonNull(oidc, "oidc");
+            java.util.Objects.requireNonNull(then, "then");
+            if (then instanceof AuthenticateOidc) {
+                throw new IllegalArgumentException("authenticateOidc: then must be forward, redirect or fixedResponse");
+            }
+        }
+
+        @Override
+        public ActionConfig terminal() {
+            return then;
+        }
+    }
+
     /** Forward to one target group, or to up to five weighted target groups. */
     record Forward(List<WeightedTargetGroup> targetGroups, StickinessConfig stickiness) implements ActionConfig {
         public Forward {

@@ -1278,8 +1278,8 @@ final class ConfigBinder {
         if (r.raw("transforms").isArray() && items.isEmpty()) {
             errors.add(path, "empty (expected: a url-rewrite and/or a host-header-rewrite transform)");
         }
-        if (action != null && !(action instanceof Forward)) {
-            errors.add(path, "only allowed on rules whose action is forward (a " + (action instanceof Redirect
+        if (action != null && !(action.terminal() instanceof Forward)) {
+            errors.add(path, "only allowed on rules whose action is forward (a " + (action.terminal() instanceof Redirect
                     ? "redirect" : "fixed response") + " never reaches a target, so there is nothing to rewrite)");
         }
         List<RuleTransformConfig> out = new ArrayList<>();
@@ -1373,7 +1373,8 @@ final class ConfigBinder {
         boolean network = lbType == LoadBalancerConfig.Type.NETWORK;
         Node n = network
                 ? Node.open(errors, path, value, "forward")
-                : Node.open(errors, path, value, "forward", "redirect", "fixedResponse", "transforms");
+                : Node.open(errors, path, value, "authenticateOidc", "forward", "redirect", "fixedResponse",
+                        "transforms");
         if (!n.present()) {
             return null;
         }
@@ -1381,22 +1382,114 @@ final class ConfigBinder {
             errors.add(n.at("transforms"), path.endsWith(".defaultAction") ? DEFAULT_ACTION_TRANSFORMS
                     : "not part of an action (expected: transforms as a key of the rule, next to action)");
         }
+        AuthenticateOidcConfig oidc = null;
+        if (n.has("authenticateOidc")) {
+            if (listenerProtocol != ListenerConfig.Protocol.HTTPS) {
+                errors.add(n.at("authenticateOidc"), "only allowed on HTTPS listeners (as on AWS; this listener is "
+                        + listenerProtocol + ")");
+            } else {
+                oidc = authenticateOidc(n.obj("authenticateOidc", "issuer", "authorizationEndpoint", "tokenEndpoint",
+                        "userInfoEndpoint", "clientId", "clientSecret", "sessionCookieName", "scope", "sessionTimeout",
+                        "authenticationRequestExtraParams", "onUnauthenticatedRequest"));
+            }
+        }
         int count = (n.has("forward") ? 1 : 0) + (n.has("redirect") ? 1 : 0) + (n.has("fixedResponse") ? 1 : 0);
         if (count == 0) {
-            errors.add(path, "empty (expected: " + (network ? "forward" : "one of forward, redirect, fixedResponse") + ")");
+            errors.add(path, (n.has("authenticateOidc")
+                    ? "has authenticateOidc only (expected: authenticateOidc followed by one of forward, redirect, "
+                            + "fixedResponse, as on AWS)"
+                    : "empty (expected: " + (network ? "forward" : "one of forward, redirect, fixedResponse") + ")"));
             return null;
         }
         if (count > 1) {
             errors.add(path, "has more than one action (expected: one of forward, redirect, fixedResponse)");
             return null;
         }
+        ActionConfig terminal;
         if (n.has("forward")) {
-            return forward(n.obj("forward", "targetGroup", "targetGroups", "stickiness"), lbType, listenerProtocol);
+            terminal = forward(n.obj("forward", "targetGroup", "targetGroups", "stickiness"), lbType, listenerProtocol);
+        } else if (n.has("redirect")) {
+            terminal = redirect(n.obj("redirect", "protocol", "host", "port", "path", "query", "statusCode"));
+        } else {
+            terminal = fixedResponse(n.obj("fixedResponse", "statusCode", "contentType", "messageBody"));
         }
-        if (n.has("redirect")) {
-            return redirect(n.obj("redirect", "protocol", "host", "port", "path", "query", "statusCode"));
+        return oidc == null || terminal == null ? terminal : new ActionConfig.AuthenticateOidc(oidc, terminal);
+    }
+
+    // ------------------------------------------------------------------ authenticate-oidc
+
+    private static final Map<String, AuthenticateOidcConfig.OnUnauthenticatedRequest> ON_UNAUTHENTICATED =
+            Node.names(AuthenticateOidcConfig.OnUnauthenticatedRequest.class,
+                    AuthenticateOidcConfig.OnUnauthenticatedRequest::awsName);
+    /** The authorization request's own parameters: an extra parameter may not replace one. */
+    private static final Set<String> OIDC_REQUEST_PARAMS = Set.of("response_type", "client_id", "redirect_uri",
+            "scope", "state");
+    private static final Pattern EXTRA_PARAM_NAME = Pattern.compile("[a-zA-Z0-9_.-]{1,128}");
+
+    /** AWS's AuthenticateOidcConfig, with AWS's defaults; the endpoints may be http:// (for a local IdP). */
+    private AuthenticateOidcConfig authenticateOidc(Node n) {
+        if (!n.present()) {
+            return null;
         }
-        return fixedResponse(n.obj("fixedResponse", "statusCode", "contentType", "messageBody"));
+        String issuer = oidcUrl(n, "issuer");
+        String authorization = oidcUrl(n, "authorizationEndpoint");
+        String token = oidcUrl(n, "tokenEndpoint");
+        String userInfo = oidcUrl(n, "userInfoEndpoint");
+        String clientId = n.reqStr("clientId");
+        String clientSecret = n.reqStr("clientSecret");
+        String cookie = n.str("sessionCookieName", AuthenticateOidcConfig.DEFAULT_SESSION_COOKIE_NAME);
+        if (cookie.isEmpty() || cookie.length() > 64 || !cookie.chars().allMatch(c -> c < 0x7f && tokenChar(c))) {
+            errors.add(n.at("sessionCookieName"), quote(cookie)
+                    + " (expected: a cookie name: 1..64 letters, digits and !#$%&'*+-.^_`|~)");
+        }
+        String scope = n.str("scope", AuthenticateOidcConfig.DEFAULT_SCOPE);
+        if (scope.isBlank() || scope.length() > 256 || !scope.chars().allMatch(c -> c >= 0x21 && c < 0x7f || c == ' ')) {
+            errors.add(n.at("scope"), quote(scope) + " (expected: scopes separated by spaces, e.g. \"openid email\", "
+                    + "at most 256 characters)");
+        }
+        Integer timeout = n.optInt("sessionTimeout", 1, 604800);
+        Map<String, String> extra = n.stringMap("authenticationRequestExtraParams");
+        if (extra.size() > 10) {
+            errors.add(n.at("authenticationRequestExtraParams"), extra.size() + " parameters (expected: at most 10)");
+        }
+        extra.keySet().forEach(k -> {
+            String p = n.at("authenticationRequestExtraParams") + "." + k;
+            if (OIDC_REQUEST_PARAMS.contains(k)) {
+                errors.add(p, "is set by the load balancer itself (expected: a parameter other than "
+                        + "response_type, client_id, redirect_uri, scope, state)");
+            } else if (!EXTRA_PARAM_NAME.matcher(k).matches()) {
+                errors.add(p, "not a query parameter name (expected: letters, digits, _ . -)");
+            }
+        });
+        AuthenticateOidcConfig.OnUnauthenticatedRequest on = n.choice("onUnauthenticatedRequest", ON_UNAUTHENTICATED,
+                AuthenticateOidcConfig.OnUnauthenticatedRequest.AUTHENTICATE);
+        if (issuer == null || authorization == null || token == null || userInfo == null || clientId == null
+                || clientSecret == null) {
+            return null;
+        }
+        return new AuthenticateOidcConfig(issuer, authorization, token, userInfo, clientId, clientSecret, cookie, scope,
+                timeout == null ? AuthenticateOidcConfig.DEFAULT_SESSION_TIMEOUT_SECONDS : timeout, extra, on);
+    }
+
+    /** A required http:// or https:// URL with a host (AWS takes https only; http serves a local IdP). */
+    private String oidcUrl(Node n, String key) {
+        String url = n.reqStr(key);
+        if (url == null) {
+            return null;
+        }
+        try {
+            java.net.URI u = new java.net.URI(url);
+            String scheme = u.getScheme() == null ? "" : u.getScheme().toLowerCase(Locale.ROOT);
+            if ((scheme.equals("http") || scheme.equals("https")) && u.getHost() != null && !u.getHost().isEmpty()
+                    && u.getFragment() == null) {
+                return url;
+            }
+        } catch (java.net.URISyntaxException e) {
+            // reported below
+        }
+        errors.add(n.at(key), quote(url) + " (expected: a full https:// URL with the domain and the path, "
+                + "e.g. https://idp.example.com/oauth2/token; http:// for an IdP on this machine)");
+        return null;
     }
 
     private ActionConfig forward(Node n, LoadBalancerConfig.Type lbType, ListenerConfig.Protocol listenerProtocol) {

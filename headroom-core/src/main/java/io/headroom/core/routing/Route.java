@@ -1,5 +1,6 @@
 package io.headroom.core.routing;
 
+import io.headroom.core.config.AuthenticateOidcConfig;
 import io.headroom.core.config.StickinessConfig;
 import java.util.Arrays;
 import java.util.List;
@@ -100,4 +101,20 @@ public sealed interface Route<G> {
 
     /** Answer directly with the configured status code, content type (may be null) and body (may be null). */
     record FixedResponse<G>(int statusCode, String contentType, String body) implements Route<G> {}
+
+    /**
+     * AWS's {@code authenticate-oidc}: authenticate the user first, then {@code then} (never another Authenticate).
+     *
+     * @param authenticator what the router's caller made for this action at compile time (see
+     *                      {@link Router#compile(io.headroom.core.config.ListenerConfig, java.util.function.Function,
+     *                      java.util.function.Function)}); null when the caller made none
+     * @param rulePriority  the priority of the matched rule, 0 for the listener's default action
+     */
+    record Authenticate<G>(AuthenticateOidcConfig oidc, Object authenticator, int rulePriority, Route<G> then)
+            implements Route<G> {
+        public Authenticate {
+            Objects.requireNonNull(oidc, "oidc");
+            Objects.requireNonNull(then, "then");
+        }
+    }
 }

@@ -2,6 +2,7 @@ package io.headroom.core.routing;
 
 import com.google.re2j.Pattern;
 import io.headroom.core.config.ActionConfig;
+import io.headroom.core.config.AuthenticateOidcConfig;
 import io.headroom.core.config.ConditionsConfig;
 import io.headroom.core.config.ListenerConfig;
 import io.headroom.core.config.RuleConfig;
@@ -53,6 +54,15 @@ public final class Router<G> {
      *                                  or redirect is invalid
      */
     public static <G> Router<G> compile(ListenerConfig listener, Function<String, G> targetGroups) {
+        return compile(listener, targetGroups, oidc -> null);
+    }
+
+    /**
+     * As {@link #compile(ListenerConfig, Function)}; {@code authenticators} is called once per authenticate-oidc
+     * action, and what it returns is the {@link Route.Authenticate#authenticator} of that action's routes.
+     */
+    public static <G> Router<G> compile(ListenerConfig listener, Function<String, G> targetGroups,
+                                        Function<AuthenticateOidcConfig, ?> authenticators) {
         Objects.requireNonNull(listener, "listener");
         Objects.requireNonNull(targetGroups, "targetGroups");
         String where = "listener :" + listener.port();
@@ -76,14 +86,27 @@ public final class Router<G> {
                 throw new IllegalArgumentException(at + ".action: missing");
             }
             ConditionsConfig c = rule.conditions() == null ? ConditionsConfig.none() : rule.conditions();
-            if (!rule.transforms().isEmpty() && !(rule.action() instanceof ActionConfig.Forward)) {
+            if (!rule.transforms().isEmpty() && !(rule.action().terminal() instanceof ActionConfig.Forward)) {
                 throw new IllegalArgumentException(at + ".transforms: only allowed on rules whose action is forward");
             }
             RequestTransform transform = RequestTransform.compile(rule.transforms(), at + ".transforms");
             rules.add(new CompiledRule<>(c, compileAction(rule.action(), rule.priority(), transform, targetGroups,
-                    at + ".action"), at + ".conditions"));
+                    authenticators, at + ".action"), at + ".conditions"));
         }
-        Action<G> dflt = compileAction(listener.defaultAction(), 0, null, targetGroups, where + ".defaultAction");
+        if (listener.protocol() != ListenerConfig.Protocol.HTTPS) {
+            // As AWS: the session cookie is Secure and the IdP redirects back to https://.
+            if (listener.defaultAction() instanceof ActionConfig.AuthenticateOidc) {
+                throw new IllegalArgumentException(where + ".defaultAction.authenticateOidc: only allowed on HTTPS listeners");
+            }
+            for (RuleConfig rule : sorted) {
+                if (rule.action() instanceof ActionConfig.AuthenticateOidc) {
+                    throw new IllegalArgumentException(where + " rules[priority=" + rule.priority()
+                            + "].action.authenticateOidc: only allowed on HTTPS listeners");
+                }
+            }
+        }
+        Action<G> dflt = compileAction(listener.defaultAction(), 0, null, targetGroups, authenticators,
+                where + ".defaultAction");
         return new Router<>(List.copyOf(rules), dflt);
     }
 
@@ -117,7 +140,16 @@ public final class Router<G> {
     }
 
     private static <G> Action<G> compileAction(ActionConfig action, int priority, RequestTransform transform,
-            Function<String, G> targetGroups, String at) {
+            Function<String, G> targetGroups, Function<AuthenticateOidcConfig, ?> authenticators, String at) {
+        if (action instanceof ActionConfig.AuthenticateOidc a) {
+            Action<G> then = compileAction(a.then(), priority, transform, targetGroups, authenticators, at);
+            Object authenticator = authenticators.apply(a.oidc());
+            if (a.then() instanceof ActionConfig.Redirect) {
+                return request -> new Route.Authenticate<>(a.oidc(), authenticator, priority, then.resolve(request));
+            }
+            Route<G> route = new Route.Authenticate<>(a.oidc(), authenticator, priority, then.resolve(null));
+            return request -> route;
+        }
         if (action instanceof ActionConfig.Forward f) {
             Route<G> route = compileForward(f, priority, transform, targetGroups, at + ".forward");
             return request -> route;

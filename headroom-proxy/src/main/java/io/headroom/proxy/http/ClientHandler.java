@@ -3,6 +3,7 @@ package io.headroom.proxy.http;
 import io.headroom.core.routing.RequestTransform;
 import io.headroom.core.routing.RequestView;
 import io.headroom.core.routing.Route;
+import io.headroom.proxy.auth.OidcAuthenticator;
 import io.headroom.proxy.http.RoutingSnapshot.GroupRef;
 import io.headroom.proxy.target.Target;
 import io.netty.buffer.ByteBuf;
@@ -35,6 +36,7 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.ArrayDeque;
 import java.util.List;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadLocalRandom;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -51,7 +53,12 @@ import org.slf4j.LoggerFactory;
  *                  │                 │ connect failed: retry once on another target, else 502
  *                  └─redirect / fixed response / 503 / 400─▶ LOCAL (drain the request body) ─▶ IDLE or closed
  *                FORWARDING ─101 to an Upgrade request─▶ TUNNEL (raw bytes both ways until either side closes)
+ *                IDLE ─/oauth2/idpresponse─▶ AUTH (the IdP is asked off the loop; body dropped) ─answer─▶ LOCAL
  * </pre>
+ *
+ * An authenticate-oidc rule ({@link Route.Authenticate}) first checks the session cookie ({@link OidcAuthenticator})
+ * and then goes on with its forward, redirect or fixed response, or answers 401 or the redirect to the IdP itself.
+ * Listeners without the action look at none of this.
  *
  * Backpressure: both channels have auto-read off; the next chunk is read from one side only after the write of
  * the previous one to the other side has completed. One exchange at a time: pipelined requests wait in a small
@@ -78,7 +85,8 @@ final class ClientHandler extends ChannelInboundHandlerAdapter implements Reques
     private static final int TRANSFORM_KEPT_HOST = 1;
     private static final int TRANSFORM_REWROTE_HOST = 2;
 
-    private enum State { IDLE, LOCAL, CONNECTING, FORWARDING, TUNNEL, CLOSED }
+    /** AUTH: waiting for the IdP (the authenticate-oidc callback); the request body is read and dropped meanwhile. */
+    private enum State { IDLE, LOCAL, AUTH, CONNECTING, FORWARDING, TUNNEL, CLOSED }
 
     private final HttpListener listener;
     private final UpstreamPool pool;
@@ -148,6 +156,8 @@ final class ClientHandler extends ChannelInboundHandlerAdapter implements Reques
     private final ChannelFutureListener connected = this::onConnected;
     private final Stickiness sticky = new Stickiness(StickyCookies.process());
     private ExchangeLog xlog;
+    /** Counts the logins (callbacks) of this connection: an IdP answer is for the one still waiting, or dropped. */
+    private int logins;
     /** The connection's meter (its lifetime); null on an HTTP/2 stream, whose connection ends by GOAWAY. */
     private ClientMeter meter;
 
@@ -200,7 +210,7 @@ final class ClientHandler extends ChannelInboundHandlerAdapter implements Reques
         }
         return switch (state) {
             case IDLE, TUNNEL -> true;
-            case LOCAL, CONNECTING, FORWARDING -> !requestDone && msg instanceof HttpContent;
+            case LOCAL, AUTH, CONNECTING, FORWARDING -> !requestDone && msg instanceof HttpContent;
             case CLOSED -> false;
         };
     }
@@ -265,7 +275,7 @@ final class ClientHandler extends ChannelInboundHandlerAdapter implements Reques
                     ctx.read();
                 }
             }
-            case LOCAL -> {
+            case LOCAL, AUTH -> {
                 if (!requestDone) {
                     ctx.read();
                 }
@@ -316,7 +326,17 @@ final class ClientHandler extends ChannelInboundHandlerAdapter implements Reques
         if (snap.dropInvalidHeaderFields) {
             RawHeaders.removeWhere(h, RawHeaders.INVALID_NAME);
         }
+        if (!snap.authenticators.isEmpty() && OidcAuthenticator.CALLBACK_PATH.equals(rawPath())) {
+            callback(h); // the IdP sends the user back here, whichever rule matches the path
+            return;
+        }
         Route<GroupRef> route = snap.router.route(this);
+        if (route instanceof Route.Authenticate<GroupRef> a) {
+            route = authenticate(a, h);
+            if (route == null) {
+                return; // answered: 401, 400, or the redirect to the IdP
+            }
+        }
         if (route instanceof Route.Forward<GroupRef> f) {
             xlog.route("forward", f.rulePriority(), null);
             int transformed = f.transform() == null ? TRANSFORM_KEPT_HOST : transform(f.transform(), h);
@@ -350,6 +370,116 @@ final class ClientHandler extends ChannelInboundHandlerAdapter implements Reques
             xlog.route("fixed-response", -1, null);
             local(Responses.fixed(fr.statusCode(), fr.contentType(), fr.body(), keepAlive()), fr.statusCode());
         }
+    }
+
+    /**
+     * AWS's authenticate-oidc action: the route to go on with (with the user's headers when the session cookie is
+     * valid, without them when unauthenticated requests are allowed), or null when the request was answered.
+     * Headers named {@code x-amzn-oidc-*} from the client are removed in every case.
+     */
+    private Route<GroupRef> authenticate(Route.Authenticate<GroupRef> a, HttpHeaders h) {
+        xlog.authenticate(a.rulePriority());
+        OidcAuthenticator.removeClientHeaders(h);
+        OidcAuthenticator auth = (OidcAuthenticator) a.authenticator();
+        if (auth == null) {
+            xlog.errorReason("AuthUnhandledException");
+            local(Responses.error(500, keepAlive()), 500);
+            return null;
+        }
+        List<String> cookies = h.getAll(HttpHeaderNames.COOKIE);
+        OidcAuthenticator.Lookup session = auth.session(cookies);
+        if (session.status() == OidcAuthenticator.Status.VALID) {
+            auth.setHeaders(h, session.session());
+            return a.then();
+        }
+        if (session.status() == OidcAuthenticator.Status.INVALID) {
+            // A cookie that was changed, or sealed with keys this process does not have: refused, and removed so
+            // that the next request starts a new login.
+            xlog.errorReason("AuthInvalidCookie");
+            FullHttpResponse r = Responses.error(401, keepAlive());
+            auth.expireSessionCookies().forEach(c -> r.headers().add(HttpHeaderNames.SET_COOKIE, c));
+            local(r, 401);
+            return null;
+        }
+        switch (auth.config().onUnauthenticatedRequest()) {
+            case ALLOW -> {
+                return a.then();
+            }
+            case DENY -> {
+                local(Responses.error(401, keepAlive()), 401);
+                return null;
+            }
+            default -> {
+            }
+        }
+        String host = h.get(HttpHeaderNames.HOST);
+        if (host == null || host.isEmpty()) {
+            xlog.errorReason("AuthMissingHostHeader");
+            local(Responses.error(400, keepAlive()), 400);
+            return null;
+        }
+        OidcAuthenticator.Start start = auth.start(host, "https://" + host + originForm(), cookies);
+        FullHttpResponse r = Responses.redirect(302, start.location(), keepAlive());
+        if (start.setCookie() != null) {
+            r.headers().add(HttpHeaderNames.SET_COOKIE, start.setCookie());
+        }
+        local(r, 0);
+        return null;
+    }
+
+    /**
+     * The IdP sent the user back to {@code /oauth2/idpresponse}: check the state, then exchange the code and read the
+     * user's claims without blocking (state AUTH); {@link #loggedIn} answers on this event loop.
+     */
+    private void callback(HttpHeaders h) {
+        xlog.authenticate(-1);
+        OidcAuthenticator.removeClientHeaders(h);
+        OidcAuthenticator.Callback cb = OidcAuthenticator.callback(snap.authenticators, snap.oidc.keys(),
+                snap.oidc.clock(), request.uri(), h.getAll(HttpHeaderNames.COOKIE));
+        String host = h.get(HttpHeaderNames.HOST);
+        if (cb.authenticator() == null || host == null || host.isEmpty()) {
+            snap.authMetrics.failure.increment();
+            int status = cb.authenticator() == null ? cb.status() : 400;
+            xlog.errorReason(cb.authenticator() == null ? cb.errorReason() : "AuthMissingHostHeader");
+            local(Responses.error(status, keepAlive()), status);
+            return;
+        }
+        state = State.AUTH;
+        int login = ++logins;
+        long started = System.nanoTime();
+        LoadBalancerMetrics.AuthMetrics metrics = snap.authMetrics;
+        cb.authenticator().login(cb.code(), host).whenComplete((result, e) -> {
+            metrics.latencyMillis.record((System.nanoTime() - started) / 1e6);
+            if (result == null || result.errorReason() == null) {
+                (result == null ? metrics.error : metrics.success).increment();
+            } else {
+                (result.status() >= 500 ? metrics.error : metrics.failure).increment();
+                if ("AuthUserinfoResponseSizeExceeded".equals(result.errorReason())) {
+                    metrics.claimsSizeExceeded.increment();
+                }
+            }
+            try {
+                ctx.executor().execute(() -> loggedIn(login, cb.originalUrl(), result));
+            } catch (RejectedExecutionException shuttingDown) {
+                // the event loop is gone, and the connection with it
+            }
+        });
+    }
+
+    /** The IdP answered (on this event loop): the session cookie and a redirect to the original URL, or an error. */
+    private void loggedIn(int login, String originalUrl, OidcAuthenticator.Login result) {
+        if (state != State.AUTH || login != logins) {
+            return; // the client went away meanwhile
+        }
+        if (result == null || result.errorReason() != null) {
+            int status = result == null ? 500 : result.status();
+            xlog.errorReason(result == null ? "AuthUnhandledException" : result.errorReason());
+            local(Responses.error(status, keepAlive()), status);
+            return;
+        }
+        FullHttpResponse r = Responses.redirect(302, originalUrl, keepAlive());
+        result.setCookies().forEach(c -> r.headers().add(HttpHeaderNames.SET_COOKIE, c));
+        local(r, 0);
     }
 
     /**
@@ -499,6 +629,12 @@ final class ClientHandler extends ChannelInboundHandlerAdapter implements Reques
                     exchangeDone();
                 }
             }
+            case AUTH -> { // the answer comes from the IdP's; the exchange ends with it (local)
+                c.release();
+                if (last) {
+                    requestDone = true;
+                }
+            }
             case CONNECTING -> {
                 if (last) {
                     requestDone = true;
@@ -618,7 +754,7 @@ final class ClientHandler extends ChannelInboundHandlerAdapter implements Reques
     private boolean acceptsNowIgnoringBacklog(Object msg) {
         return switch (state) {
             case IDLE, TUNNEL -> true;
-            case LOCAL, CONNECTING, FORWARDING -> !requestDone && msg instanceof HttpContent;
+            case LOCAL, AUTH, CONNECTING, FORWARDING -> !requestDone && msg instanceof HttpContent;
             case CLOSED -> false;
         };
     }
@@ -631,7 +767,8 @@ final class ClientHandler extends ChannelInboundHandlerAdapter implements Reques
             // whose response says it (onRequest). A tunnel (WebSocket) is left to its idle timeout.
             if (state == State.IDLE && backlog.isEmpty()) {
                 ctx.close();
-            } else if ((state == State.CONNECTING || state == State.FORWARDING) && !responseStarted) {
+            } else if ((state == State.AUTH || state == State.CONNECTING || state == State.FORWARDING)
+                    && !responseStarted) {
                 keepAlive = false;
             }
             return;

@@ -40,6 +40,8 @@ final class ExchangeLog {
     private int targetStatus = -1;
     private int rulePriority = -1;
     private String actions;
+    /** The authenticate-oidc action ran first: actions_executed starts with {@code authenticate}. */
+    private boolean authenticated;
     private String redirectUrl;
     private String errorReason;
     /** What the client sent, when a rule transform rewrote the request-target or Host (else null: as in the request). */
@@ -70,6 +72,7 @@ final class ExchangeLog {
         targetStatus = -1;
         rulePriority = -1;
         actions = null;
+        authenticated = false;
         redirectUrl = null;
         errorReason = null;
         clientUri = null;
@@ -81,6 +84,12 @@ final class ExchangeLog {
         actions = actionsExecuted;
         rulePriority = priority;
         redirectUrl = redirect;
+    }
+
+    /** An authenticate-oidc action ran (whatever came of it): actions_executed starts with {@code authenticate}. */
+    void authenticate(int priority) {
+        authenticated = true;
+        rulePriority = priority;
     }
 
     /** A rule transform (or the Host handling) is about to rewrite the request: the log keeps what the client sent. */
@@ -159,7 +168,8 @@ final class ExchangeLog {
                 h == null ? null : h.get(HttpHeaderNames.USER_AGENT),
                 h == null ? null : h.get(HttpHeaderNames.REFERER),
                 tls.cipher, tls.protocol, group == null ? null : group.group().name(),
-                h == null ? null : h.get("x-amzn-trace-id"), tls.sni, rulePriority, startUs, actions, redirectUrl,
+                h == null ? null : h.get("x-amzn-trace-id"), tls.sni, rulePriority, startUs,
+                authenticated ? (actions == null ? "authenticate" : "authenticate," + actions) : actions, redirectUrl,
                 errorReason, null, null, connTraceId));
         startNanos = 0;
     }

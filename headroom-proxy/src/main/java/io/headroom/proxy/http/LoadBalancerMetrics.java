@@ -25,9 +25,43 @@ public final class LoadBalancerMetrics {
     final Counter clientTlsErrors;
     /** Open client connections (the ActiveConnectionCount gauge); shared by all snapshots of the load balancer. */
     final AtomicInteger activeConnections;
+    private final MetricRegistry registry;
+    private final Dimensions dimensions;
+    private AuthMetrics auth;
+
+    /**
+     * AWS's authenticate-oidc metrics: logins completed (ELBAuthSuccess), refused by the IdP or for a wrong callback
+     * (ELBAuthFailure), failed at the IdP or inside (ELBAuthError), user claims too large
+     * (ELBAuthUserClaimsSizeExceeded), and the milliseconds the IdP took (ELBAuthLatency).
+     */
+    static final class AuthMetrics {
+        final Counter success;
+        final Counter failure;
+        final Counter error;
+        final Counter claimsSizeExceeded;
+        final io.headroom.core.metrics.Distribution latencyMillis;
+
+        private AuthMetrics(MetricRegistry registry, Dimensions d) {
+            success = registry.counter(MetricKey.of("ELBAuthSuccess", d));
+            failure = registry.counter(MetricKey.of("ELBAuthFailure", d));
+            error = registry.counter(MetricKey.of("ELBAuthError", d));
+            claimsSizeExceeded = registry.counter(MetricKey.of("ELBAuthUserClaimsSizeExceeded", d));
+            latencyMillis = registry.distribution(MetricKey.of("ELBAuthLatency", d));
+        }
+    }
+
+    /** The authenticate-oidc metrics, registered with the first listener that has the action. */
+    synchronized AuthMetrics auth() {
+        if (auth == null) {
+            auth = new AuthMetrics(registry, dimensions);
+        }
+        return auth;
+    }
 
     public LoadBalancerMetrics(MetricRegistry registry, String loadBalancer, AtomicInteger activeConnections) {
         Dimensions d = Dimensions.of("LoadBalancer", loadBalancer);
+        this.registry = registry;
+        this.dimensions = d;
         requestCount = registry.counter(MetricKey.of("RequestCount", d));
         newConnectionCount = registry.counter(MetricKey.of("NewConnectionCount", d));
         processedBytes = registry.counter(MetricKey.of("ProcessedBytes", d));

@@ -8,6 +8,8 @@ import io.headroom.core.routing.Router;
 import io.headroom.proxy.accesslog.AccessLogEntry;
 import io.headroom.proxy.accesslog.ConnectionLogEntry;
 import io.headroom.proxy.accesslog.LogFile;
+import io.headroom.proxy.auth.OidcAuthenticator;
+import io.headroom.proxy.auth.OidcRuntime;
 import io.headroom.proxy.target.TargetGroup;
 import io.headroom.proxy.target.TargetGroups;
 import io.netty.handler.codec.http.HttpHeaders;
@@ -71,6 +73,15 @@ public final class RoutingSnapshot {
     final AsciiString[] responseHeaders;
     /** The names of the TLS request headers (AWS's unless the listener renames them). */
     final TlsHeaders.Names tlsNames;
+    /**
+     * The listener's authenticate-oidc actions (in rule order), whose callback {@code /oauth2/idpresponse} the
+     * listener answers; empty when it has none, and then nothing of authentication is looked at.
+     */
+    final List<OidcAuthenticator> authenticators;
+    /** Shared by the actions of {@link #authenticators}; null when there are none. */
+    final OidcRuntime oidc;
+    /** The load balancer's authenticate-oidc metrics; null when the listener has no such action. */
+    final LoadBalancerMetrics.AuthMetrics authMetrics;
 
     private RoutingSnapshot(String loadBalancer, Router<GroupRef> router, LoadBalancerMetrics lb,
                             long idleTimeoutNanos, long clientKeepAliveNanos, DesyncMitigationMode desyncMode,
@@ -79,7 +90,10 @@ public final class RoutingSnapshot {
                             XffHeaderProcessingMode xffMode, boolean xffClientPort,
                             boolean tlsVersionAndCipherHeaders, boolean dropInvalidHeaderFields,
                             boolean preserveHostHeader, Map<String, String> responseHeaders,
-                            TlsHeaders.Names tlsNames) {
+                            TlsHeaders.Names tlsNames, List<OidcAuthenticator> authenticators, OidcRuntime oidc) {
+        this.authenticators = List.copyOf(authenticators);
+        this.oidc = this.authenticators.isEmpty() ? null : oidc;
+        this.authMetrics = this.authenticators.isEmpty() ? null : lb.auth();
         this.preserveHostHeader = preserveHostHeader;
         this.tlsVersionAndCipherHeaders = tlsVersionAndCipherHeaders;
         this.tlsNames = tlsNames;
@@ -152,12 +166,32 @@ public final class RoutingSnapshot {
                                         Function<String, SslContext> targetTls, int port,
                                         LogFile<AccessLogEntry> accessLog,
                                         LogFile<ConnectionLogEntry> connectionLog) {
+        return build(lbConfig, listener, groups, lbMetrics, tgMetrics, targetTls, port, accessLog, connectionLog, null);
+    }
+
+    /**
+     * As above, with what the listener's authenticate-oidc actions share ({@code oidc}; null for a config without
+     * any: such an action then answers 500).
+     */
+    public static RoutingSnapshot build(LoadBalancerConfig lbConfig, ListenerConfig listener, TargetGroups groups,
+                                        LoadBalancerMetrics lbMetrics,
+                                        Function<String, TargetGroupMetrics> tgMetrics,
+                                        Function<String, SslContext> targetTls, int port,
+                                        LogFile<AccessLogEntry> accessLog,
+                                        LogFile<ConnectionLogEntry> connectionLog, OidcRuntime oidc) {
         Router<GroupRef> router;
+        List<OidcAuthenticator> authenticators = new ArrayList<>();
         try {
             router = Router.compile(listener, name -> {
                 TargetGroup g = groups.get(name);
                 return g == null ? null : new GroupRef(g, tgMetrics.apply(name), targetTls.apply(name),
                         speaksHttp2(g.config()));
+            }, config -> {
+                OidcAuthenticator a = oidc == null ? null : oidc.authenticator(config, lbConfig.name());
+                if (a != null) {
+                    authenticators.add(a);
+                }
+                return a;
             });
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("loadBalancers '" + lbConfig.name() + "': " + e.getMessage(), e);
@@ -170,7 +204,8 @@ public final class RoutingSnapshot {
                 port, listener.protocol() == ListenerConfig.Protocol.HTTPS ? "https" : "http", accessLog,
                 connectionLog, lbConfig.xffHeaderProcessingMode(), lbConfig.xffClientPortEnabled(),
                 lbConfig.xAmznTlsVersionAndCipherSuiteEnabled(), lbConfig.dropInvalidHeaderFieldsEnabled(),
-                lbConfig.preserveHostHeaderEnabled(), listener.responseHeaders(), TlsHeaders.Names.of(listener));
+                lbConfig.preserveHostHeaderEnabled(), listener.responseHeaders(), TlsHeaders.Names.of(listener),
+                authenticators, oidc);
     }
 
 }

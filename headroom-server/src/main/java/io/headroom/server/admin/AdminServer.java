@@ -162,10 +162,14 @@ public final class AdminServer implements AutoCloseable {
      * dashboard, since a browser cannot add that header to a page load) by the session cookie that opening any
      * page once with {@code ?token=<token>} sets.
      */
+    /** A key id is a UUID: nothing else under this path goes without the token. */
+    private static final java.util.regex.Pattern OIDC_PUBLIC_KEY =
+            java.util.regex.Pattern.compile("/api/v1/oidc/public-keys/[A-Za-z0-9-]{1,64}");
+
     private void authenticate(Context ctx) {
         String token = server.config().admin().token();
-        if (token == null || token.isEmpty()) {
-            return;
+        if (token == null || token.isEmpty() || OIDC_PUBLIC_KEY.matcher(ctx.path()).matches()) {
+            return; // the JWT verification keys are public, as AWS's public key endpoint is
         }
         String header = ctx.header("Authorization");
         if (header == null) {

@@ -57,8 +57,24 @@ final class ApiRoutes {
         this.startedAt = clock.instant();
     }
 
+    /**
+     * The public key (PEM) that verifies the {@code x-amzn-oidc-data} JWTs whose {@code kid} is the path's, as AWS's
+     * public key endpoint answers; 404 for any other key id. Needs no admin token: public keys are not secret.
+     */
+    private void oidcPublicKey(Context ctx) {
+        io.headroom.proxy.auth.OidcKeys keys = server.proxy().oidcKeysInUse();
+        String kid = ctx.pathParam("kid");
+        String pem = keys == null ? null : keys.publicKeyPem(kid);
+        if (pem == null) {
+            throw ApiException.notFound("no authenticate-oidc signing key with id '" + kid + "'"
+                    + (keys == null ? " (no listener uses authenticate-oidc)" : ""));
+        }
+        ctx.status(200).contentType("application/x-pem-file").result(pem);
+    }
+
     void register(Javalin app) {
         app.get(V1 + "/status", ctx -> json.send(ctx, 200, status()));
+        app.get(V1 + "/oidc/public-keys/{kid}", this::oidcPublicKey);
 
         app.get(V1 + "/load-balancers", ctx -> json.send(ctx, 200,
                 server.config().loadBalancers().stream().map(Views::loadBalancer).toList()));

@@ -226,6 +226,11 @@ final class PrometheusExporter implements AutoCloseable {
                 case "TCP_Target_Reset_Count": return counter("headroom.load_balancer.tcp_resets", t.and("source", "target"));
                 case "TCP_ELB_Reset_Count": return counter("headroom.load_balancer.tcp_resets", t.and("source", "elb"));
                 case "ClientTLSNegotiationErrorCount": return counter("headroom.load_balancer.client_tls_negotiation_errors", t);
+                case "ELBAuthSuccess": return counter("headroom.load_balancer.elb_auth_successes", t);
+                case "ELBAuthFailure": return counter("headroom.load_balancer.elb_auth_failures", t);
+                case "ELBAuthError": return counter("headroom.load_balancer.elb_auth_errors", t);
+                case "ELBAuthUserClaimsSizeExceeded": return counter("headroom.load_balancer.elb_auth_user_claims_size_exceeded", t);
+                case "ELBAuthLatency": return gauge("headroom.load_balancer.elb_auth_latency_milliseconds", t);
                 default: break;
             }
         } else if (d.size() == 1 && d.containsKey("TargetGroup")) {

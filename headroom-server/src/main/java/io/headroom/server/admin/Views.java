@@ -110,6 +110,21 @@ final class Views {
     }
 
     static Map<String, Object> action(ActionConfig a) {
+        if (a instanceof ActionConfig.AuthenticateOidc auth) {
+            // AWS lists the authenticate action first, then the one it leads to; the client secret is never shown.
+            Map<String, Object> then = action(auth.then());
+            io.headroom.core.config.AuthenticateOidcConfig o = auth.oidc();
+            Map<String, Object> out = obj("type", "authenticate-oidc," + then.get("type"), "authenticateOidc", obj(
+                    "issuer", o.issuer(), "authorizationEndpoint", o.authorizationEndpoint(),
+                    "tokenEndpoint", o.tokenEndpoint(), "userInfoEndpoint", o.userInfoEndpoint(),
+                    "clientId", o.clientId(), "sessionCookieName", o.sessionCookieName(), "scope", o.scope(),
+                    "sessionTimeout", o.sessionTimeoutSeconds(),
+                    "authenticationRequestExtraParams", o.authenticationRequestExtraParams(),
+                    "onUnauthenticatedRequest", o.onUnauthenticatedRequest().awsName()));
+            then.remove("type");
+            out.putAll(then);
+            return out;
+        }
         if (a instanceof ActionConfig.Forward f) {
             return obj("type", "forward", "forward", obj(
                     "targetGroups", f.targetGroups().stream().map(t -> obj("name", t.name(), "weight", t.weight())).toList(),
