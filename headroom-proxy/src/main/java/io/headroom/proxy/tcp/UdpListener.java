@@ -38,7 +38,7 @@ import org.slf4j.LoggerFactory;
  *
  * <pre>
  *                      ┌─ [socket, loop 1] ── flow table 1 ──▶ UdpFlow ──▶ [upstream socket, loop 1] ──▶ target
- *  client ──datagram──▶┤   SO_REUSEPORT: the kernel picks the socket by a hash of the client's and the
+ *  client ──datagram──▶┤   (SO_REUSEPORT: the kernel picks the socket by a hash of both ends' addresses and ports)
  *                      └─ [socket, loop N] ── flow table N ──▶ UdpFlow ──▶ [upstream socket, loop N] ──▶ target
  *  client ◀──datagram── the socket that took the flow's datagrams ◀── UdpFlow ◀── [connected upstream socket] ◀── target
  *
@@ -79,7 +79,9 @@ final class UdpListener {
 
     /**
      * Binds {@code address:port}, one socket per event loop of {@code transport} (one when it is NIO), and starts
-     * taking datagrams once all are bound (so that the kernel spreads them over all from the first one on).
+     * taking datagrams once all are bound. (A datagram that arrives between two binds waits in a socket bound before:
+     * if its client's later ones hash to another socket, that client has a second flow, and the first one idles out.
+     * A new listener has no clients yet, so this is rare.)
      *
      * @param maxFlows the flow table's size: datagrams that would start one more flow are dropped
      * @throws IllegalStateException naming the address when a bind fails (also when another socket holds the port,
