@@ -197,17 +197,20 @@ wait_listener() {
 
 # ---------------------------------------------------------------- ports
 port_free() { ! (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+# A UDP port is taken when a socket is bound to it (ss, from iproute2; without it, only the TCP check above).
+udp_port_free() { ! command -v ss >/dev/null || [ -z "$(ss -Hlun "sport = :$1" 2>/dev/null)" ]; }
 for attempt in $(seq 20); do
   base=$(( 20000 + RANDOM % 12000 )) # below the ephemeral range (32768+), so no client port collides
   ok=1
   for i in $(seq 0 10); do port_free $((base + i)) || { ok=0; break; }; done
+  if [ "$ok" = 1 ]; then for i in 8 9 10; do udp_port_free $((base + i)) || { ok=0; break; }; done; fi
   [ "$ok" = 1 ] && break
 done
 [ "$ok" = 1 ] || { echo "bench/run.sh: found no 11 free ports" >&2; exit 1; }
 backend1=$base; backend2=$((base + 1))
 declare -A http_port=([headroom]=$((base + 2)) [haproxy]=$((base + 3)) [nginx]=$((base + 4)))
 declare -A tcp_port=([headroom]=$((base + 5)) [haproxy]=$((base + 6)) [nginx]=$((base + 7)))
-# UDP (checked free for TCP above; a UDP port of the same number in this range is as unlikely to be taken)
+# UDP (checked free above for TCP and for UDP)
 udp_backend=$((base + 8))
 declare -A udp_port=([headroom]=$((base + 9)) [nginx]=$((base + 10)))
 
