@@ -132,8 +132,13 @@ function badge(el, text, kind, extra = '') {
   if (el.className !== cls) el.className = cls;
 }
 
-const TARGET_STATE = { healthy: 'ok', initial: 'info', unhealthy: 'bad', draining: 'warn', unused: 'muted', unavailable: 'muted' };
-const LIFECYCLE = { InService: 'ok', Pending: 'info', 'Pending:Wait': 'warn', 'Warmed:Pending': 'info', 'Warmed:Pending:Wait': 'warn', 'Warmed:Stopped': 'muted', 'Warmed:Running': 'muted', EnteringStandby: 'warn', Standby: 'muted', 'Terminating:Draining': 'warn', 'Terminating:Wait': 'warn', Terminating: 'warn', Terminated: 'muted' };
+const TARGET_STATE = { healthy: 'ok', initial: 'info', unhealthy: 'bad', 'unhealthy.draining': 'bad', draining: 'warn', unused: 'muted', unavailable: 'muted' };
+const LIFECYCLE = { InService: 'ok', Pending: 'info', 'Pending:Wait': 'warn', 'Warmed:Pending': 'info', 'Warmed:Pending:Wait': 'warn', 'Warmed:Stopped': 'muted', 'Warmed:Running': 'muted', EnteringStandby: 'warn', Standby: 'muted', 'Terminating:Draining': 'warn', 'Terminating:Wait': 'warn', Terminating: 'warn', Terminated: 'muted', Detaching: 'warn', Detached: 'muted' };
+/** What the states a user's detach leads to mean, as the lifecycle badge's title. */
+const LIFECYCLE_TITLE = {
+  Detaching: 'Detaching: deregistered from the target groups and draining; it keeps running',
+  Detached: 'Detached: no longer in this group; still running until attached to a group or Headroom stops',
+};
 const ACTIVITY = { Successful: 'ok', InProgress: 'info', WaitingForELBConnectionDraining: 'warn', MidLifecycleAction: 'warn', Failed: 'bad', Cancelled: 'muted' };
 const ALARM = { OK: 'ok', ALARM: 'bad', INSUFFICIENT_DATA: 'muted' };
 
@@ -738,12 +743,23 @@ function updateTargetGroup(el, g) {
     `deregistration delay ${g.deregistrationDelaySeconds} s`,
     ...(g.slowStartSeconds ? [`slow start ${g.slowStartSeconds} s`] : []),
     ...(http ? [`anomaly mitigation ${g.anomalyMitigation || 'off'}`] : []),
-    ...(g.stickiness && g.stickiness.enabled ? [`stickiness ${g.stickiness.type} ${fmtDuration(g.stickiness.durationSeconds)}`] : []),
+    ...(g.stickiness && g.stickiness.enabled ? [`stickiness ${g.stickiness.type}`
+      + (g.stickiness.durationSeconds ? ` ${fmtDuration(g.stickiness.durationSeconds)}` : '')] : []),
+    ...(g.targetHealthState ? [unhealthyTargetsText(g.targetHealthState.unhealthy)] : []),
+    ...(g.deregistrationDelayConnectionTermination === true ? ['connections closed after the deregistration delay'] : []),
   ].join(' · '));
   const errorEl = el.querySelector('.form-error');
   const tbody = el.querySelector('tbody');
   tbody._emptyRow = tbody._emptyRow || h('tr.empty-row', null, h('td', { colspan: 4, text: 'No targets registered. An auto scaling group registers its instances here once they pass their first health check.' }));
   syncChildren(tbody, g.targets, (t) => t.id, createTargetRow(g.name, errorEl), updateTargetRow, tbody._emptyRow);
+}
+
+/** A network load balancer group's target_health_state.unhealthy attributes in words. */
+function unhealthyTargetsText(u) {
+  if (u.connectionTermination) return 'unhealthy targets\' connections reset';
+  return u.drainingIntervalSeconds
+    ? `unhealthy draining ${fmtDuration(u.drainingIntervalSeconds)}, then connections reset`
+    : 'unhealthy targets keep their connections';
 }
 
 function renderTargetGroups(tgs) {
@@ -937,7 +953,8 @@ function updateInstanceRow(row, i) {
   setText(c[5], `${fmtClock(i.launchTime)} · ${fmtAgo(i.launchTime)}`);
   setAttr(c[5], 'title', i.launchTime);
   setText(c[6], i.protectedFromScaleIn ? 'Yes' : 'No');
-  row.classList.toggle('gone', i.lifecycleState === 'Terminated');
+  // Gone from the group: terminated, or detached (still running, in no group: see GET /api/v1/instances).
+  row.classList.toggle('gone', i.lifecycleState === 'Terminated' || i.lifecycleState === 'Detached');
   row._instance = i;
   const live = i.lifecycleState === 'Pending' || i.lifecycleState === 'InService';
   const protect = c[7].querySelector('.protect');
@@ -958,7 +975,8 @@ function updateInstanceRow(row, i) {
   // Waiting on lifecycle hooks: Continue / Abandon complete its lifecycle actions.
   const waits = i.waitingOn || [];
   const hooks = waits.map((w) => `${w.lifecycleHookName} (times out ${fmtClock(w.heartbeatTimeoutTime)})`).join(', ');
-  setAttr(c[1].firstChild, 'title', waits.length ? `Waiting on lifecycle hook${waits.length > 1 ? 's' : ''} ${hooks}` : null);
+  setAttr(c[1].firstChild, 'title', waits.length ? `Waiting on lifecycle hook${waits.length > 1 ? 's' : ''} ${hooks}`
+    : LIFECYCLE_TITLE[i.lifecycleState] || null);
   const cont = c[7].querySelector('.continue');
   const abandon = c[7].querySelector('.abandon');
   cont.hidden = abandon.hidden = waits.length === 0;
@@ -1223,7 +1241,7 @@ function declareSeries(status, allTgs, asgs) {
       desired: series('GroupDesiredCapacity', `AutoScalingGroupName=${g.name}`, 'Maximum'),
       inService: series('GroupInServiceInstances', `AutoScalingGroupName=${g.name}`, 'Maximum'),
       pending: series('GroupPendingInstances', `AutoScalingGroupName=${g.name}`, 'Maximum'),
-      instances: (g.instances || []).filter((i) => i.lifecycleState !== 'Terminated')
+      instances: (g.instances || []).filter((i) => i.lifecycleState !== 'Terminated' && i.lifecycleState !== 'Detached')
         .map((i) => ({ id: i.instanceId, cpu: series('CPUUtilization', `InstanceId=${i.instanceId}`, 'Average') })),
     })),
   };

@@ -16,6 +16,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import io.headroom.proxy.target.TargetGroups;
+import io.headroom.core.target.TargetAddress;
 import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.Test;
@@ -36,30 +37,78 @@ class ProxyTunnelAndReloadTest {
         return head + "\n" + new String(body, StandardCharsets.ISO_8859_1);
     }
 
+    /** Sends a WebSocket upgrade on {@code s} (to the backend's raw echo at /ws) and asserts the 101. */
+    static void openTunnel(Socket s) throws IOException {
+        s.setSoTimeout(10_000);
+        s.getOutputStream().write(("GET /ws HTTP/1.1\r\nHost: x\r\nConnection: Upgrade\r\nUpgrade: websocket\r\n"
+                + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n")
+                .getBytes(StandardCharsets.US_ASCII));
+        s.getOutputStream().flush();
+        assertThat(readResponse(s.getInputStream())).startsWith("HTTP/1.1 101 ").containsIgnoringCase("upgrade: websocket");
+    }
+
+    /** One frame-shaped message through an open tunnel and its echo back. */
+    static void echo(Socket s, int i) throws IOException {
+        byte[] frame = ("\u0081\u0005frame" + i + "\u0000\u00ff binary").getBytes(StandardCharsets.ISO_8859_1);
+        s.getOutputStream().write(frame);
+        s.getOutputStream().flush();
+        assertThat(s.getInputStream().readNBytes(frame.length)).isEqualTo(frame);
+    }
+
     @Test
     void websocketUpgradeIsTunnelledAsRawBytes() throws Exception {
         try (TestBackend backend = new TestBackend("a"); ProxyHarness h = ProxyHarness.start(ProxyHarness.simple(backend.port()));
              Socket s = new Socket(InetAddress.getLoopbackAddress(), h.port)) {
-            s.setSoTimeout(10_000);
-            OutputStream out = s.getOutputStream();
-            out.write(("GET /ws HTTP/1.1\r\nHost: x\r\nConnection: Upgrade\r\nUpgrade: websocket\r\n"
-                    + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n")
-                    .getBytes(StandardCharsets.US_ASCII));
-            out.flush();
+            openTunnel(s);
             InputStream in = s.getInputStream();
-            String response = readResponse(in);
-            assertThat(response).startsWith("HTTP/1.1 101 ").containsIgnoringCase("upgrade: websocket");
             TestBackend.Request seen = backend.requests().get(0);
             assertThat(seen.header("upgrade")).isEqualTo("websocket");
             assertThat(seen.header("connection")).isEqualToIgnoringCase("upgrade");
             for (int i = 0; i < 3; i++) {
-                byte[] frame = ("\u0081\u0005frame" + i + "\u0000\u00ff binary").getBytes(StandardCharsets.ISO_8859_1);
-                out.write(frame);
-                out.flush();
-                assertThat(in.readNBytes(frame.length)).isEqualTo(frame);
+                echo(s, i);
             }
             s.shutdownOutput();
             assertThat(in.read()).isEqualTo(-1); // the backend's close comes through
+        }
+    }
+
+    @Test
+    void aWebSocketStaysOpenWhileBusyAndIsClosedAfterTheIdleTimeout() throws Exception {
+        try (TestBackend backend = new TestBackend("a");
+             ProxyHarness h = ProxyHarness.start(ProxyHarness.simple("defensive", 1, backend.port()));
+             Socket s = new Socket(InetAddress.getLoopbackAddress(), h.port)) {
+            openTunnel(s);
+            // Busy for two and a half idle timeouts, a message every 200 ms (bounded in count and time).
+            long end = System.nanoTime() + 2_500_000_000L;
+            for (int i = 0; i < 50 && System.nanoTime() < end; i++) {
+                echo(s, i);
+                Thread.sleep(200); // pacing the client's traffic, not synchronisation
+            }
+            echo(s, 99); // still open
+            long idleFrom = System.nanoTime();
+            assertThat(s.getInputStream().read()).isEqualTo(-1);
+            assertThat(System.nanoTime() - idleFrom).isGreaterThanOrEqualTo(800_000_000L);
+            await().atMost(Duration.ofSeconds(5)).until(() -> h.outstanding() == 0);
+        }
+    }
+
+    @Test
+    void aWebSocketToADeregisteredTargetLastsTheDeregistrationDelayThenIsClosed() throws Exception {
+        // One configured second lasts 10 ms here: a deregistration delay of 100 s lasts one second.
+        try (TestBackend backend = new TestBackend("a");
+             CheckedProxy p = new CheckedProxy(ProxyHarness.oneGroup("deregistrationDelaySeconds: 100\nhealthCheck: "
+                     + CheckedProxy.FAST_CHECK, backend.port()));
+             Socket s = new Socket(InetAddress.getLoopbackAddress(), p.port)) {
+            p.awaitState("web", backend.port(), io.headroom.core.target.TargetState.HEALTHY);
+            openTunnel(s);
+            echo(s, 0);
+            long deregisteredAt = System.nanoTime();
+            CompletableFuture<Void> done = p.groups.deregister("web", new TargetAddress("127.0.0.1", backend.port()));
+            echo(s, 1); // draining: the open WebSocket keeps working
+            assertThat(done).isNotDone();
+            assertThat(s.getInputStream().read()).isEqualTo(-1);
+            assertThat(System.nanoTime() - deregisteredAt).isGreaterThanOrEqualTo(800_000_000L);
+            done.get(5, java.util.concurrent.TimeUnit.SECONDS);
         }
     }
 

@@ -9,6 +9,7 @@ import io.headroom.core.scaling.ScheduledAction;
 import io.headroom.core.target.TargetRegistry;
 import io.headroom.scaling.provider.InstanceProvider;
 import io.headroom.scaling.provider.InstanceStats;
+import io.headroom.scaling.provider.ProviderInstance;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -58,6 +59,8 @@ public final class AutoScalingController implements AutoCloseable {
     private volatile List<AutoScalingGroup> deleting = List.of();
     private HeadroomConfig config;
     private final List<GroupListener> listeners = new java.util.concurrent.CopyOnWriteArrayList<>();
+    /** Instances users detached from their groups: still running, Headroom's to stop, until attached to a group. */
+    private final Map<String, DetachedInstance> detached = new java.util.concurrent.ConcurrentHashMap<>();
     private boolean started;
     private boolean closed;
 
@@ -96,6 +99,9 @@ public final class AutoScalingController implements AutoCloseable {
         provider.onExit(pi -> {
             for (AutoScalingGroup g : allGroups()) {
                 g.instanceExited(pi);
+            }
+            if (detached.remove(pi.instanceId()) != null) {
+                log.info("detached instance {} exited", pi.instanceId());
             }
         });
     }
@@ -174,6 +180,48 @@ public final class AutoScalingController implements AutoCloseable {
         return g;
     }
 
+    /** The instances users detached and did not attach again, in the order they were detached. */
+    public List<DetachedInstance> detachedInstances() {
+        return detached.values().stream().sorted(java.util.Comparator.comparing(DetachedInstance::detachedTime)
+                .thenComparing(DetachedInstance::instanceId)).toList();
+    }
+
+    /**
+     * Attaches detached instances to {@code group} (AWS's AttachInstances): see {@link AutoScalingGroup#attachInstances}.
+     * Only instances Headroom runs and no group holds can be attached: the detached ones.
+     *
+     * @throws NoSuchElementException   naming the group when there is none
+     * @throws IllegalArgumentException naming the instance: unknown to Headroom, no longer running, part of a group
+     *                                  (detaching ones included), the zone; or when maxSize would be exceeded
+     */
+    public synchronized List<Activity> attachInstances(String group, java.util.Collection<String> instanceIds) {
+        AutoScalingGroup g = group(group);
+        List<DetachedInstance> found = new ArrayList<>();
+        for (String id : AutoScalingGroup.checkInstanceIds(instanceIds)) {
+            DetachedInstance d = detached.get(id);
+            if (d == null) {
+                for (AutoScalingGroup owner : allGroups()) {
+                    LifecycleState state = owner.stateOf(id).orElse(null);
+                    if (state != null) {
+                        throw new IllegalArgumentException("The instance " + id + " is already part of AutoScalingGroup '"
+                                + owner.name() + "' (it is " + state + (state == LifecycleState.Detaching
+                                ? ": attach it once it is Detached" : ": detach it first") + ").");
+                    }
+                }
+                throw new IllegalArgumentException("The instance " + id + " is not an instance Headroom can attach"
+                        + " (expected: a detached instance; GET /api/v1/instances lists them).");
+            }
+            if (provider.describe(id).map(pi -> !pi.isRunning()).orElse(true)) {
+                detached.remove(id);
+                throw new IllegalArgumentException("The instance " + id + " is no longer running.");
+            }
+            found.add(d);
+        }
+        List<Activity> activities = g.attachInstances(found);
+        found.forEach(d -> detached.remove(d.instanceId()));
+        return activities;
+    }
+
     /** The groups, in config order. */
     public List<AutoScalingGroup> groups() {
         return groupOrder;
@@ -224,8 +272,9 @@ public final class AutoScalingController implements AutoCloseable {
     }
 
     /**
-     * Stops ticking, then drains and terminates every instance of every group (deregistering first), waiting
-     * at most the longest termination grace period plus 30 s.
+     * Stops ticking, then drains and terminates every instance of every group (deregistering first), and the detached
+     * instances too (after those being detached have finished), waiting at most the longest termination grace period
+     * plus 30 s.
      */
     @Override
     public void close() {
@@ -262,6 +311,7 @@ public final class AutoScalingController implements AutoCloseable {
                 // Shutdown path only: the stops report back asynchronously, so poll them in.
                 Thread.sleep(20);
             }
+            terminateDetached(deadline);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } finally {
@@ -269,6 +319,26 @@ public final class AutoScalingController implements AutoCloseable {
                 ownActions.shutdownNow();
             }
         }
+    }
+
+    /** At close: terminates every detached instance, waiting for them until {@code deadline} (System.nanoTime). */
+    private void terminateDetached(long deadline) throws InterruptedException {
+        List<java.util.concurrent.CompletableFuture<?>> stops = new ArrayList<>();
+        for (String id : List.copyOf(detached.keySet())) {
+            log.info("auto scaling controller: Headroom shut down: terminating detached instance {}", id);
+            try {
+                stops.add(provider.terminate(id).exceptionally(e -> null));
+            } catch (RuntimeException e) {
+                log.warn("auto scaling controller: terminating detached instance {} failed: {}", id, e.toString());
+            }
+        }
+        try {
+            java.util.concurrent.CompletableFuture.allOf(stops.toArray(java.util.concurrent.CompletableFuture[]::new))
+                    .get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+            log.warn("auto scaling controller: detached instances still stopping after the close deadline; giving up on them");
+        }
+        detached.clear();
     }
 
     private List<AutoScalingGroup> allGroups() {
@@ -288,6 +358,13 @@ public final class AutoScalingController implements AutoCloseable {
     private AutoScalingGroup newGroup(AutoScalingGroupConfig c, HeadroomConfig cfg) {
         AutoScalingGroup g = new AutoScalingGroup(c, template(c, cfg), provider, registry, metrics, clock, actions);
         g.instanceEnvironment = () -> instanceEnvironment;
+        g.onDetached = d -> {
+            if (provider.describe(d.instanceId()).map(ProviderInstance::isRunning).orElse(false)) {
+                detached.put(d.instanceId(), d);
+            } else {
+                log.info("detached instance {} exited while it was detaching", d.instanceId());
+            }
+        };
         listeners.forEach(g::addListener); // empty while the constructor runs
         return g;
     }

@@ -96,7 +96,11 @@ import org.slf4j.LoggerFactory;
  * </pre>
  * A user can also move an InService instance to standby ({@link #enterStandby}): EnteringStandby while its target
  * groups drain it, then Standby (running, not capacity, not health checked) until {@link #exitStandby} makes it
- * Pending again (no lifecycle hooks run for standby, as on AWS). With a warm pool ({@link #maintainWarmPool}),
+ * Pending again (no lifecycle hooks run for standby, as on AWS). A user can detach an InService or Standby instance
+ * ({@link #detachInstances}): Detaching while its target groups drain it, then Detached: it leaves the group, keeps
+ * running and is handed to the controller, from where {@link AutoScalingController#attachInstances} brings it into a
+ * group again as Pending (no lifecycle hooks either way, as on AWS). A user's health check ({@link #setInstanceHealth})
+ * marks an instance (Unhealthy) as a failed health check does. With a warm pool ({@link #maintainWarmPool}),
  * instances are also launched ahead into Warmed:Pending → (Warmed:Pending:Wait) → Warmed:Stopped or Warmed:Running,
  * and a scale out takes them from there to Pending. Lifecycle hooks ({@link #completeLifecycleAction})
  * apply to every launch and termination but those of a group being deleted. Instance refreshes ({@link #startInstanceRefresh}) and suspended processes
@@ -134,6 +138,7 @@ public final class AutoScalingGroup {
 
     private static final String ELB_HEALTH_CAUSE = "an ELB system health check failure";
     private static final String EC2_HEALTH_CAUSE = "an EC2 health check indicating it has been terminated or stopped";
+    private static final String USER_HEALTH_CAUSE = "a user health-check";
 
     private final String name;
     private final InstanceProvider provider;
@@ -172,6 +177,8 @@ public final class AutoScalingGroup {
     private final Map<ScalingProcess, String> suspended = new LinkedHashMap<>();
     /** The instance refreshes, newest first; the first may be active. */
     private final Deque<RefreshRun> refreshes = new ArrayDeque<>();
+    /** Set by the controller: takes each instance once it is Detached (no longer this group's; see {@link #detachInstances}). */
+    Consumer<DetachedInstance> onDetached = d -> { };
     /** Set by the controller: variables for every instance's environment, before its launch template's. */
     java.util.function.Supplier<Map<String, String>> instanceEnvironment = Map::of;
     /** The capacity listeners were last told of: min, max, desired. */
@@ -788,6 +795,234 @@ public final class AutoScalingGroup {
         return m.terminateActivity.toActivity();
     }
 
+    /** AWS's limit of instance ids in one DetachInstances or AttachInstances call. */
+    static final int MAX_INSTANCE_IDS = 20;
+
+    /**
+     * Sets an instance's health status as a user's health check (AWS's SetInstanceHealth). Unhealthy: the group
+     * replaces it as it replaces an instance that failed its health checks (the instance maintenance policy and the
+     * suspended processes ReplaceUnhealthy, Launch and Terminate apply; HealthCheck does not, as on AWS, where custom
+     * health checks keep working while it is suspended); the termination's cause is "an instance was taken out of
+     * service in response to a user health-check". Healthy: an Unhealthy instance not yet being replaced is healthy
+     * again. With {@code respectGracePeriod} (AWS's default), a call within the instance's health check grace period is
+     * ignored, as on AWS.
+     *
+     * @return null when the status was set, else why the call was ignored
+     * @throws IllegalArgumentException if the instance is not in this group
+     * @throws IllegalStateException    if it is not Pending or InService (already being replaced, in standby, ...)
+     */
+    public synchronized String setInstanceHealth(String instanceId, HealthStatus status, boolean respectGracePeriod) {
+        java.util.Objects.requireNonNull(status, "status");
+        Member m = member(instanceId);
+        if (!m.state.isActive()) {
+            throw new IllegalStateException("instance " + instanceId + " of auto scaling group '" + name + "' is "
+                    + m.state + " (expected: Pending or InService)");
+        }
+        Instant now = clock.instant();
+        Instant graceEnd = m.pendingSince.plusSeconds(config.healthCheckGracePeriodSeconds());
+        if (respectGracePeriod && now.isBefore(graceEnd)) {
+            return "instance " + instanceId + " is within the health check grace period of auto scaling group '" + name
+                    + "' (" + config.healthCheckGracePeriodSeconds() + " s, until " + at(graceEnd) + "): its health"
+                    + " status stays " + m.health + " (set shouldRespectGracePeriod to false to set it anyway)";
+        }
+        if (status == HealthStatus.Unhealthy && m.health == HealthStatus.Healthy) {
+            takeOutOfService(m, USER_HEALTH_CAUSE, now);
+        } else if (status == HealthStatus.Healthy && m.health == HealthStatus.Unhealthy) {
+            m.health = HealthStatus.Healthy;
+            m.unhealthyCause = null;
+            log.info("auto scaling group {}: {} set Healthy by a user health check", name, instanceId);
+        }
+        return null;
+    }
+
+    /**
+     * Detaches instances from the group (AWS's DetachInstances): each goes to Detaching while its target groups drain
+     * it (the deregistration delay, as for a termination), then to Detached: out of the group, still running, handed to
+     * the controller (see {@link DetachedInstance}). No lifecycle hooks run: AWS has no wait state for a detach. Without
+     * decrementing the desired capacity, the group launches replacements. Nothing changes when one id is wrong.
+     *
+     * @throws IllegalArgumentException if an id is not in this group, there are none or more than 20, or decrementing
+     *                                  would go below minSize
+     * @throws IllegalStateException    if an instance is not InService or Standby
+     */
+    public synchronized List<Activity> detachInstances(Collection<String> instanceIds, boolean decrementDesiredCapacity) {
+        List<String> ids = checkInstanceIds(instanceIds);
+        List<Member> detaching = new ArrayList<>();
+        for (String id : ids) {
+            Member m = members.get(id);
+            if (m == null || m.state == LifecycleState.Terminated || m.state == LifecycleState.Detached) {
+                throw new IllegalArgumentException("The instance " + id + " is not part of Auto Scaling group '" + name
+                        + "'.");
+            }
+            if (m.state != LifecycleState.InService && m.state != LifecycleState.Standby) {
+                throw new IllegalStateException("The instance " + id + " is not in InService or Standby (it is " + m.state
+                        + ").");
+            }
+            detaching.add(m);
+        }
+        if (deleting) {
+            throw new IllegalStateException("auto scaling group '" + name + "' is being deleted");
+        }
+        // Standby instances are not capacity: decrementing counts only the InService ones.
+        int capacity = desiredCapacity;
+        int to = capacity - (decrementDesiredCapacity ? (int) detaching.stream()
+                .filter(m -> m.state == LifecycleState.InService).count() : 0);
+        if (to < minSize) {
+            throw new IllegalArgumentException("Detaching " + ids.size() + " instance(s) with shouldDecrementDesiredCapacity"
+                    + " would lower the desired capacity of auto scaling group '" + name + "' from " + capacity + " to "
+                    + to + ", below its minSize " + minSize + ". Lower the minSize first, or detach without decrementing.");
+        }
+        Instant now = clock.instant();
+        desiredCapacity = to;
+        List<Activity> out = new ArrayList<>();
+        for (Member m : detaching) {
+            String cause = "At " + at(now) + " instance " + m.id + " was detached in response to a user request";
+            if (decrementDesiredCapacity && m.state == LifecycleState.InService) {
+                cause += ", shrinking the capacity from " + capacity + " to " + (capacity - 1);
+                capacity--;
+            }
+            m.state = LifecycleState.Detaching;
+            m.retiring = false;
+            m.rebalancing = false;
+            m.detachActivity = activityLog.start("Detaching EC2 instance: " + m.id, cause + ".", now);
+            m.detachActivity.progress(50, m.registeredIn.isEmpty() ? Activity.IN_PROGRESS : Activity.WAITING_FOR_DRAINING);
+            log.info("auto scaling group {}: detaching {}", name, m.id);
+            out.add(m.detachActivity.toActivity());
+            deregisterAll(m, now, t -> detached(m, t));
+        }
+        tellCapacity();
+        return out;
+    }
+
+    private void detached(Member m, Instant now) {
+        if (m.state != LifecycleState.Detaching) {
+            return;
+        }
+        m.state = LifecycleState.Detached;
+        m.terminatedTime = now;
+        m.detachActivity.end(now, Activity.SUCCESSFUL, null);
+        log.info("auto scaling group {}: {} is Detached (still running at {})", name, m.id, m.address);
+        onDetached.accept(new DetachedInstance(m.id, m.zone, m.launchTemplateVersion, m.launchTime, m.address.host(),
+                m.address.port(), name, now));
+    }
+
+    /**
+     * Attaches running instances that belong to no group (AWS's AttachInstances; the controller checks that): the
+     * desired capacity grows by their number, and each is Pending, registered in the group's target groups, until it
+     * passes the group's health checks (no launch lifecycle hooks: it is running already).
+     *
+     * @throws IllegalArgumentException if the desired capacity would exceed maxSize, or an instance runs in a zone the
+     *                                  group does not use
+     */
+    synchronized List<Activity> attachInstances(List<DetachedInstance> instances) {
+        int to = desiredCapacity + instances.size();
+        if (to > maxSize) {
+            throw new IllegalArgumentException("Attaching " + instances.size() + " instance(s) would raise the desired"
+                    + " capacity of auto scaling group '" + name + "' from " + desiredCapacity + " to " + to + ", above"
+                    + " its maxSize " + maxSize + ".");
+        }
+        for (DetachedInstance d : instances) {
+            if (!zones().contains(d.availabilityZone())) {
+                throw new IllegalArgumentException("The instance " + d.instanceId() + " runs in Availability Zone "
+                        + d.availabilityZone() + ", not in one of auto scaling group '" + name + "' (" + zones() + ").");
+            }
+        }
+        if (deleting) {
+            throw new IllegalStateException("auto scaling group '" + name + "' is being deleted");
+        }
+        Instant now = clock.instant();
+        desiredCapacity = to;
+        List<Activity> out = new ArrayList<>();
+        for (DetachedInstance d : instances) {
+            Member m = new Member(d.instanceId(), d.availabilityZone(), d.launchTemplateVersion(), d.launchTime(), false);
+            m.launched = true;
+            m.address = new TargetAddress(d.host(), d.port());
+            m.pendingSince = now; // the health check grace period starts now that it goes into the target groups
+            m.launchActivity = activityLog.start("Attaching an existing EC2 instance: " + m.id, "At " + at(now)
+                    + " an instance was added in response to user request. Keeping the capacity at the new " + to + ".",
+                    now);
+            m.launchActivity.progress(50, Activity.IN_PROGRESS);
+            members.remove(m.id); // listed as Detached from this group: the new record replaces it
+            members.put(m.id, m);
+            log.info("auto scaling group {}: attached {} at {}", name, m.id, m.address);
+            register(m);
+            out.add(m.launchActivity.toActivity());
+        }
+        tellCapacity();
+        return out;
+    }
+
+    /** Whether {@code instanceId} is one of the group's instances now (not Terminated, not Detached). */
+    synchronized Optional<LifecycleState> stateOf(String instanceId) {
+        Member m = members.get(instanceId);
+        return m == null || m.state == LifecycleState.Terminated || m.state == LifecycleState.Detached
+                ? Optional.empty() : Optional.of(m.state);
+    }
+
+    /** AWS's InstanceIds of DetachInstances and AttachInstances: 1..20, each once. */
+    static List<String> checkInstanceIds(Collection<String> instanceIds) {
+        List<String> ids = instanceIds.stream().distinct().toList();
+        if (ids.isEmpty() || ids.size() > MAX_INSTANCE_IDS) {
+            throw new IllegalArgumentException("instanceIds: " + (ids.isEmpty() ? "empty" : ids.size() + " instances")
+                    + " (expected: 1.." + MAX_INSTANCE_IDS + " instance ids)");
+        }
+        return ids;
+    }
+
+    /**
+     * Executes a simple or step scaling policy at a user's request (AWS's ExecutePolicy): its adjustment applies to the
+     * desired capacity at once, clamped to minSize..maxSize, with the activity cause "a user request executed policy
+     * P". A simple policy's cooldown starts as for its alarm; with {@code honorCooldown} a simple policy in its
+     * cooldown does nothing.
+     *
+     * @param metricValue     step policies only, required there (with {@code breachThreshold})
+     * @throws IllegalArgumentException naming the field: no such policy, a target tracking or predictive one (AWS does
+     *                                  not execute those), a missing or misplaced metricValue / breachThreshold
+     */
+    public synchronized PolicyExecution executePolicy(String policyName, boolean honorCooldown, Double metricValue,
+                                                      Double breachThreshold) {
+        List<io.headroom.core.config.ScalingPolicyConfig> configs = config.policies();
+        int i = 0;
+        while (i < configs.size() && !configs.get(i).name().equals(policyName)) {
+            i++;
+        }
+        if (i == configs.size()) {
+            throw new IllegalArgumentException("policyName: no policy '" + policyName + "' in auto scaling group '" + name
+                    + "' (its policies: " + (configs.isEmpty() ? "none" : String.join(", ",
+                            configs.stream().map(io.headroom.core.config.ScalingPolicyConfig::name).toList())) + ")");
+        }
+        io.headroom.core.config.ScalingPolicyConfig pc = configs.get(i);
+        if (pc instanceof io.headroom.core.config.ScalingPolicyConfig.TargetTracking
+                || pc instanceof io.headroom.core.config.ScalingPolicyConfig.Predictive) {
+            throw new IllegalArgumentException("policyName: " + policyName + " is a " + (pc instanceof
+                    io.headroom.core.config.ScalingPolicyConfig.TargetTracking ? "TargetTrackingScaling"
+                    : "PredictiveScaling") + " policy (expected: a SimpleScaling or StepScaling policy; as on AWS, only"
+                    + " those can be executed)");
+        }
+        if (deleting) {
+            throw new IllegalStateException("auto scaling group '" + name + "' is being deleted");
+        }
+        ScalingPolicy p = policies.get(i);
+        Instant now = clock.instant();
+        int from = desiredCapacity;
+        ScalingDecision d = p.execute(from, now, honorCooldown, metricValue, breachThreshold);
+        if (d.wantedCapacity().isEmpty()) {
+            return new PolicyExecution(policyName, from, from, null, d.cause());
+        }
+        int wanted = d.wantedCapacity().getAsInt();
+        int to = Math.max(minSize, Math.min(maxSize, wanted));
+        if (to == from) {
+            return new PolicyExecution(policyName, from, from, null, d.cause() + ", but the desired capacity is already at"
+                    + " " + (wanted > to ? "maxSize " + maxSize : "minSize " + minSize));
+        }
+        Activity a = changeDesired(to, d.cause(), now).toActivity();
+        p.scaled(from, to, now);
+        log.info("auto scaling group {}: policy {} executed by a user request: desired capacity {} -> {}", name,
+                policyName, from, to);
+        tellCapacity();
+        return new PolicyExecution(policyName, from, to, a, null);
+    }
+
     /**
      * One reconcile step at {@code now}: take in what finished since the last tick, run scheduled actions, check
      * health, sample metrics, evaluate the scaling policies, then launch or terminate instances so that the
@@ -818,7 +1053,7 @@ public final class AutoScalingGroup {
             tellAlarms();
             tellCapacity();
         }
-        members.values().removeIf(m -> m.state == LifecycleState.Terminated
+        members.values().removeIf(m -> (m.state == LifecycleState.Terminated || m.state == LifecycleState.Detached)
                 && !now.isBefore(m.terminatedTime.plus(TERMINATED_RETENTION)));
         recordGroupMetrics(now);
         lastTick = now;
@@ -888,7 +1123,10 @@ public final class AutoScalingGroup {
         }
     }
 
-    /** Deletes the group: desired capacity 0, every instance (protected ones too) drained and terminated. */
+    /**
+     * Deletes the group: desired capacity 0, every instance (protected ones too) drained and terminated, but those a user
+     * is detaching: they finish their detach and keep running.
+     */
     synchronized void delete(String cause) {
         Instant now = clock.instant();
         deleting = true;
@@ -909,9 +1147,10 @@ public final class AutoScalingGroup {
         }
     }
 
-    /** True when no instance is left that is not Terminated. */
+    /** True when no instance is left that is not Terminated or Detached (a Detaching one finishes its detach). */
     synchronized boolean isEmpty() {
-        return members.values().stream().allMatch(m -> m.state == LifecycleState.Terminated);
+        return members.values().stream().allMatch(m -> m.state == LifecycleState.Terminated
+                || m.state == LifecycleState.Detached);
     }
 
     // ---- the reconcile steps ----
@@ -987,7 +1226,7 @@ public final class AutoScalingGroup {
             for (String tg : m.registeredIn) {
                 TargetState s = registry.health(tg, m.address).map(TargetHealth::state).orElse(null);
                 allHealthy &= s == TargetState.HEALTHY;
-                anyUnhealthy |= s == TargetState.UNHEALTHY;
+                anyUnhealthy |= s != null && s.unhealthy(); // unhealthy.draining too: it failed its checks
             }
             if (allHealthy && m.state == LifecycleState.Pending) {
                 toInService(m, now);
@@ -1160,6 +1399,11 @@ public final class AutoScalingGroup {
         if (isSuspended(ScalingProcess.HealthCheck)) {
             return;
         }
+        takeOutOfService(m, cause, now);
+    }
+
+    /** Unhealthy, to be replaced by reconcile: a failed health check's, or a user's (whatever HealthCheck's suspension). */
+    private void takeOutOfService(Member m, String cause, Instant now) {
         refreshFailure(m, m.id + " was taken out of service in response to " + cause, now);
         m.health = HealthStatus.Unhealthy;
         m.unhealthyCause = "At " + at(now) + " an instance was taken out of service in response to " + cause + ".";
@@ -1474,6 +1718,10 @@ public final class AutoScalingGroup {
                 m.state = LifecycleState.WarmedPending;
             }
             members.put(m.id, m);
+            RefreshRun refresh = activeRefresh();
+            if (refresh != null) {
+                refresh.launched(m);
+            }
             // Its launch hooks' actions exist from the start, so that the instance can complete them as soon as it runs.
             config.lifecycleHooks(Transition.LAUNCHING).forEach(h -> m.waits.add(new LifecycleWait(h, now)));
             m.launchActivity = activityLog.start((warm ? "Launching a new EC2 instance into warm pool: "

@@ -23,6 +23,13 @@ public enum LifecycleState {
     EnteringStandby,
     /** Out of service at a user's request: running, in no target group, not health checked, not capacity. */
     Standby,
+    /** A user detached it (AWS's DetachInstances): deregistered from its target groups, waiting for their drains to end. */
+    Detaching,
+    /**
+     * Detached: no longer in the group, still running, managed by no group until a user attaches it to one (see
+     * {@link DetachedInstance}). Listed by its old group for a short while, as Terminated instances are.
+     */
+    Detached,
     /** Deregistered from its target groups; waiting until its in-flight requests finish (or the delay ends). */
     TerminatingDraining("Terminating:Draining"),
     /** Drained, waiting for its termination lifecycle hooks' actions to complete; still running. */

@@ -32,6 +32,7 @@ final class Member {
     /** The provider reported that its process exited (EC2 health check failure unless we were stopping it). */
     boolean exited;
     Instant inServiceTime;
+    /** When it became Terminated, or Detached: it is listed for a while after leaving the group. */
     Instant terminatedTime;
     /**
      * Why it is taken out of service, in AWS's words: the health check failure when Unhealthy ("an ELB system health
@@ -43,6 +44,7 @@ final class Member {
     ActivityLog.Entry launchActivity;
     ActivityLog.Entry terminateActivity;
     ActivityLog.Entry standbyActivity;
+    ActivityLog.Entry detachActivity;
     /** Past the group's maxInstanceLifetime: not counted as capacity, terminated once its replacement is InService. */
     boolean retiring;
     /** Retiring to move to another zone ({@code AZRebalance}): its replacement may go above maxSize. */

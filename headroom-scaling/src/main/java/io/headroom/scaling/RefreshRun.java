@@ -88,6 +88,13 @@ final class RefreshRun {
     private Instant endTime;
     /** Failures count instances launched since then: the start, or the rollback's start. */
     private Instant phaseStart;
+    /**
+     * The instances the group launched while this refresh was active, and those of the current phase (the refresh, or
+     * its rollback), by id. A launch's time is its tick's, which may be a moment before the refresh started in the same
+     * tick, so the times alone would miss it; the ids are told by the group as it launches ({@link #launched}).
+     */
+    private final java.util.Set<String> launchedSinceStart = new java.util.HashSet<>();
+    private final java.util.Set<String> launchedThisPhase = new java.util.HashSet<>();
     private int failures;
     private int percentage;
     /** Replacements launched ahead of the instances they replace (0 when none are). */
@@ -313,9 +320,16 @@ final class RefreshRun {
         return r;
     }
 
+    /** The group launched this instance while the refresh is active (any launch: the refresh's, a scale out's). */
+    void launched(Member m) {
+        launchedSinceStart.add(m.id);
+        launchedThisPhase.add(m.id);
+    }
+
     /** An instance launched during the refresh (or its rollback) failed to launch or went unhealthy. */
     void failed(Member m, String why, Instant now) {
-        if (!isActive() || pendingRollback != null || m.launchTime.isBefore(phaseStart)) {
+        if (!isActive() || pendingRollback != null
+                || (m.launchTime.isBefore(phaseStart) && !launchedThisPhase.contains(m.id))) {
             return;
         }
         failures++;
@@ -360,10 +374,12 @@ final class RefreshRun {
         waitingSince = null;
         checkpointUntil = null;
         nextCheckpoint = checkpointPercentages.size(); // a rollback does not stop at checkpoints
+        launchedThisPhase.clear();
         toReplace.clear();
         standbyToTerminate.clear();
         for (Member m : members) {
-            if (m.state.isActive() && !m.launchTime.isBefore(startTime) && m.launchTemplateVersion != rollbackVersion) {
+            boolean sinceStart = !m.launchTime.isBefore(startTime) || launchedSinceStart.contains(m.id);
+            if (m.state.isActive() && sinceStart && m.launchTemplateVersion != rollbackVersion) {
                 toReplace.add(m.id);
             }
         }

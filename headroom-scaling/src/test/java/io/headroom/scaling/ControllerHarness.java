@@ -3,9 +3,15 @@ package io.headroom.scaling;
 import io.headroom.core.config.HeadroomConfig;
 import io.headroom.core.config.LaunchTemplateConfig;
 import io.headroom.core.metrics.MetricStore;
+import io.headroom.core.target.TargetAddress;
+import io.headroom.core.target.TargetHealth;
 import io.headroom.core.target.TargetRegistry;
 import io.headroom.core.time.ManualClock;
 import io.headroom.scaling.provider.ProcessProvider;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -60,6 +66,41 @@ abstract class ControllerHarness {
     /** Ticks (one second of controller time per poll) until the condition holds; 30 s of real time at most. */
     void tickUntil(Callable<Boolean> condition) {
         Fixtures.tickUntil(controller, clock, condition);
+    }
+
+    /**
+     * Starts group {@code web} of {@link TestBackend} instances behind target group {@code web} (ELB health checks, a
+     * 30 s grace period) and ticks until {@code desired} are InService.
+     */
+    AutoScalingGroup startWeb(int min, int max, int desired) throws Exception {
+        LaunchTemplateConfig backend = Fixtures.template("backend", TestBackend.command());
+        AutoScalingGroup g = start(Fixtures.config(List.of(backend), Fixtures.Group.of("web", "backend", min, max, desired)
+                .elb("web", 30)), "web");
+        tickUntil(() -> inServiceInstances(g).size() == desired);
+        return g;
+    }
+
+    static List<Instance> inServiceInstances(AutoScalingGroup g) {
+        return g.instances().stream().filter(i -> i.lifecycleState() == LifecycleState.InService).toList();
+    }
+
+    static Instance instanceIn(AutoScalingGroup g, String id) {
+        return g.instances().stream().filter(i -> i.instanceId().equals(id)).findFirst().orElseThrow();
+    }
+
+    /** The targets of target group {@code web}. */
+    List<TargetAddress> webTargets() {
+        return registry.describe("web").stream().map(TargetHealth::target).toList();
+    }
+
+    static TargetAddress address(Instance i) {
+        return new TargetAddress(i.host(), i.port());
+    }
+
+    /** The status of a GET of {@code path} straight to the instance at {@code a}. */
+    static int status(TargetAddress a, String path) throws Exception {
+        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://" + a.host() + ":" + a.port()
+                + path)).timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.discarding()).statusCode();
     }
 
     /** {@code seconds} ticks, one second apart. */

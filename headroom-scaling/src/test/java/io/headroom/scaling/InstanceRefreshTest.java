@@ -17,6 +17,7 @@ import io.headroom.scaling.InstanceRefresh.Status;
 import io.headroom.scaling.RefreshPreferences.ScaleInProtectedInstances;
 import io.headroom.scaling.RefreshPreferences.StandbyInstances;
 import io.headroom.scaling.provider.ProcessProvider;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -396,6 +397,58 @@ class InstanceRefreshTest extends ControllerHarness {
                 .findFirst().orElseThrow();
         assertThat(a.cause()).matches("At \\S+Z an instance was taken out of service in response to an instance refresh"
                 + " rollback\\. At \\S+Z instance " + onV2 + " was selected for termination\\.");
+    }
+
+    @Test
+    void aRollbackReplacesAnInstanceLaunchedInATickWhoseTimeWasReadBeforeTheRefreshStarted() throws Exception {
+        AutoScalingGroup g = start(config(Group.of("workers", "app", 1, 4, 2), "1", V1, V2));
+        tickUntil(() -> ids(g, LifecycleState.InService).size() == 2);
+        // The controller reads the time, then ticks; a refresh started in between (an API call) is a moment younger
+        // than the tick's time, which becomes its first replacement's launch time.
+        Instant tickTime = clock.instant();
+        clock.advanceSeconds(1);
+        RefreshPreferences p = new RefreshPreferences(100, 150, 0, false, List.of(50), 3600, false, List.of(), null, null);
+        g.startInstanceRefresh("2", p);
+        controller.tick(tickTime);
+        tickUntil(() -> latest(g).statusReason().startsWith("Waiting at checkpoint 1 of 1"));
+        assertThat(inServiceVersions(g)).containsExactlyInAnyOrder(1, 2);
+        Instance onV2 = g.instances().stream().filter(i -> i.launchTemplateVersion() == 2).findFirst().orElseThrow();
+        assertThat(onV2.launchTime()).isBefore(latest(g).startTime()); // the race this test is about
+
+        InstanceRefresh rolling = g.rollbackInstanceRefresh();
+        assertThat(rolling.instancesToUpdate()).isEqualTo(1);
+        tickUntil(() -> !latest(g).status().isActive());
+        assertThat(latest(g).status()).isEqualTo(Status.RollbackSuccessful);
+        tickUntil(() -> g.instances().stream().filter(i -> i.lifecycleState().isActive()).count() == 2);
+        assertThat(inServiceVersions(g)).containsExactly(1, 1);
+    }
+
+    @Test
+    void aRollbackWhoseLaunchesFailEndsRollbackFailedAndLeavesTheServingInstancesAlone() throws Exception {
+        AutoScalingGroup g = start(config(Group.of("workers", "app", 1, 4, 2), "1", V1, V2));
+        tickUntil(() -> ids(g, LifecycleState.InService).size() == 2);
+        // 100..150 % and a 50 % checkpoint: one instance replaced with version 2, then the refresh waits. The warmup
+        // outlasts a broken instance (see failsAfterThreeReplacementsFail...).
+        RefreshPreferences p = new RefreshPreferences(100, 150, 10, false, List.of(50), 3600, false, List.of(), null, null);
+        g.startInstanceRefresh("2", p);
+        tickUntil(() -> latest(g).statusReason().startsWith("Waiting at checkpoint 1 of 1"));
+        Set<String> serving = ids(g, LifecycleState.InService);
+        assertThat(inServiceVersions(g)).containsExactlyInAnyOrder(1, 2);
+        // Version 1 now fails to start (its file changed under the group): the rollback's launches fail.
+        LaunchTemplateConfig.Version brokenV1 =
+                new LaunchTemplateConfig.Version(1, List.of("sh", "-c", "exit 3"), Map.of(), null, 1.0, 5);
+        controller.apply(config(Group.of("workers", "app", 1, 4, 2), "1", brokenV1, V2));
+
+        g.rollbackInstanceRefresh();
+        tickUntil(() -> !latest(g).status().isActive());
+        InstanceRefresh failed = latest(g);
+        assertThat(failed.status()).isEqualTo(Status.RollbackFailed);
+        assertThat(failed.statusReason()).startsWith("3 instances launched during the rollback failed; the last: ");
+        assertThat(failed.endTime()).isNotNull();
+        // Launch ahead (maxHealthy 150 %): nothing that served was terminated for replacements that never came up.
+        assertThat(ids(g, LifecycleState.InService)).containsAll(serving);
+        assertThatThrownBy(g::rollbackInstanceRefresh).isInstanceOf(IllegalStateException.class)
+                .hasMessage("No instance refresh is in progress for auto scaling group 'workers' to roll back.");
     }
 
     @Test

@@ -1,10 +1,13 @@
 package io.headroom.server;
 
 import io.headroom.server.cli.ActivitiesCommand;
+import io.headroom.server.cli.ExecutePolicyCommand;
+import io.headroom.server.cli.InstancesCommand;
 import io.headroom.server.cli.LifecycleCommand;
 import io.headroom.server.cli.ProcessesCommand;
 import io.headroom.server.cli.RefreshCommand;
 import io.headroom.server.cli.ScaleCommand;
+import io.headroom.server.cli.SetInstanceHealthCommand;
 import io.headroom.server.cli.StandbyCommand;
 import io.headroom.server.cli.StatusCommand;
 import io.headroom.server.cli.TargetsCommand;
@@ -19,7 +22,8 @@ import picocli.CommandLine.Command;
         subcommands = {UpCommand.class, ValidateCommand.class, DemoAppCommand.class, LoadCommand.class,
                 StatusCommand.class, ScaleCommand.class, TargetsCommand.class, ActivitiesCommand.class,
                 RefreshCommand.class, ProcessesCommand.Suspend.class, ProcessesCommand.Resume.class,
-                StandbyCommand.class, LifecycleCommand.class, SimulateCommand.class})
+                StandbyCommand.class, SetInstanceHealthCommand.class, InstancesCommand.Detach.class,
+                InstancesCommand.Attach.class, ExecutePolicyCommand.class, LifecycleCommand.class, SimulateCommand.class})
 public final class Main implements Runnable {
 
     public static void main(String[] args) {

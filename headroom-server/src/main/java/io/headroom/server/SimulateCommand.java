@@ -48,6 +48,10 @@ public final class SimulateCommand implements Callable<Integer> {
             defaultValue = "10m@20,5m@20..400,30m@400,20m@20")
     String load;
 
+    @Option(names = "--scale", paramLabel = "X", description = "Multiply the load's rates by X (--scale 3: three"
+            + " times the recorded traffic; default: 1, at most 1000).")
+    Double scale;
+
     @Option(names = "--instance-capacity", paramLabel = "RPS", defaultValue = "100",
             description = "Requests per second one instance serves at 100 %% CPU (default: ${DEFAULT-VALUE}).")
     double capacity;
@@ -103,6 +107,9 @@ public final class SimulateCommand implements Callable<Integer> {
         Duration every;
         try {
             profile = LoadProfile.from(load);
+            if (scale != null) {
+                profile = profile.scaled(scale);
+            }
             model = new Simulation.Model(capacity, duration("--startup", startup), 256L << 20);
             from = start != null ? Instant.parse(start)
                     : profile.start().orElseGet(() -> Instant.now().truncatedTo(ChronoUnit.MINUTES));

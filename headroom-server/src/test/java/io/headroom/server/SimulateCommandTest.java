@@ -75,6 +75,12 @@ class SimulateCommandTest {
         assertThat(csv.out()).startsWith("time,offered_rps,served_rps,dropped_rps,desired,in_service,pending,warm_pool,cpu_percent\n"
                 + "2026-12-01T09:00:00Z,50.00,");
         assertThat(csv.out().lines()).hasSize(3);
+
+        // --scale multiplies the load: three times the traffic offered.
+        Run scaled = run("simulate", "--config", config().toString(), "--load", "2m@50", "--scale", "3", "--csv",
+                "--start", "2026-12-01T09:00:00Z");
+        assertThat(scaled.exit()).as(scaled.err()).isZero();
+        assertThat(scaled.out()).contains("\n2026-12-01T09:00:00Z,150.00,");
     }
 
     @Test
@@ -85,6 +91,9 @@ class SimulateCommandTest {
         Run group = run("simulate", "--config", config().toString(), "--group", "api", "--load", "1m@5");
         assertThat(group.exit()).isEqualTo(1);
         assertThat(group.err()).contains("no auto scaling group 'api' (groups: web)");
+        Run scale = run("simulate", "--config", config().toString(), "--scale", "-1");
+        assertThat(scale.exit()).isEqualTo(2);
+        assertThat(scale.err()).contains("--scale: -1 (expected: 0 < scale <= 1000)");
         Run step = run("simulate", "--config", config().toString(), "--step", "soon");
         assertThat(step.exit()).isEqualTo(2);
         assertThat(step.err()).contains("--step: 'soon' (expected a duration such as 10s, 2m or 1h30m)");

@@ -113,4 +113,59 @@ class ValidateCommandTest {
                     .as(example + ": " + err).isZero();
         }
     }
+
+    @Test
+    void readsTheTlsFilesTheConfigNamesAndReportsEachWithItsPath() throws Exception {
+        Path garbage = Files.writeString(dir.resolve("garbage.pem"), "not a certificate\n");
+        int code = validate("""
+                targetGroups:
+                  - { name: web }
+                  - { name: secure, protocol: HTTPS, tlsVerify: true, tlsCaFile: %s }
+                loadBalancers:
+                  - name: web
+                    listeners:
+                      - port: 8443
+                        protocol: HTTPS
+                        certificates: [{ certificateFile: %s, privateKeyFile: %s }]
+                        defaultAction: { forward: { targetGroup: web } }
+                      - port: 9443
+                        protocol: HTTPS
+                        certificates: [{ selfSigned: { commonName: localhost } }]
+                        mutualAuthentication:
+                          mode: verify
+                          trustStore: { caCertificatesBundle: %s }
+                        defaultAction: { forward: { targetGroup: web } }
+                      - port: 10443
+                        protocol: HTTPS
+                        certificates: [{ selfSigned: { commonName: localhost } }]
+                        defaultAction: { forward: { targetGroup: web } }
+                """.formatted(dir.resolve("missing-ca.pem"), dir.resolve("missing.crt"), dir.resolve("missing.key"),
+                garbage));
+        assertThat(code).isEqualTo(1);
+        assertThat(err.toString())
+                .contains("loadBalancers[0].listeners[0].certificates[0].certificateFile: " + dir.resolve("missing.crt")
+                        + ": no such file")
+                .contains("loadBalancers[0].listeners[1].mutualAuthentication.trustStore.caCertificatesBundle: "
+                        + garbage + ": not a PEM certificate bundle")
+                .contains("targetGroups[1].tlsCaFile: " + dir.resolve("missing-ca.pem") + ": no such file")
+                .doesNotContain("listeners[2]")
+                .contains("3 errors");
+        assertThat(out.toString()).doesNotContain("OK");
+    }
+
+    @Test
+    void aConfigWithUsableTlsFilesPasses() throws Exception {
+        int code = validate("""
+                targetGroups: [{ name: web }]
+                loadBalancers:
+                  - name: web
+                    listeners:
+                      - port: 8443
+                        protocol: HTTPS
+                        certificates: [{ selfSigned: { commonName: localhost } }]
+                        defaultAction: { forward: { targetGroup: web } }
+                """);
+        assertThat(code).as(err.toString()).isEqualTo(0);
+        assertThat(out.toString()).contains("OK — 1 load balancer (1 listener, 0 rules)");
+    }
 }

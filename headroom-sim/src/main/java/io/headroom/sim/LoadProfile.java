@@ -187,6 +187,34 @@ public final class LoadProfile {
         return s;
     }
 
+    /** The largest {@link #scaled} factor: a recorded load a thousand times over. */
+    public static final double MAX_SCALE = 1000;
+
+    /**
+     * This profile with every rate multiplied by {@code factor} ({@code --scale} of {@code headroom load} and
+     * {@code headroom simulate}): "what if this day's traffic doubled". Its length, start and shape are kept.
+     *
+     * @throws IllegalArgumentException {@code --scale: X (expected: 0 < scale <= 1000)} unless 0 &lt; factor &le; {@link #MAX_SCALE}
+     */
+    public LoadProfile scaled(double factor) {
+        if (!(factor > 0 && factor <= MAX_SCALE)) {
+            throw new IllegalArgumentException("--scale: " + number(factor) + " (expected: 0 < scale <= "
+                    + number(MAX_SCALE) + ")");
+        }
+        if (factor == 1) {
+            return this;
+        }
+        double[] r = new double[rps.length];
+        for (int i = 0; i < r.length; i++) {
+            r[i] = rps[i] * factor;
+        }
+        return new LoadProfile(at, r, start, source == null ? null : source + ", × " + number(factor));
+    }
+
+    private static String number(double d) {
+        return d == Math.rint(d) && Math.abs(d) < 1e15 ? Long.toString((long) d) : Double.toString(d);
+    }
+
     /** How long the profile runs. */
     public Duration duration() {
         return Duration.ofSeconds(at[at.length - 1]);

@@ -91,8 +91,15 @@ final class ConfigBinder {
             Node.names(AccessLogConfig.Format.class, e -> e.name().toLowerCase(Locale.ROOT));
     private static final Map<String, Algorithm> ALGORITHMS =
             Node.names(Algorithm.class, e -> e.name().toLowerCase(Locale.ROOT));
-    private static final Map<String, StickinessConfig.Type> STICKINESS_TYPES =
-            Node.names(StickinessConfig.Type.class, e -> e.name().toLowerCase(Locale.ROOT));
+    /** An application load balancer target group's stickiness types. */
+    private static final Map<String, StickinessConfig.Type> STICKINESS_TYPES = new LinkedHashMap<>();
+    static {
+        STICKINESS_TYPES.put("lb_cookie", StickinessConfig.Type.LB_COOKIE);
+        STICKINESS_TYPES.put("app_cookie", StickinessConfig.Type.APP_COOKIE);
+    }
+    /** A network load balancer target group's. */
+    private static final Map<String, StickinessConfig.Type> NETWORK_STICKINESS_TYPES =
+            Map.of("source_ip", StickinessConfig.Type.SOURCE_IP);
     private static final Map<String, HealthCheckType> HEALTH_CHECK_TYPES = Node.names(HealthCheckType.class, Enum::name);
     private static final Map<String, TerminationPolicy> TERMINATION_POLICIES =
             Node.names(TerminationPolicy.class, ConfigBinder::pascal);
@@ -131,6 +138,8 @@ final class ConfigBinder {
     private final Errors errors;
     /** Target group name → protocol (null when the protocol was wrong), in file order. */
     private final Map<String, TargetGroupConfig.Protocol> targetGroups = new LinkedHashMap<>();
+    /** Network load balancer target groups with source_ip stickiness (not allowed behind a TLS listener). */
+    private final Set<String> stickyNetworkGroups = new HashSet<>();
     /** Launch template name → number of versions. */
     private final Map<String, Integer> launchTemplates = new LinkedHashMap<>();
     /** address:port → the path of the listener that took it. */
@@ -389,7 +398,8 @@ final class ConfigBinder {
     private TargetGroupConfig targetGroup(String path, JsonNode value, Map<String, String> names) {
         Node n = Node.open(errors, path, value, "name", "protocol", "protocolVersion", "algorithm", "healthCheck",
                 "deregistrationDelaySeconds", "slowStartSeconds", "anomalyMitigation", "stickiness", "proxyProtocolV2",
-                "targets", "tlsVerify", "tlsCaFile", "targetGroupHealth");
+                "targets", "tlsVerify", "tlsCaFile", "targetGroupHealth", "targetHealthState",
+                "deregistrationDelayConnectionTermination");
         if (!n.present()) {
             Node.reportEmptyItem(errors, path, value);
             return null;
@@ -434,9 +444,18 @@ final class ConfigBinder {
                     + " (expected: 0 with algorithm least_outstanding_requests; slow start needs round_robin or weighted_random)");
         }
         boolean anomalyMitigation = !tcp && anomalyMitigation(n, algorithm);
-        StickinessConfig stickiness = stickiness(n.obj("stickiness", "enabled", "type", "durationSeconds", "cookieName"));
-        if (tcp && stickiness.enabled()) {
-            errors.add(n.at("stickiness.enabled"), "true (expected: false; stickiness needs an HTTP or HTTPS target group)");
+        Node stickinessNode = n.obj("stickiness", "enabled", "type", "durationSeconds", "cookieName");
+        StickinessConfig stickiness = tcp ? networkStickiness(stickinessNode) : stickiness(stickinessNode);
+        if (name != null && stickiness.sourceIpSticky()) {
+            stickyNetworkGroups.add(name);
+        }
+        TargetGroupConfig.TargetHealthStateConfig targetHealthState = targetHealthState(n, protocol);
+        boolean deregistrationTermination = TargetGroupConfig.defaultDeregistrationConnectionTermination(protocol);
+        if (tcp) {
+            deregistrationTermination = n.bool("deregistrationDelayConnectionTermination", deregistrationTermination);
+        } else {
+            onlyFor(n, "deregistrationDelayConnectionTermination", "TCP, UDP and TCP_UDP target groups (an application "
+                    + "load balancer always closes a deregistered target's WebSockets when the delay ends)");
         }
         if (tcp && protocol != TargetGroupConfig.Protocol.TCP) {
             onlyFor(n, "proxyProtocolV2", "TCP target groups (a PROXY header cannot go ahead of datagrams)");
@@ -481,7 +500,44 @@ final class ConfigBinder {
                 unhealthyStateRouting(n.obj("targetGroupHealth", "unhealthyStateRouting", "dnsFailover"));
         return new TargetGroupConfig(name, protocol, protocolVersion, algorithm, healthCheck, deregistrationDelay,
                 slowStart, stickiness, proxyProtocolV2, targets, tlsVerify, tlsCaFile, anomalyMitigation,
-                unhealthyStateRouting);
+                unhealthyStateRouting, targetHealthState, deregistrationTermination);
+    }
+
+    /**
+     * NLB's {@code target_health_state.unhealthy.connection_termination.enabled} (default true) and
+     * {@code .draining_interval_seconds} (0..360000, default 0; only with connection termination off), for TCP target
+     * groups. AWS does not let connection termination be enabled for UDP and TCP_UDP groups, and application load
+     * balancers have neither attribute.
+     */
+    private TargetGroupConfig.TargetHealthStateConfig targetHealthState(Node n, TargetGroupConfig.Protocol protocol) {
+        TargetGroupConfig.TargetHealthStateConfig def = TargetGroupConfig.TargetHealthStateConfig.defaultFor(protocol);
+        if (!n.has("targetHealthState")) {
+            return def;
+        }
+        if (!protocol.network()) {
+            onlyFor(n, "targetHealthState", "TCP target groups (a network load balancer's)");
+            return def;
+        }
+        Node u = n.obj("targetHealthState", "unhealthy").obj("unhealthy", "connectionTermination",
+                "drainingIntervalSeconds");
+        if (protocol != TargetGroupConfig.Protocol.TCP) {
+            if (u.bool("connectionTermination", false)) {
+                errors.add(u.at("connectionTermination"), "true (expected: false; AWS cannot terminate the "
+                        + "connections of unhealthy targets in UDP and TCP_UDP target groups)");
+            }
+            onlyFor(u, "drainingIntervalSeconds", "TCP target groups (AWS has no unhealthy draining for UDP and "
+                    + "TCP_UDP target groups)");
+            return def;
+        }
+        boolean termination = u.bool("connectionTermination", true);
+        int interval = u.integer("drainingIntervalSeconds", 0, 0,
+                TargetGroupConfig.TargetHealthStateConfig.MAX_DRAINING_INTERVAL_SECONDS);
+        if (termination && interval > 0) {
+            errors.add(u.at("drainingIntervalSeconds"), interval + " (expected: 0 while connectionTermination is "
+                    + "true; an unhealthy draining interval needs connectionTermination: false)");
+            interval = 0;
+        }
+        return new TargetGroupConfig.TargetHealthStateConfig(termination, interval);
     }
 
     /**
@@ -619,6 +675,24 @@ final class ConfigBinder {
             errors.add(at, e.getMessage());
             return grpc ? HttpCodeMatcher.parseGrpc(def) : HttpCodeMatcher.parse(def);
         }
+    }
+
+    /**
+     * A network load balancer target group's stickiness: NLB supports {@code source_ip} only (AWS's default type
+     * there), without a duration or cookie.
+     */
+    private StickinessConfig networkStickiness(Node n) {
+        boolean enabled = n.bool("enabled", false);
+        String t = n.str("type", null);
+        if (t != null && STICKINESS_TYPES.containsKey(t)) {
+            errors.add(n.at("type"), quote(t) + " (expected: source_ip for a TCP, UDP or TCP_UDP target group; "
+                    + "lb_cookie and app_cookie need an HTTP or HTTPS target group)");
+        } else {
+            n.choice("type", NETWORK_STICKINESS_TYPES, StickinessConfig.Type.SOURCE_IP);
+        }
+        onlyFor(n, "durationSeconds", "lb_cookie and app_cookie stickiness (HTTP and HTTPS target groups)");
+        onlyFor(n, "cookieName", "app_cookie stickiness (HTTP and HTTPS target groups)");
+        return StickinessConfig.sourceIp(enabled);
     }
 
     private StickinessConfig stickiness(Node n) {
@@ -1416,6 +1490,12 @@ final class ConfigBinder {
                 errors.add(path, "target group " + quote(name) + " has protocol " + p + " (expected: "
                         + String.join(" | ", fits.stream().map(Enum::name).toList()) + " for a " + listenerProtocol
                         + " listener)");
+                return false;
+            }
+            if (listenerProtocol == ListenerConfig.Protocol.TLS && stickyNetworkGroups.contains(name)) {
+                // As NLB: "Sticky sessions are not supported for TLS listeners."
+                errors.add(path, "target group " + quote(name) + " has stickiness enabled (expected: a target group "
+                        + "without stickiness; a TLS listener does not support sticky sessions)");
                 return false;
             }
             return true;

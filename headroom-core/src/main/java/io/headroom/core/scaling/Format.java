@@ -16,6 +16,11 @@ final class Format {
         return BigDecimal.valueOf(v).setScale(2, RoundingMode.HALF_UP).stripTrailingZeros().toPlainString();
     }
 
+    /** AWS's activity cause for a policy a user executed (ExecutePolicy): "a user request executed policy Y". */
+    static String executed(String policy) {
+        return "a user request executed policy " + policy;
+    }
+
     /** AWS's activity cause for an alarm that triggered a policy: "a monitor alarm X in state ALARM triggered policy Y". */
     static String triggered(Alarm alarm, String policy) {
         return "a monitor alarm " + alarm.name() + " in state " + alarm.state() + " triggered policy " + policy;

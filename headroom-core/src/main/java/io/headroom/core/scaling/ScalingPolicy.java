@@ -17,6 +17,22 @@ public interface ScalingPolicy {
 
     ScalingDecision evaluate(MetricStore metrics, GroupState group, Instant now);
 
+    /**
+     * What executing the policy at a user's request wants (AWS's ExecutePolicy), applied to {@code desiredCapacity}
+     * (unclamped): {@link ScalingDecision#none} with the reason when it does nothing (a simple policy in its cooldown
+     * with {@code honorCooldown}, or an adjustment that leaves the capacity as it is). The caller reports a change
+     * through {@link #scaled}, as for an alarm's. Only simple and step policies can be executed, as on AWS.
+     *
+     * @param metricValue     step policies only (required there): the metric value to compare with {@code breachThreshold}
+     * @param breachThreshold step policies only (required there)
+     * @throws UnsupportedOperationException for the kinds AWS does not execute (target tracking, predictive)
+     * @throws IllegalArgumentException      naming the parameter that is missing, or given where it does not apply
+     */
+    default ScalingDecision execute(int desiredCapacity, Instant now, boolean honorCooldown, Double metricValue,
+                                    Double breachThreshold) {
+        throw new UnsupportedOperationException("policy " + name() + " cannot be executed");
+    }
+
     /** Told after the controller applied a capacity change caused by this policy (starts cooldowns). */
     default void scaled(int fromCapacity, int toCapacity, Instant now) {}
 

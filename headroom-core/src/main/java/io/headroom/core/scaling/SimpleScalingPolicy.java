@@ -66,6 +66,25 @@ final class SimpleScalingPolicy implements ScalingPolicy {
     }
 
     @Override
+    public ScalingDecision execute(int desiredCapacity, Instant now, boolean honorCooldown, Double metricValue,
+                                   Double breachThreshold) {
+        if (metricValue != null || breachThreshold != null) {
+            throw new IllegalArgumentException((metricValue != null ? "metricValue" : "breachThreshold") + ": given for"
+                    + " simple scaling policy " + name + " (expected: only for StepScaling policies)");
+        }
+        String cause = Format.executed(name);
+        if (honorCooldown && cooldownEnds != null && now.isBefore(cooldownEnds)) {
+            return ScalingDecision.none(name, "policy " + name + " is in its cooldown until " + cooldownEnds
+                    + " (honorCooldown: true): nothing was executed");
+        }
+        int wanted = Adjustments.apply(type, desiredCapacity, adjustment, minAdjustmentMagnitude);
+        if (wanted == desiredCapacity) {
+            return ScalingDecision.none(name, cause + ", but the adjustment leaves the capacity at " + wanted);
+        }
+        return ScalingDecision.want(name, wanted, cause);
+    }
+
+    @Override
     public void scaled(int fromCapacity, int toCapacity, Instant now) {
         cooldownEnds = now.plusSeconds(cooldownSeconds);
     }

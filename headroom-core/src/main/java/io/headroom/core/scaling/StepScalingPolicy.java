@@ -160,6 +160,39 @@ final class StepScalingPolicy implements ScalingPolicy {
         return ScalingDecision.want(name, wanted, cause);
     }
 
+    /**
+     * ExecutePolicy: the step for the breach {@code metricValue − breachThreshold}, applied to the desired capacity (not,
+     * as for an alarm, to the capacity that is past its warmup: the user asked for this step now).
+     */
+    @Override
+    public ScalingDecision execute(int desiredCapacity, Instant now, boolean honorCooldown, Double metricValue,
+                                   Double breachThreshold) {
+        if (honorCooldown) {
+            throw new IllegalArgumentException("honorCooldown: true for step scaling policy " + name
+                    + " (expected: only for SimpleScaling policies; step policies have no cooldown)");
+        }
+        if (metricValue == null || breachThreshold == null) {
+            throw new IllegalArgumentException((metricValue == null ? "metricValue" : "breachThreshold")
+                    + ": missing (expected: a number; metricValue and breachThreshold are required to execute step"
+                    + " scaling policy " + name + ")");
+        }
+        double breach = metricValue - breachThreshold;
+        StepAdjustment step = stepFor(breach);
+        if (step == null) {
+            throw new IllegalArgumentException("metricValue: " + Format.number(metricValue) + " with breachThreshold "
+                    + Format.number(breachThreshold) + " is a breach of " + Format.number(breach) + ", which no step"
+                    + " adjustment of policy " + name + " covers (its steps: " + steps.stream()
+                            .map(StepScalingPolicy::describe).toList() + ")");
+        }
+        String cause = Format.executed(name);
+        int wanted = Adjustments.apply(type, desiredCapacity, step.scalingAdjustment(), minAdjustmentMagnitude);
+        if (wanted == desiredCapacity) {
+            return ScalingDecision.none(name, cause + ", but step " + describe(step) + " leaves the capacity at "
+                    + wanted);
+        }
+        return ScalingDecision.want(name, wanted, cause);
+    }
+
     private double aggregate(List<Datapoint> points) {
         double sum = 0;
         double min = Double.POSITIVE_INFINITY;

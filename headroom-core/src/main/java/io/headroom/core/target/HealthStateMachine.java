@@ -21,6 +21,12 @@ import java.util.Objects;
  *                 ^                                                     |        Target.Timeout |
  *                 +--- healthyThreshold consecutive successes ----------+        Target.FailedHealthChecks)
  *
+ *   with an unhealthy draining interval (NLB, TCP target groups), healthy goes to unhealthy through
+ *   unhealthy.draining (no new connections, open ones kept):
+ *             healthy --- unhealthyThreshold failures ---> unhealthy.draining --- the interval ends ---> unhealthy
+ *                 ^                                              |
+ *                 +---- healthyThreshold consecutive successes --+
+ *
  *   any state --deregister--> draining (Target.DeregistrationInProgress) --drained--> unused (Target.NotRegistered)
  *   draining  --register again--> initial (Elb.RegistrationInProgress)
  * </pre>
@@ -47,6 +53,8 @@ public final class HealthStateMachine {
     private int successes;
     private int failures;
     private Instant since;
+    /** Whether a healthy target that fails goes to unhealthy.draining first (its owner times the interval). */
+    private boolean unhealthyDraining;
 
     /**
      * A target just registered: {@code initial}, reason {@code Elb.RegistrationInProgress}.
@@ -72,6 +80,33 @@ public final class HealthStateMachine {
         this.unhealthyThreshold = unhealthyThreshold;
     }
 
+    /**
+     * Whether a healthy target that fails its checks goes to {@code unhealthy.draining} (NLB's unhealthy draining
+     * interval) rather than straight to {@code unhealthy}. Off: a target in {@code unhealthy.draining} now is
+     * {@code unhealthy} at once.
+     *
+     * @return true when the state changed
+     */
+    public boolean unhealthyDraining(boolean on) {
+        unhealthyDraining = on;
+        return !on && drainingIntervalOver();
+    }
+
+    /**
+     * The unhealthy draining interval ended: {@code unhealthy.draining} becomes {@code unhealthy} (reason and check
+     * counts kept). No-op in any other state.
+     *
+     * @return true when the state changed
+     */
+    public boolean drainingIntervalOver() {
+        if (state != TargetState.UNHEALTHY_DRAINING) {
+            return false;
+        }
+        state = TargetState.UNHEALTHY;
+        since = clock.instant();
+        return true;
+    }
+
     /** The first health check was sent: reason becomes {@code Elb.InitialHealthChecking}. */
     public void probeStarted() {
         if (state == TargetState.INITIAL && REGISTRATION_IN_PROGRESS.equals(reason)) {
@@ -94,7 +129,7 @@ public final class HealthStateMachine {
             failures = 0;
             successes++;
             boolean rise = state == TargetState.INITIAL
-                    || (state == TargetState.UNHEALTHY && successes >= healthyThreshold);
+                    || (state.unhealthy() && successes >= healthyThreshold);
             if (rise) {
                 return moveTo(TargetState.HEALTHY, null, null);
             }
@@ -104,14 +139,16 @@ public final class HealthStateMachine {
         failures++;
         String failReason = result.outcome().reason();
         String failDescription = describe(result);
-        if (state == TargetState.UNHEALTHY) {
-            // Stays unhealthy; report the latest way it fails.
+        if (state.unhealthy()) {
+            // Stays unhealthy (or unhealthy.draining); report the latest way it fails.
             reason = failReason;
             description = failDescription;
             return false;
         }
         if (failures >= unhealthyThreshold) {
-            return moveTo(TargetState.UNHEALTHY, failReason, failDescription);
+            TargetState to = state == TargetState.HEALTHY && unhealthyDraining ? TargetState.UNHEALTHY_DRAINING
+                    : TargetState.UNHEALTHY;
+            return moveTo(to, failReason, failDescription);
         }
         if (state == TargetState.INITIAL) {
             probeStarted();

@@ -104,7 +104,8 @@ class ConfigLoaderErrorsTest {
                 Arguments.of("targetGroups: {name: web}", "targetGroups: a mapping (expected: a list)"),
                 Arguments.of("targetGroups: [web]", "targetGroups[0]: \"web\" (expected: a mapping with keys name, protocol, "
                         + "protocolVersion, algorithm, healthCheck, deregistrationDelaySeconds, slowStartSeconds, anomalyMitigation, stickiness, "
-                        + "proxyProtocolV2, targets, tlsVerify, tlsCaFile, targetGroupHealth)"),
+                        + "proxyProtocolV2, targets, tlsVerify, tlsCaFile, targetGroupHealth, targetHealthState, "
+                        + "deregistrationDelayConnectionTermination)"),
                 Arguments.of("targetGroups:\n  -\n", "targetGroups[0]: null (expected: a mapping)"),
                 Arguments.of(TGS + LT + "autoScalingGroups: [{name: g, launchTemplate: app, minSize: 1, maxSize: 1}]",
                         "autoScalingGroups[0].launchTemplate: \"app\" (expected: a mapping with keys name, version)"),
@@ -515,8 +516,32 @@ class ConfigLoaderErrorsTest {
                 // more of the same rules, in other places
                 Arguments.of(tg(", protocol: TCP, algorithm: round_robin"), "targetGroups[0].algorithm: only allowed for HTTP "
                         + "and HTTPS target groups (a network load balancer hashes each connection)"),
-                Arguments.of(tg(", protocol: TCP, stickiness: {enabled: true}"),
-                        "targetGroups[0].stickiness.enabled: true (expected: false; stickiness needs an HTTP or HTTPS target group)"),
+                Arguments.of(tg(", protocol: TCP, stickiness: {enabled: true, type: app_cookie}"),
+                        "targetGroups[0].stickiness.type: \"app_cookie\" (expected: source_ip for a TCP, UDP or TCP_UDP "
+                                + "target group; lb_cookie and app_cookie need an HTTP or HTTPS target group)"),
+                Arguments.of(tg(", protocol: TCP, stickiness: {enabled: true, durationSeconds: 60}"),
+                        "targetGroups[0].stickiness.durationSeconds: only allowed for lb_cookie and app_cookie stickiness "
+                                + "(HTTP and HTTPS target groups)"),
+                Arguments.of(tg(", protocol: TCP, stickiness: {enabled: true, type: sticky}"),
+                        "targetGroups[0].stickiness.type: \"sticky\" (expected: source_ip)"),
+                Arguments.of(tg(", targetHealthState: {unhealthy: {connectionTermination: false}}"),
+                        "targetGroups[0].targetHealthState: only allowed for TCP target groups (a network load balancer's)"),
+                Arguments.of(tg(", deregistrationDelayConnectionTermination: true"),
+                        "targetGroups[0].deregistrationDelayConnectionTermination: only allowed for TCP, UDP and TCP_UDP "
+                                + "target groups (an application load balancer always closes a deregistered target's "
+                                + "WebSockets when the delay ends)"),
+                Arguments.of(tg(", protocol: TCP, targetHealthState: {unhealthy: {drainingIntervalSeconds: 60}}"),
+                        "targetGroups[0].targetHealthState.unhealthy.drainingIntervalSeconds: 60 (expected: 0 while "
+                                + "connectionTermination is true; an unhealthy draining interval needs "
+                                + "connectionTermination: false)"),
+                Arguments.of(tg(", protocol: TCP, targetHealthState: {unhealthy: {connectionTermination: false, "
+                                + "drainingIntervalSeconds: 360001}}"),
+                        "targetGroups[0].targetHealthState.unhealthy.drainingIntervalSeconds: 360001 (expected: 0..360000)"),
+                Arguments.of(tg(", protocol: TCP, targetHealthState: {unhealthy: {connectionTerminaton: false}}"),
+                        "targetGroups[0].targetHealthState.unhealthy.connectionTerminaton: unknown key (expected one of: "
+                                + "connectionTermination, drainingIntervalSeconds)"),
+                Arguments.of(tg(", protocol: TCP, deregistrationDelayConnectionTermination: yes please"),
+                        "targetGroups[0].deregistrationDelayConnectionTermination: \"yes please\" (expected: true or false)"),
                 Arguments.of(tg(", stickiness: {type: app_cookie, cookieName: AWSALBAPP}"), "targetGroups[0].stickiness.cookieName: "
                         + "\"AWSALBAPP\" (expected: a cookie name, not starting with AWSALB, AWSALBAPP or AWSALBTG)"),
                 Arguments.of(tg(", stickiness: {cookieName: SESSION}"), "targetGroups[0].stickiness.cookieName: only allowed for type app_cookie"),
@@ -556,6 +581,11 @@ class ConfigLoaderErrorsTest {
                 Arguments.of(TGS + "loadBalancers: [{name: nlb, type: network, listeners: [{port: 8080, protocol: TLS, "
                         + "defaultAction: {forward: {targetGroup: tcp}}}]}]", l0 + "certificates: required for HTTPS and TLS "
                         + "listeners (expected: a list of { certificateFile, privateKeyFile } or { selfSigned: { commonName } })"),
+                Arguments.of("targetGroups: [{name: tcp, protocol: TCP, stickiness: {enabled: true, type: source_ip}}]\n"
+                        + "loadBalancers: [{name: nlb, type: network, listeners: [{port: 8080, protocol: TLS, "
+                        + "certificates: [{selfSigned: {commonName: localhost}}], defaultAction: {forward: {targetGroup: tcp}}}]}]",
+                        l0 + "defaultAction.forward.targetGroup: target group \"tcp\" has stickiness enabled (expected: a "
+                                + "target group without stickiness; a TLS listener does not support sticky sessions)"),
                 Arguments.of("targetGroups: [{name: t1, protocol: TCP}, {name: t2, protocol: TCP}]\n"
                         + "loadBalancers: [{name: nlb, type: network, listeners: [{port: 8080, "
                         + "defaultAction: {forward: {targetGroups: [{name: t1}, {name: t2}]}}}]}]",

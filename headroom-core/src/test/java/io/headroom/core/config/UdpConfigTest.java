@@ -68,9 +68,17 @@ class UdpConfigTest {
                         "targetGroups[0].healthCheck.path: only allowed for HTTP and HTTPS health checks"),
                 Arguments.of("targetGroups: [{ name: udp, protocol: UDP, healthCheck: { protocol: UDP } }]",
                         "targetGroups[0].healthCheck.protocol: \"UDP\" (expected: HTTP | HTTPS | TCP)"),
-                Arguments.of("targetGroups: [{ name: both, protocol: TCP_UDP, stickiness: { enabled: true } }]",
-                        "targetGroups[0].stickiness.enabled: true (expected: false; stickiness needs an HTTP or HTTPS "
-                                + "target group)"));
+                Arguments.of("targetGroups: [{ name: both, protocol: TCP_UDP, stickiness: { enabled: true, type: lb_cookie } }]",
+                        "targetGroups[0].stickiness.type: \"lb_cookie\" (expected: source_ip for a TCP, UDP or TCP_UDP "
+                                + "target group; lb_cookie and app_cookie need an HTTP or HTTPS target group)"),
+                Arguments.of("targetGroups: [{ name: udp, protocol: UDP, targetHealthState: { unhealthy: "
+                                + "{ connectionTermination: true } } }]",
+                        "targetGroups[0].targetHealthState.unhealthy.connectionTermination: true (expected: false; AWS "
+                                + "cannot terminate the connections of unhealthy targets in UDP and TCP_UDP target groups)"),
+                Arguments.of("targetGroups: [{ name: both, protocol: TCP_UDP, targetHealthState: { unhealthy: "
+                                + "{ connectionTermination: false, drainingIntervalSeconds: 60 } } }]",
+                        "targetGroups[0].targetHealthState.unhealthy.drainingIntervalSeconds: only allowed for TCP target "
+                                + "groups (AWS has no unhealthy draining for UDP and TCP_UDP target groups)"));
     }
 
     @ParameterizedTest

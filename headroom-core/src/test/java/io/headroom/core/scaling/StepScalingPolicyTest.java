@@ -45,6 +45,19 @@ class StepScalingPolicyTest {
     }
 
     @Test
+    void executedByAUserTheGivenBreachPicksTheStepWithoutAnyAlarm() {
+        ScalingPolicy p = policy(scaleOut(PERCENT_CHANGE_IN_CAPACITY, TEN_TWENTY_THIRTY, null));
+        // ExecutePolicy with MetricValue 65 and BreachThreshold 50: breach 15, the +20% step; no datapoint needed.
+        ScalingDecision d = p.execute(10, at(0), false, 65.0, 50.0);
+        assertThat(d.wantedCapacity()).hasValue(12);
+        assertThat(d.cause()).isEqualTo("a user request executed policy out");
+        assertThatThrownBy(() -> p.execute(10, at(0), false, null, 50.0)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageStartingWith("metricValue: missing");
+        assertThatThrownBy(() -> p.execute(10, at(0), false, 40.0, 50.0)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("is a breach of -10, which no step adjustment of policy out covers");
+    }
+
+    @Test
     void metricOf60OnCapacity10AddsTwentyPercent() {
         ScalingPolicy p = policy(scaleOut(PERCENT_CHANGE_IN_CAPACITY, TEN_TWENTY_THIRTY, null));
         fill(store, CPU, 0, 10, 60);

@@ -119,6 +119,8 @@ final class ClientHandler extends ChannelInboundHandlerAdapter implements Reques
     private boolean responseStarted;
     private boolean informational;
     private boolean tunnelPending;
+    /** While a tunnel is open: closes it when its target's deregistration delay is over (as ALB does). */
+    private Runnable tunnelDeregistered;
     private boolean responseKeepAlive;
     private long sentNanos;
     /** When the target must have started its response: the idle timeout after the whole request was sent. */
@@ -800,6 +802,10 @@ final class ClientHandler extends ChannelInboundHandlerAdapter implements Reques
     }
 
     private void finishTarget() {
+        if (tunnelDeregistered != null) {
+            target.removeWhenDeregistered(tunnelDeregistered);
+            tunnelDeregistered = null;
+        }
         if (targetActive) {
             targetActive = false;
             target.requestFinished();
@@ -996,6 +1002,15 @@ final class ClientHandler extends ChannelInboundHandlerAdapter implements Reques
         ctx.pipeline().remove(encoder);
         ctx.pipeline().remove(StrictRequestDecoder.class);
         upstream.pipeline().remove(UpstreamPool.CODEC);
+        // A WebSocket outlives requests: when the target's deregistration ends (the delay is over, or it was
+        // deregistered with none), the tunnel is closed, as ALB closes the connections left to a drained target.
+        tunnelDeregistered = () -> ctx.channel().eventLoop().execute(() -> {
+            if (state == State.TUNNEL) {
+                log.debug("client connection {}: deregistration of {} over; closing its WebSocket", peerString, target);
+                ctx.close();
+            }
+        });
+        target.whenDeregistered(tunnelDeregistered);
         ctx.read();
         upstream.read();
     }

@@ -35,9 +35,18 @@ public final class Target implements Candidate {
     private volatile boolean draining;
     /** The health machine's state as of the last change, readable without the group's lock. */
     private volatile TargetState state = TargetState.INITIAL;
-    /** Run when the deregistration ends (e.g. closers of a network load balancer's connections to this target). */
+    /**
+     * Closers of the connections the load balancer ends itself (a network load balancer's connections and UDP flows,
+     * WebSockets): run when the deregistration delay ends with connection termination, or when the target is
+     * unhealthy with unhealthy connection termination.
+     */
     private final Set<Runnable> onDeregistered = ConcurrentHashMap.newKeySet();
+    /** Set once the closers ran for good: a closer added later runs at once. */
     private volatile boolean deregistered;
+    /** Set while the target's connections are being terminated because it is unhealthy (see TargetGroup#rebuild). */
+    private volatile boolean terminatedUnhealthy;
+    /** {@link io.headroom.core.target.SourceIpAffinity#targetKey} of the address. */
+    final long affinityKey;
 
     // Guarded by the group's lock.
     final HealthStateMachine health;
@@ -50,11 +59,14 @@ public final class Target implements Candidate {
     Instant slowStartSince;
     /** Registered while its group had no healthy target: its first healthy state skips slow start (ALB). */
     boolean skipSlowStart;
+    /** Ends the target's {@code unhealthy.draining} state; null when it is not in it. */
+    io.netty.util.concurrent.Future<?> unhealthyDrainTimer;
 
     Target(TargetAddress address, TargetGroup group, HealthStateMachine health) {
         this.address = address;
         this.group = group;
         this.health = health;
+        this.affinityKey = io.headroom.core.target.SourceIpAffinity.targetKey(address);
     }
 
     public TargetAddress address() {
@@ -115,15 +127,17 @@ public final class Target implements Candidate {
     }
 
     /**
-     * Runs {@code action} once when this target's deregistration ends: its in-flight count reached zero, or the
-     * deregistration delay expired and whatever is still open must now be closed (a network load balancer
-     * closes its remaining connections to the target). Runs at once if the deregistration already ended.
-     * Remove the action with {@link #removeWhenDeregistered} when it is no longer needed (its connection
-     * closed first). Thread-safe; the action runs on the thread that ends the deregistration and must not block.
+     * Runs {@code action} once when the load balancer ends this target's connections: its deregistration delay
+     * expired and whatever is still open must now be closed (unless a network load balancer's group has
+     * {@code deregistrationDelayConnectionTermination: false}), or (TCP target groups) it became unhealthy with
+     * unhealthy connection termination. Runs at once if that already happened. A closer can tell the two apart by
+     * {@link #state()}: unhealthy, or draining/unused. Remove the action with {@link #removeWhenDeregistered} when it
+     * is no longer needed (its connection closed first). Thread-safe; the action runs on the thread that ends the
+     * connections and must not block.
      */
     public void whenDeregistered(Runnable action) {
         onDeregistered.add(action);
-        if (deregistered && onDeregistered.remove(action)) {
+        if ((deregistered || terminatedUnhealthy) && onDeregistered.remove(action)) {
             action.run();
         }
     }
@@ -133,14 +147,37 @@ public final class Target implements Candidate {
         onDeregistered.remove(action);
     }
 
-    /** The deregistration ended: run (once) every action waiting for it. */
-    void deregistered() {
-        deregistered = true;
+    /**
+     * The deregistration ended: with {@code terminate}, run (once) every action waiting for it; without, leave the
+     * connections to end on their own.
+     */
+    void deregistered(boolean terminate) {
+        if (terminate) {
+            deregistered = true;
+            runClosers();
+        }
+    }
+
+    /**
+     * The target is unhealthy and its connections must end ({@code on}), or no longer ({@code false}: healthy again,
+     * or the group is in routing failover).
+     *
+     * @return the number of connections told to end
+     */
+    int terminateUnhealthy(boolean on) {
+        terminatedUnhealthy = on;
+        return on ? runClosers() : 0;
+    }
+
+    private int runClosers() {
+        int n = 0;
         for (Runnable r : onDeregistered) {
             if (onDeregistered.remove(r)) {
                 r.run();
+                n++;
             }
         }
+        return n;
     }
 
     /** The current state (lock-free read). */

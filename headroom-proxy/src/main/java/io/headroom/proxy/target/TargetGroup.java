@@ -8,11 +8,13 @@ import io.headroom.core.target.HealthStateMachine;
 import io.headroom.core.target.ProbeResult;
 import io.headroom.core.target.SelectionStrategy;
 import io.headroom.core.target.SlowStart;
+import io.headroom.core.target.SourceIpAffinity;
 import io.headroom.core.target.TargetAddress;
 import io.headroom.core.target.TargetHealth;
 import io.headroom.core.target.TargetState;
 import io.headroom.proxy.health.HealthChecker;
 import io.netty.channel.EventLoopGroup;
+import java.net.InetSocketAddress;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -63,6 +65,19 @@ import org.slf4j.LoggerFactory;
  * rates; its result is shown per target, and with {@code anomalyMitigation: on} (weighted random) it scales an
  * anomalous target's weight down and ramps it back up after recovery. Health is untouched by it.
  *
+ * <p><b>Network load balancers' connections</b> (TCP, UDP and TCP_UDP groups): a new connection or UDP flow gets
+ * its target by {@link #selectFlow} (its flow hash, or with {@code source_ip} stickiness its client's IP address).
+ * The data plane hands each open one's closer to {@link Target#whenDeregistered}; the group runs the closers when
+ * the target's deregistration delay ends ({@code deregistrationDelayConnectionTermination}) and, in a TCP group with
+ * unhealthy connection termination, when the target is {@code unhealthy} while the group is not in routing failover
+ * (AWS: "unless the unhealthy target triggers the load balancer to fail open"). With an unhealthy draining interval
+ * a failing healthy target is {@code unhealthy.draining} for that long first:
+ * <pre>
+ *  healthy ──fails──▶ unhealthy.draining ──interval (timer)──▶ unhealthy: connections reset
+ *     ▲                       │ (no new connections; open ones kept)
+ *     └──healthyThreshold─────┘
+ * </pre>
+ *
  * <p><b>Metrics</b>: {@link #healthyCount()} and {@link #unhealthyCount()} are the HealthyHostCount and
  * UnHealthyHostCount gauges; {@link #anomalousCount()} and {@link #mitigatedCount()} are AnomalousHostCount and
  * MitigatedHostCount. The data plane calls {@link #countRequest()} once per request forwarded to this
@@ -78,7 +93,8 @@ public final class TargetGroup {
      * when {@code failOpen}), the available (registered, not draining) ones, and the counts.
      */
     private record Selectable(Target[] candidates, Target[] available, boolean failOpen, int healthyCount,
-                              int unhealthyCount, Map<TargetAddress, Target> selectableByAddress) {
+                              int unhealthyCount, Map<TargetAddress, Target> selectableByAddress,
+                              long[] candidateAffinityKeys) {
     }
 
     final Object lock = new Object();
@@ -92,7 +108,7 @@ public final class TargetGroup {
 
     private volatile TargetGroupConfig config;
     private volatile SelectionStrategy strategy;
-    private volatile Selectable selectable = new Selectable(NONE, NONE, true, 0, 0, Map.of());
+    private volatile Selectable selectable = new Selectable(NONE, NONE, true, 0, 0, Map.of(), new long[0]);
     private volatile int anomalousCount;
     private volatile int mitigatedCount;
 
@@ -172,6 +188,23 @@ public final class TargetGroup {
     public Target selectByHash(int hash) {
         Target[] c = selectable.candidates;
         return c.length == 0 ? null : c[Math.floorMod(hash, c.length)];
+    }
+
+    /**
+     * A target for a new connection or UDP flow of a network load balancer from {@code client}: by its flow hash
+     * ({@link #selectByHash}), or with {@code source_ip} stickiness by the client's IP address alone
+     * ({@link SourceIpAffinity}), so that every connection and flow of one client goes to the same target while it
+     * stays selectable. Lock-free and allocation-free.
+     *
+     * @return the target, or null when the group has no registered non-draining target
+     */
+    public Target selectFlow(InetSocketAddress client, int flowHash) {
+        if (!config.stickiness().sourceIpSticky()) {
+            return selectByHash(flowHash);
+        }
+        Selectable s = selectable;
+        int i = SourceIpAffinity.pick(SourceIpAffinity.clientKey(client.getAddress()), s.candidateAffinityKeys);
+        return i < 0 ? null : s.candidates[i];
     }
 
     /**
@@ -286,6 +319,7 @@ public final class TargetGroup {
             }
             HealthCheckConfig hc = config.healthCheck();
             t = new Target(address, this, new HealthStateMachine(clock, hc.healthyThreshold(), hc.unhealthyThreshold()));
+            t.health.unhealthyDraining(config.targetHealthState().drainingIntervalSeconds() > 0);
             t.staticTarget = fromConfig;
             t.runtimeRegistered = !fromConfig;
             t.skipSlowStart = selectable.healthyCount == 0;
@@ -316,6 +350,7 @@ public final class TargetGroup {
             t.drained = f;
             t.draining(true);
             t.health.drain();
+            cancelUnhealthyDrainTimer(t);
             stopProbing(t);
             rebuild();
             long delayNanos = second.toNanos() * Math.max(0, config.deregistrationDelaySeconds());
@@ -340,7 +375,9 @@ public final class TargetGroup {
 
     private void finishDrain(Target t) {
         CompletableFuture<Void> f;
+        boolean terminate;
         synchronized (lock) {
+            terminate = config.terminatesConnectionsAfterDeregistration();
             if (!t.draining() || targets.get(t.address()) != t) {
                 return;
             }
@@ -352,9 +389,20 @@ public final class TargetGroup {
             t.drained = null;
         }
         log.debug("target group {}: {} deregistered", name, t.address());
-        t.deregistered();
+        if (!terminate && t.outstanding() > 0) {
+            log.info("target group {}: {} deregistered; its {} open connection(s) go on until they close or are idle "
+                    + "(deregistrationDelayConnectionTermination: false)", name, t.address(), t.outstanding());
+        }
+        t.deregistered(terminate);
         if (f != null) {
             f.complete(null);
+        }
+    }
+
+    private static void cancelUnhealthyDrainTimer(Target t) {
+        if (t.unhealthyDrainTimer != null) {
+            t.unhealthyDrainTimer.cancel(false);
+            t.unhealthyDrainTimer = null;
         }
     }
 
@@ -372,7 +420,15 @@ public final class TargetGroup {
         synchronized (lock) {
             TargetGroupConfig old = config;
             config = newConfig;
-            if (!old.unhealthyStateRouting().equals(newConfig.unhealthyStateRouting())) {
+            boolean unhealthyDraining = newConfig.targetHealthState().drainingIntervalSeconds() > 0;
+            for (Target t : targets.values()) {
+                if (!unhealthyDraining) {
+                    cancelUnhealthyDrainTimer(t);
+                }
+                t.health.unhealthyDraining(unhealthyDraining);
+            }
+            if (!old.unhealthyStateRouting().equals(newConfig.unhealthyStateRouting())
+                    || !old.targetHealthState().equals(newConfig.targetHealthState())) {
                 rebuild();
             }
             anomalies.mitigation(newConfig.anomalyMitigation());
@@ -431,6 +487,7 @@ public final class TargetGroup {
                 if (t.drainTimer != null) {
                     t.drainTimer.cancel(false);
                 }
+                cancelUnhealthyDrainTimer(t);
                 if (t.drained != null) {
                     pending.add(t.drained);
                 }
@@ -483,8 +540,37 @@ public final class TargetGroup {
                 slowStartOnStateChange(t);
                 log.info("target group {}: {} is {} (was {}){}", name, t.address(), t.health.state(), before,
                         t.health.reason() == null ? "" : ": " + t.health.reason() + " " + t.health.description());
+                unhealthyDrainingTimer(t);
                 rebuild();
             }
+        }
+    }
+
+    /** A target's state changed (lock held): times its unhealthy draining interval, or stops timing it. */
+    private void unhealthyDrainingTimer(Target t) {
+        cancelUnhealthyDrainTimer(t);
+        if (t.health.state() == TargetState.UNHEALTHY_DRAINING && !closed) {
+            int interval = config.targetHealthState().drainingIntervalSeconds();
+            Instant entered = t.health.since();
+            t.unhealthyDrainTimer = loops.next().schedule(() -> unhealthyDrainingOver(t, entered),
+                    second.toNanos() * interval, TimeUnit.NANOSECONDS);
+            log.info("target group {}: {} keeps its {} open connection(s) for the unhealthy draining interval ({} s)",
+                    name, t.address(), t.outstanding(), interval);
+        }
+    }
+
+    /** The unhealthy draining interval of a target that entered {@code unhealthy.draining} at {@code entered} ended. */
+    private void unhealthyDrainingOver(Target t, Instant entered) {
+        synchronized (lock) {
+            if (targets.get(t.address()) != t || t.health.state() != TargetState.UNHEALTHY_DRAINING
+                    || !t.health.since().equals(entered)) {
+                return; // recovered, deregistered or failed anew since
+            }
+            t.unhealthyDrainTimer = null;
+            t.health.drainingIntervalOver();
+            log.info("target group {}: {} is unhealthy (was unhealthy.draining): its unhealthy draining interval ended",
+                    name, t.address());
+            rebuild();
         }
     }
 
@@ -617,17 +703,20 @@ public final class TargetGroup {
             TargetState s = t.health.state();
             if (s == TargetState.HEALTHY) {
                 healthy.add(t);
-            } else if (s == TargetState.UNHEALTHY) {
+            } else if (s.unhealthy()) {
                 unhealthy++;
             }
         }
         UnhealthyStateRoutingConfig thresholds = config.unhealthyStateRouting();
         boolean failOpen = thresholds.failOpen(healthy.size(), all.size());
+        terminateUnhealthyConnections(all, failOpen);
         Target[] available = all.toArray(NONE);
         Target[] candidates = failOpen ? available : healthy.toArray(NONE);
         Map<TargetAddress, Target> byAddress = new java.util.HashMap<>();
-        for (Target t : candidates) {
-            byAddress.put(t.address(), t);
+        long[] affinityKeys = new long[candidates.length];
+        for (int i = 0; i < candidates.length; i++) {
+            byAddress.put(candidates[i].address(), candidates[i]);
+            affinityKeys[i] = candidates[i].affinityKey;
         }
         // Not when the group closes or empties: no target is left to fail open to.
         if (failOpen != selectable.failOpen && !closed && !all.isEmpty()) {
@@ -639,7 +728,24 @@ public final class TargetGroup {
                         + "targets ({})", name, healthy.size(), all.size(), thresholds.describe());
             }
         }
-        selectable = new Selectable(candidates, available, failOpen, healthy.size(), unhealthy, byAddress);
+        selectable = new Selectable(candidates, available, failOpen, healthy.size(), unhealthy, byAddress,
+                affinityKeys);
+    }
+
+    /**
+     * Unhealthy connection termination (lock held): the connections of every {@code unhealthy} target end, unless
+     * the group is in routing failover (then they, and new ones, go to unhealthy targets too) or its config keeps
+     * them. The closers only queue work on event loops.
+     */
+    private void terminateUnhealthyConnections(List<Target> available, boolean failOpen) {
+        boolean terminate = config.targetHealthState().terminatesUnhealthy() && !failOpen && !closed;
+        for (Target t : available) {
+            boolean on = terminate && t.health.state() == TargetState.UNHEALTHY;
+            int n = t.terminateUnhealthy(on);
+            if (n > 0) {
+                log.info("target group {}: {} is unhealthy; resetting its {} open connection(s)", name, t.address(), n);
+            }
+        }
     }
 
     @Override

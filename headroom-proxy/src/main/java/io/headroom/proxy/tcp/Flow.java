@@ -50,6 +50,7 @@ import org.slf4j.LoggerFactory;
  *  one channel closed        → the other closes after its pending bytes are flushed
  *  RST / error on one side   → the other side is reset (SO_LINGER 0), both close
  *  idle timeout, or the target's deregistration delay ran out → both closed
+ *  the target became unhealthy (unhealthy connection termination) → both reset, counted as TCP_ELB_Reset_Count
  * </pre>
  *
  * <p>Auto-read is off on both channels: each side reads one buffer, writes it to the other, flushes at the end of
@@ -60,7 +61,9 @@ import org.slf4j.LoggerFactory;
  * reaches {@code exceptionCaught} of the channel written to. The idle timeout is a {@link LazyDeadline} on the
  * client's event loop, moved on by every read of either side.
  * The connection counts as one request in flight on its target from connect to close, so a draining target
- * keeps it until it ends or the deregistration delay is over ({@link Target#whenDeregistered}).
+ * keeps it until it ends or the deregistration delay is over ({@link Target#whenDeregistered}; with the group's
+ * {@code deregistrationDelayConnectionTermination: false} it goes on after that), and an unhealthy target's is
+ * reset when its group terminates unhealthy targets' connections.
  *
  * <p>Splice ({@code EpollSocketChannel.spliceTo}) is deliberately not used: it moves bytes inside the kernel,
  * past the pipeline, so ProcessedBytes and the idle timeout would not see them and a PROXY header could not be
@@ -107,7 +110,7 @@ final class Flow implements Runnable {
     private void start() {
         InetSocketAddress src = (InetSocketAddress) client.remoteAddress();
         InetSocketAddress dst = (InetSocketAddress) client.localAddress();
-        target = route.group().selectByHash(FlowHash.of(src, dst));
+        target = route.group().selectFlow(src, FlowHash.of(src, dst));
         if (target == null) {
             log.debug("load balancer {}: no target registered in {}; resetting {}", route.loadBalancer(),
                     route.group().name(), src);
@@ -194,10 +197,26 @@ final class Flow implements Runnable {
         return a instanceof Inet6Address ? a.getHostAddress() : "::ffff:" + a.getHostAddress();
     }
 
-    /** The target's deregistration delay is over (any thread): close the connection. */
+    /**
+     * The load balancer ends this connection (any thread): the target's deregistration delay is over (closed), or
+     * the target is unhealthy (reset, as NLB sends a TCP RST).
+     */
     @Override
     public void run() {
         client.eventLoop().execute(() -> {
+            if (finished) {
+                return;
+            }
+            if (target.state().unhealthy()) {
+                log.debug("load balancer {}: {} is unhealthy; resetting {}", route.loadBalancer(), target,
+                        client.remoteAddress());
+                route.metrics().elbResets.increment();
+                reset(client);
+                if (upstream != null) {
+                    reset(upstream);
+                }
+                return;
+            }
             log.debug("load balancer {}: deregistration delay of {} over; closing {}", route.loadBalancer(), target,
                     client.remoteAddress());
             closeNow();

@@ -1,6 +1,6 @@
 package io.headroom.proxy.tcp;
 
-import java.net.InetAddress;
+import io.headroom.core.target.AddressHash;
 import java.net.InetSocketAddress;
 
 /**
@@ -26,26 +26,10 @@ public final class FlowHash {
     /** The hash of a flow of {@code protocol} ({@link #TCP} or {@link #UDP}) from {@code source} to {@code destination}. */
     static int of(InetSocketAddress source, InetSocketAddress destination, int protocol) {
         long h = protocol;
-        h = mix(h ^ address(source.getAddress()));
-        h = mix(h ^ source.getPort());
-        h = mix(h ^ address(destination.getAddress()));
-        h = mix(h ^ destination.getPort());
+        h = AddressHash.mix(h ^ AddressHash.of(source.getAddress()));
+        h = AddressHash.mix(h ^ source.getPort());
+        h = AddressHash.mix(h ^ AddressHash.of(destination.getAddress()));
+        h = AddressHash.mix(h ^ destination.getPort());
         return (int) (h ^ (h >>> 32));
-    }
-
-    private static long address(InetAddress a) {
-        long h = 0;
-        for (byte b : a.getAddress()) {
-            h = h * 31 + (b & 0xff);
-        }
-        return h;
-    }
-
-    /** SplitMix64's finaliser: every input bit affects every output bit. */
-    private static long mix(long z) {
-        z += 0x9E3779B97F4A7C15L;
-        z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
-        z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
-        return z ^ (z >>> 31);
     }
 }

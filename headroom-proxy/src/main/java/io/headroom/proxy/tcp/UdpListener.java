@@ -275,7 +275,7 @@ final class UdpListener {
                 }
                 return null;
             }
-            Target target = r.group().selectByHash(FlowHash.of(client, local, FlowHash.UDP));
+            Target target = r.group().selectFlow(client, FlowHash.of(client, local, FlowHash.UDP));
             if (target == null) {
                 flowCount.decrementAndGet();
                 r.metrics().unroutableFlows.increment();

@@ -19,7 +19,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * what is left and half-closes its side, like a well-behaved server.
  */
 final class EchoBackend implements AutoCloseable {
-    private final ServerSocket server;
+    private volatile ServerSocket server;
+    private final int port;
     private final String greeting;
     private final List<Socket> sockets = new CopyOnWriteArrayList<>();
     private final List<Thread> threads = new CopyOnWriteArrayList<>();
@@ -33,6 +34,11 @@ final class EchoBackend implements AutoCloseable {
     EchoBackend(String name, ServerSocket server) {
         this.greeting = name;
         this.server = server;
+        this.port = server.getLocalPort();
+        accept(server);
+    }
+
+    private void accept(ServerSocket server) {
         start(() -> {
             while (!server.isClosed()) {
                 try {
@@ -48,7 +54,7 @@ final class EchoBackend implements AutoCloseable {
     }
 
     private void start(Runnable r) {
-        Thread t = new Thread(r, "echo-backend-" + server.getLocalPort());
+        Thread t = new Thread(r, "echo-backend-" + port);
         t.setDaemon(true);
         threads.add(t);
         t.start();
@@ -76,8 +82,24 @@ final class EchoBackend implements AutoCloseable {
         }
     }
 
+    /**
+     * Stops taking connections (its port refuses them, so TCP health checks fail) while the open ones go on.
+     */
+    void stopAccepting() throws IOException {
+        server.close();
+    }
+
+    /** Takes connections on its port again (health checks pass again). */
+    void resumeAccepting() throws IOException {
+        ServerSocket s = new ServerSocket();
+        s.setReuseAddress(true);
+        s.bind(new java.net.InetSocketAddress(InetAddress.getLoopbackAddress(), port), 50);
+        server = s;
+        accept(s);
+    }
+
     int port() {
-        return server.getLocalPort();
+        return port;
     }
 
     TargetAddress address() {

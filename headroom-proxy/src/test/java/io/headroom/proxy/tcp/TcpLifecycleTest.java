@@ -122,24 +122,6 @@ class TcpLifecycleTest {
     }
 
     @Test
-    void connectionsStillOpenWhenTheDeregistrationDelayEndsAreClosed() throws Exception {
-        // 20 configured seconds of 25 ms: the delay lasts 500 ms.
-        try (EchoBackend a = new EchoBackend("a");
-             TcpHarness h = new TcpHarness(TcpHarness.nlb("deregistrationDelaySeconds: 20", a.port()),
-                     Duration.ofMillis(25), l -> { });
-             Socket s = h.connect()) {
-            assertThat(TcpHarness.line(s.getInputStream())).isEqualTo("a");
-            long start = System.nanoTime();
-            CompletableFuture<Void> deregistered = h.groups.deregister("tcp", a.address());
-            assertThat(TcpHarness.echo(s, "draining")).isEqualTo("draining");
-            deregistered.get(5, TimeUnit.SECONDS);
-            assertThat(endOfStream(s)).isTrue();
-            assertThat(System.nanoTime() - start).isGreaterThanOrEqualTo(TimeUnit.MILLISECONDS.toNanos(450));
-            await().atMost(Duration.ofSeconds(5)).until(() -> a.openConnections() == 0 && h.listeners.connections() == 0);
-        }
-    }
-
-    @Test
     void anIdleConnectionIsClosedAfterTheIdleTimeoutAndABusyOneIsNot() throws Exception {
         // idleTimeoutSeconds 20 with one second lasting 10 ms: 200 ms.
         String yaml = TcpHarness.nlb("", 0).replace("type: network", "type: network\n    idleTimeoutSeconds: 20");

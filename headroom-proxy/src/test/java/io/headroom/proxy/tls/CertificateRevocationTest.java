@@ -100,12 +100,29 @@ class CertificateRevocationTest {
         // A CRL past its nextUpdate still revokes what it lists.
         Path crl = pem("due.crl.pem", TlsTestSupport.crl(root, Instant.now().minus(Duration.ofMinutes(30)),
                 late.leaf()));
+        ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> logs =
+                new ch.qos.logback.core.read.ListAppender<>();
+        logs.start();
+        ch.qos.logback.classic.Logger logger =
+                (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(RevocationLists.class);
+        logger.addAppender(logs);
         try (EchoBackend backend = new EchoBackend("b1");
              HttpsHarness h = new HttpsHarness(verify(bundle(root.leaf()), backend.port(),
                      ", ignoreClientCertificateExpiry: true", crl))) {
             refused(h.httpsPort, tls(late));
             ok(client(H1, tls(lateToo)), get(h.httpsPort, "/late-too").build());
+        } finally {
+            logger.detachAppender(logs);
         }
+        // ...and the load says that it is due, naming the key, the file and the issuer.
+        assertThat(logs.list).anySatisfy(e -> {
+            assertThat(e.getLevel()).isEqualTo(ch.qos.logback.classic.Level.WARN);
+            assertThat(e.getFormattedMessage())
+                    .startsWith("loadBalancers[0].listeners[0].mutualAuthentication.trustStore.revocationLists[0]: "
+                            + crl)
+                    .contains("the CRL of " + root.leaf().getSubjectX500Principal().getName())
+                    .contains("(nextUpdate); its revocations still apply");
+        });
     }
 
     @Test

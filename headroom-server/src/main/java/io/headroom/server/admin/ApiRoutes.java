@@ -17,10 +17,13 @@ import io.headroom.core.target.TargetHealth;
 import io.headroom.proxy.target.TargetGroup;
 import io.headroom.scaling.Activity;
 import io.headroom.scaling.AutoScalingGroup;
+import io.headroom.scaling.HealthStatus;
 import io.headroom.scaling.Instance;
 import io.headroom.scaling.InstanceRefresh;
 import io.headroom.scaling.RefreshPreferences;
 import io.headroom.scaling.LifecycleAction;
+import io.headroom.scaling.LifecycleState;
+import io.headroom.scaling.PolicyExecution;
 import io.headroom.scaling.ScalingProcess;
 import io.headroom.server.HeadroomServer;
 import io.javalin.Javalin;
@@ -93,6 +96,11 @@ final class ApiRoutes {
             instance(g, id);
             json.send(ctx, 200, Views.activity(standbyCall(() -> g.exitStandby(id))));
         });
+        app.put(V1 + "/auto-scaling-groups/{name}/instances/{id}/health", this::setInstanceHealth);
+        app.post(V1 + "/auto-scaling-groups/{name}/detach-instances", this::detachInstances);
+        app.post(V1 + "/auto-scaling-groups/{name}/attach-instances", this::attachInstances);
+        app.post(V1 + "/auto-scaling-groups/{name}/execute-policy", this::executePolicy);
+        app.get(V1 + "/instances", ctx -> json.send(ctx, 200, obj("instances", allInstances())));
         app.post(V1 + "/auto-scaling-groups/{name}/instance-refreshes", this::startInstanceRefresh);
         app.post(V1 + "/auto-scaling-groups/{name}/suspend-processes", ctx -> {
             AutoScalingGroup g = group(ctx.pathParam("name"));
@@ -352,6 +360,143 @@ final class ApiRoutes {
         json.send(ctx, 202, Views.activity(a));
     }
 
+    /**
+     * AWS's SetInstanceHealth: {"healthStatus": "Healthy" | "Unhealthy", "shouldRespectGracePeriod": true (the default)}.
+     * Answers the instance and, when the call was ignored (within the grace period), why.
+     */
+    private void setInstanceHealth(Context ctx) {
+        AutoScalingGroup g = group(ctx.pathParam("name"));
+        String id = ctx.pathParam("id");
+        instance(g, id);
+        JsonNode body = json.body(ctx);
+        String status = text(body, "healthStatus");
+        HealthStatus health = Arrays.stream(HealthStatus.values()).filter(h -> h.name().equals(status)).findFirst()
+                .orElseThrow(() -> ApiException.validation("healthStatus: " + (status == null ? "missing" : "'" + status
+                        + "'") + " (expected: Healthy or Unhealthy)"));
+        JsonNode respect = body.get("shouldRespectGracePeriod");
+        if (respect != null && !respect.isNull() && !respect.isBoolean()) {
+            throw ApiException.validation("shouldRespectGracePeriod: " + respect + " (expected: true or false)");
+        }
+        String ignored;
+        try {
+            ignored = g.setInstanceHealth(id, health, respect == null || respect.isNull() || respect.asBoolean());
+        } catch (IllegalStateException e) {
+            throw ApiException.conflict(e.getMessage());
+        } catch (IllegalArgumentException e) {
+            throw ApiException.notFound(e.getMessage());
+        }
+        json.send(ctx, 200, obj("instance", Views.instance(instance(g, id)), "ignored", ignored != null,
+                "message", ignored));
+    }
+
+    /** AWS's DetachInstances: {"instanceIds": [...], "shouldDecrementDesiredCapacity": true | false} (both required). */
+    private void detachInstances(Context ctx) {
+        AutoScalingGroup g = group(ctx.pathParam("name"));
+        JsonNode body = json.body(ctx);
+        List<String> ids = instanceIds(body);
+        JsonNode decrement = body.get("shouldDecrementDesiredCapacity");
+        if (decrement == null || !decrement.isBoolean()) {
+            throw ApiException.validation("shouldDecrementDesiredCapacity: " + (decrement == null ? "missing"
+                    : decrement.toString()) + " (expected: true or false)");
+        }
+        List<Activity> activities;
+        try {
+            activities = g.detachInstances(ids, decrement.asBoolean());
+        } catch (IllegalStateException e) {
+            throw ApiException.conflict(e.getMessage());
+        } catch (IllegalArgumentException e) {
+            throw ApiException.validation(e.getMessage());
+        }
+        json.send(ctx, 202, obj("activities", activities.stream().map(Views::activity).toList()));
+    }
+
+    /** AWS's AttachInstances: {"instanceIds": [...]}, detached instances of any group. */
+    private void attachInstances(Context ctx) {
+        AutoScalingGroup g = group(ctx.pathParam("name"));
+        List<String> ids = instanceIds(json.body(ctx));
+        List<Activity> activities;
+        try {
+            activities = server.controller().attachInstances(g.name(), ids);
+        } catch (IllegalStateException e) {
+            throw ApiException.conflict(e.getMessage());
+        } catch (IllegalArgumentException e) {
+            throw ApiException.validation(e.getMessage());
+        }
+        json.send(ctx, 202, obj("activities", activities.stream().map(Views::activity).toList()));
+    }
+
+    /** The body's required {"instanceIds": ["i-...", ...]}. */
+    private static List<String> instanceIds(JsonNode body) {
+        JsonNode ids = body.get("instanceIds");
+        List<String> out = new ArrayList<>();
+        if (ids != null && ids.isArray()) {
+            ids.forEach(i -> out.add(i.isTextual() && !i.asText().isBlank() ? i.asText() : null));
+        }
+        if (ids == null || !ids.isArray() || out.contains(null)) {
+            throw ApiException.validation("instanceIds: " + (ids == null ? "missing" : ids.toString())
+                    + " (expected a list of instance ids, e.g. [\"i-0123456789abcdef0\"])");
+        }
+        return out;
+    }
+
+    /**
+     * AWS's ExecutePolicy: {"policyName", "honorCooldown": false (the default), "metricValue", "breachThreshold"} (the
+     * last two for step policies, and required there).
+     */
+    private void executePolicy(Context ctx) {
+        AutoScalingGroup g = group(ctx.pathParam("name"));
+        JsonNode body = json.body(ctx);
+        String policy = text(body, "policyName");
+        if (policy == null || policy.isBlank()) {
+            throw ApiException.validation("policyName: missing (expected the name of a SimpleScaling or StepScaling"
+                    + " policy of auto scaling group '" + g.name() + "')");
+        }
+        JsonNode honor = body.get("honorCooldown");
+        if (honor != null && !honor.isNull() && !honor.isBoolean()) {
+            throw ApiException.validation("honorCooldown: " + honor + " (expected: true or false)");
+        }
+        PolicyExecution e;
+        try {
+            e = g.executePolicy(policy, honor != null && honor.asBoolean(), number(body, "metricValue"),
+                    number(body, "breachThreshold"));
+        } catch (IllegalStateException x) {
+            throw ApiException.conflict(x.getMessage());
+        } catch (IllegalArgumentException x) {
+            throw ApiException.validation(x.getMessage());
+        }
+        json.send(ctx, 200, obj("policyName", e.policyName(), "executed", e.executed(),
+                "desiredCapacity", e.toCapacity(), "previousDesiredCapacity", e.fromCapacity(),
+                "activity", e.activity() == null ? null : Views.activity(e.activity()), "message", e.reason()));
+    }
+
+    /** A number field of a request body; null when absent. */
+    private static Double number(JsonNode body, String field) {
+        JsonNode v = body.get(field);
+        if (v == null || v.isNull()) {
+            return null;
+        }
+        if (!v.isNumber()) {
+            throw ApiException.validation(field + ": " + v + " (expected a number)");
+        }
+        return v.asDouble();
+    }
+
+    /** Every instance Headroom runs: the groups' (each with its group's name), then the detached ones. */
+    private List<Map<String, Object>> allInstances() {
+        List<Map<String, Object>> out = new ArrayList<>();
+        for (AutoScalingGroup g : server.controller().groups()) {
+            for (Instance i : g.instances()) {
+                if (i.lifecycleState() != LifecycleState.Detached) { // listed below while it is detached
+                    Map<String, Object> m = obj("autoScalingGroupName", g.name());
+                    m.putAll(Views.instance(i));
+                    out.add(m);
+                }
+            }
+        }
+        server.controller().detachedInstances().forEach(d -> out.add(Views.detachedInstance(d)));
+        return out;
+    }
+
     /** The body's optional {"scalingProcesses": [names]} (AWS's ScalingProcesses); missing or empty means all. */
     private List<ScalingProcess> scalingProcesses(Context ctx) {
         JsonNode names = ctx.body().isBlank() ? null : json.body(ctx).get("scalingProcesses");
@@ -593,6 +738,7 @@ final class ApiRoutes {
                 "loadBalancers", lbs,
                 "targetGroups", tgs,
                 "autoScalingGroups", groups,
+                "detachedInstances", server.controller().detachedInstances().stream().map(Views::detachedInstance).toList(),
                 "recentActivities", activities.subList(0, Math.min(5, activities.size())).stream().map(Views::activity).toList());
     }
 }

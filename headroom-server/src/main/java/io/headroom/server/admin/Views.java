@@ -21,6 +21,7 @@ import io.headroom.core.target.TargetHealth;
 import io.headroom.proxy.target.TargetGroup;
 import io.headroom.scaling.Activity;
 import io.headroom.scaling.AutoScalingGroup;
+import io.headroom.scaling.DetachedInstance;
 import io.headroom.scaling.Instance;
 import io.headroom.scaling.InstanceRefresh;
 import io.headroom.scaling.LifecycleAction;
@@ -157,8 +158,16 @@ final class Views {
                         "minimumHealthyTargetsPercentage", c.unhealthyStateRouting().percentageValue(),
                         // Whether routing failover is in effect now (a group not running yet has no targets).
                         "failOpen", g != null && g.failOpen())),
-                "stickiness", obj("enabled", s.enabled(), "type", lower(s.type()),
-                        "durationSeconds", s.durationSeconds(), "cookieName", s.cookieName()),
+                "stickiness", s.type() == StickinessConfig.Type.SOURCE_IP
+                        ? obj("enabled", s.enabled(), "type", lower(s.type()))
+                        : obj("enabled", s.enabled(), "type", lower(s.type()),
+                                "durationSeconds", s.durationSeconds(), "cookieName", s.cookieName()),
+                // NLB's target_health_state.unhealthy.* and deregistration_delay.connection_termination.enabled.
+                "targetHealthState", c.protocol().network() ? obj("unhealthy", obj(
+                        "connectionTermination", c.targetHealthState().connectionTermination(),
+                        "drainingIntervalSeconds", c.targetHealthState().drainingIntervalSeconds())) : null,
+                "deregistrationDelayConnectionTermination", c.protocol().network()
+                        ? c.deregistrationDelayConnectionTermination() : null,
                 "healthyCount", g == null ? 0 : g.healthyCount(),
                 "unhealthyCount", g == null ? 0 : g.unhealthyCount(),
                 "anomalousCount", g == null ? 0 : g.anomalousCount(),
@@ -242,6 +251,23 @@ final class Views {
                 "host", i.host(),
                 "port", i.port(),
                 "replacing", i.replacing());
+    }
+
+    /** A detached instance, shaped as {@link #instance} with no group: lifecycleState Detached, and where it came from. */
+    static Map<String, Object> detachedInstance(DetachedInstance d) {
+        return obj("autoScalingGroupName", null,
+                "instanceId", d.instanceId(),
+                "lifecycleState", LifecycleState.Detached.toString(),
+                "healthStatus", null,
+                "availabilityZone", d.availabilityZone(),
+                "launchTemplateVersion", d.launchTemplateVersion(),
+                "launchTime", d.launchTime(),
+                "protectedFromScaleIn", false,
+                "host", d.host(),
+                "port", d.port(),
+                "replacing", false,
+                "detachedFrom", d.detachedFrom(),
+                "detachedTime", d.detachedTime());
     }
 
     /** AWS's SuspendedProcesses of DescribeAutoScalingGroups: processName and suspensionReason. */

@@ -30,6 +30,15 @@ final class Cli {
                 + "  " + a.path("description").asText();
     }
 
+    /** For each activity: "GROUP: description", then its cause. */
+    static void printActivities(java.io.PrintWriter out, String group, JsonNode activities) {
+        for (JsonNode a : activities) {
+            out.println(group + ": " + a.path("description").asText());
+            out.println(a.path("cause").asText());
+        }
+        out.flush();
+    }
+
     static String duration(Duration d) {
         long s = d.getSeconds();
         if (s < 60) {

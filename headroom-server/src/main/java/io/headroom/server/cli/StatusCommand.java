@@ -102,6 +102,16 @@ public final class StatusCommand implements Callable<Integer> {
                 refreshes.print(out);
                 out.println();
             }
+            if (!s.path("detachedInstances").isEmpty()) {
+                Table detached = new Table("DETACHED INSTANCE", "FROM GROUP", "ADDRESS", "DETACHED AT");
+                for (JsonNode d : s.path("detachedInstances")) {
+                    detached.row(d.path("instanceId").asText(), d.path("detachedFrom").asText(),
+                            d.path("host").asText() + ":" + d.path("port").asInt(), d.path("detachedTime").asText());
+                }
+                detached.print(out);
+                out.println("(still running: headroom attach-instances GROUP INSTANCE, or they stop with Headroom)");
+                out.println();
+            }
             out.println("RECENT ACTIVITIES");
             if (s.path("recentActivities").isEmpty()) {
                 out.println("(none)");

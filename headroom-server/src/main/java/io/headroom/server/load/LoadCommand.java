@@ -33,6 +33,10 @@ public final class LoadCommand implements Callable<Integer> {
             + " (--speed 60: a recorded hour in a minute; default: 1, at most 3600).")
     Double speed;
 
+    @Option(names = "--scale", paramLabel = "X", description = "With --profile: offer X times its rates (--scale 2:"
+            + " twice the recorded traffic; default: 1, at most 1000).")
+    Double scale;
+
     @Option(names = "--duration", description = "How long, e.g. 30s, 2m (default: 60s; with --profile: the profile's"
             + " length over --speed, and --duration caps it).")
     String duration;
@@ -79,6 +83,9 @@ public final class LoadCommand implements Callable<Integer> {
             if (speed != null) {
                 throw new IllegalArgumentException("--speed: only with --profile");
             }
+            if (scale != null) {
+                throw new IllegalArgumentException("--scale: only with --profile (with --rps, set the rate itself)");
+            }
             return new LoadGenerator.Options(url, rps == null ? 50 : rps, cap == null ? Duration.ofSeconds(60) : cap,
                     maxInFlight, limit, allowRemote);
         }
@@ -90,6 +97,9 @@ public final class LoadCommand implements Callable<Integer> {
             p = LoadProfile.from(profile);
         } catch (IOException e) {
             throw new IllegalArgumentException("--profile: " + profile + ": cannot read it (" + e + ")");
+        }
+        if (scale != null) {
+            p = p.scaled(scale);
         }
         return LoadGenerator.Options.following(url, p, speed == null ? 1 : speed, cap, maxInFlight, limit, allowRemote);
     }

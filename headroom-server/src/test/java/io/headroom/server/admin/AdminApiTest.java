@@ -596,6 +596,39 @@ class AdminApiTest {
     }
 
     @Test
+    void executePolicyRunsAStepPolicyAndRefusesWhatAwsRefuses() throws Exception {
+        settled();
+        String path = "/api/v1/auto-scaling-groups/demo/execute-policy";
+        assertError(h.call("POST", path, "{}"), 400, "ValidationError", "policyName: missing");
+        assertError(h.call("POST", path, "{\"policyName\": \"nope\"}"), 400, "ValidationError",
+                "policyName: no policy 'nope' in auto scaling group 'demo' (its policies: burst, forecast)");
+        assertError(h.call("POST", path, "{\"policyName\": \"forecast\"}"), 400, "ValidationError",
+                "policyName: forecast is a PredictiveScaling policy (expected: a SimpleScaling or StepScaling policy");
+        assertError(h.call("POST", path, "{\"policyName\": \"burst\"}"), 400, "ValidationError", "metricValue: missing");
+        assertError(h.call("POST", path, "{\"policyName\": \"burst\", \"metricValue\": \"high\", \"breachThreshold\": 1000}"),
+                400, "ValidationError", "metricValue: \"high\" (expected a number)");
+        assertError(h.call("POST", path, "{\"policyName\": \"burst\", \"honorCooldown\": \"yes\"}"), 400,
+                "ValidationError", "honorCooldown: \"yes\" (expected: true or false)");
+        assertError(h.call("POST", path, "{\"policyName\": \"burst\", \"metricValue\": 900, \"breachThreshold\": 1000}"),
+                400, "ValidationError", "is a breach of -100, which no step adjustment of policy burst covers");
+        int desired = h.get("/api/v1/auto-scaling-groups/demo").json().path("desiredCapacity").asInt();
+
+        Response r = h.call("POST", path, "{\"policyName\": \"burst\", \"metricValue\": 2000, \"breachThreshold\": 1000}");
+        assertThat(r.status()).as(r.raw().body()).isEqualTo(200);
+        assertThat(r.json().path("executed").asBoolean()).isTrue();
+        assertThat(r.json().path("desiredCapacity").asInt()).isEqualTo(desired + 1);
+        assertThat(r.json().path("activity").path("cause").asText()).matches("At \\S+Z a user request executed policy"
+                + " burst changing the desired capacity from " + desired + " to " + (desired + 1) + "\\.");
+        assertThat(h.get("/api/v1/auto-scaling-groups/demo").json().path("desiredCapacity").asInt()).isEqualTo(desired + 1);
+        // Every instance Headroom runs, with its group.
+        await().atMost(Duration.ofSeconds(30)).until(() -> list(h.get("/api/v1/instances").json().path("instances"))
+                .stream().filter(i -> i.path("autoScalingGroupName").asText().equals("demo")
+                        && i.path("lifecycleState").asText().equals("InService")).count() == desired + 1);
+        h.call("PUT", "/api/v1/auto-scaling-groups/demo/desired-capacity", "{\"desiredCapacity\": " + desired + "}");
+        settled();
+    }
+
+    @Test
     void suspendAndResumeProcesses() throws Exception {
         String base = "/api/v1/auto-scaling-groups/demo/";
         assertError(h.call("POST", base + "suspend-processes", "{\"scalingProcesses\": [\"Launch\", \"Sleep\"]}"),

@@ -203,6 +203,85 @@ class AdminCommandsTest {
                 .filter(i -> i.lifecycleState() == io.headroom.scaling.LifecycleState.InService).count() == desired);
     }
 
+    private static final io.headroom.scaling.LifecycleState IN_SERVICE = io.headroom.scaling.LifecycleState.InService;
+
+    /** Waits until the demo group has {@code desired} InService instances and nothing else but Terminated ones. */
+    private void settled(int desired) {
+        await().atMost(Duration.ofSeconds(40)).until(() -> h.server.controller().group("demo").instances().stream()
+                .filter(i -> i.lifecycleState() != io.headroom.scaling.LifecycleState.Terminated)
+                .allMatch(i -> i.lifecycleState() == IN_SERVICE)
+                && h.server.controller().group("demo").instances().stream()
+                .filter(i -> i.lifecycleState() == IN_SERVICE).count() == desired);
+    }
+
+    private String inServiceInstance() {
+        await().atMost(Duration.ofSeconds(30)).until(() -> h.server.controller().group("demo").instances().stream()
+                .anyMatch(i -> i.lifecycleState() == IN_SERVICE));
+        return h.server.controller().group("demo").instances().stream().filter(i -> i.lifecycleState() == IN_SERVICE)
+                .findFirst().orElseThrow().instanceId();
+    }
+
+    @Test
+    void detachInstancesAndAttachThemAgain() {
+        int desired = h.server.controller().group("demo").desiredCapacity();
+        settled(desired);
+        String id = inServiceInstance();
+        Run missing = admin("detach-instances", "demo", id);
+        assertThat(missing.exit()).isEqualTo(2);
+        assertThat(missing.err()).contains("--decrement-desired-capacity");
+
+        Run detached = admin("detach-instances", "demo", id, "--no-decrement-desired-capacity");
+        assertThat(detached.exit()).as(detached.err()).isZero();
+        assertThat(detached.out()).startsWith("demo: Detaching EC2 instance: " + id)
+                .contains("instance " + id + " was detached in response to a user request.");
+        await().atMost(Duration.ofSeconds(30)).until(() -> h.server.controller().detachedInstances().stream()
+                .anyMatch(d -> d.instanceId().equals(id)));
+        Run status = admin("status");
+        assertThat(status.out()).containsPattern("(?m)^DETACHED INSTANCE\\s+FROM GROUP\\s+ADDRESS\\s+DETACHED AT$")
+                .containsPattern("(?m)^" + id + "\\s+demo\\s+127\\.0\\.0\\.1:\\d+\\s+\\S+Z$");
+
+        Run attached = admin("attach-instances", "demo", id);
+        assertThat(attached.exit()).as(attached.err()).isZero();
+        assertThat(attached.out()).startsWith("demo: Attaching an existing EC2 instance: " + id)
+                .contains("an instance was added in response to user request. Keeping the capacity at the new "
+                        + (desired + 1) + ".");
+        Run again = admin("attach-instances", "demo", id);
+        assertThat(again.exit()).isEqualTo(1);
+        assertThat(again.err()).contains("headroom attach-instances: The instance " + id
+                + " is already part of AutoScalingGroup 'demo'");
+        assertThat(admin("scale", "demo", String.valueOf(desired)).exit()).isZero();
+        settled(desired);
+    }
+
+    @Test
+    void setInstanceHealthAndExecutePolicy() {
+        int desired = h.server.controller().group("demo").desiredCapacity();
+        settled(desired);
+        String id = inServiceInstance();
+        Run bad = admin("set-instance-health", "demo", id, "Sick");
+        assertThat(bad.exit()).isEqualTo(1);
+        assertThat(bad.err()).contains("healthStatus: 'Sick' (expected: Healthy or Unhealthy)");
+        Run unhealthy = admin("set-instance-health", "demo", id, "Unhealthy", "--no-respect-grace-period");
+        assertThat(unhealthy.exit()).as(unhealthy.err()).isZero();
+        assertThat(unhealthy.out()).startsWith("demo: " + id + " is Unhealthy ("); // InService, or already being replaced
+        // Replaced: the group's activities say why.
+        await().atMost(Duration.ofSeconds(40)).until(() -> h.server.controller().group("demo").activities().stream()
+                .anyMatch(a -> a.description().equals("Terminating EC2 instance: " + id)
+                        && a.cause().endsWith("an instance was taken out of service in response to a user health-check.")));
+        settled(desired);
+
+        Run executed = admin("execute-policy", "demo", "burst", "--metric-value", "1500", "--breach-threshold", "1000");
+        assertThat(executed.exit()).as(executed.err()).isZero();
+        assertThat(executed.out()).startsWith("demo: desired capacity " + desired + " -> " + (desired + 1))
+                .contains("a user request executed policy burst changing the desired capacity");
+        Run refused = admin("execute-policy", "demo", "burst", "--honor-cooldown", "--metric-value", "1500",
+                "--breach-threshold", "1000");
+        assertThat(refused.exit()).isEqualTo(1);
+        assertThat(refused.err()).contains("honorCooldown: true for step scaling policy burst");
+        assertThat(admin("scale", "demo", String.valueOf(desired)).exit()).isZero();
+        settled(desired);
+    }
+
     @Test
     void scaleOutsideMinMaxPrintsTheApiMessageAndExits1() {
         Run r = admin("scale", "demo", "9");

@@ -429,6 +429,36 @@ class DashboardBrowserTest {
     }
 
     @Test
+    void showsAUserSetUnhealthyAndADetachedInstance() throws Exception {
+        server = startHeadroom(freePort());
+        driver = chromium();
+        driver.get("http://127.0.0.1:" + server.admin().port() + "/");
+        WebDriverWait wait = waitUpTo(Duration.ofSeconds(60));
+        wait.until(d -> instanceIds().size() == 1 && "InService".equals(lifecycle(instanceIds().iterator().next())));
+        String first = instanceIds().iterator().next();
+        io.headroom.scaling.AutoScalingGroup g = server.controller().group("web");
+        // A user's health check, kept (ReplaceUnhealthy suspended): the health badge says Unhealthy, in red.
+        g.suspendProcesses(List.of(ScalingProcess.ReplaceUnhealthy));
+        assertThat(g.setInstanceHealth(first, io.headroom.scaling.HealthStatus.Unhealthy, false)).isNull();
+        wait.until(d -> "Unhealthy".equals(text(instanceRow(first) + " .badge.health")));
+        assertThat(driver.findElement(By.cssSelector(instanceRow(first) + " .badge.health")).getDomAttribute("class"))
+                .contains("bad");
+        g.setInstanceHealth(first, io.headroom.scaling.HealthStatus.Healthy, false);
+        g.resumeProcesses(List.of());
+        wait.until(d -> "Healthy".equals(text(instanceRow(first) + " .badge.health")));
+
+        // Detached: Detaching, then Detached, greyed out like a terminated row, with a title that says it still runs.
+        g.detachInstances(List.of(first), false);
+        wait.until(d -> "Detached".equals(lifecycle(first)));
+        assertThat(driver.findElement(By.cssSelector(instanceRow(first) + " .badge.lifecycle")).getDomAttribute("title"))
+                .startsWith("Detached: no longer in this group; still running");
+        assertThat(driver.findElement(By.cssSelector(instanceRow(first))).getDomAttribute("class")).contains("gone");
+        assertThat(instanceButton(first, "replace").isEnabled()).isFalse();
+        wait.until(d -> instanceIds().stream().anyMatch(id -> !id.equals(first) && "InService".equals(lifecycle(id))));
+        assertThat(severeBrowserErrors()).isEmpty();
+    }
+
+    @Test
     void showsTheWarmPoolAndItsStoppedInstances() throws Exception {
         server = startHeadroom(freePort(), """
                     warmPool: { maxGroupPreparedCapacity: 2 }

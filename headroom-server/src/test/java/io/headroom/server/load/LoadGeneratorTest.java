@@ -182,6 +182,16 @@ class LoadGeneratorTest {
     }
 
     @Test
+    void scalesAProfilesRates() throws Exception {
+        Run r = load(url().toString(), "--profile", "2s@5", "--scale", "3");
+        assertThat(r.exit()).as(r.err()).isZero();
+        assertThat(r.out()).startsWith("load: " + url() + " following 2s@5 (2s, peak 15 req/s, speed 1)\n")
+                .containsPattern("(?m)^   1s  offered     15.0/s  sent     15 ")
+                .contains("total: sent 30, ok 30, non-2xx 0, failed 0, dropped 0");
+        assertThat(app.requestCount()).isEqualTo(30);
+    }
+
+    @Test
     void replaysAccessLogsRequestsPerSecond() throws Exception {
         Path log = dir.resolve("access.log");
         String entry = "127.0.0.1 - - [10/Oct/2026:13:55:%s +0000] \"GET / HTTP/1.1\" 200 12 \"-\" \"curl/8.5\"\n";
@@ -202,6 +212,13 @@ class LoadGeneratorTest {
         assertThat(load(u, "--speed", "10").err()).isEqualTo("headroom load: --speed: only with --profile\n");
         assertThat(load(u, "--profile", "1m@10", "--speed", "5000").err())
                 .contains("--speed: 5000 (expected: 0 < speed <= 3600)");
+        assertThat(load(u, "--scale", "2").err())
+                .isEqualTo("headroom load: --scale: only with --profile (with --rps, set the rate itself)\n");
+        assertThat(load(u, "--profile", "1m@10", "--scale", "0").err()).contains("--scale: 0 (expected: 0 < scale <= 1000)");
+        assertThat(load(u, "--profile", "1m@10", "--scale", "1500").err())
+                .contains("--scale: 1500 (expected: 0 < scale <= 1000)");
+        assertThat(load(u, "--profile", "10s@500", "--scale", "1000").err())
+                .contains("--profile: peak 500000 req/s at second 0 (expected: at most 200000 req/s)");
         Run bad = load(u, "--profile", "10m@20,fast");
         assertThat(bad.exit()).isEqualTo(2);
         assertThat(bad.err()).startsWith("headroom load: load profile: 'fast' (expected DURATION@RPS or DURATION@FROM..TO");
