@@ -6,12 +6,13 @@
 #   bench/run.sh --quick    a smoke run for CI: 1 thread, 1 round of 2 s per scenario, 1,000 idle connections;
 #                           exits non-zero on any socket error or HTTP error status
 #
-# What it does: installs haproxy, nginx (+ its stream module) and wrk from Debian packages when missing; starts
+# What it does: installs haproxy, nginx (+ its stream module), wrk and sockperf from Debian packages when missing; starts
 # an nginx backend on 127.0.0.1 (two ports; its own config, pid and logs under a temp dir, never the system
 # nginx config) answering /small (6 bytes), /files/1m.bin (1 MiB), /upload (a POST sink that reads the whole
 # body) and /health; starts Headroom, HAProxy and nginx as proxies to it with the same number of worker threads;
 # warms them up (the JVM longest); then runs every scenario against the proxies in alternation (A B C A B C ...)
-# and reports medians.
+# and reports medians. The UDP scenario runs sockperf clients through Headroom's and nginx's UDP proxies (HAProxy
+# has none) to a sockperf server on 127.0.0.1.
 # Every load is bounded in time and aimed at 127.0.0.1; every process it starts is killed on exit.
 set -euo pipefail
 
@@ -29,7 +30,7 @@ usage: bench/run.sh [--quick] [--rounds N] [--duration SECONDS] [--warmup SECOND
   --rate N             requests/s offered in keepalive-rate (default: half of HAProxy's keep-alive median in the
                        same pass, measured first if keepalive is not among the scenarios)
   --scenarios LIST     comma-separated subset of: keepalive,keepalive-rate,close,get-1mib,post-64kib,idle,
-                       tcp-keepalive,tcp-1mib
+                       tcp-keepalive,tcp-1mib,udp-pingpong
   --proxies LIST       comma-separated subset of: headroom,haproxy,nginx (ratios need haproxy and nginx)
   --no-results         do not write bench/results/<date>-<commit>.md
 Environment: HEADROOM (the launcher to run, default ./headroom), HEADROOM_JAVA_OPTS (extra JVM flags, passed on
@@ -45,7 +46,7 @@ other_warmup=3 # HAProxy and nginx only need their connection pools filled
 settle=2       # seconds between the last idle connection's answer and reading RSS
 threads_list="1 2"
 idle_n=10000
-scenarios="keepalive,keepalive-rate,close,get-1mib,post-64kib,idle,tcp-keepalive,tcp-1mib"
+scenarios="keepalive,keepalive-rate,close,get-1mib,post-64kib,idle,tcp-keepalive,tcp-1mib,udp-pingpong"
 fixed_rate=""
 proxies="headroom,haproxy,nginx"
 write_results=1
@@ -89,6 +90,7 @@ command -v nginx >/dev/null || missing+=(nginx)
 [ -f "$stream_module" ] || missing+=(libnginx-mod-stream)
 command -v wrk >/dev/null || missing+=(wrk)
 command -v curl >/dev/null || missing+=(curl)
+command -v sockperf >/dev/null || missing+=(sockperf)
 if [ ${#missing[@]} -gt 0 ]; then
   sudo=""
   if [ "$(id -u)" -ne 0 ]; then
@@ -195,16 +197,22 @@ wait_listener() {
 
 # ---------------------------------------------------------------- ports
 port_free() { ! (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+# A UDP port is taken when a socket is bound to it (ss, from iproute2; without it, only the TCP check above).
+udp_port_free() { ! command -v ss >/dev/null || [ -z "$(ss -Hlun "sport = :$1" 2>/dev/null)" ]; }
 for attempt in $(seq 20); do
   base=$(( 20000 + RANDOM % 12000 )) # below the ephemeral range (32768+), so no client port collides
   ok=1
-  for i in $(seq 0 7); do port_free $((base + i)) || { ok=0; break; }; done
+  for i in $(seq 0 10); do port_free $((base + i)) || { ok=0; break; }; done
+  if [ "$ok" = 1 ]; then for i in 8 9 10; do udp_port_free $((base + i)) || { ok=0; break; }; done; fi
   [ "$ok" = 1 ] && break
 done
-[ "$ok" = 1 ] || { echo "bench/run.sh: found no 8 free ports" >&2; exit 1; }
+[ "$ok" = 1 ] || { echo "bench/run.sh: found no 11 free ports" >&2; exit 1; }
 backend1=$base; backend2=$((base + 1))
 declare -A http_port=([headroom]=$((base + 2)) [haproxy]=$((base + 3)) [nginx]=$((base + 4)))
 declare -A tcp_port=([headroom]=$((base + 5)) [haproxy]=$((base + 6)) [nginx]=$((base + 7)))
+# UDP (checked free above for TCP and for UDP)
+udp_backend=$((base + 8))
+declare -A udp_port=([headroom]=$((base + 9)) [nginx]=$((base + 10)))
 
 # ---------------------------------------------------------------- the nginx backend
 mkdir -p "$tmp/www/files" "$tmp/backend"
@@ -295,7 +303,19 @@ targetGroups:
 EOF
 }
 
-headroom_tcp_config() { # THREADS -> the network load balancer
+headroom_tcp_config() { # THREADS [udp] -> the network load balancer (with a UDP listener when asked)
+  local udp_listener="" udp_group=""
+  if [ "${2:-}" = udp ]; then
+    udp_listener="      - port: ${udp_port[headroom]}
+        protocol: UDP
+        defaultAction: { forward: { targetGroup: backends-udp } }"
+    # sockperf's server has no TCP port to check: the HTTP backend stands in for its health.
+    udp_group="  - name: backends-udp
+    protocol: UDP
+    healthCheck: { protocol: HTTP, port: $backend1, path: /health, intervalSeconds: 5, healthyThreshold: 2 }
+    targets:
+      - { host: 127.0.0.1, port: $udp_backend }"
+  fi
   cat <<EOF
 admin: { listen: "127.0.0.1:0" }
 stateDir: $tmp/headroom-tcp-state
@@ -308,6 +328,7 @@ loadBalancers:
       - port: ${tcp_port[headroom]}
         protocol: TCP
         defaultAction: { forward: { targetGroup: backends-tcp } }
+$udp_listener
 targetGroups:
   - name: backends-tcp
     protocol: TCP
@@ -315,6 +336,7 @@ targetGroups:
     targets:
       - { host: 127.0.0.1, port: $backend1 }
       - { host: 127.0.0.1, port: $backend2 }
+$udp_group
 EOF
 }
 
@@ -394,6 +416,15 @@ stream {
     listen 127.0.0.1:${tcp_port[nginx]} backlog=4096 reuseport; # workers share clients evenly, as the others' threads do
     proxy_pass backends_tcp;
   }
+  # UDP: a socket per worker (reuseport), as Headroom has one per event loop. No proxy_responses: nginx keeps one
+  # session (and upstream socket) per client address and port until proxy_timeout passes idle, as Headroom keeps a
+  # flow for NLB's 120 s; "proxy_responses 1" would end the session after each answer and open a new upstream
+  # socket for every datagram, which is not what Headroom does.
+  server {
+    listen 127.0.0.1:${udp_port[nginx]} udp reuseport;
+    proxy_pass 127.0.0.1:$udp_backend;
+    proxy_timeout 120s;
+  }
 }
 EOF
   fi
@@ -415,6 +446,7 @@ declare -A spec=(
   [post-64kib]="http 16 /upload post bytes/s"
   [tcp-keepalive]="tcp 64 /small get req/s"
   [tcp-1mib]="tcp 16 /files/1m.bin get bytes/s"
+  [udp-pingpong]="udp 4 - - msg/s"
 )
 samples="$tmp/samples.tsv"
 : >"$samples"
@@ -445,10 +477,36 @@ url_of() { # PROXY KIND PATH
   echo "http://127.0.0.1:$port$3"
 }
 
+# Runs the UDP load once: SCENARIO PROXY SECONDS -> "value p50_us p99_us errors detail" on stdout, as wrk_once.
+# N sockperf ping-pong clients at once (N from the spec), each one socket (one flow) with one 64-byte datagram in
+# flight: value = round trips per second summed over the clients, p50 = the clients' mean, p99 = the worst client's;
+# errors = clients that reported nothing + datagrams sockperf saw dropped.
+sockperf_once() {
+  local scenario="$1" proxy="$2" secs="$3" kind conns path lua unit i cpids=() files=()
+  read -r kind conns path lua unit <<<"${spec[$scenario]}"
+  for i in $(seq "$conns"); do
+    timeout -k 5 $((secs + 30)) sockperf ping-pong -i 127.0.0.1 -p "${udp_port[$proxy]}" -t "$secs" -m 64 --full-rtt \
+      >"$tmp/sockperf-$proxy-$i.out" 2>&1 &
+    cpids+=("$!"); files+=("$tmp/sockperf-$proxy-$i.out")
+  done
+  for i in "${cpids[@]}"; do wait "$i" || true; done
+  awk -v n="$conns" '
+    FNR == 1 { f++ }
+    /\[Valid Duration\]/ { split($0, a, /RunTime=|ReceivedMessages=/); t = a[2] + 0; r = a[3] + 0
+                            if (t > 0) { rate += r / t; ok++ } }
+    /# dropped messages =/ { split($0, a, /dropped messages = /); dropped += a[2] + 0 }
+    /percentile 50\.000 =/ { p50 += $NF; n50++ }
+    /percentile 99\.000 =/ { if ($NF + 0 > p99) p99 = $NF + 0 }
+    END { missing = n - ok; if (missing < 0) missing = 0
+          printf "%.0f %.1f %.1f %d clients_ok=%d/%d,dropped=%d\n", rate, (n50 ? p50 / n50 : 0), p99, missing + dropped, ok, n, dropped }
+  ' "${files[@]}"
+}
+
 # Runs wrk once: SCENARIO PROXY SECONDS -> "value p50_us p99_us errors detail" on stdout.
 wrk_once() {
   local scenario="$1" proxy="$2" secs="$3" kind conns path lua unit out line
   read -r kind conns path lua unit <<<"${spec[$scenario]}"
+  if [ "$kind" = udp ]; then sockperf_once "$@"; return; fi
   out="$tmp/wrk-$scenario-$proxy.out"
   BENCH_RATE="$rate_now" BENCH_THREADS="$wrk_threads" \
     timeout -k 5 $((secs + 30)) wrk -t "$wrk_threads" -c "$conns" -d "${secs}s" --timeout 5s -s "$tmp/$lua.lua" \
@@ -546,6 +604,27 @@ measure_idle() { # THREADS PROXY ROUND PID
   log "  idle threads=$threads $proxy round $round: RSS $((before / 1024)) MiB -> $((after / 1024)) MiB with $idle_n connections, errors=$errors"
 }
 
+# The UDP backend: a sockperf server (one thread) on 127.0.0.1, the one target of every proxy's UDP listener.
+udp_backend_pid=""
+start_udp_backend() {
+  start sockperf-server sockperf server -i 127.0.0.1 -p "$udp_backend"
+  udp_backend_pid=$started
+  local i
+  for i in $(seq 50); do # answers within 10 s, or the run fails here rather than in a measurement
+    if timeout 10 sockperf ping-pong -i 127.0.0.1 -p "$udp_backend" -t 1 -m 64 2>&1 | grep -q 'Valid Duration'; then
+      return 0
+    fi
+    kill -0 "$udp_backend_pid" 2>/dev/null || break
+    sleep 0.2
+  done
+  echo "bench/run.sh: the sockperf server on 127.0.0.1:$udp_backend does not answer; its log:" >&2
+  tail -n 20 "$tmp/sockperf-server.log" >&2 || true
+  exit 1
+}
+if has "$scenarios" udp-pingpong && has "$proxies" haproxy; then
+  notes+=("udp-pingpong: HAProxy has no UDP proxy; Headroom and nginx only")
+fi
+
 # ---------------------------------------------------------------- build Headroom once, outside any measurement
 log "building/checking Headroom ($headroom)"
 "$headroom" --help >"$tmp/headroom-build.log" 2>&1 || { cat "$tmp/headroom-build.log" >&2; exit 1; }
@@ -611,13 +690,15 @@ for threads in $threads_list; do
     done
   fi
 
-  # TCP pass-through: Headroom runs a second instance with a network load balancer, when it has them.
+  # TCP pass-through and UDP: Headroom runs a second instance with a network load balancer, when it has them.
   tcp_proxies=()
-  if has "$scenarios" tcp-keepalive || has "$scenarios" tcp-1mib; then
+  udp=""; has "$scenarios" udp-pingpong && udp=udp
+  if has "$scenarios" tcp-keepalive || has "$scenarios" tcp-1mib || [ -n "$udp" ]; then
+    if [ -n "$udp" ] && [ -z "$udp_backend_pid" ]; then start_udp_backend; fi
     for p in "${proxy_arr[@]}"; do
       case "$p" in
         headroom)
-          headroom_tcp_config "$threads" >"$tmp/headroom-tcp-$threads.yaml"
+          headroom_tcp_config "$threads" "$udp" >"$tmp/headroom-tcp-$threads.yaml"
           if ! "$headroom" validate "$tmp/headroom-tcp-$threads.yaml" >"$tmp/headroom-tcp-validate.log" 2>&1; then
             msg="skipped: tcp scenarios for Headroom: it rejects a network load balancer config ($(head -n 1 "$tmp/headroom-tcp-validate.log"))"
             log "$msg"; notes+=("$msg"); continue
@@ -651,6 +732,22 @@ for threads in $threads_list; do
         done
       done
     done
+    # UDP: Headroom's network load balancer and nginx's stream module (HAProxy has no UDP proxy).
+    if [ -n "$udp" ]; then
+      udp_proxies=()
+      for p in "${tcp_proxies[@]+"${tcp_proxies[@]}"}"; do [ "$p" = haproxy ] || udp_proxies+=("$p"); done
+      for p in "${udp_proxies[@]+"${udp_proxies[@]}"}"; do
+        w=$warmup; [ "$p" = headroom ] || w=$(( warmup < other_warmup ? warmup : other_warmup ))
+        [ "$w" -gt 0 ] || continue
+        log "  warm-up udp-pingpong $p ${w}s"; wrk_once udp-pingpong "$p" "$w" >/dev/null
+      done
+      for round in $(seq "$rounds"); do
+        for p in "${udp_proxies[@]+"${udp_proxies[@]}"}"; do
+          if [ "$p" = headroom ]; then pid=${proxy_pid[headroom-tcp]}; else pid=${proxy_pid[$p]}; fi
+          measure udp-pingpong "$threads" "$p" "$round" "$pid"
+        done
+      done
+    fi
     [ -n "${proxy_pid[headroom-tcp]:-}" ] && { stop "${proxy_pid[headroom-tcp]}"; unset 'proxy_pid[headroom-tcp]'; }
   fi
 
@@ -666,7 +763,7 @@ load_after="$(cut -d' ' -f1-3 /proc/loadavg)"
 
 # ---------------------------------------------------------------- the table
 table="$(sort -t$'\t' -k1,1 -k2,2n -k3,3 "$samples" | awk -F'\t' -v rates="$rates" -v nround="$rounds" \
-  -v order="keepalive keepalive-rate close get-1mib post-64kib idle tcp-keepalive tcp-1mib" '
+  -v order="keepalive keepalive-rate close get-1mib post-64kib idle tcp-keepalive tcp-1mib udp-pingpong" '
   function median(list,   a, n, i, j, t) {
     n = split(list, a, " ")
     for (i = 2; i <= n; i++) { t = a[i] + 0; for (j = i - 1; j >= 1 && a[j] + 0 > t; j--) a[j + 1] = a[j]; a[j + 1] = t }
@@ -690,6 +787,7 @@ table="$(sort -t$'\t' -k1,1 -k2,2n -k3,3 "$samples" | awk -F'\t' -v rates="$rate
   function show(scenario, v, before) {
     if (scenario == "idle") return sprintf("%.0f MB RSS (%.0f before)", v * 1024 / 1e6, before * 1024 / 1e6)
     if (scenario ~ /1mib|64kib/) return sprintf("%.1f MiB/s", v / 1048576)
+    if (scenario ~ /^udp/) return thousands(v) " msg/s"
     return thousands(v) " req/s"
   }
   { k = $1 SUBSEP $2 SUBSEP $3; if (!(k in seen)) { seen[k] = 1; keys[++nk] = k }
@@ -708,8 +806,9 @@ table="$(sort -t$'\t' -k1,1 -k2,2n -k3,3 "$samples" | awk -F'\t' -v rates="$rate
         hk = sc[s] SUBSEP t SUBSEP "haproxy"; gk = sc[s] SUBSEP t SUBSEP "nginx"
         rh = (hk in mv && mv[hk] > 0) ? sprintf("%.2f×", mv[k] / mv[hk]) : "–"
         rg = (gk in mv && mv[gk] > 0) ? sprintf("%.2f×", mv[k] / mv[gk]) : "–"
-        lat50 = sc[s] == "idle" ? "–" : sprintf("%.2f", m50[k] / 1000)
-        lat99 = sc[s] == "idle" ? "–" : sprintf("%.2f", m99[k] / 1000)
+        fmt = sc[s] ~ /^udp/ ? "%.3f" : "%.2f" # UDP round trips on loopback take tens of microseconds
+        lat50 = sc[s] == "idle" ? "–" : sprintf(fmt, m50[k] / 1000)
+        lat99 = sc[s] == "idle" ? "–" : sprintf(fmt, m99[k] / 1000)
         cores = sc[s] == "idle" ? "–" : sprintf("%.2f", mc[k])
         printf "| %s | %d | %s | %s | %s | %s | %d | %s | %s | %s | %d |\n", sc[s], t, px[q], show(sc[s], mv[k], m50[k]), lat50, lat99, err[k], rh, rg, cores, rounds[k]
       }
@@ -741,6 +840,9 @@ table="$(sort -t$'\t' -k1,1 -k2,2n -k3,3 "$samples" | awk -F'\t' -v rates="$rate
           printf "- threads %d, %s ≥ 1.0× HAProxy: %.2f× — %s\n", t, one[j], r, (r >= 1.0 ? "met" : "MISSED")
         }
       }
+      h = "udp-pingpong" SUBSEP t
+      if ((h SUBSEP "headroom") in mv && (h SUBSEP "nginx") in mv && mv[h SUBSEP "nginx"] > 0)
+        printf "- threads %d, udp-pingpong (not a target; HAProxy has no UDP proxy): %.2f× nginx, p99 %.3f vs %.3f ms\n", t, mv[h SUBSEP "headroom"] / mv[h SUBSEP "nginx"], m99[h SUBSEP "headroom"] / 1000, m99[h SUBSEP "nginx"] / 1000
       h = "idle" SUBSEP t SUBSEP "headroom"
       if (h in mv) printf "- threads %d, idle connections in ≤ 300 MB RSS: %.0f MB — %s\n", t, mv[h] * 1024 / 1e6, (mv[h] * 1024 / 1e6 <= 300 ? "met" : "MISSED")
     }
@@ -759,13 +861,16 @@ report="$(cat <<EOF
 - commit: $commit
 - machine: $(nproc) CPUs ($cpu), $(awk '/MemTotal/ { printf "%.0f GiB", $2 / 1048576 }' /proc/meminfo), kernel $(uname -r)
 - load average before / after: $load_before / $load_after
-- versions: $(java -version 2>&1 | head -n 1); $(haproxy -v | head -n 1 | cut -d' ' -f1-3); $(nginx -v 2>&1 | cut -d' ' -f3); $(wrk -v 2>&1 | head -n 1 | cut -d' ' -f1-2)
+- versions: $(java -version 2>&1 | head -n 1); $(haproxy -v | head -n 1 | cut -d' ' -f1-3); $(nginx -v 2>&1 | cut -d' ' -f3); $(wrk -v 2>&1 | head -n 1 | cut -d' ' -f1-2); $(sockperf --version 2>&1 | head -n 1 | cut -d, -f2 | sed 's/^ *//;s/^/sockperf /')
 - method: rounds $rounds × ${duration}s per scenario and proxy, in alternation; medians; Headroom warmed up ${warmup}s per scenario;
   wrk -t $wrk_threads --timeout 5s; 64 connections (keepalive, keepalive-rate, close, tcp-keepalive), 16 (get-1mib, post-64kib, tcp-1mib);
   keepalive-rate: the keepalive request offered open-loop at a fixed rate (bench/rate.lua), half of HAProxy's keep-alive
   median in the same pass unless --rate is given; its median column is the rate reached;
   idle: $idle_n keep-alive connections after one GET each, RSS of the proxy's processes ${settle} s after the last answer;
-  errors: wrk's socket errors + responses with status ≥ 400, summed over rounds (idle: connections that failed);
+  udp-pingpong: 4 sockperf ping-pong clients at once (each one flow, one 64-byte datagram in flight, full round trip);
+  median column: round trips/s summed over the clients; p50: the clients' mean; p99: the worst client's;
+  errors: wrk's socket errors + responses with status ≥ 400, summed over rounds (idle: connections that failed;
+  udp-pingpong: clients that reported nothing + datagrams lost);
   proxy CPU: cores the proxy's processes used during the run (user + system time / run time), median
 
 $table

@@ -110,6 +110,15 @@ public record Transport(EventLoopGroup group, Class<? extends ServerChannel> ser
         return socketChannel == EpollSocketChannel.class ? EpollDatagramChannel.class : NioDatagramChannel.class;
     }
 
+    /**
+     * Whether several datagram sockets of this transport can share one address and port ({@code SO_REUSEPORT}, the
+     * kernel spreading datagrams over them by a hash of the sender's and receiver's addresses and ports): io_uring
+     * and epoll; not NIO, whose UDP listeners keep one socket.
+     */
+    public boolean datagramReusePort() {
+        return socketChannel != NioSocketChannel.class;
+    }
+
     /** How many event loops the group has. */
     public int threads() {
         return group instanceof MultithreadEventExecutorGroup m ? m.executorCount() : 1;

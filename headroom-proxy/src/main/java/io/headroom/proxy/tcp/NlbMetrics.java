@@ -72,6 +72,8 @@ final class NlbMetrics {
      *       TCP as a byte stream, so only UDP datagrams are counted).</li>
      *   <li>{@code RejectedFlowCount_UDP} (Headroom's): new UDP flows dropped because the listener's flow table was
      *       full.</li>
+     *   <li>{@code UnroutableFlowCount_UDP} (Headroom's): new UDP flows dropped because the listener's target group
+     *       had no target to route to (none registered, or all draining). NLB publishes no metric for this.</li>
      * </ul>
      */
     static final class Udp {
@@ -80,6 +82,7 @@ final class NlbMetrics {
         final Counter processedBytes;
         final Counter processedPackets;
         final Counter rejectedFlows;
+        final Counter unroutableFlows;
         final AtomicInteger activeFlows;
 
         private Udp(NlbMetrics all, AtomicInteger activeFlows) {
@@ -88,6 +91,7 @@ final class NlbMetrics {
             processedBytes = all.registry.counter(MetricKey.of("ProcessedBytes_UDP", all.d));
             processedPackets = all.registry.counter(MetricKey.of("ProcessedPackets", all.d));
             rejectedFlows = all.registry.counter(MetricKey.of("RejectedFlowCount_UDP", all.d));
+            unroutableFlows = all.registry.counter(MetricKey.of("UnroutableFlowCount_UDP", all.d));
             this.activeFlows = activeFlows;
             all.registry.gauge(MetricKey.of("ActiveFlowCount_UDP", all.d), activeFlows::get);
         }

@@ -33,8 +33,8 @@ import org.slf4j.LoggerFactory;
  * listeners' event loops (see {@link #l4Transport}). Each connection's bytes pass through unparsed to one target of
  * the listener's target group, chosen by a hash of the connection's 5-tuple ({@link FlowHash}) and kept for the
  * connection's life (see {@link Flow} for the relay, half-close, idle timeout, deregistration delay and PROXY
- * protocol v2). UDP listeners do the same for flows of datagrams (one client address and port; see
- * {@link UdpListener}), which end after {@value #UDP_IDLE_TIMEOUT_SECONDS} s without a datagram (NLB's fixed UDP
+ * protocol v2). UDP listeners do the same for flows of datagrams (one client address and port; a socket per event
+ * loop, see {@link UdpListener}), which end after {@value #UDP_IDLE_TIMEOUT_SECONDS} s without a datagram (NLB's fixed UDP
  * idle timeout; {@code idleTimeoutSeconds} is for TCP). A TCP_UDP listener is a TCP and a UDP listener on one port.
  *
  * <p>Reloads work in two steps so that the caller can combine them with its own: {@link #prepare} resolves
@@ -314,6 +314,11 @@ public final class TcpListeners {
     /** UDP flows over all UDP listeners. */
     public synchronized int udpFlows() {
         return udpListeners.values().stream().mapToInt(UdpListener::flows).sum();
+    }
+
+    /** For tests: the flows of each socket (one per event loop) of each UDP listener, in config order. */
+    synchronized List<List<Integer>> udpFlowsPerSocket() {
+        return udpListeners.values().stream().map(UdpListener::flowsPerSocket).toList();
     }
 
     /** Open client connections over all TCP listeners (removed ones still draining excluded). */

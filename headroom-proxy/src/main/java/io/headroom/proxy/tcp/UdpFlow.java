@@ -20,7 +20,8 @@ import org.slf4j.LoggerFactory;
 /**
  * One UDP flow through a network load balancer: the datagrams of one client address and port to one listener, sent
  * to the target its flow hash chose through an upstream socket connected to that target (so the target's replies,
- * and only those, come back on it). Lives on the listener socket's event loop; see {@link UdpListener}.
+ * and only those, come back on it). Lives on the event loop of the listener's socket that took its first datagram
+ * (the kernel sends it all of the client's); see {@link UdpListener}.
  *
  * <p>The flow counts as one request in flight on its target from start to end, so a draining target keeps it
  * until it goes idle or the deregistration delay is over ({@link Target#whenDeregistered}, then {@link #run}).
@@ -30,7 +31,7 @@ final class UdpFlow implements Runnable {
     /** Datagrams kept while the upstream socket connects (it takes one event loop turn); more are dropped. */
     private static final int MAX_PENDING = 64;
 
-    private final UdpListener listener;
+    private final UdpListener.LoopSocket socket;
     private final UdpRoute route;
     private final InetSocketAddress client;
     private final Target target;
@@ -42,8 +43,8 @@ final class UdpFlow implements Runnable {
     /** Client datagrams that came before the upstream socket was connected; null when none. */
     private ArrayDeque<ByteBuf> pending;
 
-    UdpFlow(UdpListener listener, UdpRoute route, InetSocketAddress client, Target target) {
-        this.listener = listener;
+    UdpFlow(UdpListener.LoopSocket socket, UdpRoute route, InetSocketAddress client, Target target) {
+        this.socket = socket;
         this.route = route;
         this.client = client;
         this.target = target;
@@ -53,16 +54,16 @@ final class UdpFlow implements Runnable {
         return client;
     }
 
-    /** Opens the upstream socket to the target, on {@code loop} (the listener socket's). */
-    void start(EventLoop loop) {
-        this.loop = loop;
+    /** Opens the upstream socket to the target, on the event loop of the listener's socket. */
+    void start() {
+        loop = socket.loop();
         route.metrics().flowStarted();
         target.requestStarted();
         target.whenDeregistered(this);
         idle = new LazyDeadline(loop, this::idleTimedOut);
         idle.in(route.idleTimeoutNanos());
         TargetAddress a = target.address();
-        ChannelFuture connect = listener.bootstrap(loop)
+        ChannelFuture connect = socket.upstream()
                 .resolver(OffLoopResolver.INSTANCE)
                 .handler(new FromTarget())
                 .connect(a.host(), a.port());
@@ -137,7 +138,7 @@ final class UdpFlow implements Runnable {
             return;
         }
         closed = true;
-        listener.removed(this);
+        socket.removed(this);
         idle.close();
         if (pending != null) {
             pending.forEach(ReferenceCountUtil::release);
@@ -159,7 +160,7 @@ final class UdpFlow implements Runnable {
                 return;
             }
             idle.in(route.idleTimeoutNanos());
-            listener.reply(payload, client, route.metrics());
+            socket.reply(payload, client, route.metrics());
         }
 
         @Override

@@ -9,21 +9,24 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.SocketException;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
  * A UDP echo server on 127.0.0.1 for tests: answers each datagram with {@code name:payload}, so a client knows which
  * target it reached, and remembers the source ports it saw (one per flow: the load balancer's upstream sockets).
  * On the same port number it serves TCP too (an {@link EchoBackend}), for health checks on the traffic port and
  * TCP_UDP listeners: each connection is greeted with the name and a newline, then echoed. {@link #stopTcp()} closes
- * the TCP side (health checks fail from then on).
+ * the TCP side (health checks fail from then on). A datagram whose answer would be too big for UDP gets none.
  */
 final class UdpEchoBackend implements AutoCloseable {
     private final DatagramSocket udp;
     private final EchoBackend tcp;
     private final Thread echo;
     private final Set<Integer> sourcePorts = ConcurrentHashMap.newKeySet();
+    private final List<Integer> lengths = new CopyOnWriteArrayList<>();
 
     UdpEchoBackend(String name) throws IOException {
         DatagramSocket u = null;
@@ -54,7 +57,11 @@ final class UdpEchoBackend implements AutoCloseable {
                 DatagramPacket in = new DatagramPacket(buf, buf.length);
                 udp.receive(in);
                 sourcePorts.add(in.getPort());
+                lengths.add(in.getLength());
                 byte[] out = new byte[prefix.length + in.getLength()];
+                if (out.length > UdpListener.MAX_DATAGRAM) {
+                    continue;
+                }
                 System.arraycopy(prefix, 0, out, 0, prefix.length);
                 System.arraycopy(buf, 0, out, prefix.length, in.getLength());
                 udp.send(new DatagramPacket(out, out.length, in.getSocketAddress()));
@@ -75,6 +82,11 @@ final class UdpEchoBackend implements AutoCloseable {
     /** The source ports datagrams came from: one per flow the load balancer opened to this target. */
     Set<Integer> sourcePorts() {
         return Set.copyOf(sourcePorts);
+    }
+
+    /** The payload length of every datagram received, in order. */
+    List<Integer> lengths() {
+        return List.copyOf(lengths);
     }
 
     /** Closes the TCP side: TCP health checks on the traffic port fail from now on. */

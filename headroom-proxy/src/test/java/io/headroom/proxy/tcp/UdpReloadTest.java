@@ -13,10 +13,10 @@ import io.headroom.proxy.target.TargetGroups;
 import java.net.DatagramSocket;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.SocketException;
 import java.time.Clock;
 import java.time.Duration;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** UDP listeners through {@link ProxyServer}, reloaded the way the program reloads its config. */
 class UdpReloadTest {
@@ -39,15 +39,18 @@ class UdpReloadTest {
                 """.formatted(tcpPort, udpListener, aPort, aPort, bPort);
     }
 
-    @Test
-    void udpListenersAreAddedRetargetedAndRemovedOnReloadAndAFailedReloadKeepsTheOldOne() throws Exception {
+    /** With two worker threads a UDP listener has a socket per event loop (io_uring, epoll): all come and go together. */
+    @ParameterizedTest
+    @ValueSource(ints = {1, 2})
+    void udpListenersAreAddedRetargetedAndRemovedOnReloadAndAFailedReloadKeepsTheOldOne(int workerThreads)
+            throws Exception {
         int tcpPort = TcpHarness.freePort();
         int udpPort = TcpHarness.freePort();
         int takenPort = TcpHarness.freePort();
         try (UdpEchoBackend a = new UdpEchoBackend("a"); UdpEchoBackend b = new UdpEchoBackend("b");
              DatagramSocket c = client(); DatagramSocket fresh = client();
              DatagramSocket taken = new DatagramSocket(takenPort, InetAddress.getLoopbackAddress())) {
-            ProxyServer proxy = new ProxyServer(1, new MetricRegistry());
+            ProxyServer proxy = new ProxyServer(workerThreads, new MetricRegistry());
             TargetGroups groups = new TargetGroups(Clock.systemUTC(), proxy.eventLoops(), null, Duration.ofHours(1), null);
             try {
                 apply(proxy, groups, config(tcpPort, 0, "", a.port(), b.port()));
@@ -74,21 +77,21 @@ class UdpReloadTest {
                 // Removed: its socket closes and the port is free again.
                 apply(proxy, groups, config(tcpPort, 0, "", a.port(), b.port()));
                 assertThat(proxy.localAddresses()).extracting(InetSocketAddress::getPort).containsExactly(tcpPort);
-                await().atMost(Duration.ofSeconds(5)).until(() -> canBind(udpPort));
+                await().atMost(Duration.ofSeconds(5)).until(() -> UdpListenerTest.canBind(udpPort));
+
+                // Added again, then the program shuts down: every socket of the listener closes.
+                apply(proxy, groups, config(tcpPort, udpPort, "udp-a", a.port(), b.port()));
+                assertThat(ask(fresh, udpPort, "5")).isEqualTo("a:5");
+                assertThat(UdpListenerTest.canBind(udpPort)).isFalse();
+                proxy.shutdown(Duration.ofSeconds(1));
+                assertThat(UdpListenerTest.canBind(udpPort)).isTrue();
             } finally {
                 groups.close();
-                proxy.shutdown(Duration.ofSeconds(1));
+                proxy.shutdown(Duration.ofSeconds(1)); // again after a failure; a second call does no harm
             }
         }
     }
 
-    private static boolean canBind(int port) {
-        try (DatagramSocket s = new DatagramSocket(port, InetAddress.getLoopbackAddress())) {
-            return true;
-        } catch (SocketException inUse) {
-            return false;
-        }
-    }
 
     private static void apply(ProxyServer proxy, TargetGroups groups, String yaml) {
         HeadroomConfig cfg = TcpHarness.config(yaml, 0);

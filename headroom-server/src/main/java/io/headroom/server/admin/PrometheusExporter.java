@@ -222,6 +222,7 @@ final class PrometheusExporter implements AutoCloseable {
                 case "ProcessedBytes_UDP": return counter("headroom.load_balancer.processed_udp_bytes", t);
                 case "ProcessedPackets": return counter("headroom.load_balancer.processed_packets", t);
                 case "RejectedFlowCount_UDP": return counter("headroom.load_balancer.rejected_udp_flows", t);
+                case "UnroutableFlowCount_UDP": return counter("headroom.load_balancer.unroutable_udp_flows", t);
                 case "TCP_Client_Reset_Count": return counter("headroom.load_balancer.tcp_resets", t.and("source", "client"));
                 case "TCP_Target_Reset_Count": return counter("headroom.load_balancer.tcp_resets", t.and("source", "target"));
                 case "TCP_ELB_Reset_Count": return counter("headroom.load_balancer.tcp_resets", t.and("source", "elb"));

@@ -104,17 +104,20 @@ class NetworkLoadBalancerExportTest {
             echo.setDaemon(true);
             echo.start();
             int nlbPort = Support.freePort();
+            int emptyPort = Support.freePort();
             HeadroomServer server = start("""
                     loadBalancers:
                       - name: dns
                         type: network
                         listeners:
                           - { port: %d, protocol: UDP, defaultAction: { forward: { targetGroup: dns } } }
+                          - { port: %d, protocol: UDP, defaultAction: { forward: { targetGroup: empty } } }
                     targetGroups:
                       - name: dns
                         protocol: UDP
                         targets: [{ host: 127.0.0.1, port: %d }]
-                    """.formatted(nlbPort, target.getLocalPort()));
+                      - { name: empty, protocol: UDP, targets: [] }
+                    """.formatted(nlbPort, emptyPort, target.getLocalPort()));
             try {
                 String admin = "http://127.0.0.1:" + server.admin().port();
                 String lb = get(admin + "/api/v1/load-balancers/dns");
@@ -127,6 +130,8 @@ class NetworkLoadBalancerExportTest {
                 client.receive(answer);
                 assertThat(new String(answer.getData(), 0, answer.getLength(), StandardCharsets.US_ASCII)).isEqualTo("query");
                 assertThat(answer.getPort()).isEqualTo(nlbPort);
+                // A target group without targets: the datagram is dropped and counted.
+                client.send(new DatagramPacket(q, q.length, InetAddress.getLoopbackAddress(), emptyPort));
 
                 await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
                     CollectorPrometheusMetricsWalker walker = metrics(admin);
@@ -134,6 +139,7 @@ class NetworkLoadBalancerExportTest {
                     assertThat(value(walker, "headroom_load_balancer_processed_packets_total")).isEqualTo(2);
                     assertThat(value(walker, "headroom_load_balancer_processed_udp_bytes_total")).isEqualTo(10);
                     assertThat(value(walker, "headroom_load_balancer_active_udp_flows")).isEqualTo(1);
+                    assertThat(value(walker, "headroom_load_balancer_unroutable_udp_flows_total")).isEqualTo(1);
                 });
             } finally {
                 server.shutdown(Duration.ZERO);
