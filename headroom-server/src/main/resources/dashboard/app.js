@@ -1224,6 +1224,22 @@ function renderGroups(asgs) {
   syncChildren(root, asgs, (g) => g.name, createGroup, updateGroup, root._emptyNode);
 }
 
+/**
+ * Instances a user detached: out of every group (a group lists them as Detached for a minute only), still running
+ * until attached again or Headroom stops. The section is hidden while there are none.
+ */
+function renderDetached(detached) {
+  const root = document.getElementById('detached-instances');
+  root.hidden = detached.length === 0;
+  syncChildren(root.querySelector('ul.detached'), detached, (d) => d.instanceId,
+    (d) => h('li', { dataset: { instance: d.instanceId } }, h('code.id'), ' ', h('span.where')),
+    (li, d) => {
+      setText(li.querySelector('.id'), d.instanceId);
+      setText(li.querySelector('.where'), `at ${d.host}:${d.port} · ${d.availabilityZone} · launch template version `
+        + `${d.launchTemplateVersion} · detached from ${d.detachedFrom} at ${fmtClock(d.detachedTime)}`);
+    }, null);
+}
+
 // ---------------------------------------------------------------------------------------------------- charts wiring
 
 /** Declares the series this tick needs (from the current topology) and returns them grouped by use. */
@@ -1353,6 +1369,7 @@ async function tick() {
     renderLoadBalancers(lbs, m, end);
     renderTargetGroups(tgs);
     renderGroups(asgs);
+    renderDetached(status.detachedInstances || []);
     renderOverview(status, tgs, asgs, m, end);
     renderCharts(status, tgs, asgs, m, end, first);
     setConnection(true);

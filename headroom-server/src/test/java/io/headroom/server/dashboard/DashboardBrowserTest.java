@@ -447,9 +447,13 @@ class DashboardBrowserTest {
         g.resumeProcesses(List.of());
         wait.until(d -> "Healthy".equals(text(instanceRow(first) + " .badge.health")));
 
-        // Detached: Detaching, then Detached, greyed out like a terminated row, with a title that says it still runs.
+        // Detached: Detaching, then Detached, greyed out like a terminated row, with a title that says it still runs;
+        // and listed under Detached instances (hidden while there are none), where it stays after the group forgets it.
+        assertThat(driver.findElement(By.id("detached-instances")).isDisplayed()).isFalse();
         g.detachInstances(List.of(first), false);
         wait.until(d -> "Detached".equals(lifecycle(first)));
+        wait.until(d -> text("#detached-instances li[data-instance='" + first + "']").contains("detached from web at"));
+        assertThat(driver.findElement(By.id("detached-instances")).isDisplayed()).isTrue();
         assertThat(driver.findElement(By.cssSelector(instanceRow(first) + " .badge.lifecycle")).getDomAttribute("title"))
                 .startsWith("Detached: no longer in this group; still running");
         assertThat(driver.findElement(By.cssSelector(instanceRow(first))).getDomAttribute("class")).contains("gone");
