@@ -86,12 +86,11 @@ final class RefreshRun {
     private Status status = Status.Pending;
     private String statusReason = "Waiting for the group's next tick.";
     private Instant endTime;
-    /** Failures count instances launched since then: the start, or the rollback's start. */
-    private Instant phaseStart;
     /**
      * The instances the group launched while this refresh was active, and those of the current phase (the refresh, or
-     * its rollback), by id. A launch's time is its tick's, which may be a moment before the refresh started in the same
-     * tick, so the times alone would miss it; the ids are told by the group as it launches ({@link #launched}).
+     * its rollback: failures count these), by id, told by the group as it launches ({@link #launched}). Not by launch
+     * time: a launch's time is its tick's, read before the tick runs, so it can be a moment older than a refresh an
+     * API call started during that tick.
      */
     private final java.util.Set<String> launchedSinceStart = new java.util.HashSet<>();
     private final java.util.Set<String> launchedThisPhase = new java.util.HashSet<>();
@@ -128,7 +127,6 @@ final class RefreshRun {
         this.desiredVersion = desiredVersion;
         this.rollbackVersion = rollbackVersion;
         this.startTime = now;
-        this.phaseStart = now;
         for (Member m : candidates) {
             if (skipMatching && m.launchTemplateVersion == launchTemplateVersion) {
                 continue;
@@ -328,8 +326,7 @@ final class RefreshRun {
 
     /** An instance launched during the refresh (or its rollback) failed to launch or went unhealthy. */
     void failed(Member m, String why, Instant now) {
-        if (!isActive() || pendingRollback != null
-                || (m.launchTime.isBefore(phaseStart) && !launchedThisPhase.contains(m.id))) {
+        if (!isActive() || pendingRollback != null || !launchedThisPhase.contains(m.id)) {
             return;
         }
         failures++;
@@ -367,7 +364,6 @@ final class RefreshRun {
     void rollback(Collection<Member> members, String reason, Instant now) {
         rollback = new RollbackDetails(reason, now, percentage, toReplace.size());
         status = Status.RollbackInProgress;
-        phaseStart = now;
         failures = 0;
         surge = 0;
         pendingRollback = null;
@@ -378,8 +374,7 @@ final class RefreshRun {
         toReplace.clear();
         standbyToTerminate.clear();
         for (Member m : members) {
-            boolean sinceStart = !m.launchTime.isBefore(startTime) || launchedSinceStart.contains(m.id);
-            if (m.state.isActive() && sinceStart && m.launchTemplateVersion != rollbackVersion) {
+            if (m.state.isActive() && launchedSinceStart.contains(m.id) && m.launchTemplateVersion != rollbackVersion) {
                 toReplace.add(m.id);
             }
         }
